@@ -1,0 +1,49 @@
+// Bundles every entry point of SCAR Lens with esbuild. Native modules stay external.
+//   node esbuild.js            one build (production: minified, with source maps)
+//   node esbuild.js --watch    rebuild on change
+// Outputs:
+//   dist/extension.js  the VS Code extension (host side)
+//   dist/engine.js     the engine child process (owns the onnxruntime-node session)
+//   dist/cli.js        the `scar` command (bin/scar.js loads it)
+//   out/test/**        unit and integration tests, one file per test file, for mocha
+const esbuild = require('esbuild');
+const fs = require('fs');
+const path = require('path');
+
+const watch = process.argv.includes('--watch');
+const external = ['vscode', 'onnxruntime-node'];
+
+function testEntries(dir) {
+  const abs = path.join(__dirname, dir);
+  if (!fs.existsSync(abs)) return [];
+  const out = [];
+  for (const entry of fs.readdirSync(abs, { withFileTypes: true })) {
+    const rel = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...testEntries(rel));
+    else if (/\.ts$/.test(entry.name) && !entry.name.endsWith('.d.ts')) out.push(rel);
+  }
+  return out;
+}
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  external,
+  logLevel: 'info',
+};
+
+const builds = [
+  { ...common, entryPoints: { extension: 'src/extension/main.ts', engine: 'src/engine/main.ts', cli: 'src/cli/main.ts' }, outdir: 'dist', minify: !watch },
+  { ...common, entryPoints: [...testEntries('test/unit'), ...testEntries('test/integration')], outdir: 'out/test', outbase: 'test', external: [...external, 'mocha'] },
+];
+
+(async () => {
+  if (watch) {
+    for (const b of builds) (await esbuild.context(b)).watch();
+  } else {
+    await Promise.all(builds.map((b) => esbuild.build(b)));
+  }
+})().catch((e) => { console.error(e); process.exit(1); });
