@@ -1,0 +1,198 @@
+#!/usr/bin/env node
+// End-to-end test of SCAR Lens as a user sees it: a code-server (WITHOUT the smoke-test driver, so the
+// workbench behaves as for a person) with the built extension installed, driven by headless chromium.
+// It opens test/fixtures/workspace/problems.jsonl (9 ShareGPT pairs, 2 lines that yield no pair) and checks
+// from the DOM that the lines render, that the problem lines are underlined, that the SCAR status-bar item
+// shows pairs and problems, and that the workbench's Problems counter is above zero. Screenshots go to
+// .test-results/screenshots/. Build first (node esbuild.js) and install the harness (test/harness/install.sh).
+//
+// Reports: one line per check, then `e2e: N passed, N failed`, and {passed, failed, failures} as JSON in
+// SCAR_E2E_RESULTS (default .test-results/e2e.json). Exit code 0 only when every check passed.
+// Env: SCAR_E2E_TIMEOUT_MS (per wait, default 30000), VERBOSE=1 (browser console).
+'use strict';
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { repoRoot, harnessInstalled, startCodeServer, launchBrowser, tail } = require('../harness/code-server');
+
+const WAIT = Number(process.env.SCAR_E2E_TIMEOUT_MS || 30000);
+const FILE = 'problems.jsonl';
+const shotsDir = path.join(repoRoot, '.test-results', 'screenshots');
+const resultsFile = path.resolve(process.env.SCAR_E2E_RESULTS || path.join(repoRoot, '.test-results', 'e2e.json'));
+
+/**
+ * Makes the built extension visible to code-server as an installed extension: a folder named
+ * <publisher>.<name>-<version> in the extensions dir, holding links to what the .vsix would ship.
+ */
+function installBuiltExtension(extensionsDir) {
+  const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
+  const id = `${pkg.publisher}.${pkg.name}`;
+  const dir = path.join(extensionsDir, `${id}-${pkg.version}`);
+  fs.mkdirSync(path.join(dir, 'node_modules'), { recursive: true });
+  if (!fs.existsSync(path.join(repoRoot, pkg.main || 'dist/extension.js'))) {
+    throw new Error(`${pkg.main} is missing: build first with \`node esbuild.js\``);
+  }
+  fs.copyFileSync(path.join(repoRoot, 'package.json'), path.join(dir, 'package.json'));
+  for (const rel of ['dist', 'models', 'media', 'LICENSE', 'README.md', 'node_modules/onnxruntime-node',
+    'node_modules/onnxruntime-common']) {
+    const src = path.join(repoRoot, rel);
+    if (fs.existsSync(src)) fs.symlinkSync(src, path.join(dir, rel));
+  }
+  return { id, dir };
+}
+
+/** The text of the rendered editor lines, with the non-breaking spaces monaco uses made plain. */
+async function renderedLines(page) {
+  return page.$$eval('.editor-instance .monaco-editor .view-lines .view-line',
+    (els) => els.map((e) => ({ top: parseFloat(e.style.top) || 0, text: e.textContent || '' })));
+}
+
+async function main() {
+  const checks = [];
+  const failures = [];
+  let fatal = null;
+  const check = async (title, fn) => {
+    if (fatal) {
+      failures.push({ title, error: `not run: an earlier step failed (${fatal})` });
+      console.log(`  ✗ ${title} (not run)`);
+      return;
+    }
+    const t0 = Date.now();
+    try {
+      const note = await fn();
+      checks.push(title);
+      console.log(`  ✓ ${title}${note ? ` — ${note}` : ''} (${Date.now() - t0} ms)`);
+    } catch (e) {
+      failures.push({ title, error: e && e.stack ? e.stack : String(e) });
+      console.log(`  ✗ ${title}\n    ${String(e && e.message ? e.message : e).split('\n').join('\n    ')}`);
+    }
+  };
+
+  if (!harnessInstalled()) throw new Error('the code-server harness is not installed: run bash test/harness/install.sh');
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'scar-e2e-'));
+  fs.mkdirSync(shotsDir, { recursive: true });
+  const workspace = path.join(tmp, 'workspace');
+  fs.cpSync(path.join(repoRoot, 'test/fixtures/workspace'), workspace, { recursive: true });
+  const extensionsDir = path.join(tmp, 'extensions');
+  const ext = installBuiltExtension(extensionsDir);
+  const server = await startCodeServer({
+    workDir: tmp, userDataDir: path.join(tmp, 'user-data'), extensionsDir, smokeTestDriver: false,
+  });
+  const stopAll = () => server.stop();
+  process.on('exit', stopAll);
+  let browser = null;
+  let page = null;
+  try {
+    browser = await launchBrowser(path.join(tmp, 'chromium'));
+    page = browser.pages()[0] || (await browser.newPage());
+    page.on('pageerror', (e) => { if (process.env.VERBOSE) console.log('[pageerror]', e.message); });
+    if (process.env.VERBOSE) page.on('console', (m) => console.log(`[browser:${m.type()}]`, m.text()));
+    console.log(`e2e: code-server ${server.url}, extension ${ext.id} from ${path.relative(repoRoot, ext.dir) || ext.dir}`);
+
+    await check('the workbench loads the workspace folder', async () => {
+      await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
+      await page.locator('.monaco-workbench').waitFor({ timeout: WAIT });
+      await page.getByRole('treeitem', { name: FILE }).waitFor({ timeout: WAIT });
+    });
+    if (failures.length) fatal = 'the workbench did not load';
+
+    await check(`${FILE} opens and its lines render in the editor`, async () => {
+      await page.getByRole('treeitem', { name: FILE }).click();
+      await page.locator(`.tab[aria-label*="${FILE}"]`).first().waitFor({ timeout: WAIT });
+      await page.locator('.editor-instance .monaco-editor .view-line').first().waitFor({ timeout: WAIT });
+      const want = fs.readFileSync(path.join(workspace, FILE), 'utf8').split('\n').filter(Boolean);
+      // monaco renders long lines wrapped or cut; compare a prefix of every line
+      let lines = [];
+      const deadline = Date.now() + WAIT;
+      for (;;) {
+        lines = (await renderedLines(page)).sort((a, b) => a.top - b.top).map((l) => l.text.replace(/\u00a0/g, ' '));
+        const joined = lines.join('\n');
+        if (want.every((w) => joined.includes(w.slice(0, 40)))) break;
+        if (Date.now() > deadline) {
+          const missing = want.map((w, i) => [i + 1, w]).filter(([, w]) => !joined.includes(w.slice(0, 40)));
+          throw new Error(`lines not rendered: ${missing.map(([n]) => n).join(', ')} (rendered ${lines.length} view lines)`);
+        }
+        await page.waitForTimeout(100);
+      }
+      return `${want.length} lines visible`;
+    });
+    if (failures.length) fatal = `${FILE} did not open`;
+
+    await check('the lines that yield no pair are underlined', async () => {
+      const squiggles = page.locator('.editor-instance .monaco-editor [class*="squiggly-"]');
+      await squiggles.first().waitFor({ timeout: WAIT });
+      return `${await squiggles.count()} underlined ranges`;
+    });
+
+    let statusText = '';
+    await check('the SCAR status-bar item shows pairs and problems', async () => {
+      // VS Code gives an extension's status-bar item the DOM id "<extension id>.<item id>"
+      const item = page.locator(`.statusbar .statusbar-item[id^="${ext.id}."]`, { hasText: /pairs/ }).first();
+      await item.waitFor({ timeout: WAIT });
+      // the text settles once the file is parsed; wait for the problem count to appear
+      const deadline = Date.now() + WAIT;
+      for (;;) {
+        statusText = (await item.innerText()).replace(/\s+/g, ' ').trim();
+        if (/problem/i.test(statusText) || Date.now() > deadline) break;
+        await page.waitForTimeout(100);
+      }
+      if (!/\bpairs?\b/.test(statusText)) throw new Error(`status-bar text "${statusText}" does not mention pairs`);
+      if (!/problem/i.test(statusText)) throw new Error(`status-bar text "${statusText}" does not mention problems`);
+      const id = await item.getAttribute('id');
+      return `#${id}: "${statusText}"`;
+    });
+
+    await check('the workbench Problems counter is above zero', async () => {
+      const problems = page.locator('.statusbar #status\\.problems');
+      await problems.waitFor({ timeout: WAIT });
+      let total = 0;
+      let label = '';
+      const deadline = Date.now() + WAIT;
+      while (total === 0 && Date.now() < deadline) {
+        label = (await problems.innerText()).replace(/\s+/g, ' ').trim();
+        total = (label.match(/\d+/g) || []).map(Number).reduce((a, b) => a + b, 0);
+        if (total === 0) await page.waitForTimeout(100);
+      }
+      if (total === 0) throw new Error(`the Problems counter reads "${label}"`);
+      return `"${label}" (${total})`;
+    });
+
+    await check('a screenshot of the editor is saved', async () => {
+      const file = path.join(shotsDir, 'editor-problems.png');
+      await page.screenshot({ path: file });
+      await page.locator('.statusbar').screenshot({ path: path.join(shotsDir, 'statusbar.png') });
+      const size = fs.statSync(file).size;
+      if (size < 10000) throw new Error(`screenshot ${file} is only ${size} bytes`);
+      return path.relative(repoRoot, file);
+    });
+  } finally {
+    if (failures.length && page) {
+      const file = path.join(shotsDir, 'editor-failure.png');
+      await page.screenshot({ path: file }).catch(() => {});
+      console.log(`e2e: failure screenshot ${path.relative(repoRoot, file)}; code-server log ${server.logFile}`);
+      console.log(tail(server.logFile, 15));
+    }
+    if (browser) await browser.close().catch(() => {});
+    server.stop();
+    if (!failures.length) fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  return { passed: checks.length, failed: failures.length, failures };
+}
+
+function report(results) {
+  fs.mkdirSync(path.dirname(resultsFile), { recursive: true });
+  fs.writeFileSync(resultsFile, JSON.stringify(results, null, 2));
+  console.log(`e2e: ${results.passed} passed, ${results.failed} failed`);
+  process.exit(results.failed === 0 ? 0 : 1);
+}
+
+const hardTimeout = setTimeout(() => {
+  console.error('e2e: gave up after 5 minutes');
+  report({ passed: 0, failed: 1, failures: [{ title: 'e2e run', error: 'timed out after 5 minutes' }] });
+}, 300000);
+hardTimeout.unref();
+
+main().then(report, (e) => {
+  console.error(`e2e: ${e && e.stack ? e.stack : e}`);
+  report({ passed: 0, failed: 1, failures: [{ title: 'e2e run', error: String(e && e.message ? e.message : e) }] });
+});
