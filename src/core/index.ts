@@ -1,3 +1,9 @@
 // The core's public surface, bundled as out/core.js for benchmarks and training scripts.
 // Each module adds its line here.
 export * from './types';
+export * from './tokenise';
+export * from './style';
+export * from './featurise';
+export * from './jsonl';
+export * from './schema';
+export * from './inspect';

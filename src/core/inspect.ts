@@ -1,0 +1,107 @@
+// What a file holds, line by line and in sum: the problem message of each line (shared by the editor's diagnostics
+// and `scar inspect`, so the wording is the same everywhere) and a summary accumulator that works on a stream.
+import { fileShapeProblem } from './jsonl';
+import { adaptRecord, majoritySchema, schemaLabel } from './schema';
+import type { AdapterOptions, AdaptResult, JsonlRecord, SchemaId } from './types';
+
+/** One line, judged: the adapter result when the line parses, and a problem message when it yields no pair. */
+export interface RecordAnalysis {
+  record: JsonlRecord;
+  result?: AdaptResult;
+  problem?: string;
+}
+
+/** The message for a parse error, e.g. "invalid JSON at column 12: trailing comma before '}' (…)". */
+export function parseProblem(record: JsonlRecord): string | undefined {
+  const e = record.error;
+  if (e === undefined) return undefined;
+  return `invalid JSON at column ${e.column}: ${e.message}`;
+}
+
+/**
+ * Judges one record. Blank lines have no result and no problem. A line that does not parse, or that parses but
+ * yields no pair, gets exactly one problem message.
+ */
+export function analyseRecord(record: JsonlRecord, options: AdapterOptions): RecordAnalysis {
+  if (record.blank) return { record };
+  if (record.error !== undefined) return { record, problem: parseProblem(record) };
+  const result = adaptRecord(record.value, options);
+  if (result.ok) return { record, result };
+  return { record, result, problem: result.reason };
+}
+
+export interface InspectSummary {
+  /**
+   * The file's schema: the one that most pair-yielding lines are in, 'mixed' when no schema covers more than half
+   * of them, 'unknown' when no line yields a pair.
+   */
+  schema: SchemaId | 'mixed' | 'unknown';
+  /** Pair-yielding lines per schema id. */
+  schemaCounts: Record<string, number>;
+  /** Non-blank lines. */
+  lines: number;
+  /** Pairs extracted (more than the lines under the 'all' turn policy). */
+  pairs: number;
+  /** Lines that yield no pair, in line order. */
+  errors: { line: number; message: string }[];
+  /** A file-level problem, e.g. a JSON array file opened as JSON Lines. */
+  fileProblem?: string;
+}
+
+/** Adds records one at a time (in line order) and sums them up; holds counts and error messages only. */
+export class InspectAccumulator {
+  private lines = 0;
+  private pairs = 0;
+  private readonly counts = new Map<SchemaId, number>();
+  private readonly errors: { line: number; message: string }[] = [];
+  private firstText: string | undefined;
+
+  /**
+   * Adds a record. Pass the adapter result when you already have it (e.g. from analyseRecord); without it the
+   * record counts as a pair-less line only when it has a parse error.
+   */
+  add(record: JsonlRecord, result?: AdaptResult): void {
+    if (record.blank) return;
+    this.lines++;
+    if (this.firstText === undefined) this.firstText = record.text;
+    if (record.error !== undefined) {
+      this.errors.push({ line: record.line, message: parseProblem(record) ?? record.error.message });
+      return;
+    }
+    if (result === undefined) return;
+    if (result.ok) {
+      this.pairs += result.pairs.length;
+      this.counts.set(result.schema, (this.counts.get(result.schema) ?? 0) + 1);
+    } else {
+      this.errors.push({ line: record.line, message: result.reason });
+    }
+  }
+
+  /** Adds the analysis of a record (see analyseRecord). */
+  addAnalysis(a: RecordAnalysis): void {
+    this.add(a.record, a.result);
+  }
+
+  summary(): InspectSummary {
+    const schemaCounts: Record<string, number> = {};
+    let withPairs = 0;
+    for (const [id, c] of this.counts) { schemaCounts[id] = c; withPairs += c; }
+    const top = majoritySchema(this.counts);
+    let schema: InspectSummary['schema'] = 'unknown';
+    if (top !== undefined) schema = (this.counts.get(top) ?? 0) * 2 > withPairs ? top : 'mixed';
+    const fileProblem = this.firstText === undefined ? undefined : fileShapeProblem(this.firstText);
+    const s: InspectSummary = { schema, schemaCounts, lines: this.lines, pairs: this.pairs, errors: this.errors.slice() };
+    if (fileProblem !== undefined) s.fileProblem = fileProblem;
+    return s;
+  }
+}
+
+/** "ShareGPT", "mixed (Alpaca 60, ShareGPT 40)", "unknown": the schema as a person reads it. */
+export function describeSchema(summary: Pick<InspectSummary, 'schema' | 'schemaCounts'>): string {
+  if (summary.schema === 'unknown') return 'unknown';
+  if (summary.schema !== 'mixed') return schemaLabel(summary.schema);
+  const parts = Object.entries(summary.schemaCounts)
+    .sort((a, b) => b[1] - a[1])
+    .map(([id, c]) => `${schemaLabel(id as SchemaId)} ${c}`);
+  return `mixed (${parts.join(', ')})`;
+}

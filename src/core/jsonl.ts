@@ -1,0 +1,466 @@
+// The JSONL reader: text or bytes in, one JsonlRecord per physical line out.
+// Contract: no function here throws on any input, and no line is ever dropped (blank and broken lines are records).
+// Line ends are "\n" and "\r\n" (the "\r" is stripped); a lone "\r" is ordinary text. A source ending with "\n" has
+// no extra empty last record. A leading UTF-8 BOM is removed from line 1 and its offsets start after it.
+import { isUtf8 } from 'buffer';
+import * as fs from 'fs';
+import type { JsonlRecord, ParseError } from './types';
+
+// ---------------------------------------------------------------------------------------------------------------
+// One line
+
+/** True when the text is empty or only JSON whitespace (space, tab, CR, LF) or other Unicode white space. */
+function isBlank(text: string): boolean {
+  const n = text.length;
+  if (n === 0) return true;
+  const c = text.charCodeAt(0);
+  // The common case: a line starting with '{' or '[' or '"' is never blank; skip the trim.
+  if (c === 0x7b || c === 0x5b || c === 0x22) return false;
+  return text.trim().length === 0;
+}
+
+/**
+ * Parses one line (its text without line ending; the caller has removed any BOM). Never throws: a line that is not
+ * valid JSON gets `error` with a message and a 1-based column.
+ */
+export function parseLine(text: string, line: number, start: number, end: number): JsonlRecord {
+  if (isBlank(text)) return { line, start, end, text, blank: true };
+  try {
+    return { line, start, end, text, blank: false, value: JSON.parse(text) };
+  } catch (e) {
+    return { line, start, end, text, blank: false, error: describeParseFailure(text, e) };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// In-memory documents (offsets in UTF-16 code units)
+
+/** Yields one record per line of an in-memory document. Offsets are UTF-16 code units of `text`. */
+export function* iterateRecords(text: string): Generator<JsonlRecord> {
+  const n = text.length;
+  // An empty document has no records; a document ending with "\n" has no extra empty last record.
+  let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let line = 1;
+  while (pos < n) {
+    let nl = text.indexOf('\n', pos);
+    if (nl < 0) nl = n;
+    const end = nl > pos && text.charCodeAt(nl - 1) === 0x0d && nl < n ? nl - 1 : nl;
+    yield parseLine(text.slice(pos, end), line, pos, end);
+    line++;
+    pos = nl + 1;
+  }
+}
+
+/** All records of an in-memory document; see iterateRecords. */
+export function readRecords(text: string): JsonlRecord[] {
+  const out: JsonlRecord[] = [];
+  for (const r of iterateRecords(text)) out.push(r);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Bytes (offsets in bytes): a push-based line splitter shared by the stream reader and readRecordsFromBytes.
+
+/**
+ * Splits a byte stream into line records. Feed chunks with push() and finish with end(); each returns the records
+ * completed so far. Memory held between calls is the current unfinished line only.
+ */
+export class ByteLineSplitter {
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  /** Byte offset (in the whole stream) of the first byte of the unfinished line. */
+  private lineStart = 0;
+  private line = 1;
+  private atStart = true;
+
+  push(chunk: Uint8Array): JsonlRecord[] {
+    const out: JsonlRecord[] = [];
+    let buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    if (this.atStart) {
+      // The BOM may arrive split across chunks: wait for three bytes before deciding.
+      if (this.pendingBytes + buf.length < 3) {
+        this.pending.push(buf);
+        this.pendingBytes += buf.length;
+        return out;
+      }
+      if (this.pending.length > 0) {
+        buf = Buffer.concat([...this.pending, buf]);
+        this.pending = [];
+        this.pendingBytes = 0;
+      }
+      this.atStart = false;
+      if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
+        buf = buf.subarray(3);
+        this.lineStart = 3;
+      }
+    }
+    let nl = buf.indexOf(0x0a);
+    if (nl < 0) {
+      if (buf.length > 0) {
+        this.pending.push(buf);
+        this.pendingBytes += buf.length;
+      }
+      return out;
+    }
+    let pos = 0;
+    if (this.pending.length > 0) {
+      // Finish the line carried over from earlier chunks.
+      this.pending.push(buf.subarray(0, nl));
+      const whole = Buffer.concat(this.pending, this.pendingBytes + nl);
+      this.pending = [];
+      this.pendingBytes = 0;
+      out.push(this.emit(whole, 0, whole.length, true));
+      pos = nl + 1;
+      nl = buf.indexOf(0x0a, pos);
+    }
+    // Whole lines inside this chunk. Validate their UTF-8 in one native call; only a failing region is re-checked per line.
+    const lastNl = buf.lastIndexOf(0x0a);
+    const regionValid = pos > lastNl || isUtf8(buf.subarray(pos, lastNl));
+    while (nl >= 0) {
+      out.push(this.emit(buf, pos, nl, !regionValid));
+      pos = nl + 1;
+      nl = buf.indexOf(0x0a, pos);
+    }
+    if (pos < buf.length) {
+      this.pending.push(buf.subarray(pos));
+      this.pendingBytes += buf.length - pos;
+    }
+    return out;
+  }
+
+  /** Flushes the last line (a source without a final newline). */
+  end(): JsonlRecord[] {
+    if (this.atStart) {
+      // Fewer than three bytes in all: BOM check on what there is.
+      const buf = Buffer.concat(this.pending);
+      this.pending = [];
+      this.pendingBytes = 0;
+      this.atStart = false;
+      // Fewer than three bytes cannot hold a BOM: split them as ordinary bytes.
+      const out = buf.length > 0 ? this.push(buf) : [];
+      return out.concat(this.end());
+    }
+    if (this.pendingBytes === 0) {
+      // The source ended with "\n" (no extra empty record) or was empty (no records at all).
+      return [];
+    }
+    const whole = Buffer.concat(this.pending, this.pendingBytes);
+    this.pending = [];
+    this.pendingBytes = 0;
+    // The last line has no "\n" after it, so a trailing "\r" is text, not a line end, as in iterateRecords.
+    return [this.emit(whole, 0, whole.length, true, false)];
+  }
+
+  /** Makes the record of buf[from, to), which ends at a "\n" (or at the end of the source when hadNewline is false). */
+  private emit(buf: Buffer, from: number, to: number, checkUtf8: boolean, hadNewline = true): JsonlRecord {
+    const lineLength = to - from; // bytes of the line, "\r" included
+    let textEnd = to;
+    if (hadNewline && textEnd > from && buf[textEnd - 1] === 0x0d) textEnd--;
+    const start = this.lineStart;
+    const end = start + (textEnd - from);
+    const line = this.line;
+    this.line++;
+    this.lineStart = start + lineLength + (hadNewline ? 1 : 0);
+    const text = buf.toString('utf8', from, textEnd);
+    if (checkUtf8 && !isUtf8(buf.subarray(from, textEnd))) {
+      const bad = firstInvalidUtf8(buf, from, textEnd);
+      if (bad >= 0) {
+        const column = buf.toString('utf8', from, from + bad).length + 1;
+        return { line, start, end, text, blank: false, error: { message: `invalid UTF-8 at byte ${bad + 1} of the line`, column } };
+      }
+    }
+    return parseLine(text, line, start, end);
+  }
+}
+
+/**
+ * Index (relative to `from`) of the first byte of buf[from, to) that is not part of a well-formed UTF-8 sequence,
+ * or -1 when the range is valid. Rejects overlongs, surrogates and code points above U+10FFFF, like the decoder.
+ */
+export function firstInvalidUtf8(buf: Uint8Array, from: number, to: number): number {
+  let i = from;
+  while (i < to) {
+    const b = buf[i];
+    if (b < 0x80) { i++; continue; }
+    let need: number;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (b >= 0xc2 && b <= 0xdf) need = 1;
+    else if (b >= 0xe0 && b <= 0xef) { need = 2; if (b === 0xe0) lo = 0xa0; else if (b === 0xed) hi = 0x9f; }
+    else if (b >= 0xf0 && b <= 0xf4) { need = 3; if (b === 0xf0) lo = 0x90; else if (b === 0xf4) hi = 0x8f; }
+    else return i - from;
+    if (i + need >= to) return i - from; // truncated sequence
+    const b1 = buf[i + 1];
+    if (b1 < lo || b1 > hi) return i - from;
+    for (let k = 2; k <= need; k++) {
+      const bk = buf[i + k];
+      if (bk < 0x80 || bk > 0xbf) return i - from;
+    }
+    i += need + 1;
+  }
+  return -1;
+}
+
+/** All records of a byte buffer (offsets in bytes), exactly as streamRecords would yield them. */
+export function readRecordsFromBytes(bytes: Uint8Array): JsonlRecord[] {
+  const s = new ByteLineSplitter();
+  return s.push(bytes).concat(s.end());
+}
+
+/**
+ * Streams the records of a file (given by path) or of a readable byte stream, in bounded memory: only the current
+ * line is held. Offsets are bytes. I/O errors (a missing file, a read failure) reject the iteration; parse problems
+ * never do, they are records with `error`.
+ */
+export async function* streamRecords(
+  input: NodeJS.ReadableStream | string,
+  opts: { highWaterMark?: number } = {},
+): AsyncGenerator<JsonlRecord> {
+  const stream = typeof input === 'string' ? fs.createReadStream(input, { highWaterMark: opts.highWaterMark ?? 1 << 20 }) : input;
+  const splitter = new ByteLineSplitter();
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer | string>) {
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+      const records = splitter.push(bytes);
+      for (let i = 0; i < records.length; i++) yield records[i];
+    }
+    for (const r of splitter.end()) yield r;
+  } finally {
+    // A consumer that stops early (break, return) must not leave the file open.
+    if (typeof input === 'string') (stream as fs.ReadStream).destroy();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// File-level shape checks
+
+/**
+ * True when the first non-blank line of a file suggests a JSON array file (`[` on its own line, or the start of
+ * `[{...},` spread over lines) rather than JSON Lines. A one-line array of objects counts too.
+ */
+export function looksLikeJsonArrayFile(firstNonBlankText: string): boolean {
+  const t = firstNonBlankText.trim();
+  if (t.charCodeAt(0) !== 0x5b) return false;
+  if (t === '[') return true;
+  let v: unknown;
+  try {
+    v = JSON.parse(t);
+  } catch {
+    // "[{...}," or "[ {": the first line of a pretty-printed or comma-separated array.
+    return t.length === 1 || t.charCodeAt(1) === 0x7b || /^\[\s*\{/.test(t);
+  }
+  return Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'object' && x !== null && !Array.isArray(x));
+}
+
+/** True when the first non-blank line is a lone `{` (or a `{` with an unfinished property): pretty-printed JSON. */
+export function looksLikePrettyJson(firstNonBlankText: string): boolean {
+  const t = firstNonBlankText.trim();
+  if (t === '{') return true;
+  if (t.charCodeAt(0) !== 0x7b) return false;
+  const e = parseLine(t, 1, 0, t.length).error;
+  return e !== undefined && /^line ends before/.test(e.message) && /[,{]$/.test(t);
+}
+
+export const JSON_ARRAY_FILE_MESSAGE = 'This file looks like a JSON array, not JSON Lines (one JSON object per line).';
+export const PRETTY_JSON_FILE_MESSAGE =
+  'This file looks like pretty-printed JSON spread over many lines, not JSON Lines (one JSON object per line).';
+
+/** A file-level message for a file that is not JSON Lines at all, judged from its first non-blank line. */
+export function fileShapeProblem(firstNonBlankText: string): string | undefined {
+  if (looksLikeJsonArrayFile(firstNonBlankText)) return JSON_ARRAY_FILE_MESSAGE;
+  if (looksLikePrettyJson(firstNonBlankText)) return PRETTY_JSON_FILE_MESSAGE;
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Parse errors a person understands
+
+/**
+ * Turns a JSON.parse failure into a message and a 1-based column. Our own validator (locateJsonError) explains
+ * the problem; V8's "at position N", when present, is the authority on where, and wins if the two disagree.
+ */
+function describeParseFailure(text: string, e: unknown): ParseError {
+  const v8 = e instanceof Error ? e.message : String(e);
+  const mine = locateJsonError(text);
+  const m = /at position (\d+)/.exec(v8);
+  const v8pos = m ? Number(m[1]) : undefined;
+  if (mine && (v8pos === undefined || v8pos === mine.position)) return { message: mine.message, column: mine.position + 1 };
+  const pos = v8pos ?? mine?.position ?? 0;
+  return { message: cleanV8Message(v8), column: Math.min(pos, text.length) + 1 };
+}
+
+/** V8's message without the position and the echoed source, e.g. `Unexpected token ']'`. */
+function cleanV8Message(msg: string): string {
+  let s = msg.replace(/\s*\(line \d+ column \d+\)/, '').replace(/ in JSON at position \d+.*$/, '');
+  s = s.replace(/, ".*" is not valid JSON$/s, '').replace(/ is not valid JSON$/, '');
+  return 'invalid JSON: ' + (s.charAt(0).toLowerCase() + s.slice(1));
+}
+
+export interface JsonErrorLocation {
+  /** 0-based UTF-16 index where the problem is. */
+  position: number;
+  message: string;
+}
+
+function show(text: string, i: number): string {
+  if (i >= text.length) return 'the end of the line';
+  const c = text.charCodeAt(i);
+  if (c < 0x20 || c === 0x7f) return `control character U+${c.toString(16).toUpperCase().padStart(4, '0')}`;
+  const cp = text.codePointAt(i) ?? c;
+  return `'${String.fromCodePoint(cp)}'`;
+}
+
+const OBJECT = 1;
+const ARRAY = 2;
+
+/**
+ * A small iterative JSON validator that explains the first error in `text`, or returns undefined when `text` is
+ * valid JSON. Iterative (an explicit stack), so deeply nested input cannot overflow the call stack.
+ */
+export function locateJsonError(text: string): JsonErrorLocation | undefined {
+  const n = text.length;
+  const stack: number[] = [];
+  // States: 0 value expected, 1 after a value, 2 first key or '}', 3 key after ',', 4 first item or ']', 5 item after ','
+  let state = 0;
+  let i = 0;
+  const ws = (): void => {
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) i++;
+      else break;
+    }
+  };
+  const endMessage = (): JsonErrorLocation => {
+    const top = stack[stack.length - 1];
+    const missing = top === OBJECT ? " (missing '}'?)" : top === ARRAY ? " (missing ']'?)" : '';
+    return { position: n, message: `line ends before the JSON value is complete${missing}` };
+  };
+  for (;;) {
+    ws();
+    if (state === 0 || state === 4 || state === 5) {
+      if (i >= n) return endMessage();
+      const c = text.charCodeAt(i);
+      if (state === 4 && c === 0x5d) { stack.pop(); i++; state = 1; continue; }
+      if (state === 5 && c === 0x5d) return { position: i, message: "trailing comma before ']' (JSON allows no comma after the last item)" };
+      if (c === 0x7b) { stack.push(OBJECT); i++; state = 2; continue; }
+      if (c === 0x5b) { stack.push(ARRAY); i++; state = 4; continue; }
+      if (c === 0x22) {
+        const r = scanString(text, i);
+        if (typeof r !== 'number') return r;
+        i = r; state = 1; continue;
+      }
+      if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
+        const r = scanNumber(text, i);
+        if (typeof r !== 'number') return r;
+        i = r; state = 1; continue;
+      }
+      const lit = c === 0x74 ? 'true' : c === 0x66 ? 'false' : c === 0x6e ? 'null' : undefined;
+      if (lit !== undefined) {
+        for (let k = 1; k < lit.length; k++) {
+          if (i + k >= n) return { position: n, message: `line ends inside '${lit}'` };
+          if (text.charCodeAt(i + k) !== lit.charCodeAt(k)) return { position: i + k, message: `invalid literal, expected '${lit}'` };
+        }
+        i += lit.length; state = 1; continue;
+      }
+      if (c === 0x27) return { position: i, message: "strings must use double quotes, found '''" };
+      if (c === 0x7d && state === 0 && stack[stack.length - 1] === OBJECT) return { position: i, message: "trailing comma before '}' (JSON allows no comma after the last item)" };
+      return { position: i, message: `unexpected ${show(text, i)} where a value was expected` };
+    }
+    if (state === 2 || state === 3) {
+      if (i >= n) return endMessage();
+      const c = text.charCodeAt(i);
+      if (c === 0x7d) {
+        if (state === 3) return { position: i, message: "trailing comma before '}' (JSON allows no comma after the last item)" };
+        stack.pop(); i++; state = 1; continue;
+      }
+      if (c !== 0x22) {
+        const quote = c === 0x27 ? ' (property names need double quotes)' : '';
+        return { position: i, message: `expected a double-quoted property name, found ${show(text, i)}${quote}` };
+      }
+      const r = scanString(text, i);
+      if (typeof r !== 'number') return r;
+      i = r;
+      ws();
+      if (i >= n) return endMessage();
+      if (text.charCodeAt(i) !== 0x3a) return { position: i, message: `expected ':' after the property name, found ${show(text, i)}` };
+      i++;
+      state = 0;
+      continue;
+    }
+    // state 1: after a value
+    const top = stack[stack.length - 1];
+    if (top === undefined) {
+      if (i >= n) return undefined;
+      const c = text.charCodeAt(i);
+      const more = c === 0x7b || c === 0x5b ? ' (only one JSON value is allowed per line)' : '';
+      return { position: i, message: `unexpected ${show(text, i)} after the JSON value${more}` };
+    }
+    if (i >= n) return endMessage();
+    const c = text.charCodeAt(i);
+    if (c === 0x2c) { i++; state = top === OBJECT ? 3 : 5; continue; }
+    if (top === OBJECT && c === 0x7d) { stack.pop(); i++; continue; }
+    if (top === ARRAY && c === 0x5d) { stack.pop(); i++; continue; }
+    return top === OBJECT
+      ? { position: i, message: `expected ',' or '}' after a property value, found ${show(text, i)}` }
+      : { position: i, message: `expected ',' or ']' after an array item, found ${show(text, i)}` };
+  }
+}
+
+/** Scans a string starting at the opening quote; returns the index after the closing quote, or the error. */
+function scanString(text: string, at: number): number | JsonErrorLocation {
+  const n = text.length;
+  let i = at + 1;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) return i + 1;
+    if (c < 0x20) {
+      const name = c === 0x09 ? ' (a tab: write \\t)' : c === 0x0d ? ' (a carriage return: write \\r)' : '';
+      return { position: i, message: `unescaped ${show(text, i)} inside a string${name}` };
+    }
+    if (c === 0x5c) {
+      const e = text.charCodeAt(i + 1);
+      if (i + 1 >= n) break;
+      if (e === 0x75) {
+        for (let k = 2; k < 6; k++) {
+          const h = text.charCodeAt(i + k);
+          const hex = (h >= 0x30 && h <= 0x39) || (h >= 0x41 && h <= 0x46) || (h >= 0x61 && h <= 0x66);
+          if (!hex) return i + k >= n ? { position: n, message: 'line ends inside a string (missing closing \'"\'?)' } : { position: i + k, message: 'invalid \\u escape: expected four hex digits' };
+        }
+        i += 6;
+        continue;
+      }
+      if (e === 0x22 || e === 0x5c || e === 0x2f || e === 0x62 || e === 0x66 || e === 0x6e || e === 0x72 || e === 0x74) { i += 2; continue; }
+      return { position: i + 1, message: `invalid escape '\\${text.charAt(i + 1)}' in a string` };
+    }
+    i++;
+  }
+  return { position: n, message: 'line ends inside a string (missing closing \'"\'?)' };
+}
+
+/** Scans a number; returns the index after it, or the error. */
+function scanNumber(text: string, at: number): number | JsonErrorLocation {
+  const n = text.length;
+  let i = at;
+  const digit = (k: number): boolean => { const c = text.charCodeAt(k); return c >= 0x30 && c <= 0x39; };
+  const bad = (k: number): JsonErrorLocation => (k >= n ? { position: n, message: 'line ends inside a number' } : { position: k, message: `invalid number: unexpected ${show(text, k)}` });
+  if (text.charCodeAt(i) === 0x2d) i++;
+  if (!digit(i)) return bad(i);
+  if (text.charCodeAt(i) === 0x30) {
+    i++;
+    if (digit(i)) return { position: i, message: 'invalid number: leading zeros are not allowed' };
+  } else while (digit(i)) i++;
+  if (text.charCodeAt(i) === 0x2e) {
+    i++;
+    if (!digit(i)) return bad(i);
+    while (digit(i)) i++;
+  }
+  const e = text.charCodeAt(i);
+  if (e === 0x65 || e === 0x45) {
+    i++;
+    const s = text.charCodeAt(i);
+    if (s === 0x2b || s === 0x2d) i++;
+    if (!digit(i)) return bad(i);
+    while (digit(i)) i++;
+  }
+  return i;
+}

@@ -1,0 +1,496 @@
+// Schema adapters: a parsed JSONL value in, the (instruction, response) pairs to score out, or a reason a person
+// understands why there are none. Pure functions; the options (schema override, field mapping, turn policy) come in
+// as plain values.
+import type { AdapterOptions, AdaptResult, FieldMapping, Pair, SchemaId, TurnPolicy } from './types';
+
+export const DEFAULT_ADAPTER_OPTIONS: Readonly<AdapterOptions> = Object.freeze({ schema: 'auto', turnPolicy: 'first' });
+
+/** Every schema id, in the order detection tries them and ties between equal counts are broken. */
+export const SCHEMA_IDS: readonly SchemaId[] = [
+  'alpaca',
+  'sharegpt',
+  'openai',
+  'prompt-completion',
+  'prompt-response',
+  'question-answer',
+  'query-response',
+  'instruction-response',
+  'custom',
+];
+
+export const TURN_POLICIES: readonly TurnPolicy[] = ['first', 'last', 'all'];
+
+const LABELS: Record<SchemaId, string> = {
+  alpaca: 'Alpaca',
+  sharegpt: 'ShareGPT',
+  openai: 'OpenAI chat',
+  'prompt-completion': 'prompt/completion',
+  'prompt-response': 'prompt/response',
+  'question-answer': 'question/answer',
+  'query-response': 'query/response',
+  'instruction-response': 'instruction/response',
+  custom: 'custom mapping',
+};
+
+/** The name a person reads: "Alpaca", "ShareGPT", "OpenAI chat", "prompt/completion", ... */
+export function schemaLabel(id: SchemaId): string {
+  return LABELS[id] ?? String(id);
+}
+
+/** True for a known schema id (e.g. to validate a setting or a CLI flag). */
+export function isSchemaId(s: string): s is SchemaId {
+  return Object.prototype.hasOwnProperty.call(LABELS, s);
+}
+
+/** The flat two-field schemas: one field is the instruction, one the response. */
+const FLAT: ReadonlyArray<{ id: SchemaId; instruction: string; response: string }> = [
+  { id: 'instruction-response', instruction: 'instruction', response: 'response' },
+  { id: 'prompt-completion', instruction: 'prompt', response: 'completion' },
+  { id: 'prompt-response', instruction: 'prompt', response: 'response' },
+  { id: 'question-answer', instruction: 'question', response: 'answer' },
+  { id: 'query-response', instruction: 'query', response: 'response' },
+];
+
+type Obj = Record<string, unknown>;
+
+function isObject(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * The schema a value is in, judged by which fields are present (not by their types, so that a wrong type gets a
+ * precise reason from the adapter rather than "unrecognised"). Undefined for non-objects and unknown shapes.
+ */
+export function detectSchema(value: unknown): SchemaId | undefined {
+  if (!isObject(value)) return undefined;
+  if (value.conversations !== undefined) return 'sharegpt';
+  if (value.messages !== undefined) return 'openai';
+  if (value.instruction !== undefined && value.output !== undefined) return 'alpaca';
+  for (const f of FLAT) if (value[f.instruction] !== undefined && value[f.response] !== undefined) return f.id;
+  return undefined;
+}
+
+/**
+ * The schema with the most lines; ties go to the earlier id in SCHEMA_IDS so the answer is stable. Undefined when
+ * every count is zero.
+ */
+export function majoritySchema(counts: Map<SchemaId, number>): SchemaId | undefined {
+  let best: SchemaId | undefined;
+  let bestCount = 0;
+  for (const id of SCHEMA_IDS) {
+    const c = counts.get(id) ?? 0;
+    if (c > bestCount) { best = id; bestCount = c; }
+  }
+  return best;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+class Failure {
+  constructor(readonly reason: string) {}
+}
+
+function kindOf(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'object') return 'an object';
+  if (typeof v === 'number') return 'a number';
+  if (typeof v === 'boolean') return 'a boolean';
+  return `a ${typeof v}`;
+}
+
+function isEmptyText(s: string): boolean {
+  return s.length === 0 || s.trim().length === 0;
+}
+
+/** A required non-empty string field. */
+function textField(obj: Obj, key: string, path: string = key): string | Failure {
+  const v = obj[key];
+  if (v === undefined) return new Failure(`field '${path}' is missing`);
+  if (typeof v !== 'string') return new Failure(`field '${path}' is not a string (found ${kindOf(v)})`);
+  if (isEmptyText(v)) return new Failure(`field '${path}' is empty`);
+  return v;
+}
+
+/** An optional top-level system prompt field: a non-empty string or nothing. */
+function systemField(obj: Obj): { system?: string } {
+  const s = obj.system;
+  return typeof s === 'string' && !isEmptyText(s) ? { system: s } : {};
+}
+
+function fail(reason: string, schema?: SchemaId): AdaptResult {
+  return schema === undefined ? { ok: false, reason } : { ok: false, schema, reason };
+}
+
+function onePair(schema: SchemaId, pair: Pair): AdaptResult {
+  return { ok: true, schema, pairs: [pair] };
+}
+
+/**
+ * Alpaca {instruction, input?, output}. Alpaca's own prompt template puts the optional input after the instruction,
+ * separated by a blank line, so the instruction we score is `instruction + "\n\n" + input` when input is a non-empty
+ * string (source "instruction+input"), and the instruction alone otherwise.
+ */
+function adaptAlpaca(obj: Obj): AdaptResult {
+  const output = textField(obj, 'output');
+  if (output instanceof Failure) return fail(output.reason, 'alpaca');
+  const instruction = obj.instruction;
+  if (instruction === undefined) return fail("field 'instruction' is missing", 'alpaca');
+  if (typeof instruction !== 'string') return fail(`field 'instruction' is not a string (found ${kindOf(instruction)})`, 'alpaca');
+  const input = obj.input;
+  if (input !== undefined && input !== null && typeof input !== 'string') {
+    return fail(`field 'input' is not a string (found ${kindOf(input)})`, 'alpaca');
+  }
+  const hasInput = typeof input === 'string' && !isEmptyText(input);
+  if (isEmptyText(instruction) && !hasInput) return fail("field 'instruction' is empty", 'alpaca');
+  let text: string;
+  let source: string;
+  if (!hasInput) { text = instruction; source = 'instruction'; }
+  else if (isEmptyText(instruction)) { text = input; source = 'input'; }
+  else { text = instruction + '\n\n' + input; source = 'instruction+input'; }
+  const sys = systemField(obj);
+  return onePair('alpaca', {
+    instruction: text,
+    response: output,
+    ...sys,
+    exchange: 0,
+    source: sys.system === undefined ? { instruction: source, response: 'output' } : { instruction: source, response: 'output', system: 'system' },
+  });
+}
+
+function adaptFlat(obj: Obj, f: { id: SchemaId; instruction: string; response: string }): AdaptResult {
+  const instruction = textField(obj, f.instruction);
+  if (instruction instanceof Failure) return fail(instruction.reason, f.id);
+  const response = textField(obj, f.response);
+  if (response instanceof Failure) return fail(response.reason, f.id);
+  const sys = systemField(obj);
+  return onePair(f.id, {
+    instruction,
+    response,
+    ...sys,
+    exchange: 0,
+    source: sys.system === undefined ? { instruction: f.instruction, response: f.response } : { instruction: f.instruction, response: f.response, system: 'system' },
+  });
+}
+
+// --- conversations ---------------------------------------------------------------------------------------------
+
+type Role = 'system' | 'user' | 'assistant' | 'other';
+
+interface Turn {
+  role: Role;
+  text: string;
+  /** Path of the text, e.g. "conversations[1].value". */
+  path: string;
+}
+
+const SHAREGPT_ROLES: Record<string, Role> = {
+  human: 'user',
+  user: 'user',
+  gpt: 'assistant',
+  assistant: 'assistant',
+  chatgpt: 'assistant',
+  bing: 'assistant',
+  bard: 'assistant',
+  system: 'system',
+  // Tool traffic in agent-style ShareGPT data: neither side of an exchange.
+  tool: 'other',
+  function: 'other',
+  function_call: 'other',
+  observation: 'other',
+};
+const SHAREGPT_SPEAKERS = 'human, user, gpt, assistant, chatgpt, bing, bard, system';
+
+const OPENAI_ROLES: Record<string, Role> = {
+  system: 'system',
+  developer: 'system',
+  user: 'user',
+  assistant: 'assistant',
+  tool: 'other',
+  function: 'other',
+};
+
+function sharegptTurns(list: unknown): Turn[] | Failure {
+  if (list === undefined) return new Failure("field 'conversations' is missing");
+  if (!Array.isArray(list)) return new Failure(`field 'conversations' is not a list (found ${kindOf(list)})`);
+  const turns: Turn[] = new Array(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const t = list[i];
+    const at = `conversations[${i}]`;
+    if (!isObject(t)) return new Failure(`'${at}' is not an object (found ${kindOf(t)})`);
+    // Some exports use role/content inside "conversations"; accept them, and name the field actually used.
+    const fromKey = t.from !== undefined ? 'from' : t.role !== undefined ? 'role' : 'from';
+    const from = t[fromKey];
+    if (from === undefined) return new Failure(`field '${at}.from' is missing`);
+    if (typeof from !== 'string') return new Failure(`field '${at}.${fromKey}' is not a string (found ${kindOf(from)})`);
+    const role = SHAREGPT_ROLES[from.toLowerCase()];
+    if (role === undefined || !Object.prototype.hasOwnProperty.call(SHAREGPT_ROLES, from.toLowerCase())) {
+      return new Failure(`'${at}.${fromKey}' is '${from}', not a known speaker (expected ${SHAREGPT_SPEAKERS})`);
+    }
+    const valueKey = t.value !== undefined ? 'value' : t.content !== undefined ? 'content' : 'value';
+    const value = t[valueKey];
+    if (role === 'other') { turns[i] = { role, text: typeof value === 'string' ? value : '', path: `${at}.${valueKey}` }; continue; }
+    if (value === undefined) return new Failure(`field '${at}.value' is missing`);
+    if (typeof value !== 'string') return new Failure(`field '${at}.${valueKey}' is not a string (found ${kindOf(value)})`);
+    turns[i] = { role, text: value, path: `${at}.${valueKey}` };
+  }
+  return turns;
+}
+
+/** OpenAI content: a string, or a list of parts of which the {type: 'text', text} ones are joined by newlines. */
+function openaiContent(content: unknown, path: string): string | Failure {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) {
+    let text: string | undefined;
+    for (const part of content) {
+      if (isObject(part) && (part.type === 'text' || part.type === undefined) && typeof part.text === 'string') {
+        text = text === undefined ? part.text : text + '\n' + part.text;
+      }
+    }
+    if (text === undefined) return new Failure(`field '${path}' has no text part`);
+    return text;
+  }
+  if (content === undefined) return new Failure(`field '${path}' is missing`);
+  return new Failure(`field '${path}' is not a string or a list of text parts (found ${kindOf(content)})`);
+}
+
+function openaiTurns(list: unknown): Turn[] | Failure {
+  if (list === undefined) return new Failure("field 'messages' is missing");
+  if (!Array.isArray(list)) return new Failure(`field 'messages' is not a list (found ${kindOf(list)})`);
+  const turns: Turn[] = new Array(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const m = list[i];
+    const at = `messages[${i}]`;
+    if (!isObject(m)) return new Failure(`'${at}' is not an object (found ${kindOf(m)})`);
+    const r = m.role;
+    if (r === undefined) return new Failure(`field '${at}.role' is missing`);
+    if (typeof r !== 'string') return new Failure(`field '${at}.role' is not a string (found ${kindOf(r)})`);
+    const role = Object.prototype.hasOwnProperty.call(OPENAI_ROLES, r) ? OPENAI_ROLES[r] : undefined;
+    if (role === undefined) return new Failure(`'${at}.role' is '${r}', not a known role (expected system, developer, user, assistant, tool)`);
+    // An assistant message that only calls tools has no text: it is tool traffic, not a reply.
+    if (role === 'other' || (role === 'assistant' && (m.content === null || m.content === undefined) && m.tool_calls !== undefined)) {
+      turns[i] = { role: 'other', text: '', path: `${at}.content` };
+      continue;
+    }
+    const text = openaiContent(m.content, `${at}.content`);
+    if (text instanceof Failure) return text;
+    turns[i] = { role, text, path: `${at}.content` };
+  }
+  return turns;
+}
+
+interface Exchange {
+  users: Turn[];
+  assistants: Turn[];
+  system?: Turn;
+}
+
+/**
+ * Groups turns into exchanges: a run of user turns followed by a run of assistant turns. Consecutive turns of the
+ * same side are joined (blank line between) so no text is lost. Assistant turns before any user turn, and tool
+ * turns, belong to no exchange. Each exchange keeps the latest system turn before it, apart from the instruction.
+ */
+function exchangesOf(turns: Turn[]): Exchange[] {
+  const out: Exchange[] = [];
+  let users: Turn[] = [];
+  let assistants: Turn[] = [];
+  let system: Turn | undefined;
+  let exchangeSystem: Turn | undefined;
+  const flush = (): void => {
+    out.push(exchangeSystem === undefined ? { users, assistants } : { users, assistants, system: exchangeSystem });
+    users = [];
+    assistants = [];
+  };
+  for (const t of turns) {
+    if (t.role === 'system') {
+      if (assistants.length > 0) flush();
+      system = t;
+    } else if (t.role === 'user') {
+      if (assistants.length > 0) flush();
+      if (users.length === 0) exchangeSystem = system;
+      users.push(t);
+    } else if (t.role === 'assistant') {
+      if (users.length > 0) assistants.push(t);
+    }
+  }
+  if (assistants.length > 0) flush();
+  return out;
+}
+
+function joinTurns(turns: Turn[]): { text: string; path: string } {
+  if (turns.length === 1) return { text: turns[0].text, path: turns[0].path };
+  return { text: turns.map((t) => t.text).join('\n\n'), path: turns.map((t) => t.path).join('+') };
+}
+
+function pairOf(ex: Exchange, index: number): Pair | Failure {
+  const u = joinTurns(ex.users);
+  if (isEmptyText(u.text)) return new Failure(`field '${u.path}' is empty`);
+  const a = joinTurns(ex.assistants);
+  if (isEmptyText(a.text)) return new Failure(`field '${a.path}' is empty`);
+  const sys = ex.system !== undefined && !isEmptyText(ex.system.text) ? ex.system : undefined;
+  if (sys === undefined) return { instruction: u.text, response: a.text, exchange: index, source: { instruction: u.path, response: a.path } };
+  return { instruction: u.text, response: a.text, system: sys.text, exchange: index, source: { instruction: u.path, response: a.path, system: sys.path } };
+}
+
+function adaptConversation(schema: SchemaId, turns: Turn[] | Failure, policy: TurnPolicy): AdaptResult {
+  if (turns instanceof Failure) return fail(turns.reason, schema);
+  if (turns.length === 0) return fail(`field '${schema === 'openai' ? 'messages' : 'conversations'}' is empty`, schema);
+  const exchanges = exchangesOf(turns);
+  if (exchanges.length === 0) {
+    return fail(turns.some((t) => t.role === 'user') ? 'no assistant turn' : 'no user turn', schema);
+  }
+  const chosen = policy === 'all' ? exchanges.map((e, i) => [e, i] as const)
+    : policy === 'last' ? [[exchanges[exchanges.length - 1], exchanges.length - 1] as const]
+    : [[exchanges[0], 0] as const];
+  const pairs: Pair[] = [];
+  for (const [e, i] of chosen) {
+    const p = pairOf(e, i);
+    if (p instanceof Failure) return fail(p.reason, schema);
+    pairs.push(p);
+  }
+  return { ok: true, schema, pairs };
+}
+
+// --- custom mapping --------------------------------------------------------------------------------------------
+
+/**
+ * Parses a dot path such as `data.q`, `a.b[0].c` or `[0].text` into property names and array indexes.
+ * Returns undefined for a malformed path.
+ */
+export function parsePath(path: string): Array<string | number> | undefined {
+  const out: Array<string | number> = [];
+  const n = path.length;
+  if (n === 0) return undefined;
+  let i = 0;
+  let expectName = path.charCodeAt(0) !== 0x5b;
+  while (i < n) {
+    if (expectName) {
+      let j = i;
+      while (j < n && path.charCodeAt(j) !== 0x2e && path.charCodeAt(j) !== 0x5b) j++;
+      if (j === i) return undefined;
+      out.push(path.slice(i, j));
+      i = j;
+    }
+    // After a name or an index: '.', '[n]', or the end.
+    if (i >= n) break;
+    const c = path.charCodeAt(i);
+    if (c === 0x2e) { i++; expectName = true; if (i >= n) return undefined; continue; }
+    if (c === 0x5b) {
+      const close = path.indexOf(']', i);
+      if (close < 0) return undefined;
+      const digits = path.slice(i + 1, close);
+      if (!/^\d+$/.test(digits)) return undefined;
+      out.push(Number(digits));
+      i = close + 1;
+      expectName = false;
+      continue;
+    }
+    return undefined;
+  }
+  return out;
+}
+
+const NOT_FOUND: unique symbol = Symbol('not found');
+
+/** The value at a parsed path, or NOT_FOUND. Only own properties count (a path never reaches Object.prototype). */
+function getPath(value: unknown, segments: Array<string | number>): unknown {
+  let v: unknown = value;
+  for (const s of segments) {
+    if (typeof s === 'number') {
+      if (!Array.isArray(v) || s >= v.length) return NOT_FOUND;
+      v = v[s];
+    } else {
+      if (!isObject(v) || !Object.prototype.hasOwnProperty.call(v, s)) return NOT_FOUND;
+      v = v[s];
+    }
+  }
+  return v;
+}
+
+function mappedText(value: unknown, path: string): string | Failure {
+  const segments = parsePath(path);
+  if (segments === undefined) return new Failure(`custom mapping: path '${path}' is not a valid path (use dots and [n], e.g. data.turns[0].text)`);
+  const v = getPath(value, segments);
+  if (v === NOT_FOUND) return new Failure(`custom mapping: path '${path}' not found`);
+  if (typeof v !== 'string') return new Failure(`custom mapping: path '${path}' is not a string (found ${kindOf(v)})`);
+  if (isEmptyText(v)) return new Failure(`custom mapping: path '${path}' is empty`);
+  return v;
+}
+
+function adaptCustom(value: unknown, mapping: FieldMapping | undefined): AdaptResult {
+  if (mapping === undefined || !mapping.instruction || !mapping.response) {
+    return fail('custom mapping: no field mapping is set (set the instruction and response paths)', 'custom');
+  }
+  const instruction = mappedText(value, mapping.instruction);
+  if (instruction instanceof Failure) return fail(instruction.reason, 'custom');
+  const response = mappedText(value, mapping.response);
+  if (response instanceof Failure) return fail(response.reason, 'custom');
+  if (mapping.system) {
+    const segments = parsePath(mapping.system);
+    const s = segments === undefined ? NOT_FOUND : getPath(value, segments);
+    if (typeof s === 'string' && !isEmptyText(s)) {
+      return onePair('custom', { instruction, response, system: s, exchange: 0, source: { instruction: mapping.instruction, response: mapping.response, system: mapping.system } });
+    }
+  }
+  return onePair('custom', { instruction, response, exchange: 0, source: { instruction: mapping.instruction, response: mapping.response } });
+}
+
+// --- entry point -----------------------------------------------------------------------------------------------
+
+function notAnObject(value: unknown): string {
+  if (Array.isArray(value)) return 'line is a JSON array, not an object';
+  if (value === null) return 'line is null, not an object';
+  return `line is a JSON ${typeof value === 'number' ? 'number' : typeof value === 'boolean' ? 'boolean' : typeof value}, not an object`;
+}
+
+function unrecognised(obj: Obj): string {
+  const keys = Object.keys(obj);
+  const expected =
+    "expected one of Alpaca {instruction, output}, ShareGPT {conversations}, OpenAI chat {messages}, " +
+    'prompt/completion, prompt/response, question/answer, query/response, instruction/response, or set a custom field mapping';
+  if (keys.length === 0) return `unrecognised schema: the object has no fields (${expected})`;
+  const shown = keys.slice(0, 8).join(', ') + (keys.length > 8 ? `, … (${keys.length} fields)` : '');
+  return `unrecognised schema: fields ${shown} (${expected})`;
+}
+
+function adaptAs(schema: SchemaId, obj: Obj, options: AdapterOptions): AdaptResult {
+  switch (schema) {
+    case 'alpaca': return adaptAlpaca(obj);
+    case 'sharegpt': return adaptConversation('sharegpt', sharegptTurns(obj.conversations), options.turnPolicy);
+    case 'openai': return adaptConversation('openai', openaiTurns(obj.messages), options.turnPolicy);
+    case 'custom': return adaptCustom(obj, options.mapping);
+    default: {
+      for (const f of FLAT) if (f.id === schema) return adaptFlat(obj, f);
+      return fail(`unknown schema '${String(schema)}'`);
+    }
+  }
+}
+
+/**
+ * Turns one parsed JSONL value into pairs. With options.schema 'auto' the schema is detected per value (a custom
+ * mapping, when set, is tried first); otherwise the named schema is applied and a missing field is the reason.
+ * Never throws.
+ */
+export function adaptRecord(value: unknown, options: AdapterOptions = DEFAULT_ADAPTER_OPTIONS): AdaptResult {
+  if (options.schema === 'custom') return adaptCustom(value, options.mapping);
+  if (!isObject(value)) {
+    if (options.schema === 'auto' && options.mapping !== undefined) {
+      const custom = adaptCustom(value, options.mapping);
+      if (custom.ok) return custom;
+    }
+    return fail(notAnObject(value));
+  }
+  if (options.schema !== 'auto') return adaptAs(options.schema, value, options);
+  let customFailure: AdaptResult | undefined;
+  if (options.mapping !== undefined && options.mapping.instruction && options.mapping.response) {
+    const custom = adaptCustom(value, options.mapping);
+    if (custom.ok) return custom;
+    customFailure = custom;
+  }
+  const detected = detectSchema(value);
+  if (detected !== undefined) return adaptAs(detected, value, options);
+  if (customFailure !== undefined) return customFailure;
+  // Half an Alpaca record is still recognisably Alpaca: say which field is missing.
+  if (value.instruction !== undefined && value.response === undefined) return adaptAlpaca(value);
+  return fail(unrecognised(value));
+}
