@@ -99,3 +99,35 @@ export interface Featuriser {
   readonly modelId: string;
   featurise(pairs: ReadonlyArray<{ instruction: string; response: string }>): ModelFeeds;
 }
+
+/**
+ * A group of duplicate or near-duplicate pairs (src/core/dedup.ts). The numbers are the ids the pairs were added
+ * with: 1-based line numbers in the CLI and the editor.
+ */
+export interface DuplicateCluster {
+  /** The member to keep: the highest ranker score, else the first in the file. */
+  kept: number;
+  /** Every member, the kept one included, in file order. */
+  lines: number[];
+  /** similarity[i]: exact Jaccard of lines[i]'s shingles to the kept member's (1 for the kept one; 1 for exact duplicates). */
+  similarity: number[];
+}
+
+/** What a hygiene check found on a line (src/core/hygiene.ts). */
+export type HygieneKind = 'duplicate' | 'near-duplicate' | 'not-english' | 'empty-response' | 'truncated';
+
+export interface HygieneFinding {
+  /** 1-based line of the pair the finding is about. */
+  line: number;
+  kind: HygieneKind;
+  /** For duplicates and near-duplicates: the line of the kept copy. */
+  otherLine?: number;
+  /** For near-duplicates: exact Jaccard to the kept copy. */
+  similarity?: number;
+  /** For not-english: the detected language (ISO 639-1 code, or 'und' when only the ASCII heuristic failed). */
+  language?: string;
+  /** For truncated: how many response tokens the ranker reads. */
+  tokens?: number;
+  /** The message shown to a person, e.g. "Near-duplicate of line 88 (Jaccard 0.71)". */
+  message: string;
+}
