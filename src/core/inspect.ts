@@ -42,8 +42,10 @@ export interface InspectSummary {
   lines: number;
   /** Pairs extracted (more than the lines under the 'all' turn policy). */
   pairs: number;
-  /** Lines that yield no pair, in line order. */
+  /** Lines that yield no pair, in line order (the first `maxErrors` of them when the accumulator was capped). */
   errors: { line: number; message: string }[];
+  /** How many lines yield no pair (all of them, even past the cap). */
+  problems: number;
   /** A file-level problem, e.g. a JSON array file opened as JSON Lines. */
   fileProblem?: string;
 }
@@ -54,7 +56,19 @@ export class InspectAccumulator {
   private pairs = 0;
   private readonly counts = new Map<SchemaId, number>();
   private readonly errors: { line: number; message: string }[] = [];
+  private problems = 0;
   private firstText: string | undefined;
+  private readonly maxErrors: number;
+
+  /** maxErrors caps the error messages kept (the count stays exact); unlimited by default. */
+  constructor(options: { maxErrors?: number } = {}) {
+    this.maxErrors = options.maxErrors ?? Infinity;
+  }
+
+  private problem(line: number, message: string): void {
+    this.problems++;
+    if (this.errors.length < this.maxErrors) this.errors.push({ line, message });
+  }
 
   /**
    * Adds a record. Pass the adapter result when you already have it (e.g. from analyseRecord); without it the
@@ -65,7 +79,7 @@ export class InspectAccumulator {
     this.lines++;
     if (this.firstText === undefined) this.firstText = record.text;
     if (record.error !== undefined) {
-      this.errors.push({ line: record.line, message: parseProblem(record) ?? record.error.message });
+      this.problem(record.line, parseProblem(record) ?? record.error.message);
       return;
     }
     if (result === undefined) return;
@@ -73,7 +87,7 @@ export class InspectAccumulator {
       this.pairs += result.pairs.length;
       this.counts.set(result.schema, (this.counts.get(result.schema) ?? 0) + 1);
     } else {
-      this.errors.push({ line: record.line, message: result.reason });
+      this.problem(record.line, result.reason);
     }
   }
 
@@ -90,7 +104,7 @@ export class InspectAccumulator {
     let schema: InspectSummary['schema'] = 'unknown';
     if (top !== undefined) schema = (this.counts.get(top) ?? 0) * 2 > withPairs ? top : 'mixed';
     const fileProblem = this.firstText === undefined ? undefined : fileShapeProblem(this.firstText);
-    const s: InspectSummary = { schema, schemaCounts, lines: this.lines, pairs: this.pairs, errors: this.errors.slice() };
+    const s: InspectSummary = { schema, schemaCounts, lines: this.lines, pairs: this.pairs, errors: this.errors.slice(), problems: this.problems };
     if (fileProblem !== undefined) s.fileProblem = fileProblem;
     return s;
   }
