@@ -1,11 +1,46 @@
-// TEMPORARY placeholder so the build and the integration harness work before the real extension lands.
-// Engineer C owns src/extension and replaces this file.
-import type * as vscode from 'vscode';
+// Activation: builds the settings source and the analysis registry, then registers each feature. Everything is
+// owned by the ExtensionContext's subscriptions; there is no module-level state.
+import * as vscode from 'vscode';
+import { AnalysisRegistry } from './analysisRegistry';
+import { ConfigSource } from './config';
+import type { Feature, ScarContext } from './context';
+import { ScarDiagnostics } from './diagnostics';
+import { ScarStatusBar } from './statusBar';
+import { testApi, type ScarLensApi } from './testApi';
 
-export function activate(_context: vscode.ExtensionContext): void {
-  // nothing yet
+/**
+ * Features beyond the foundation (diagnostics and status bar, which the test API needs by name). To add one,
+ * write `export const registerX: Feature = (ctx) => ...` in its own module and list it here.
+ */
+const FEATURES: readonly Feature[] = [];
+
+export function activate(context: vscode.ExtensionContext): ScarLensApi {
+  const config = new ConfigSource();
+  const analyses = new AnalysisRegistry(config);
+  const diagnostics = new ScarDiagnostics(analyses, config);
+  const statusBar = new ScarStatusBar(analyses);
+  context.subscriptions.push(config, analyses, diagnostics, statusBar);
+
+  const ctx: ScarContext = { extension: context, config, analyses };
+  for (const feature of FEATURES) {
+    const registered = feature(ctx);
+    if (Array.isArray(registered)) context.subscriptions.push(...registered);
+    else if (registered) context.subscriptions.push(registered as vscode.Disposable);
+  }
+
+  if (config.current.invalid.length > 0) {
+    void vscode.window.showWarningMessage(`SCAR Lens: ${config.current.invalid.join(' ')}`);
+  }
+  context.subscriptions.push(
+    config.onDidChange(({ previous, current }) => {
+      // Say it once per new mistake, not on every later settings change.
+      const fresh = current.invalid.filter((m) => !previous.invalid.includes(m));
+      if (fresh.length > 0) void vscode.window.showWarningMessage(`SCAR Lens: ${fresh.join(' ')}`);
+    }),
+  );
+  return testApi(analyses, statusBar);
 }
 
 export function deactivate(): void {
-  // nothing yet
+  // Everything is disposed through context.subscriptions.
 }

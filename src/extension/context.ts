@@ -1,0 +1,16 @@
+// What every feature of the extension is given: the extension context, the settings and the live analyses.
+// A feature is a function that registers its commands/listeners and returns what to dispose; main.ts lists them.
+import type * as vscode from 'vscode';
+import type { AnalysisRegistry } from './analysisRegistry';
+import type { ConfigSource } from './config';
+
+export interface ScarContext {
+  readonly extension: vscode.ExtensionContext;
+  /** The settings, read in one place; subscribe to `config.onDidChange` for changes. */
+  readonly config: ConfigSource;
+  /** One live analysis per open JSONL document. */
+  readonly analyses: AnalysisRegistry;
+}
+
+/** Registers one feature; everything it returns is disposed when the extension deactivates. */
+export type Feature = (ctx: ScarContext) => vscode.Disposable | readonly vscode.Disposable[] | void;

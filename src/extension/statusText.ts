@@ -1,0 +1,86 @@
+// The words of the status-bar item, from a line-model summary. Pure (no vscode import), so it is unit-tested.
+import type { SchemaId } from '../core/types';
+import type { LineModelSummary } from './lineModel';
+
+/** What the file as a whole is, as far as schemas go. */
+export type FileSchema =
+  | { kind: 'one'; schema: SchemaId }
+  /** Several schemas and none holds a majority of the lines that have one. */
+  | { kind: 'mixed' }
+  /** No line was recognised as any schema (an empty file, or nothing fits). */
+  | { kind: 'none' };
+
+export interface StatusContent {
+  text: string;
+  /** Markdown for the tooltip. */
+  tooltip: string;
+}
+
+const numbers = new Intl.NumberFormat('en-US');
+
+/** 9998 -> "9,998". Fixed to en-US grouping so the text is the same on every machine. */
+export function formatCount(n: number): string {
+  return numbers.format(n);
+}
+
+/** "1 problem", "2 problems", "1,000 pairs". */
+export function plural(n: number, singular: string, pluralForm = singular + 's'): string {
+  return `${formatCount(n)} ${n === 1 ? singular : pluralForm}`;
+}
+
+/** The schema holding a strict majority of the lines that have one; `mixed` when none does. */
+export function fileSchemaOf(schemaCounts: ReadonlyMap<SchemaId, number>): FileSchema {
+  let total = 0;
+  let best: SchemaId | undefined;
+  let bestCount = 0;
+  for (const [schema, n] of schemaCounts) {
+    total += n;
+    if (n > bestCount) { best = schema; bestCount = n; }
+  }
+  if (best === undefined) return { kind: 'none' };
+  return bestCount * 2 > total ? { kind: 'one', schema: best } : { kind: 'mixed' };
+}
+
+export interface StatusInput {
+  summary: LineModelSummary;
+  /** Human name of a schema, e.g. 'sharegpt' -> 'ShareGPT' (core's schemaLabel). */
+  label: (schema: SchemaId) => string;
+  /** A problem with the whole file (e.g. a JSON array), when there is one. */
+  fileProblem?: string;
+  /** Problems counted for the file (line problems, or 1 for a file-level one). */
+  problems: number;
+}
+
+/** The status-bar text and tooltip for one analysed (or half-analysed) document. */
+export function statusContent({ summary, label, fileProblem, problems }: StatusInput): StatusContent {
+  if (summary.pending > 0) {
+    const pct = summary.lines ? Math.floor((100 * summary.analysed) / summary.lines) : 0;
+    return {
+      text: `$(sync~spin) SCAR: checking ${pct}%`,
+      tooltip: `SCAR Lens is checking ${plural(summary.lines, 'line')} (${formatCount(summary.analysed)} done).`,
+    };
+  }
+  const fs = fileSchemaOf(summary.schemaCounts);
+  const schemaText = fileProblem ? 'not JSON Lines' : fs.kind === 'one' ? label(fs.schema) : fs.kind === 'mixed' ? 'mixed schemas' : 'unknown schema';
+  const text = `$(checklist) ${schemaText} · ${plural(summary.pairs, 'pair')} · ${plural(problems, 'problem')}`;
+
+  const rows: string[] = ['**SCAR Lens**', ''];
+  if (fileProblem) rows.push(fileProblem, '');
+  const nonBlank = summary.lines - summary.blank;
+  rows.push(`${plural(nonBlank, 'line')} with content, ${plural(summary.linesWithPairs, 'line')} yielding ${plural(summary.pairs, 'pair')}.`, '');
+  const sorted = [...summary.schemaCounts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  if (sorted.length > 0) {
+    rows.push('| Schema | Lines |', '|:--|--:|');
+    for (const [schema, n] of sorted) rows.push(`| ${label(schema)} | ${formatCount(n)} |`);
+    rows.push('');
+  } else {
+    rows.push('No line matches a known schema.', '');
+  }
+  const lineProblems = summary.problems;
+  if (lineProblems > 0) {
+    const parse = summary.parseErrors;
+    rows.push(`${plural(parse, 'line')} not valid JSON, ${plural(lineProblems - parse, 'line')} without a pair.`, '');
+  }
+  rows.push('Click to open the Problems panel.');
+  return { text, tooltip: rows.join('\n') };
+}

@@ -1,0 +1,75 @@
+// The small API that activate() returns, so integration tests can read what the user sees (the status-bar text)
+// and wait for an analysis to settle, without reaching into the extension's internals.
+import * as vscode from 'vscode';
+import type { AnalysisRegistry } from './analysisRegistry';
+import type { ScarStatusBar } from './statusBar';
+
+export interface AnalysisView {
+  /** The document version the figures belong to. */
+  version: number;
+  lines: number;
+  blank: number;
+  pairs: number;
+  /** Problems as the user sees them (a file-level problem counts once). */
+  problems: number;
+  schemaCounts: Record<string, number>;
+  fileProblem?: string;
+  /** Full re-analyses since the document opened (1 after opening; +1 per adapter-settings change). */
+  fullPasses: number;
+}
+
+export interface ScarLensApi {
+  /** The status-bar item's text, or undefined while it is hidden. */
+  statusText(): string | undefined;
+  /** The status-bar item's tooltip (markdown), or undefined while it is hidden. */
+  statusTooltip(): string | undefined;
+  /** The latest finished analysis of an open JSONL document. */
+  analysis(uri: vscode.Uri): AnalysisView | undefined;
+  /** Resolves with the analysis once it belongs to the document's current text; rejects after timeoutMs. */
+  whenAnalysed(uri: vscode.Uri, timeoutMs?: number): Promise<AnalysisView>;
+}
+
+export function testApi(analyses: AnalysisRegistry, statusBar: ScarStatusBar): ScarLensApi {
+  const view = (uri: vscode.Uri): AnalysisView | undefined => {
+    const a = analyses.get(uri);
+    const s = a?.latest;
+    if (!a || !s) return undefined;
+    return {
+      version: s.version,
+      lines: s.summary.lines,
+      blank: s.summary.blank,
+      pairs: s.summary.pairs,
+      problems: s.problems,
+      schemaCounts: Object.fromEntries(s.summary.schemaCounts),
+      fileProblem: s.fileProblem?.message,
+      fullPasses: a.fullPasses,
+    };
+  };
+  return {
+    statusText: () => statusBar.text,
+    statusTooltip: () => statusBar.tooltip,
+    analysis: view,
+    whenAnalysed: (uri, timeoutMs = 10000) =>
+      new Promise<AnalysisView>((resolve, reject) => {
+        const check = (): boolean => {
+          const a = analyses.get(uri);
+          if (a?.isCurrent) {
+            cleanup();
+            resolve(view(uri)!);
+            return true;
+          }
+          return false;
+        };
+        const sub = analyses.onDidUpdate(() => check());
+        const timer = setTimeout(() => {
+          cleanup();
+          reject(new Error(`no finished SCAR analysis of ${uri.toString()} after ${timeoutMs} ms`));
+        }, timeoutMs);
+        function cleanup(): void {
+          sub.dispose();
+          clearTimeout(timer);
+        }
+        check();
+      }),
+  };
+}
