@@ -1,0 +1,218 @@
+// Writing selected examples: the three output formats, and sinks that write them (an atomic file writer and
+// stdout). Formats:
+//   jsonl     the original line, byte for byte; with `withScore` that one object is re-serialised with a
+//             "score" field added (an existing "score" is replaced).
+//   json      SCAR's JSON list: [{"instruction", "output", "score"}], one entry per pair of the line (a
+//             conversation scored with the turn policy 'all' gives one entry per exchange, each with the line's
+//             score). SCAR keeps no system prompt in this form, and neither do we.
+//   sharegpt  SCAR's Vicuna/ShareGPT list: [{"id", "conversations": [{"from": "system"?}, {"from": "human"},
+//             {"from": "gpt"}, ...]}], one entry per line with all its scored exchanges in order, the system
+//             prompt first when there is one. "id" is the record's own string/number "id" when it has one, else
+//             "line-N". With `withScore` each entry also gets "score".
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Pair } from './types';
+
+export type ExportFormat = 'jsonl' | 'json' | 'sharegpt';
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['jsonl', 'json', 'sharegpt'];
+
+/** One selected line, ready to be written. */
+export interface ExportItem {
+  /** 1-based line number in the source. */
+  line: number;
+  /** The line's original bytes (without its line ending). */
+  raw: Buffer;
+  /** The parsed value of the line. */
+  value: unknown;
+  /** The pairs the line yielded (at least one for a scored line). */
+  pairs: ReadonlyArray<Pair>;
+  /** The line's score. */
+  score: number;
+}
+
+export interface ExportOptions {
+  format: ExportFormat;
+  /** Add the score to each output object (always present in 'json'). */
+  withScore?: boolean;
+  /** The line ending written after each jsonl line (default "\n"; the CLI passes the source's own). */
+  eol?: string;
+}
+
+/** Rounds a score for output: 6 significant decimals is far below the model's precision and keeps files short. */
+export function roundScore(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Turns items into the bytes of one of the formats: header(), then item() for each, then footer(). */
+export class ExportFormatter {
+  private count = 0;
+  private readonly eol: string;
+
+  constructor(private readonly options: ExportOptions) {
+    this.eol = options.eol ?? '\n';
+  }
+
+  header(): string {
+    return this.options.format === 'jsonl' ? '' : '[';
+  }
+
+  footer(): string {
+    if (this.options.format === 'jsonl') return '';
+    return this.count === 0 ? ']\n' : '\n]\n';
+  }
+
+  /** The bytes (or text) for one item, including separators and line endings. */
+  item(it: ExportItem): Buffer | string {
+    switch (this.options.format) {
+      case 'jsonl': {
+        this.count++;
+        if (!this.options.withScore) return Buffer.concat([it.raw, Buffer.from(this.eol)]);
+        if (!isPlainObject(it.value)) throw new Error(`line ${it.line}: cannot add a score to a value that is not a JSON object`);
+        return JSON.stringify({ ...it.value, score: roundScore(it.score) }) + this.eol;
+      }
+      case 'json': {
+        let out = '';
+        for (const p of it.pairs) {
+          out += (this.count++ === 0 ? '\n' : ',\n') + JSON.stringify({ instruction: p.instruction, output: p.response, score: roundScore(it.score) });
+        }
+        return out;
+      }
+      case 'sharegpt': {
+        const conversations: { from: string; value: string }[] = [];
+        const system = it.pairs.find((p) => p.system !== undefined)?.system;
+        if (system !== undefined) conversations.push({ from: 'system', value: system });
+        for (const p of it.pairs) {
+          conversations.push({ from: 'human', value: p.instruction }, { from: 'gpt', value: p.response });
+        }
+        const ownId = isPlainObject(it.value) ? it.value.id : undefined;
+        const id = typeof ownId === 'string' || typeof ownId === 'number' ? String(ownId) : `line-${it.line}`;
+        const obj: Record<string, unknown> = { id, conversations };
+        if (this.options.withScore) obj.score = roundScore(it.score);
+        return (this.count++ === 0 ? '\n' : ',\n') + JSON.stringify(obj);
+      }
+    }
+  }
+}
+
+/** Where output goes. write() resolves when the sink can take more; close() finishes (commits) the output. */
+export interface OutputSink {
+  write(chunk: Buffer | string): Promise<void>;
+  close(): Promise<void>;
+  /** Gives up: a file sink removes its temporary file and leaves any existing target untouched. */
+  abort(): Promise<void>;
+}
+
+const FLUSH_BYTES = 1 << 20;
+
+/**
+ * Writes a file atomically: everything goes to a temporary file in the target's folder, which is fsynced
+ * and renamed over the target on close(). Readers see the old file or the complete new one, never half.
+ */
+export class AtomicFileWriter implements OutputSink {
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private done = false;
+
+  private constructor(readonly target: string, readonly tempPath: string, private readonly fh: fs.promises.FileHandle) {}
+
+  static async open(target: string): Promise<AtomicFileWriter> {
+    const abs = path.resolve(target);
+    const dir = path.dirname(abs);
+    const temp = path.join(dir, `.${path.basename(abs)}.${process.pid}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`);
+    let fh: fs.promises.FileHandle;
+    try {
+      fh = await fs.promises.open(temp, 'wx');
+    } catch (e) {
+      throw new Error(`cannot write '${abs}': ${(e as Error).message}`);
+    }
+    return new AtomicFileWriter(abs, temp, fh);
+  }
+
+  async write(chunk: Buffer | string): Promise<void> {
+    if (this.done) throw new Error(`'${this.target}' is already closed`);
+    const b = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    this.pending.push(b);
+    this.pendingBytes += b.length;
+    if (this.pendingBytes >= FLUSH_BYTES) await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    if (this.pendingBytes === 0) return;
+    const data = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
+    this.pending = [];
+    this.pendingBytes = 0;
+    await this.fh.write(data, 0, data.length);
+  }
+
+  async close(): Promise<void> {
+    if (this.done) return;
+    this.done = true;
+    try {
+      await this.flush();
+      await this.fh.sync();
+      await this.fh.close();
+      await fs.promises.rename(this.tempPath, this.target);
+    } catch (e) {
+      await this.fh.close().catch(() => undefined);
+      await fs.promises.unlink(this.tempPath).catch(() => undefined);
+      throw new Error(`cannot write '${this.target}': ${(e as Error).message}`);
+    }
+    // Make the rename itself durable where the platform allows fsync on a folder.
+    try {
+      const dh = await fs.promises.open(path.dirname(this.target), 'r');
+      try { await dh.sync(); } finally { await dh.close(); }
+    } catch { /* not supported here (e.g. Windows): the data itself is synced */ }
+  }
+
+  async abort(): Promise<void> {
+    if (this.done) return;
+    this.done = true;
+    this.pending = [];
+    await this.fh.close().catch(() => undefined);
+    await fs.promises.unlink(this.tempPath).catch(() => undefined);
+  }
+}
+
+/** Writes to a stream (stdout), honouring back-pressure. close() does not end the stream. */
+export class StreamSink implements OutputSink {
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+
+  constructor(private readonly stream: NodeJS.WritableStream) {}
+
+  async write(chunk: Buffer | string): Promise<void> {
+    const b = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    this.pending.push(b);
+    this.pendingBytes += b.length;
+    if (this.pendingBytes >= 64 * 1024) await this.flush();
+  }
+
+  private flush(): Promise<void> {
+    if (this.pendingBytes === 0) return Promise.resolve();
+    const data = Buffer.concat(this.pending, this.pendingBytes);
+    this.pending = [];
+    this.pendingBytes = 0;
+    return new Promise((resolve) => {
+      if (this.stream.write(data)) resolve();
+      else this.stream.once('drain', () => resolve());
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+  }
+
+  async abort(): Promise<void> {
+    this.pending = [];
+    this.pendingBytes = 0;
+  }
+}
+
+/** An atomic file writer for a path, or stdout when the path is undefined or '-'. */
+export async function openOutput(target: string | undefined, stdout: NodeJS.WritableStream): Promise<OutputSink> {
+  return target === undefined || target === '-' ? new StreamSink(stdout) : AtomicFileWriter.open(target);
+}
