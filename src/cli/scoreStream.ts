@@ -1,0 +1,162 @@
+// Pass 1 of `scar score` and `scar select`: stream a JSONL file from disk, adapt each line to pairs, score
+// the pairs through the engine in chunks (a few in flight, so reading and inference overlap on two cores),
+// and keep only numbers per line: line number, byte offsets, line-ending length, and the line's scores.
+// Texts are dropped as soon as they are sent, so memory grows with the number of lines, not their size.
+import { streamRecords } from '../core/jsonl';
+import { analyseRecord } from '../core/inspect';
+import type { AdapterOptions, PairScore } from '../core/types';
+import type { EngineClient } from '../engine/client';
+import type { PairText } from '../engine/protocol';
+
+/** Per non-blank line of a file, in file order (index i = the i-th non-blank line). */
+export interface FileScores {
+  count: number;
+  /** 1-based line numbers. */
+  line: Int32Array;
+  /** Byte offsets of each line's text (without its line ending); end is exclusive. */
+  start: Float64Array;
+  end: Float64Array;
+  /** Length of each line's own ending: 2 for CRLF, 1 for LF, 0 for the last line (unknown, maybe none). */
+  eol: Uint8Array;
+  /** The line score (the mean over its pairs, as core/scores lineScore defines), NaN when the line has no pair. */
+  score: Float64Array;
+  composition: Float64Array;
+  presentation: Float64Array;
+  /** How many pairs each line yielded. */
+  pairs: Int32Array;
+  /** Why a line has no score (parse error or adapter reason), by index. */
+  errors: Map<number, string>;
+  /** Totals. */
+  pairsScored: number;
+  /** The more common line ending of the file ("\r\n" or "\n"). */
+  fileEol: string;
+}
+
+export interface ScoreStreamOptions {
+  adapter: AdapterOptions;
+  /** false: bypass the persistent cache (--no-cache). */
+  persistentCache: boolean;
+  /** Pairs per engine request (default 512) and requests in flight (default 3). */
+  chunkSize?: number;
+  inFlight?: number;
+  /** Called now and then with progress: lines read, pairs scored. */
+  onProgress?: (linesRead: number, pairsScored: number) => void;
+  signal?: AbortSignal;
+}
+
+class Columns {
+  cap = 1024;
+  count = 0;
+  line = new Int32Array(this.cap);
+  start = new Float64Array(this.cap);
+  end = new Float64Array(this.cap);
+  eol = new Uint8Array(this.cap);
+  sum = new Float64Array(this.cap * 3);
+  pairs = new Int32Array(this.cap);
+
+  add(line: number, start: number, end: number): number {
+    if (this.count === this.cap) this.grow();
+    const i = this.count++;
+    this.line[i] = line; this.start[i] = start; this.end[i] = end;
+    return i;
+  }
+
+  private grow(): void {
+    this.cap *= 2;
+    const g = <T extends Int32Array | Float64Array | Uint8Array>(a: T, n: number): T => {
+      const b = new (a.constructor as new (n: number) => T)(n);
+      b.set(a);
+      return b;
+    };
+    this.line = g(this.line, this.cap); this.start = g(this.start, this.cap); this.end = g(this.end, this.cap);
+    this.eol = g(this.eol, this.cap); this.sum = g(this.sum, this.cap * 3); this.pairs = g(this.pairs, this.cap);
+  }
+}
+
+/** Scores every non-blank line of a file. Rejects on I/O errors, engine failures or cancellation. */
+export async function scoreFileStream(file: string, client: EngineClient, options: ScoreStreamOptions): Promise<FileScores> {
+  const chunkSize = options.chunkSize ?? 512;
+  const maxInFlight = options.inFlight ?? 3;
+  const cols = new Columns();
+  const errors = new Map<number, string>();
+  let pairsScored = 0;
+  let linesRead = 0;
+  let crlf = 0, lf = 0;
+
+  let batch: PairText[] = [];
+  let owners: number[] = [];
+  const inFlight = new Set<Promise<void>>();
+  let failure: unknown;
+
+  const flush = (): void => {
+    if (batch.length === 0) return;
+    const pairs = batch, who = owners;
+    batch = []; owners = [];
+    const p = client.score(pairs, { signal: options.signal, persistentCache: options.persistentCache }).then((scores: PairScore[]) => {
+      for (let k = 0; k < scores.length; k++) {
+        const i = who[k] * 3, s = scores[k];
+        cols.sum[i] += s.score; cols.sum[i + 1] += s.composition; cols.sum[i + 2] += s.presentation;
+      }
+      pairsScored += scores.length;
+      options.onProgress?.(linesRead, pairsScored);
+    }, (e) => { failure ??= e; });
+    inFlight.add(p);
+    void p.finally(() => inFlight.delete(p));
+  };
+
+  let prev = -1; // index of the previous non-blank line, whose line ending we learn from the next record
+  let prevEnd = 0;
+  let lastEnd = 0;
+  for await (const record of streamRecords(file)) {
+    linesRead++;
+    // The gap between one line's end and the next line's start is the first line's ending.
+    if (prev >= 0 && cols.eol[prev] === 0 && record.start > prevEnd) cols.eol[prev] = Math.min(2, record.start - prevEnd);
+    const gap = record.start - lastEnd;
+    if (record.line > 1) { if (gap === 2) crlf++; else if (gap === 1) lf++; }
+    lastEnd = record.end;
+    if (record.blank) continue;
+    const i = cols.add(record.line, record.start, record.end);
+    prev = i; prevEnd = record.end;
+    const a = analyseRecord(record, options.adapter);
+    if (a.problem !== undefined || !a.result?.ok) {
+      errors.set(i, a.problem ?? 'no pair');
+      continue;
+    }
+    const pairs = a.result.pairs;
+    cols.pairs[i] = pairs.length;
+    for (const p of pairs) {
+      batch.push({ instruction: p.instruction, response: p.response });
+      owners.push(i);
+    }
+    if (batch.length >= chunkSize) {
+      flush();
+      while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
+      if (failure) throw failure;
+    }
+    if ((linesRead & 1023) === 0) options.onProgress?.(linesRead, pairsScored);
+  }
+  flush();
+  await Promise.all(inFlight);
+  if (failure) throw failure;
+
+  // A line's score is the mean over its pairs (the rule of core/scores lineScore), from the sums.
+  const n = cols.count;
+  const score = new Float64Array(n), composition = new Float64Array(n), presentation = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const k = cols.pairs[i];
+    if (k === 0) { score[i] = composition[i] = presentation[i] = NaN; continue; }
+    score[i] = cols.sum[i * 3] / k; composition[i] = cols.sum[i * 3 + 1] / k; presentation[i] = cols.sum[i * 3 + 2] / k;
+  }
+  return {
+    count: n,
+    line: cols.line.subarray(0, n),
+    start: cols.start.subarray(0, n),
+    end: cols.end.subarray(0, n),
+    eol: cols.eol.subarray(0, n),
+    score, composition, presentation,
+    pairs: cols.pairs.subarray(0, n),
+    errors,
+    pairsScored,
+    fileEol: crlf > lf ? '\r\n' : '\n',
+  };
+}

@@ -1,0 +1,285 @@
+// EngineClient: the caller's side of the engine, used by the extension and the CLI alike. It forks the
+// engine (dist/engine.js) on the first request, sends typed requests over IPC and matches the answers.
+// If the engine dies, every waiting caller gets an EngineCrashedError (never a hang) and the next request
+// starts a new engine, after a back-off that doubles with each consecutive crash, up to a limit.
+import { fork, type ChildProcess } from 'child_process';
+import type { PairScore } from '../core/types';
+import type { EngineMessage, EngineRequest, EngineStats, PairText } from './protocol';
+
+/** The caller cancelled the request. */
+export class CancelledError extends Error {
+  override readonly name = 'CancelledError';
+  constructor(message = 'cancelled') { super(message); }
+}
+
+/** The engine process exited or crashed while the request was pending (or could not be restarted). */
+export class EngineCrashedError extends Error {
+  override readonly name = 'EngineCrashedError';
+}
+
+/** The model or its featuriser could not be loaded; the message names the file. */
+export class ModelError extends Error {
+  override readonly name = 'ModelError';
+}
+
+/** Any other failure the engine reported for a request. */
+export class EngineError extends Error {
+  override readonly name = 'EngineError';
+}
+
+export interface EngineClientOptions {
+  /** Path of dist/engine.js. */
+  enginePath: string;
+  /** Folder holding ranker.onnx and featuriser.json. */
+  modelDir: string;
+  /** Folder of the persistent cache (SCAR_CACHE_DIR in the environment wins), or null for none at all. */
+  cacheDir: string | null;
+  /** onnxruntime intra-op threads; default chosen by the engine. */
+  threads?: number;
+  /** Extra environment for the engine (on top of this process's). */
+  env?: NodeJS.ProcessEnv;
+  /** How many consecutive crashes are restarted before giving up (default 3). */
+  maxRestarts?: number;
+  /** First restart delay in ms, doubled per consecutive crash (default 200). */
+  restartBackoffMs?: number;
+  /** Called when a crashed engine is restarted (attempt counts from 1), e.g. to tell the user once. */
+  onRestart?: (attempt: number, reason: string) => void;
+}
+
+export interface ScoreOptions {
+  signal?: AbortSignal;
+  /** false: bypass the persistent cache for this request. */
+  persistentCache?: boolean;
+}
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+  cleanup?: () => void;
+}
+
+interface Running {
+  child: ChildProcess;
+  ready: Promise<{ modelId: string; loadMs: number; pid: number }>;
+  stderr: string[];
+  initError?: string;
+}
+
+export class EngineClient {
+  private running: Running | undefined;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private crashes = 0;
+  private lastCrash = '';
+  private disposed = false;
+
+  constructor(private readonly options: EngineClientOptions) {}
+
+  /** The engine's process id while it runs. */
+  get pid(): number | undefined { return this.running?.child.pid; }
+
+  /** Starts the engine now (otherwise the first request does); resolves when the model is loaded. */
+  async start(): Promise<{ modelId: string; loadMs: number; pid: number }> {
+    return (await this.ensure()).ready;
+  }
+
+  /** Scores pairs (any number: the engine batches them). Rejects with CancelledError when the signal aborts. */
+  async score(pairs: ReadonlyArray<PairText>, options: ScoreOptions = {}): Promise<PairScore[]> {
+    const wire: PairText[] = pairs.map((p) => ({ instruction: p.instruction, response: p.response }));
+    return this.request<PairScore[]>((id) => ({ type: 'score', id, pairs: wire, persistentCache: options.persistentCache }), options.signal);
+  }
+
+  async stats(): Promise<EngineStats> {
+    return this.request<EngineStats>((id) => ({ type: 'stats', id }));
+  }
+
+  /** Test hook: asks the engine to kill itself (honoured only with SCAR_ENGINE_TEST=1 in its env). */
+  async crashForTest(afterMs = 0): Promise<void> {
+    const r = await this.ensure();
+    await r.ready;
+    r.child.send({ type: 'crash', id: this.nextId++, afterMs } satisfies EngineRequest);
+  }
+
+  /** Test hook: each inference batch takes at least `ms` (SCAR_ENGINE_TEST=1). */
+  async slowForTest(ms: number): Promise<void> {
+    await this.request<void>((id) => ({ type: 'slow', id, batchDelayMs: ms }));
+  }
+
+  /** Stops the engine; waiting callers get an error. The client cannot be used afterwards. */
+  dispose(): void {
+    this.disposed = true;
+    this.stop(new EngineCrashedError('the SCAR engine was shut down'));
+  }
+
+  /** Stops the engine if it runs (the next request starts a new one). */
+  private stop(reason: Error): void {
+    const r = this.running;
+    this.running = undefined;
+    if (r) {
+      r.child.removeAllListeners('exit');
+      r.child.removeAllListeners('message');
+      if (r.child.connected) r.child.disconnect();
+      r.child.kill();
+    }
+    this.rejectAll(reason);
+  }
+
+  private rejectAll(error: Error): void {
+    const all = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of all) { p.cleanup?.(); p.reject(error); }
+  }
+
+  private async request<T>(make: (id: number) => EngineRequest, signal?: AbortSignal): Promise<T> {
+    if (signal?.aborted) throw new CancelledError();
+    const r = await this.ensure();
+    if (signal?.aborted) throw new CancelledError();
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      const entry: Pending = { resolve: resolve as (v: unknown) => void, reject };
+      if (signal) {
+        const onAbort = () => {
+          if (!this.pending.delete(id)) return;
+          if (this.running === r && r.child.connected) r.child.send({ type: 'cancel', target: id } satisfies EngineRequest);
+          reject(new CancelledError());
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        entry.cleanup = () => signal.removeEventListener('abort', onAbort);
+      }
+      this.pending.set(id, entry);
+      r.child.send(make(id), (err) => {
+        if (err && this.pending.delete(id)) { entry.cleanup?.(); reject(new EngineCrashedError(`cannot reach the SCAR engine: ${err.message}`)); }
+      });
+    });
+  }
+
+  /** The running engine, starting one (after a back-off if the last one crashed). */
+  private async ensure(): Promise<Running> {
+    if (this.disposed) throw new EngineCrashedError('the SCAR engine was shut down');
+    if (this.running) return this.running;
+    const maxRestarts = this.options.maxRestarts ?? 3;
+    if (this.crashes > 0) {
+      if (this.crashes > maxRestarts) {
+        throw new EngineCrashedError(`the SCAR engine crashed ${this.crashes} times in a row; not restarting it (last: ${this.lastCrash})`);
+      }
+      const delay = (this.options.restartBackoffMs ?? 200) * 2 ** (this.crashes - 1);
+      await new Promise((res) => setTimeout(res, delay));
+      if (this.running) return this.running; // another caller restarted it meanwhile
+      if (this.disposed) throw new EngineCrashedError('the SCAR engine was shut down');
+      this.options.onRestart?.(this.crashes, this.lastCrash);
+    }
+    this.running = this.spawn();
+    return this.running;
+  }
+
+  private spawn(): Running {
+    const child = fork(this.options.enginePath, [], {
+      execArgv: [],
+      env: { ...process.env, ...this.options.env, ELECTRON_RUN_AS_NODE: '1' },
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      serialization: 'advanced',
+    });
+    const stderr: string[] = [];
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (s: string) => { stderr.push(s); if (stderr.length > 20) stderr.shift(); });
+    let settle!: { resolve: (v: { modelId: string; loadMs: number; pid: number }) => void; reject: (e: Error) => void };
+    const ready = new Promise<{ modelId: string; loadMs: number; pid: number }>((resolve, reject) => { settle = { resolve, reject }; });
+    ready.catch(() => undefined); // callers see it through their own requests
+    const running: Running = { child, ready, stderr };
+
+    child.on('message', (msg: EngineMessage) => this.onMessage(running, msg, settle));
+    child.on('error', (err) => {
+      if (this.running !== running) return;
+      this.running = undefined;
+      this.crashes++;
+      this.lastCrash = err.message;
+      const e = new EngineCrashedError(`cannot start the SCAR engine '${this.options.enginePath}': ${err.message}`);
+      settle.reject(e);
+      this.rejectAll(e);
+    });
+    child.on('exit', (code, signal) => {
+      if (this.running !== running) return;
+      this.running = undefined;
+      if (running.initError !== undefined) {
+        const e = new ModelError(running.initError);
+        settle.reject(e);
+        this.rejectAll(e);
+        return;
+      }
+      this.crashes++;
+      const tail = stderr.join('').trim().split('\n').slice(-3).join(' | ');
+      this.lastCrash = `${signal ? `killed by ${signal}` : `exit code ${code}`}${tail ? `: ${tail}` : ''}`;
+      const e = new EngineCrashedError(`the SCAR engine stopped unexpectedly (${this.lastCrash})`);
+      settle.reject(e);
+      this.rejectAll(e);
+    });
+    child.send({ type: 'init', modelDir: this.options.modelDir, cacheDir: this.options.cacheDir, threads: this.options.threads } satisfies EngineRequest);
+    return running;
+  }
+
+  private onMessage(running: Running, msg: EngineMessage, settle: { resolve: (v: { modelId: string; loadMs: number; pid: number }) => void; reject: (e: Error) => void }): void {
+    switch (msg.type) {
+      case 'ready':
+        settle.resolve({ modelId: msg.modelId, loadMs: msg.loadMs, pid: msg.pid });
+        return;
+      case 'init-error': {
+        running.initError = msg.message;
+        const e = new ModelError(msg.message);
+        settle.reject(e);
+        if (this.running === running) this.running = undefined;
+        this.rejectAll(e);
+        return;
+      }
+      default: {
+        const p = this.pending.get(msg.id);
+        if (!p) return; // cancelled or unknown: nobody waits
+        this.pending.delete(msg.id);
+        p.cleanup?.();
+        if (msg.type === 'error') {
+          p.reject(msg.code === 'cancelled' ? new CancelledError() : msg.code === 'model' ? new ModelError(msg.message) : new EngineError(msg.message));
+        } else {
+          this.crashes = 0; // a good answer ends a crash streak
+          p.resolve(msg.type === 'scores' ? msg.scores : msg.type === 'stats' ? msg.stats : undefined);
+        }
+      }
+    }
+  }
+}
+
+/** Options for scoreAll: chunking and progress on top of score(). */
+export interface ScoreAllOptions extends ScoreOptions {
+  /** Pairs per request (default 512). */
+  chunkSize?: number;
+  /** Requests kept in flight (default 2, so that the engine never waits for the next chunk). */
+  inFlight?: number;
+  /** Called after each chunk with the number of pairs scored so far. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Scores many pairs in chunks, with progress and cancellation; resolves with scores in input order. */
+export async function scoreAll(client: EngineClient, pairs: ReadonlyArray<PairText>, options: ScoreAllOptions = {}): Promise<PairScore[]> {
+  const chunk = Math.max(1, options.chunkSize ?? 512);
+  const inFlight = Math.max(1, options.inFlight ?? 2);
+  const out: PairScore[] = new Array(pairs.length);
+  let next = 0;
+  let done = 0;
+  let failed = false;
+  const worker = async (): Promise<void> => {
+    while (next < pairs.length && !failed) {
+      const start = next;
+      next = Math.min(pairs.length, next + chunk);
+      let scores: PairScore[];
+      try {
+        scores = await client.score(pairs.slice(start, next), options);
+      } catch (e) {
+        failed = true; // the other workers stop at their next chunk
+        throw e;
+      }
+      for (let i = 0; i < scores.length; i++) out[start + i] = scores[i];
+      done += scores.length;
+      options.onProgress?.(done, pairs.length);
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, worker));
+  return out;
+}

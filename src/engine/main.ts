@@ -1,0 +1,190 @@
+// The engine: a child process (dist/engine.js) that owns the ranker session and the score caches, and
+// answers EngineRequests over the IPC channel. Requests run one at a time in arrival order; each is split
+// into inference batches, and between batches the engine yields so that a 'cancel' can arrive and stop it.
+import * as fs from 'fs';
+import { DiskCache, MemoryLru, cacheKey } from './cache';
+import { INFERENCE_BATCH, type EngineMessage, type EngineRequest, type EngineStats, type InitRequest, type PairText, type ScoreRequest } from './protocol';
+import { ModelLoadError, RankerSession } from './session';
+import type { PairScore } from '../core/types';
+
+const MEMORY_ENTRIES = 100_000;
+
+function send(msg: EngineMessage): void {
+  if (process.connected) process.send!(msg);
+}
+
+/** Peak resident set size in bytes: VmHWM from /proc where there is one, else the current RSS. */
+function peakRss(): number {
+  try {
+    const m = /VmHWM:\s*(\d+)\s*kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+    if (m) return Number(m[1]) * 1024;
+  } catch { /* not Linux */ }
+  return process.memoryUsage.rss();
+}
+
+class Engine {
+  private session: RankerSession | undefined;
+  private disk: DiskCache | null = null;
+  private diskProblem: string | undefined;
+  private readonly memory = new MemoryLru(MEMORY_ENTRIES);
+  private readonly queue: ScoreRequest[] = [];
+  private readonly cancelled = new Set<number>();
+  private running = false;
+  private batchDelayMs = 0;
+  private counts = { pairsScored: 0, memoryHits: 0, diskHits: 0, misses: 0 };
+  private readonly testHooks = process.env.SCAR_ENGINE_TEST === '1';
+
+  async init(req: InitRequest): Promise<void> {
+    try {
+      this.session = await RankerSession.load(req.modelDir, req.threads);
+    } catch (e) {
+      const message = e instanceof ModelLoadError ? e.message : `cannot load the model in '${req.modelDir}': ${(e as Error).message}`;
+      send({ type: 'init-error', message });
+      // Nothing more to do without a model: leave once the message is out.
+      setTimeout(() => process.exit(0), 50);
+      return;
+    }
+    // null: the caller wants no persistent cache (--no-cache). Otherwise SCAR_CACHE_DIR moves it.
+    const cacheDir = req.cacheDir === null ? null : process.env.SCAR_CACHE_DIR || req.cacheDir;
+    if (cacheDir) {
+      try {
+        this.disk = DiskCache.open(cacheDir);
+      } catch (e) {
+        // The cache is an optimisation: work without it and say why in the stats.
+        this.diskProblem = (e as Error).message;
+        this.disk = null;
+      }
+    }
+    send({ type: 'ready', modelId: this.session.modelId, loadMs: this.session.loadMs, pid: process.pid });
+    this.pump();
+  }
+
+  handle(req: EngineRequest): void {
+    switch (req.type) {
+      case 'init':
+        void this.init(req);
+        return;
+      case 'score':
+        if (!Array.isArray(req.pairs)) { send({ type: 'error', id: req.id, code: 'bad-request', message: 'score: pairs must be an array' }); return; }
+        this.queue.push(req);
+        this.pump();
+        return;
+      case 'cancel': {
+        const at = this.queue.findIndex((r) => r.id === req.target);
+        if (at >= 0) {
+          this.queue.splice(at, 1);
+          send({ type: 'error', id: req.target, code: 'cancelled', message: 'cancelled' });
+        } else {
+          this.cancelled.add(req.target); // running now: it stops after the current batch
+        }
+        return;
+      }
+      case 'stats':
+        send({ type: 'stats', id: req.id, stats: this.stats() });
+        return;
+      case 'crash':
+        if (!this.testHooks) { send({ type: 'error', id: req.id, code: 'bad-request', message: 'crash is a test hook (SCAR_ENGINE_TEST=1)' }); return; }
+        setTimeout(() => process.kill(process.pid, 'SIGKILL'), req.afterMs ?? 0);
+        return;
+      case 'slow':
+        if (!this.testHooks) { send({ type: 'error', id: req.id, code: 'bad-request', message: 'slow is a test hook (SCAR_ENGINE_TEST=1)' }); return; }
+        this.batchDelayMs = req.batchDelayMs;
+        send({ type: 'ok', id: req.id });
+        return;
+      default:
+        send({ type: 'error', id: (req as { id?: number }).id ?? -1, code: 'bad-request', message: `unknown request type '${(req as { type?: unknown }).type}'` });
+    }
+  }
+
+  private stats(): EngineStats {
+    const hits = this.counts.memoryHits + this.counts.diskHits;
+    return {
+      modelId: this.session?.modelId ?? '',
+      modelDir: this.session?.modelDir ?? '',
+      loadMs: this.session?.loadMs ?? 0,
+      pairsScored: this.counts.pairsScored,
+      cacheHits: hits,
+      memoryHits: this.counts.memoryHits,
+      diskHits: this.counts.diskHits,
+      cacheMisses: this.counts.misses,
+      diskEntries: this.disk?.size ?? 0,
+      diskFile: this.disk?.file ?? (this.diskProblem ? `unavailable: ${this.diskProblem}` : null),
+      rss: process.memoryUsage.rss(),
+      peakRss: peakRss(),
+      pid: process.pid,
+    };
+  }
+
+  private pump(): void {
+    if (this.running || !this.session || this.queue.length === 0) return;
+    this.running = true;
+    const req = this.queue.shift()!;
+    this.score(req).then(
+      (scores) => { if (scores) send({ type: 'scores', id: req.id, scores }); },
+      (e) => send({ type: 'error', id: req.id, code: 'internal', message: (e as Error).message }),
+    ).finally(() => {
+      this.cancelled.delete(req.id);
+      this.running = false;
+      this.pump();
+    });
+  }
+
+  /** Scores a request's pairs, cache first; undefined when it was cancelled (the answer is already sent). */
+  private async score(req: ScoreRequest): Promise<PairScore[] | undefined> {
+    const session = this.session!;
+    const disk = req.persistentCache === false ? null : this.disk;
+    const n = req.pairs.length;
+    const out: PairScore[] = new Array(n);
+    const keys: Buffer[] = new Array(n);
+    const todo: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const p = req.pairs[i];
+      const key = cacheKey(session.modelId, String(p.instruction), String(p.response));
+      keys[i] = key;
+      let hit = this.memory.get(key);
+      if (hit) { this.counts.memoryHits++; out[i] = hit; continue; }
+      hit = disk?.get(key);
+      if (hit) { this.counts.diskHits++; this.memory.set(key, hit); out[i] = hit; continue; }
+      this.counts.misses++;
+      todo.push(i);
+    }
+    for (let b = 0; b < todo.length; b += INFERENCE_BATCH) {
+      if (b > 0 || this.batchDelayMs > 0) {
+        await new Promise((r) => setImmediate(r)); // let a 'cancel' in
+        if (this.batchDelayMs > 0) await new Promise((r) => setTimeout(r, this.batchDelayMs));
+      }
+      if (this.cancelled.has(req.id)) {
+        disk?.flush();
+        send({ type: 'error', id: req.id, code: 'cancelled', message: 'cancelled' });
+        return undefined;
+      }
+      const idx = todo.slice(b, b + INFERENCE_BATCH);
+      const batch: PairText[] = idx.map((i) => ({ instruction: String(req.pairs[i].instruction), response: String(req.pairs[i].response) }));
+      const scores = await session.run(batch);
+      this.counts.pairsScored += batch.length;
+      for (let j = 0; j < idx.length; j++) {
+        const i = idx[j];
+        out[i] = scores[j];
+        this.memory.set(keys[i], scores[j]);
+        disk?.set(keys[i], scores[j]);
+      }
+    }
+    try { disk?.flush(); } catch (e) { this.diskProblem = (e as Error).message; this.disk = null; }
+    return out;
+  }
+}
+
+if (!process.send) {
+  console.error('the SCAR engine runs as a child process of the extension or the `scar` command');
+  process.exit(2);
+}
+const engine = new Engine();
+process.on('message', (msg: EngineRequest) => {
+  try {
+    engine.handle(msg);
+  } catch (e) {
+    send({ type: 'error', id: (msg as { id?: number }).id ?? -1, code: 'internal', message: (e as Error).message });
+  }
+});
+// The parent went away: nothing left to serve.
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,92 @@
+// The messages between an EngineClient (extension host or CLI) and the engine child process, over the
+// Node IPC channel. Every request carries an id; the engine answers each request once (a cancelled request
+// gets a 'cancelled' error, which the client has usually stopped waiting for).
+import type { PairScore } from '../core/types';
+
+/** A pair as the engine needs it: only the two texts are scored. */
+export interface PairText {
+  instruction: string;
+  response: string;
+}
+
+/** The first message; the engine loads the model and answers with 'ready' or an 'init' error. */
+export interface InitRequest {
+  type: 'init';
+  /** Folder with ranker.onnx and featuriser.json. */
+  modelDir: string;
+  /** Folder of the persistent cache (SCAR_CACHE_DIR in the engine's environment overrides it); null: no
+   *  persistent cache at all, memory only (--no-cache). */
+  cacheDir: string | null;
+  /** onnxruntime intra-op threads (default: 1 on a machine with 2 cores or fewer, else 2). */
+  threads?: number;
+}
+
+export interface ScoreRequest {
+  type: 'score';
+  id: number;
+  pairs: PairText[];
+  /** false: neither read nor write the persistent cache for this request (the memory cache still works). */
+  persistentCache?: boolean;
+}
+
+export interface CancelRequest {
+  type: 'cancel';
+  /** The id of the request to cancel. */
+  target: number;
+}
+
+export interface StatsRequest {
+  type: 'stats';
+  id: number;
+}
+
+/** Test hook: the engine exits abruptly. Honoured only when SCAR_ENGINE_TEST=1 in its environment. */
+export interface CrashRequest {
+  type: 'crash';
+  id: number;
+  /** Wait this long first (to crash in the middle of other work). */
+  afterMs?: number;
+}
+
+/** Test hook (SCAR_ENGINE_TEST=1): make each inference batch take at least this long, to test cancellation. */
+export interface SlowRequest {
+  type: 'slow';
+  id: number;
+  batchDelayMs: number;
+}
+
+export type EngineRequest = InitRequest | ScoreRequest | CancelRequest | StatsRequest | CrashRequest | SlowRequest;
+
+export interface EngineStats {
+  modelId: string;
+  modelDir: string;
+  /** Milliseconds to load the featuriser and create the ONNX session. */
+  loadMs: number;
+  /** Pairs the model actually ran on (cache misses). */
+  pairsScored: number;
+  /** Cache look-ups answered from memory or disk, and those that were not. */
+  cacheHits: number;
+  memoryHits: number;
+  diskHits: number;
+  cacheMisses: number;
+  /** Entries held by the persistent cache (0 when there is none), and its file. */
+  diskEntries: number;
+  diskFile: string | null;
+  /** Resident set size now and at its peak (VmHWM where the platform reports it), in bytes. */
+  rss: number;
+  peakRss: number;
+  pid: number;
+}
+
+export type ErrorCode = 'cancelled' | 'model' | 'bad-request' | 'internal';
+
+export type EngineMessage =
+  | { type: 'ready'; modelId: string; loadMs: number; pid: number }
+  | { type: 'init-error'; message: string }
+  | { type: 'scores'; id: number; scores: PairScore[] }
+  | { type: 'stats'; id: number; stats: EngineStats }
+  | { type: 'ok'; id: number }
+  | { type: 'error'; id: number; code: ErrorCode; message: string };
+
+/** Pairs per inference call. */
+export const INFERENCE_BATCH = 64;
