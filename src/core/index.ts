@@ -7,3 +7,6 @@ export * from './featurise';
 export * from './jsonl';
 export * from './schema';
 export * from './inspect';
+export * from './scores';
+export * from './select';
+export * from './export';
