@@ -10,3 +10,6 @@ export * from './inspect';
 export * from './scores';
 export * from './select';
 export * from './export';
+export * from './unionFind';
+export * from './minhash';
+export * from './dedup';
