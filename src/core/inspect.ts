@@ -11,10 +11,14 @@ export interface RecordAnalysis {
   problem?: string;
 }
 
-/** The message for a parse error, e.g. "invalid JSON at column 12: trailing comma before '}' (…)". */
+/**
+ * The message for a line that does not parse, e.g. "invalid JSON at column 12: trailing comma before '}' (…)" or
+ * "invalid UTF-8 at byte 5 of the line (column 5)".
+ */
 export function parseProblem(record: JsonlRecord): string | undefined {
   const e = record.error;
   if (e === undefined) return undefined;
+  if (e.message.startsWith('invalid UTF-8')) return `${e.message} (column ${e.column})`;
   return `invalid JSON at column ${e.column}: ${e.message}`;
 }
 

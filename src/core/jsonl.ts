@@ -293,7 +293,7 @@ function describeParseFailure(text: string, e: unknown): ParseError {
 function cleanV8Message(msg: string): string {
   let s = msg.replace(/\s*\(line \d+ column \d+\)/, '').replace(/ in JSON at position \d+.*$/, '');
   s = s.replace(/, ".*" is not valid JSON$/s, '').replace(/ is not valid JSON$/, '');
-  return 'invalid JSON: ' + (s.charAt(0).toLowerCase() + s.slice(1));
+  return s.charAt(0).toLowerCase() + s.slice(1);
 }
 
 export interface JsonErrorLocation {
@@ -358,11 +358,12 @@ export function locateJsonError(text: string): JsonErrorLocation | undefined {
       if (lit !== undefined) {
         for (let k = 1; k < lit.length; k++) {
           if (i + k >= n) return { position: n, message: `line ends inside '${lit}'` };
-          if (text.charCodeAt(i + k) !== lit.charCodeAt(k)) return { position: i + k, message: `invalid literal, expected '${lit}'` };
+          if (text.charCodeAt(i + k) !== lit.charCodeAt(k)) return bareWord(text, i);
         }
         i += lit.length; state = 1; continue;
       }
       if (c === 0x27) return { position: i, message: "strings must use double quotes, found '''" };
+      if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) return bareWord(text, i);
       if (c === 0x7d && state === 0 && stack[stack.length - 1] === OBJECT) return { position: i, message: "trailing comma before '}' (JSON allows no comma after the last item)" };
       return { position: i, message: `unexpected ${show(text, i)} where a value was expected` };
     }
@@ -404,6 +405,14 @@ export function locateJsonError(text: string): JsonErrorLocation | undefined {
       ? { position: i, message: `expected ',' or '}' after a property value, found ${show(text, i)}` }
       : { position: i, message: `expected ',' or ']' after an array item, found ${show(text, i)}` };
   }
+}
+
+/** An unquoted word where a value belongs (`not json`, `nul`, `True`): point at its start. */
+function bareWord(text: string, at: number): JsonErrorLocation {
+  let j = at;
+  while (j < text.length && j - at < 20 && /[A-Za-z0-9_]/.test(text.charAt(j))) j++;
+  const word = text.slice(at, j);
+  return { position: at, message: `unexpected word '${word}' where a value was expected (text must be in double quotes; literals are true, false, null)` };
 }
 
 /** Scans a string starting at the opening quote; returns the index after the closing quote, or the error. */
