@@ -100,17 +100,16 @@ async function main() {
       await page.getByRole('treeitem', { name: FILE }).click();
       await page.locator(`.tab[aria-label*="${FILE}"]`).first().waitFor({ timeout: WAIT });
       await page.locator('.editor-instance .monaco-editor .view-line').first().waitFor({ timeout: WAIT });
+      // every line of the file, in order, exactly as on disk (monaco renders spaces as U+00A0)
       const want = fs.readFileSync(path.join(workspace, FILE), 'utf8').split('\n').filter(Boolean);
-      // monaco renders long lines wrapped or cut; compare a prefix of every line
       let lines = [];
       const deadline = Date.now() + WAIT;
       for (;;) {
         lines = (await renderedLines(page)).sort((a, b) => a.top - b.top).map((l) => l.text.replace(/\u00a0/g, ' '));
-        const joined = lines.join('\n');
-        if (want.every((w) => joined.includes(w.slice(0, 40)))) break;
+        const wrong = want.map((w, i) => (lines[i] === w ? 0 : i + 1)).filter(Boolean);
+        if (wrong.length === 0) break;
         if (Date.now() > deadline) {
-          const missing = want.map((w, i) => [i + 1, w]).filter(([, w]) => !joined.includes(w.slice(0, 40)));
-          throw new Error(`lines not rendered: ${missing.map(([n]) => n).join(', ')} (rendered ${lines.length} view lines)`);
+          throw new Error(`lines not rendered as in the file: ${wrong.join(', ')}; line ${wrong[0]} reads "${lines[wrong[0] - 1]}"`);
         }
         await page.waitForTimeout(100);
       }
@@ -126,9 +125,14 @@ async function main() {
 
     let statusText = '';
     await check('the SCAR status-bar item shows pairs and problems', async () => {
-      // VS Code gives an extension's status-bar item the DOM id "<extension id>.<item id>"
-      const item = page.locator(`.statusbar .statusbar-item[id^="${ext.id}."]`, { hasText: /pairs/ }).first();
-      await item.waitFor({ timeout: WAIT });
+      // The extension creates its item with the id "scar-lens.status"; code-server's DOM id for it is
+      // "<prefix>.scar-lens.status" (the prefix is not the extension id there), so match the suffix.
+      const item = page.locator('.statusbar .statusbar-item[id$="scar-lens.status"]', { hasText: /pairs/ }).first();
+      await item.waitFor({ timeout: WAIT }).catch(async (e) => {
+        const items = await page.$$eval('.statusbar .statusbar-item',
+          (els) => els.map((el) => `#${el.id} "${(el.textContent || '').trim()}"`));
+        throw new Error(`${e.message.split('\n')[0]}\nstatus-bar items: ${items.join(', ')}`);
+      });
       // the text settles once the file is parsed; wait for the problem count to appear
       const deadline = Date.now() + WAIT;
       for (;;) {

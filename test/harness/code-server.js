@@ -16,14 +16,25 @@ const chromiumBin = process.env.VSCODE_SHIM_CHROMIUM || '/usr/bin/chromium';
 
 /** True when install.sh has completed (the code-server entry point and Node 24 exist). */
 function harnessInstalled() {
-  return fs.existsSync(nodeBin) && fs.existsSync(codeServerEntry)
-    && fs.readdirSync(path.join(harnessDir, 'cs')).some((f) => f.startsWith('.installed-'));
+  if (!fs.existsSync(nodeBin) || !fs.existsSync(codeServerEntry) || !fs.existsSync(chromiumBin)) return false;
+  if (process.env.VSCODE_SHIM_CODE_SERVER) return true; // a code-server installed elsewhere, on purpose
+  // install.sh writes the marker only after a complete install (an interrupted one leaves entry.js behind)
+  return fs.readdirSync(path.join(harnessDir, 'cs')).some((f) => f.startsWith('.installed-'));
+}
+
+/** Runs test/harness/install.sh when the harness is missing; throws when the install fails. */
+function ensureHarness(log = console.log) {
+  if (harnessInstalled()) return;
+  log(`[harness] code-server harness missing in ${harnessDir}: running test/harness/install.sh`);
+  const r = require('child_process').spawnSync('bash', [path.join(repoRoot, 'test/harness/install.sh')], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`test/harness/install.sh failed (exit ${r.status === null ? r.signal : r.status})`);
 }
 
 /** Settings that make a test run deterministic: no telemetry, no welcome page, no updates, no AI panels. */
 const testSettings = {
   'workbench.startupEditor': 'none',
   'workbench.tips.enabled': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
   'workbench.enableExperiments': false,
   'telemetry.telemetryLevel': 'off',
   'update.mode': 'none',
@@ -143,5 +154,5 @@ function tail(file, lines = 40) {
 
 module.exports = {
   repoRoot, harnessDir, nodeBin, codeServerEntry, chromiumBin, testSettings,
-  harnessInstalled, writeUserSettings, startCodeServer, launchBrowser, tail, sleep,
+  harnessInstalled, ensureHarness, writeUserSettings, startCodeServer, launchBrowser, tail, sleep,
 };

@@ -30,7 +30,7 @@ const folder = argv.find((a) => !a.startsWith('-'));
 const timeoutSec = Number(process.env.VSCODE_SHIM_TIMEOUT || 300);
 
 // Workbench and extension-host chatter that says nothing about the tests.
-const noise = /AgentHost|ChatModelSelection|socket|connection token|grace-time|Service Worker|builtin extensions cache|AccountPolicyGate|ENOTFOUND|getaddrinfo|marketplace|gallery|^\s+at /i;
+const noise = /AgentHost|authentication provider|ChatModelSelection|socket|connection token|grace-time|Service Worker|builtin extensions cache|AccountPolicyGate|ENOTFOUND|getaddrinfo|marketplace|gallery|^\s+at /i;
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'scar-vscode-shim-'));
 let server = null;

@@ -28,14 +28,6 @@ function chooseVsCode() {
   return process.platform === 'linux' && process.arch === 'x64' ? 'code-server' : 'download';
 }
 
-function ensureHarness() {
-  const harness = require('../harness/code-server');
-  if (harness.harnessInstalled()) return;
-  console.log('[integration] the code-server harness is missing: running test/harness/install.sh');
-  const r = spawnSync('bash', [path.join(repoRoot, 'test/harness/install.sh')], { stdio: 'inherit' });
-  if (r.status !== 0) throw new Error(`test/harness/install.sh failed (exit ${r.status})`);
-}
-
 /** Settings for a deterministic run, written as the test profile's user settings.json. */
 function writeSettings(userDataDir) {
   const { testSettings } = require('../harness/code-server');
@@ -75,7 +67,7 @@ async function runIntegrationTests(opts = {}) {
     extensionTestsEnv: { SCAR_TEST_RESULTS: resultsFile, SCAR_TEST_WORKSPACE: workspace },
   };
   if (which === 'code-server') {
-    ensureHarness();
+    require('../harness/code-server').ensureHarness();
     options.vscodeExecutablePath = path.join(repoRoot, 'test/harness/vscode-shim.js');
   } else {
     options.version = process.env.SCAR_VSCODE_VERSION || 'stable';
