@@ -29,8 +29,11 @@ const [extensionsArg] = flag('extensions-dir');
 const folder = argv.find((a) => !a.startsWith('-'));
 const timeoutSec = Number(process.env.VSCODE_SHIM_TIMEOUT || 300);
 
-// Workbench and extension-host chatter that says nothing about the tests.
-const noise = /AgentHost|authentication provider|ChatModelSelection|socket|connection token|grace-time|Service Worker|builtin extensions cache|AccountPolicyGate|ENOTFOUND|getaddrinfo|marketplace|gallery|^\s+at /i;
+// Workbench and extension-host chatter that says nothing about the tests. Mocha's own lines (test titles,
+// numbered failures, the passing/failing counts) are always shown, whatever words they contain.
+const noise = /AgentHost|authentication provider|ChatModelSelection|socket|connection token|grace-time|Service Worker|builtin extensions cache|AccountPolicyGate|ENOTFOUND|getaddrinfo|open-vsx|extensionquery|^\s+at /;
+const mochaLine = /✔|^\s*\d+\) |^\s*\d+ (passing|failing|pending)/;
+const isNoise = (line) => !mochaLine.test(line) && noise.test(line);
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'scar-vscode-shim-'));
 let server = null;
@@ -68,7 +71,7 @@ async function main() {
   const finished = new Promise((resolve) => { finish = resolve; });
   await page.exposeFunction('codeAutomationLog', (_type, args) => {
     const line = util.format(...args);
-    if (process.env.VERBOSE || !noise.test(line)) console.log(line);
+    if (process.env.VERBOSE || !isNoise(line)) console.log(line);
   });
   await page.exposeFunction('codeAutomationExit', (code) => finish(code));
   page.on('pageerror', (e) => console.error('[vscode-shim] page error:', e.message));
