@@ -4,10 +4,14 @@ import { version } from '../../package.json';
 import { CliError, UsageError } from './args';
 import { EXIT_OK, EXIT_USAGE, type CliIO, type Command } from './command';
 import { inspectCommand } from './inspect';
+import { scoreCommand } from './score';
+import { selectCommand } from './select';
 import { createWriter } from './output';
 
 export const COMMANDS: readonly Command[] = [
   inspectCommand,
+  scoreCommand,
+  selectCommand,
 ];
 
 function mainHelp(): string {

@@ -4,74 +4,91 @@
 // score/percentile/composition/presentation are null when error is set (the line yields no pair, and error
 // says why). The percentile is the line's within the file (core/scores percentiles). With --turns all a line
 // scores the mean of its exchanges.
-import * as fs from 'fs';
-import { openOutput, roundScore } from '../core/export';
+import { roundScore } from '../core/export';
 import { percentiles, summarizeScores } from '../core/scores';
-import { scoreFileStream } from './scoreStream';
-import { COMMON_FLAGS, COMMON_VALUED, commonOptions, defaultIo, fmt, makeClient, parseArgv, Progress, runCommand, type CommandIo } from './scoringCommon';
+import { ADAPTER_OPTIONS_HELP, parseArgs } from './args';
+import { EXIT_OK, type CliIO, type Command } from './command';
+import { scoreFileStream, type FileScores } from './scoreStream';
+import { asCliError, defaultDeps, fmt, makeClient, openSink, Progress, SCORING_OPTION_SPECS, SCORING_OPTIONS_HELP, scoringOptions, type ScoringDeps, type ScoringOptions } from './scoringCommon';
 
-export const SCORE_USAGE = `Usage: scar score FILE [-o OUT] [--model DIR] [--no-cache] [--schema S] [--turns first|last|all]
+const HELP = `Usage: scar score FILE [options]
 
-Scores every line of a JSONL file with the style-consistency ranker and writes one JSON object per
-non-blank line, in input order: {"line", "score", "percentile", "error", "composition", "presentation"}.
-Lines that yield no (instruction, response) pair have "error" set and null scores.
+Scores every line of a JSON Lines file (streamed, any size) with the style-consistency ranker and writes one
+JSON object per non-blank line, in input order:
+  {"line", "score", "percentile", "error", "composition", "presentation"}
+Higher scores are more style-consistent; percentile (0-100) is the share of the file's other scored lines
+that score lower (ties count half). A line that yields no pair has "error" set and null scores. With
+--turns all, a conversation's score is the mean over its exchanges.
 
-  -o, --output OUT  write here (atomically) instead of stdout
-  --model DIR       model folder with ranker.onnx and featuriser.json (default: the bundled model)
-  --no-cache        do not read or write the persistent score cache (SCAR_CACHE_DIR moves it)
-  --schema S        force a schema instead of detecting it per line
-  --turns P         which exchanges of a conversation to score: first (default), last, all (mean)
-`;
+Options:
+${SCORING_OPTIONS_HELP}
+${ADAPTER_OPTIONS_HELP}
+  -h, --help              show this help
 
-export async function run(argv: string[], io: CommandIo = defaultIo()): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) { io.stdout.write(SCORE_USAGE); return 0; }
-  return runCommand('score', io, async () => {
-    const opts = commonOptions(parseArgv(argv, COMMON_VALUED, COMMON_FLAGS), io);
-    if (!fs.existsSync(opts.file)) throw new Error(`cannot read '${opts.file}': no such file`);
-    const client = makeClient(opts, io);
-    const progress = new Progress(io.stderr, 'Scoring');
-    const t0 = performance.now();
-    let result;
-    try {
-      result = await scoreFileStream(opts.file, client, {
-        adapter: opts.adapter,
-        persistentCache: !opts.noCache,
-        onProgress: (lines, pairs) => progress.update(`${fmt(lines)} lines read, ${fmt(pairs)} pairs scored`),
-      });
-    } finally {
-      progress.done();
-      client.dispose();
-    }
-    const pct = percentiles(result.score);
-    const out = await openOutput(opts.output, io.stdout);
-    try {
-      let buf = '';
-      for (let i = 0; i < result.count; i++) {
-        const error = result.errors.get(i);
-        const scored = error === undefined;
-        buf += JSON.stringify({
-          line: result.line[i],
-          score: scored ? roundScore(result.score[i]) : null,
-          percentile: scored ? Math.round(pct[i] * 100) / 100 : null,
-          error: error ?? null,
-          composition: scored ? roundScore(result.composition[i]) : null,
-          presentation: scored ? roundScore(result.presentation[i]) : null,
-        }) + '\n';
-        if (buf.length > 1 << 16) { await out.write(buf); buf = ''; }
-      }
-      await out.write(buf);
-      await out.close();
-    } catch (e) {
-      await out.abort();
-      throw e;
-    }
-    const secs = (performance.now() - t0) / 1000;
-    const summary = summarizeScores(result.score);
-    const without = result.errors.size;
-    io.stderr.write(`Scored ${fmt(result.pairsScored)} pairs on ${fmt(result.count - without)} lines in ${secs.toFixed(1)} s`
-      + (summary ? ` — median ${summary.median.toFixed(2)}` : '')
-      + (without ? `, ${fmt(without)} line${without === 1 ? '' : 's'} without a pair` : '')
-      + (opts.output ? ` -> ${opts.output}` : '') + '\n');
-    return 0;
-  });
+Exit status: 0 success, 2 usage, I/O or model errors.`;
+
+/** Pass 1 of both scoring commands, with progress and errors a person can read. */
+export async function scoreWithEngine(opts: ScoringOptions, deps: ScoringDeps, io: CliIO): Promise<FileScores> {
+  const client = makeClient(opts, deps);
+  const progress = new Progress(io.err, deps.progress, 'Scoring');
+  try {
+    return await scoreFileStream(opts.file, client, {
+      adapter: opts.adapter,
+      persistentCache: !opts.noCache,
+      onProgress: (lines, pairs) => progress.update(`${fmt(lines)} lines read, ${fmt(pairs)} pairs scored`),
+    });
+  } catch (e) {
+    throw asCliError(e, opts.file);
+  } finally {
+    progress.done();
+    client.dispose();
+  }
 }
+
+export function createScoreCommand(deps: ScoringDeps = defaultDeps()): Command {
+  return {
+    name: 'score',
+    summary: 'score every pair of a JSONL file with the style ranker (one JSON line per input line)',
+    help: HELP,
+    async run(args: string[], io: CliIO): Promise<number> {
+      const parsed = parseArgs(args, SCORING_OPTION_SPECS, 'score');
+      if (parsed.options.has('help')) { io.out.write(HELP + '\n'); return EXIT_OK; }
+      const opts = scoringOptions(parsed, deps, 'score');
+      const t0 = performance.now();
+      const result = await scoreWithEngine(opts, deps, io);
+      const pct = percentiles(result.score);
+      const out = await openSink(opts.output, io.out);
+      try {
+        let buf = '';
+        for (let i = 0; i < result.count; i++) {
+          const error = result.errors.get(i);
+          const scored = error === undefined;
+          buf += JSON.stringify({
+            line: result.line[i],
+            score: scored ? roundScore(result.score[i]) : null,
+            percentile: scored ? Math.round(pct[i] * 100) / 100 : null,
+            error: error ?? null,
+            composition: scored ? roundScore(result.composition[i]) : null,
+            presentation: scored ? roundScore(result.presentation[i]) : null,
+          }) + '\n';
+          if (buf.length > 1 << 16) { await out.write(buf); buf = ''; }
+        }
+        await out.write(buf);
+        await out.close();
+      } catch (e) {
+        await out.abort();
+        throw asCliError(e, opts.output ?? 'stdout');
+      }
+      const secs = (performance.now() - t0) / 1000;
+      const summary = summarizeScores(result.score);
+      const without = result.errors.size;
+      io.err.write(`Scored ${fmt(result.pairsScored)} pairs on ${fmt(result.count - without)} lines in ${secs.toFixed(1)} s`
+        + (summary ? ` — median ${summary.median.toFixed(2)}` : '')
+        + (without ? `, ${fmt(without)} line${without === 1 ? '' : 's'} without a pair` : '')
+        + (opts.output && opts.output !== '-' ? ` -> ${opts.output}` : '') + '\n');
+      return EXIT_OK;
+    },
+  };
+}
+
+export const scoreCommand: Command = createScoreCommand();

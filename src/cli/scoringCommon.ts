@@ -1,38 +1,49 @@
-// What `scar score` and `scar select` share: their common options (--model, --no-cache, --schema, --turns,
-// -o), the engine client they start, the default model and cache folders, and progress on a TTY.
+// What `scar score` and `scar select` share: their common options (--model, --no-cache, -o and the adapter
+// options of args.ts), the engine client they start, the default model and cache folders, the output sink
+// (an atomic file, or stdout) and progress on a TTY.
+import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { isSchemaId, SCHEMA_IDS, TURN_POLICIES } from '../core/schema';
-import type { AdapterOptions, SchemaId, TurnPolicy } from '../core/types';
+import { AtomicFileWriter, type OutputSink } from '../core/export';
+import type { AdapterOptions } from '../core/types';
 import { EngineClient } from '../engine/client';
+import { ADAPTER_OPTION_SPECS, adapterOptionsFromArgs, CliError, ioErrorMessage, stringOption, UsageError, type OptionSpec, type ParsedArgs } from './args';
+import type { Writer } from './output';
 
-/** Where a command writes, and where it finds the engine and the bundled model (tests point these elsewhere). */
-export interface CommandIo {
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+/** Where the scoring commands find the engine and the bundled model, and how they show progress. */
+export interface ScoringDeps {
   /** dist/engine.js; default: next to the running dist/cli.js. */
   enginePath: string;
-  /** The bundled models/ folder. */
+  /** The bundled models/ folder; default: ../models from dist/. */
   defaultModelDir: string;
+  /** Environment for the cache folder and the engine. */
   env: NodeJS.ProcessEnv;
+  /** Show progress on stderr (default: when stderr is a terminal). */
+  progress: boolean;
 }
 
-export function defaultIo(): CommandIo {
+export function defaultDeps(): ScoringDeps {
   return {
-    stdout: process.stdout,
-    stderr: process.stderr,
     enginePath: path.join(__dirname, 'engine.js'),
     defaultModelDir: path.join(__dirname, '..', 'models'),
     env: process.env,
+    progress: Boolean(process.stderr.isTTY),
   };
 }
 
-/** A command-line mistake: the command prints the message and exits with 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+export const SCORING_OPTION_SPECS: Record<string, OptionSpec> = {
+  output: { value: true, short: 'o' },
+  model: { value: true },
+  'no-cache': { value: false },
+  ...ADAPTER_OPTION_SPECS,
+};
 
-export interface CommonOptions {
+export const SCORING_OPTIONS_HELP = `  -o, --output OUT        write here (atomically: a temporary file, then a rename) instead of stdout
+  --model DIR             model folder with ranker.onnx and featuriser.json (default: the bundled model)
+  --no-cache              neither read nor write the persistent score cache (SCAR_CACHE_DIR moves it;
+                          default ~/.cache/scar-lens)`;
+
+export interface ScoringOptions {
   file: string;
   output?: string;
   modelDir: string;
@@ -40,58 +51,24 @@ export interface CommonOptions {
   adapter: AdapterOptions;
 }
 
-/**
- * A small parser for `--name value`, `--name=value`, `-o value` and boolean flags. `valued` lists the options
- * that take a value; `flags` those that do not. Anything else is a UsageError; exactly one positional (FILE).
- */
-export function parseArgv(argv: readonly string[], valued: readonly string[], flags: readonly string[]): { file: string; values: Map<string, string>; flags: Set<string> } {
-  const values = new Map<string, string>();
-  const set = new Set<string>();
-  const positional: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--') { positional.push(...argv.slice(i + 1)); break; }
-    if (a.startsWith('-') && a !== '-') {
-      const eq = a.indexOf('=');
-      const name = eq > 0 ? a.slice(0, eq) : a;
-      if (valued.includes(name)) {
-        let v: string | undefined;
-        if (eq > 0) v = a.slice(eq + 1);
-        else if (i + 1 < argv.length) v = argv[++i];
-        if (v === undefined) throw new UsageError(`${name} needs a value`);
-        if (values.has(name)) throw new UsageError(`${name} is given more than once`);
-        values.set(name, v);
-      } else if (flags.includes(name) && eq < 0) {
-        set.add(name);
-      } else {
-        throw new UsageError(`unknown option '${a}'`);
-      }
-    } else {
-      positional.push(a);
-    }
+export function scoringOptions(parsed: ParsedArgs, deps: ScoringDeps, command: string): ScoringOptions {
+  if (parsed.positionals.length === 0) throw new UsageError(`${command} needs a FILE`, command);
+  if (parsed.positionals.length > 1) throw new UsageError(`${command} takes one FILE, got ${parsed.positionals.length}`, command);
+  const file = parsed.positionals[0];
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new CliError(`cannot read '${file}': ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
   }
-  if (positional.length === 0) throw new UsageError('give the JSONL FILE to read');
-  if (positional.length > 1) throw new UsageError(`give one FILE, not ${positional.length} (${positional.join(', ')})`);
-  return { file: positional[0], values, flags: set };
-}
-
-export const COMMON_VALUED = ['-o', '--output', '--model', '--schema', '--turns'] as const;
-export const COMMON_FLAGS = ['--no-cache'] as const;
-
-export function commonOptions(parsed: ReturnType<typeof parseArgv>, io: CommandIo): CommonOptions {
-  const schema = parsed.values.get('--schema') ?? 'auto';
-  if (schema !== 'auto' && (!isSchemaId(schema) || schema === 'custom')) {
-    throw new UsageError(`--schema must be auto or one of ${SCHEMA_IDS.filter((s) => s !== 'custom').join(', ')}; got '${schema}'`);
-  }
-  const turns = parsed.values.get('--turns') ?? 'first';
-  if (!(TURN_POLICIES as readonly string[]).includes(turns)) throw new UsageError(`--turns must be one of ${TURN_POLICIES.join(', ')}; got '${turns}'`);
-  if (parsed.values.has('-o') && parsed.values.has('--output')) throw new UsageError('give -o or --output, not both');
+  if (stat.isDirectory()) throw new CliError(`cannot read '${file}': it is a directory`);
   return {
-    file: parsed.file,
-    output: parsed.values.get('-o') ?? parsed.values.get('--output'),
-    modelDir: path.resolve(parsed.values.get('--model') ?? io.defaultModelDir),
-    noCache: parsed.flags.has('--no-cache'),
-    adapter: { schema: schema as SchemaId | 'auto', turnPolicy: turns as TurnPolicy },
+    file,
+    output: stringOption(parsed, 'output'),
+    modelDir: path.resolve(stringOption(parsed, 'model') ?? deps.defaultModelDir),
+    noCache: parsed.options.has('no-cache'),
+    adapter: adapterOptionsFromArgs(parsed, command),
   };
 }
 
@@ -100,47 +77,64 @@ export function cliCacheDir(env: NodeJS.ProcessEnv): string {
   return path.join(env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'scar-lens');
 }
 
-export function makeClient(opts: CommonOptions, io: CommandIo): EngineClient {
+export function makeClient(opts: ScoringOptions, deps: ScoringDeps): EngineClient {
   return new EngineClient({
-    enginePath: io.enginePath,
+    enginePath: deps.enginePath,
     modelDir: opts.modelDir,
-    cacheDir: opts.noCache ? null : cliCacheDir(io.env),
-    env: io.env,
+    cacheDir: opts.noCache ? null : cliCacheDir(deps.env),
+    env: deps.env,
+    // A one-shot command: one restart after a crash, then give up with the reason.
     maxRestarts: 1,
   });
 }
 
-/** Progress on stderr, only when it is a terminal; redrawn at most every 100 ms and erased by done(). */
+/** stdout through the CLI's EPIPE-safe Writer. Selected lines are valid UTF-8 (others do not parse), so text is exact. */
+class WriterSink implements OutputSink {
+  constructor(private readonly out: Writer) {}
+  async write(chunk: Buffer | string): Promise<void> {
+    this.out.write(typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
+    await this.out.drain();
+  }
+  async close(): Promise<void> { await this.out.drain(); }
+  async abort(): Promise<void> { /* what reached stdout stays there */ }
+}
+
+/** An atomic file writer for OUT, or stdout when there is none (or it is '-'). */
+export async function openSink(output: string | undefined, out: Writer): Promise<OutputSink> {
+  if (output === undefined || output === '-') return new WriterSink(out);
+  try {
+    return await AtomicFileWriter.open(output);
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+}
+
+/** Progress on stderr when enabled (a TTY); redrawn at most every 100 ms and erased by done(). */
 export class Progress {
   private last = 0;
   private shown = false;
-  constructor(private readonly stream: CommandIo['stderr'], private readonly label: string) {}
+  constructor(private readonly err: Writer, private readonly enabled: boolean, private readonly label: string) {}
 
   update(text: string): void {
-    if (!this.stream.isTTY) return;
+    if (!this.enabled) return;
     const now = Date.now();
     if (now - this.last < 100) return;
     this.last = now;
     this.shown = true;
-    this.stream.write(`\r\x1b[K${this.label}: ${text}`);
+    this.err.write(`\r\x1b[K${this.label}: ${text}`);
   }
 
   done(): void {
-    if (this.shown) this.stream.write('\r\x1b[K');
+    if (this.shown) this.err.write('\r\x1b[K');
     this.shown = false;
   }
 }
 
 export const fmt = (n: number): string => n.toLocaleString('en-US');
 
-/** Runs a command body: a UsageError exits 2 with its message; any other error exits 2 with "scar CMD: message". */
-export async function runCommand(name: string, io: CommandIo, body: () => Promise<number>): Promise<number> {
-  try {
-    return await body();
-  } catch (e) {
-    const msg = (e as Error).message ?? String(e);
-    io.stderr.write(`scar ${name}: ${msg}\n`);
-    if (e instanceof UsageError) io.stderr.write(`Run 'scar ${name} --help' for usage.\n`);
-    return 2;
-  }
+/** Engine, model and I/O failures are messages for a person (exit 2), not internal errors. */
+export function asCliError(e: unknown, file: string): unknown {
+  if (e instanceof Error && ['ModelError', 'EngineCrashedError', 'EngineError'].includes(e.name)) return new CliError(e.message);
+  if (typeof (e as NodeJS.ErrnoException | undefined)?.code === 'string' && (e as NodeJS.ErrnoException).syscall) return new CliError(ioErrorMessage(file, e));
+  return e;
 }

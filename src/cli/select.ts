@@ -3,36 +3,43 @@
 // Pass 1 scores the file (keeping numbers per line only); pass 2 reads each selected line back from the file
 // by its byte offsets and writes it in the chosen format, atomically. Selection rules: core/select.ts.
 import * as fs from 'fs';
+import { EXPORT_FORMATS, ExportFormatter, type ExportFormat } from '../core/export';
 import { adaptRecord } from '../core/schema';
-import { EXPORT_FORMATS, ExportFormatter, openOutput, type ExportFormat } from '../core/export';
 import { describeCriterion, makeCriterion, selectIndices } from '../core/select';
 import type { AdapterOptions, Pair } from '../core/types';
-import { scoreFileStream, type FileScores } from './scoreStream';
-import { COMMON_FLAGS, COMMON_VALUED, commonOptions, defaultIo, fmt, makeClient, parseArgv, Progress, runCommand, UsageError, type CommandIo } from './scoringCommon';
+import { ADAPTER_OPTIONS_HELP, CliError, parseArgs, stringOption, UsageError, type ParsedArgs } from './args';
+import { EXIT_OK, type CliIO, type Command } from './command';
+import { scoreWithEngine } from './score';
+import type { FileScores } from './scoreStream';
+import { asCliError, defaultDeps, fmt, openSink, Progress, SCORING_OPTION_SPECS, SCORING_OPTIONS_HELP, scoringOptions, type ScoringDeps } from './scoringCommon';
 
-export const SELECT_USAGE = `Usage: scar select FILE (--top-k N | --ratio R | --threshold T) [-o OUT]
-         [--format jsonl|json|sharegpt] [--keep-order] [--with-score]
-         [--model DIR] [--no-cache] [--schema S] [--turns first|last|all]
+const HELP = `Usage: scar select FILE (--top-k N | --ratio R | --threshold T) [options]
 
-Ranks the lines of a JSONL file by style-consistency score and writes the selected ones.
+Ranks the lines of a JSON Lines file by style-consistency score, as SCAR does, and writes the selected ones.
 Exactly one criterion:
-  --top-k N         the N best-scoring lines
-  --ratio R         the best ceil(R x scored lines), 0 < R <= 1
-  --threshold T     every line scoring T or more
-Output:
-  -o, --output OUT  write here (atomically) instead of stdout
-  --format F        jsonl (default: the original lines, byte for byte), json (SCAR's
-                    [{instruction, output, score}]) or sharegpt ([{id, conversations}])
-  --keep-order      keep file order (default: best score first; ties keep file order)
-  --with-score      add a "score" field to each output object
-Scoring: --model DIR, --no-cache, --schema S, --turns P as in 'scar score'.
-`;
+  --top-k N               the N best-scoring lines
+  --ratio R               the best ceil(R x scored lines) lines, 0 < R <= 1 (rounded up)
+  --threshold T           every line scoring T or more
 
-function numberOption(values: Map<string, string>, name: string, integer: boolean): number | undefined {
-  const raw = values.get(name);
+Options:
+  --format F              jsonl (default: the original lines, byte for byte), json (SCAR's list of
+                          {instruction, output, score}) or sharegpt (list of {id, conversations})
+  --keep-order            keep file order (default: best score first; equal scores keep file order)
+  --with-score            add a "score" field to each output object
+${SCORING_OPTIONS_HELP}
+${ADAPTER_OPTIONS_HELP}
+  -h, --help              show this help
+
+Lines that yield no pair are never selected. A summary goes to stderr, e.g.
+  Kept 2,500 of 9,998 lines (top 25%) -> out.jsonl
+
+Exit status: 0 success, 2 usage, I/O or model errors.`;
+
+function numberOption(parsed: ParsedArgs, name: string, integer: boolean): number | undefined {
+  const raw = stringOption(parsed, name);
   if (raw === undefined) return undefined;
   const n = raw.trim() === '' ? NaN : Number(raw);
-  if (!Number.isFinite(n) || (integer && !Number.isInteger(n))) throw new UsageError(`${name} needs ${integer ? 'a whole number' : 'a number'}, got '${raw}'`);
+  if (!Number.isFinite(n) || (integer && !Number.isInteger(n))) throw new UsageError(`--${name} needs ${integer ? 'a whole number' : 'a number'}, got '${raw}'`, 'select');
   return n;
 }
 
@@ -43,89 +50,90 @@ function readLine(fd: number, scores: FileScores, i: number, scratch: { buf: Buf
   let got = 0;
   while (got < len) {
     const n = fs.readSync(fd, scratch.buf, got, len - got, scores.start[i] + got);
-    if (n === 0) throw new Error(`the file changed while it was being read (line ${scores.line[i]} is cut short)`);
+    if (n === 0) throw new CliError(`the file changed while it was being read (line ${scores.line[i]} is cut short)`);
     got += n;
   }
   return Buffer.from(scratch.buf.subarray(0, len));
 }
 
-function pairsOf(value: unknown, adapter: AdapterOptions, line: number): Pair[] {
+function pairsOf(value: unknown, adapter: AdapterOptions, line: number, file: string): Pair[] {
   const r = adaptRecord(value, adapter);
-  if (!r.ok) throw new Error(`the file changed while it was being read (line ${line} no longer yields a pair)`);
+  if (!r.ok) throw new CliError(`${file} changed while it was being read (line ${line} no longer yields a pair)`);
   return r.pairs;
 }
 
-export async function run(argv: string[], io: CommandIo = defaultIo()): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) { io.stdout.write(SELECT_USAGE); return 0; }
-  return runCommand('select', io, async () => {
-    const parsed = parseArgv(argv, [...COMMON_VALUED, '--top-k', '--ratio', '--threshold', '--format'], [...COMMON_FLAGS, '--keep-order', '--with-score']);
-    const opts = commonOptions(parsed, io);
-    const criterion = makeCriterion({
-      topK: numberOption(parsed.values, '--top-k', true),
-      ratio: numberOption(parsed.values, '--ratio', false),
-      threshold: numberOption(parsed.values, '--threshold', false),
-    });
-    if ('error' in criterion) throw new UsageError(criterion.error);
-    const format = (parsed.values.get('--format') ?? 'jsonl') as ExportFormat;
-    if (!EXPORT_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}; got '${format}'`);
-    const withScore = parsed.flags.has('--with-score');
-    if (!fs.existsSync(opts.file)) throw new Error(`cannot read '${opts.file}': no such file`);
-
-    // Pass 1: scores.
-    const client = makeClient(opts, io);
-    const progress = new Progress(io.stderr, 'Scoring');
-    let scores: FileScores;
-    try {
-      scores = await scoreFileStream(opts.file, client, {
-        adapter: opts.adapter,
-        persistentCache: !opts.noCache,
-        onProgress: (lines, pairs) => progress.update(`${fmt(lines)} lines read, ${fmt(pairs)} pairs scored`),
+export function createSelectCommand(deps: ScoringDeps = defaultDeps()): Command {
+  return {
+    name: 'select',
+    summary: 'keep the top-k / top ratio / above-threshold lines by style score (jsonl, json or sharegpt)',
+    help: HELP,
+    async run(args: string[], io: CliIO): Promise<number> {
+      const parsed = parseArgs(args, {
+        ...SCORING_OPTION_SPECS,
+        'top-k': { value: true }, ratio: { value: true }, threshold: { value: true }, format: { value: true },
+        'keep-order': { value: false }, 'with-score': { value: false },
+      }, 'select');
+      if (parsed.options.has('help')) { io.out.write(HELP + '\n'); return EXIT_OK; }
+      const criterion = makeCriterion({
+        topK: numberOption(parsed, 'top-k', true),
+        ratio: numberOption(parsed, 'ratio', false),
+        threshold: numberOption(parsed, 'threshold', false),
       });
-    } finally {
-      progress.done();
-      client.dispose();
-    }
-    const kept = selectIndices(scores.score, criterion, { keepOrder: parsed.flags.has('--keep-order') });
+      if ('error' in criterion) throw new UsageError(criterion.error, 'select');
+      const format = (stringOption(parsed, 'format') ?? 'jsonl') as ExportFormat;
+      if (!EXPORT_FORMATS.includes(format)) throw new UsageError(`unknown format '${format}' (expected ${EXPORT_FORMATS.join(', ')})`, 'select');
+      const withScore = parsed.options.has('with-score');
+      const opts = scoringOptions(parsed, deps, 'select');
 
-    // Pass 2: write the kept lines, read back by offset.
-    const needsValue = format !== 'jsonl' || withScore;
-    const formatter = new ExportFormatter({ format, withScore, eol: scores.fileEol });
-    const out = await openOutput(opts.output, io.stdout);
-    const fd = fs.openSync(opts.file, 'r');
-    const scratch = { buf: Buffer.allocUnsafe(1 << 16) };
-    const writing = new Progress(io.stderr, 'Writing');
-    try {
-      await out.write(formatter.header());
-      for (let k = 0; k < kept.length; k++) {
-        const i = kept[k];
-        const raw = readLine(fd, scores, i, scratch);
-        let value: unknown;
-        let pairs: Pair[] = [];
-        if (needsValue) {
-          try { value = JSON.parse(raw.toString('utf8')); } catch { throw new Error(`the file changed while it was being read (line ${scores.line[i]} no longer parses)`); }
-          if (format !== 'jsonl') pairs = pairsOf(value, opts.adapter, scores.line[i]);
-        }
-        // jsonl keeps each line's own ending (CRLF or LF); a last line without one gets the file's usual one.
-        if (format === 'jsonl' && !withScore) {
-          await out.write(Buffer.concat([raw, Buffer.from(scores.eol[i] === 2 ? '\r\n' : scores.eol[i] === 1 ? '\n' : scores.fileEol)]));
-        } else {
-          await out.write(formatter.item({ line: scores.line[i], raw, value, pairs, score: scores.score[i] }));
-        }
-        if ((k & 1023) === 0) writing.update(`${fmt(k)} of ${fmt(kept.length)} lines`);
+      // Pass 1: scores, numbers only.
+      const scores = await scoreWithEngine(opts, deps, io);
+      const kept = selectIndices(scores.score, criterion, { keepOrder: parsed.options.has('keep-order') });
+
+      // Pass 2: the kept lines, read back by offset.
+      const needsValue = format !== 'jsonl' || withScore;
+      const formatter = new ExportFormatter({ format, withScore, eol: scores.fileEol });
+      const out = await openSink(opts.output, io.out);
+      let fd: number;
+      try {
+        fd = fs.openSync(opts.file, 'r');
+      } catch (e) {
+        await out.abort();
+        throw asCliError(e, opts.file);
       }
-      await out.write(formatter.footer());
-      await out.close();
-    } catch (e) {
-      await out.abort();
-      throw e;
-    } finally {
-      writing.done();
-      fs.closeSync(fd);
-    }
-    const scored = scores.count - scores.errors.size;
-    const without = scores.errors.size;
-    io.stderr.write(`Kept ${fmt(kept.length)} of ${fmt(scored)} lines (${describeCriterion(criterion)}) -> ${opts.output ?? 'stdout'}`
-      + (without ? `; ${fmt(without)} line${without === 1 ? '' : 's'} without a pair not considered` : '') + '\n');
-    return 0;
-  });
+      const scratch = { buf: Buffer.allocUnsafe(1 << 16) };
+      const writing = new Progress(io.err, deps.progress, 'Writing');
+      try {
+        await out.write(formatter.header());
+        for (let k = 0; k < kept.length; k++) {
+          const i = kept[k];
+          const raw = readLine(fd, scores, i, scratch);
+          if (format === 'jsonl' && !withScore) {
+            // Each line keeps its own ending (CRLF or LF); a last line without one gets the file's usual one.
+            await out.write(Buffer.concat([raw, Buffer.from(scores.eol[i] === 2 ? '\r\n' : scores.eol[i] === 1 ? '\n' : scores.fileEol)]));
+          } else {
+            let value: unknown;
+            try { value = JSON.parse(raw.toString('utf8')); } catch { throw new CliError(`${opts.file} changed while it was being read (line ${scores.line[i]} no longer parses)`); }
+            const pairs = needsValue && format !== 'jsonl' ? pairsOf(value, opts.adapter, scores.line[i], opts.file) : [];
+            await out.write(formatter.item({ line: scores.line[i], raw, value, pairs, score: scores.score[i] }));
+          }
+          if ((k & 1023) === 0) writing.update(`${fmt(k)} of ${fmt(kept.length)} lines`);
+        }
+        await out.write(formatter.footer());
+        await out.close();
+      } catch (e) {
+        await out.abort();
+        throw asCliError(e, opts.file);
+      } finally {
+        writing.done();
+        fs.closeSync(fd);
+      }
+      const scored = scores.count - scores.errors.size;
+      const without = scores.errors.size;
+      io.err.write(`Kept ${fmt(kept.length)} of ${fmt(scored)} lines (${describeCriterion(criterion)}) -> ${opts.output && opts.output !== '-' ? opts.output : 'stdout'}`
+        + (without ? `; ${fmt(without)} line${without === 1 ? '' : 's'} without a pair not considered` : '') + '\n');
+      return EXIT_OK;
+    },
+  };
 }
+
+export const selectCommand: Command = createSelectCommand();
