@@ -1,0 +1,266 @@
+// Text to model inputs, in exactly one implementation. The engine feeds these tensors to models/ranker.onnx,
+// and training/dump-features.js dumps what this code produces for training, so the two can never drift.
+//
+// Feeds (int32 ids, 0 = padding; every sequence is padded to the longest in the batch, at least 1):
+//   instruction_ids        [B, Li]  vocabulary ids of the instruction (its first and last maxInstructionTokens/2 tokens)
+//   response_ids           [B, Lr]  vocabulary ids of the response's first maxResponseTokens tokens
+//   response_ngrams        [B, Ln]  hashed word unigrams and bigrams of those tokens (a fastText-style bag)
+//   presentation_features  [B, P]   normalised handcrafted presentation signals (style.ts)
+//   composition_features   [B, C]   normalised handcrafted instruction-response signals (style.ts)
+// Ids: 1..V are the words of the vocabulary file (line n -> id n), V+1..V+oovBuckets hashed unknown words.
+
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import { analyseText, compositionVector, COMPOSITION_FEATURES, presentationVector, PRESENTATION_FEATURES, TextStats } from './style';
+import { countTokens, hashPair, hashString } from './tokenise';
+import type { Featuriser, ModelFeeds } from './types';
+
+/** The featuriser's configuration, as stored in models/featuriser.json. */
+export interface FeaturiserConfig {
+  format: 'scar-lens-featuriser';
+  /** Version id of the model + featuriser; the first part of `modelId`. */
+  version: string;
+  /** The vocabulary file, one word per line, relative to the model folder. */
+  vocabFile: string;
+  oovBuckets: number;
+  ngramBuckets: number;
+  maxInstructionTokens: number;
+  maxResponseTokens: number;
+  /** How many tokens of a text the handcrafted statistics read (formatting lines are always read in full). */
+  maxAnalysisTokens: number;
+  presentationFeatures: string[];
+  compositionFeatures: string[];
+  presentationNorm: { mean: number[]; std: number[] };
+  compositionNorm: { mean: number[]; std: number[] };
+}
+
+export const FEATURISER_FILE = 'featuriser.json';
+export const MODEL_FILE = 'ranker.onnx';
+/** The default number of response tokens the bundled ranker reads; the loaded config is authoritative. */
+export const DEFAULT_MAX_RESPONSE_TOKENS = 256;
+/** Normalised features are clipped to +-this, so an absurd input cannot dominate a score. */
+export const FEATURE_CLIP = 8;
+
+export const INPUT_NAMES = ['instruction_ids', 'response_ids', 'response_ngrams', 'presentation_features', 'composition_features'] as const;
+export const OUTPUT_NAMES = ['score', 'composition', 'presentation'] as const;
+
+/** A featuriser with its configuration and token accounting exposed. */
+export interface LoadedFeaturiser extends Featuriser {
+  readonly config: FeaturiserConfig;
+  readonly vocabSize: number;
+  /** How many response tokens the model reads; longer responses are truncated. */
+  readonly maxResponseTokens: number;
+  /** The response's token count, counted up to maxResponseTokens + 1 (so `> maxResponseTokens` means truncated). */
+  responseTokens(response: string): number;
+  /** True when the model reads only the first maxResponseTokens tokens of the response. */
+  isTruncated(response: string): boolean;
+  /** The raw (unnormalised) handcrafted features of one pair, for training baselines and inspection. */
+  rawFeatures(pair: { instruction: string; response: string }): { presentation: Float32Array; composition: Float32Array };
+}
+
+/** Tokens of `response`, counted up to `limit + 1`: what engineer-facing hygiene checks use to report truncation. */
+export function countResponseTokens(response: string, limit = DEFAULT_MAX_RESPONSE_TOKENS): number {
+  return countTokens(response, limit + 1);
+}
+
+function fail(file: string, what: string): never {
+  throw new Error(`${file}: ${what}`);
+}
+
+/** Checks a parsed featuriser.json against what this code computes. Throws naming the file and the field. */
+export function validateConfig(raw: unknown, file = FEATURISER_FILE): FeaturiserConfig {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(file, 'expected a JSON object');
+  const c = raw as Record<string, unknown>;
+  if (c.format !== 'scar-lens-featuriser') fail(file, `field "format" must be "scar-lens-featuriser", got ${JSON.stringify(c.format)}`);
+  if (typeof c.version !== 'string' || c.version === '') fail(file, 'field "version" must be a non-empty string');
+  if (typeof c.vocabFile !== 'string' || c.vocabFile === '') fail(file, 'field "vocabFile" must be a file name');
+  for (const k of ['oovBuckets', 'ngramBuckets', 'maxInstructionTokens', 'maxResponseTokens', 'maxAnalysisTokens']) {
+    const v = c[k];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) fail(file, `field "${k}" must be a positive integer, got ${JSON.stringify(v)}`);
+  }
+  const checkNames = (key: string, expected: readonly string[]): void => {
+    const v = c[key];
+    if (!Array.isArray(v)) fail(file, `field "${key}" must be a list of feature names`);
+    if (v.length !== expected.length || v.some((n, i) => n !== expected[i])) {
+      const i = expected.findIndex((n, j) => v[j] !== n);
+      fail(file, `field "${key}" does not match this featuriser (at ${i}: file has ${JSON.stringify(v[i])}, code computes ${JSON.stringify(expected[i])}); ` +
+        'the model was built for another version of SCAR Lens');
+    }
+  };
+  checkNames('presentationFeatures', PRESENTATION_FEATURES);
+  checkNames('compositionFeatures', COMPOSITION_FEATURES);
+  const checkNorm = (key: string, n: number): void => {
+    const v = c[key] as { mean?: unknown; std?: unknown } | undefined;
+    const ok = (a: unknown): boolean => Array.isArray(a) && a.length === n && a.every((x) => typeof x === 'number' && Number.isFinite(x));
+    if (typeof v !== 'object' || v === null || !ok(v.mean) || !ok(v.std)) fail(file, `field "${key}" must hold "mean" and "std", ${n} finite numbers each`);
+    if ((v.std as number[]).some((x) => x <= 0)) fail(file, `field "${key}.std" must be positive`);
+  };
+  checkNorm('presentationNorm', PRESENTATION_FEATURES.length);
+  checkNorm('compositionNorm', COMPOSITION_FEATURES.length);
+  return c as unknown as FeaturiserConfig;
+}
+
+/** Parses a vocabulary file: one word per line; the line number is the id. Duplicates are an error. */
+export function parseVocab(text: string, file = 'vocab.txt'): string[] {
+  const words = text.split('\n');
+  if (words.length > 0 && words[words.length - 1] === '') words.pop();
+  const seen = new Set<string>();
+  for (let i = 0; i < words.length; i++) {
+    // The newline token is written as the escape "\n" so that the file stays one word per line.
+    if (words[i] === '\\n') words[i] = '\n';
+    if (words[i] === '') fail(file, `line ${i + 1} is empty`);
+    if (seen.has(words[i])) fail(file, `line ${i + 1}: duplicate word ${JSON.stringify(words[i])}`);
+    seen.add(words[i]);
+  }
+  return words;
+}
+
+/** Writes a vocabulary list in the form parseVocab reads. */
+export function formatVocab(words: readonly string[]): string {
+  return words.map((w) => (w === '\n' ? '\\n' : w)).join('\n') + '\n';
+}
+
+/** Builds a featuriser from a configuration and a vocabulary (no I/O). */
+export function createFeaturiser(config: FeaturiserConfig, vocab: readonly string[], modelId = config.version): LoadedFeaturiser {
+  const ids = new Map<string, number>();
+  for (let i = 0; i < vocab.length; i++) ids.set(vocab[i], i + 1);
+  const V = vocab.length;
+  const { oovBuckets, ngramBuckets, maxInstructionTokens, maxResponseTokens, maxAnalysisTokens } = config;
+  const P = PRESENTATION_FEATURES.length;
+  const C = COMPOSITION_FEATURES.length;
+  const pMean = Float32Array.from(config.presentationNorm.mean);
+  const pInv = Float32Array.from(config.presentationNorm.std, (s) => 1 / s);
+  const cMean = Float32Array.from(config.compositionNorm.mean);
+  const cInv = Float32Array.from(config.compositionNorm.std, (s) => 1 / s);
+  const headInst = Math.ceil(maxInstructionTokens / 2);
+
+  const idOf = (tok: string): number => ids.get(tok) ?? V + 1 + (hashString(tok, 0x5ca7) % oovBuckets);
+
+  /** Instruction ids: all tokens when they fit, else the first half and the last half of the budget. */
+  const instructionIds = (st: TextStats): number[] => {
+    const t = st.tokens;
+    const out: number[] = [];
+    if (t.length <= maxInstructionTokens) {
+      for (const tok of t) out.push(idOf(tok));
+    } else {
+      for (let i = 0; i < headInst; i++) out.push(idOf(t[i]));
+      for (let i = t.length - (maxInstructionTokens - headInst); i < t.length; i++) out.push(idOf(t[i]));
+    }
+    return out;
+  };
+
+  const analyse = (text: string): TextStats => analyseText(text, maxAnalysisTokens);
+
+  const normalise = (v: Float32Array, off: number, n: number, mean: Float32Array, inv: Float32Array): void => {
+    for (let i = 0; i < n; i++) {
+      let x = (v[off + i] - mean[i]) * inv[i];
+      if (!(x > -FEATURE_CLIP)) x = Number.isNaN(x) ? 0 : -FEATURE_CLIP;
+      else if (x > FEATURE_CLIP) x = FEATURE_CLIP;
+      v[off + i] = x;
+    }
+  };
+
+  const featurise = (pairs: ReadonlyArray<{ instruction: string; response: string }>): ModelFeeds => {
+    const B = pairs.length;
+    const instIds: number[][] = [];
+    const respIds: number[][] = [];
+    const grams: number[][] = [];
+    const pres = new Float32Array(B * P);
+    const comp = new Float32Array(B * C);
+    let Li = 1;
+    let Lr = 1;
+    let Ln = 1;
+    for (let b = 0; b < B; b++) {
+      const inst = analyse(pairs[b].instruction);
+      const resp = analyse(pairs[b].response);
+      const ii = instructionIds(inst);
+      const n = Math.min(resp.tokens.length, maxResponseTokens);
+      const ri = new Array<number>(n);
+      const g: number[] = [];
+      let prev = 0;
+      for (let i = 0; i < n; i++) {
+        const tok = resp.tokens[i];
+        ri[i] = idOf(tok);
+        const h = hashString(tok, 0x9a11);
+        g.push(1 + (h % ngramBuckets));
+        if (i > 0) g.push(1 + (hashPair(prev, h) % ngramBuckets));
+        prev = h;
+      }
+      presentationVector(resp, pres, b * P);
+      compositionVector(inst, resp, comp, b * C);
+      normalise(pres, b * P, P, pMean, pInv);
+      normalise(comp, b * C, C, cMean, cInv);
+      instIds.push(ii);
+      respIds.push(ri);
+      grams.push(g);
+      if (ii.length > Li) Li = ii.length;
+      if (ri.length > Lr) Lr = ri.length;
+      if (g.length > Ln) Ln = g.length;
+    }
+    const pack = (rows: number[][], L: number): Int32Array => {
+      const out = new Int32Array(B * L);
+      for (let b = 0; b < B; b++) out.set(rows[b], b * L);
+      return out;
+    };
+    return {
+      instruction_ids: { type: 'int32', dims: [B, Li], data: pack(instIds, Li) },
+      response_ids: { type: 'int32', dims: [B, Lr], data: pack(respIds, Lr) },
+      response_ngrams: { type: 'int32', dims: [B, Ln], data: pack(grams, Ln) },
+      presentation_features: { type: 'float32', dims: [B, P], data: pres },
+      composition_features: { type: 'float32', dims: [B, C], data: comp },
+    };
+  };
+
+  return {
+    modelId,
+    config,
+    vocabSize: V,
+    maxResponseTokens,
+    featurise,
+    responseTokens: (response) => countTokens(response, maxResponseTokens + 1),
+    isTruncated: (response) => countTokens(response, maxResponseTokens + 1) > maxResponseTokens,
+    rawFeatures: (pair) => {
+      const inst = analyse(pair.instruction);
+      const resp = analyse(pair.response);
+      const presentation = new Float32Array(P);
+      const composition = new Float32Array(C);
+      presentationVector(resp, presentation, 0);
+      compositionVector(inst, resp, composition, 0);
+      return { presentation, composition };
+    },
+  };
+}
+
+function readFileOrExplain(file: string, what: string): Buffer {
+  try {
+    return fs.readFileSync(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new Error(code === 'ENOENT' ? `${file}: ${what} not found` : `${file}: cannot read ${what} (${(e as Error).message})`);
+  }
+}
+
+/**
+ * Loads the featuriser of the model in `modelDir` (featuriser.json + its vocabulary). `modelId` is the config's
+ * version plus a hash of featuriser.json, the vocabulary and ranker.onnx (when present), so a retrained model
+ * never shares cache entries with the old one. Throws an Error naming the file for a missing or invalid file.
+ */
+export function loadFeaturiser(modelDir: string): LoadedFeaturiser {
+  const configFile = path.join(modelDir, FEATURISER_FILE);
+  const configBytes = readFileOrExplain(configFile, 'featuriser configuration');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(configBytes.toString('utf8'));
+  } catch (e) {
+    throw new Error(`${configFile}: not valid JSON (${(e as Error).message})`);
+  }
+  const config = validateConfig(raw, configFile);
+  const vocabPath = path.join(modelDir, config.vocabFile);
+  const vocabBytes = readFileOrExplain(vocabPath, 'vocabulary');
+  const vocab = parseVocab(vocabBytes.toString('utf8'), vocabPath);
+  const hash = crypto.createHash('sha256').update(configBytes).update(vocabBytes);
+  const onnxPath = path.join(modelDir, MODEL_FILE);
+  if (fs.existsSync(onnxPath)) hash.update(fs.readFileSync(onnxPath));
+  return createFeaturiser(config, vocab, `${config.version}:${hash.digest('hex').slice(0, 16)}`);
+}

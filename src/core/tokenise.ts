@@ -1,0 +1,136 @@
+// The one tokeniser of SCAR Lens's ranker: lower-cased words, clitics split the way GloVe's corpus was
+// ("don't" -> "do" "n't", "it's" -> "it" "'s"), every other visible character its own token, and a line
+// break as the token "\n". One pass over the text, no regular expressions.
+
+/** The token that stands for a line break. */
+export const NEWLINE_TOKEN = '\n';
+
+const enum Kind {
+  Space = 0,
+  Newline = 1,
+  Word = 2,
+  Apostrophe = 3,
+  Symbol = 4,
+  Surrogate = 5,
+}
+
+function kindOf(c: number): Kind {
+  if (c < 0x80) {
+    if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39)) return Kind.Word;
+    if (c === 0x0a) return Kind.Newline;
+    if (c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0b || c === 0x0c || c < 0x20 || c === 0x7f) return Kind.Space;
+    if (c === 0x27) return Kind.Apostrophe;
+    return Kind.Symbol;
+  }
+  if (c === 0x2019) return Kind.Apostrophe;
+  if (c === 0xa0 || c === 0x2028 || c === 0x2029 || c === 0x3000 || c === 0xfeff || (c >= 0x2000 && c <= 0x200f)) {
+    return c === 0x2028 || c === 0x2029 ? Kind.Newline : Kind.Space;
+  }
+  if (c >= 0xd800 && c <= 0xdfff) return Kind.Surrogate;
+  // General punctuation, arrows, maths, box drawing, dingbats, CJK punctuation, full-width ASCII punctuation.
+  if ((c >= 0x2010 && c <= 0x2bff) || (c >= 0x3001 && c <= 0x303f) || (c >= 0xff01 && c <= 0xff0f) || (c >= 0xa1 && c <= 0xbf) || c === 0xd7 || c === 0xf7) {
+    return Kind.Symbol;
+  }
+  return Kind.Word;
+}
+
+/** Callback per token: the lower-cased token, its start offset in the text, and whether it is a word. */
+export type TokenSink = (token: string, start: number, isWord: boolean) => void;
+
+/**
+ * Walks the tokens of `text` in order, calling `sink` for each one, and stops after `limit` tokens.
+ * Returns the number of tokens seen (at most `limit`).
+ */
+export function forEachToken(text: string, sink: TokenSink, limit = Number.MAX_SAFE_INTEGER): number {
+  let n = 0;
+  const len = text.length;
+  let i = 0;
+  while (i < len && n < limit) {
+    const c = text.charCodeAt(i);
+    const k = kindOf(c);
+    if (k === Kind.Space) {
+      i++;
+      continue;
+    }
+    if (k === Kind.Newline) {
+      sink(NEWLINE_TOKEN, i, false);
+      n++;
+      i++;
+      continue;
+    }
+    if (k === Kind.Word) {
+      let j = i + 1;
+      while (j < len && kindOf(text.charCodeAt(j)) === Kind.Word) j++;
+      // A clitic follows when an apostrophe sits between letters: "don't", "it's", "we're".
+      const clitic = j + 1 < len && kindOf(text.charCodeAt(j)) === Kind.Apostrophe && kindOf(text.charCodeAt(j + 1)) === Kind.Word;
+      if (clitic) {
+        let e = j + 2;
+        while (e < len && kindOf(text.charCodeAt(e)) === Kind.Word) e++;
+        const after = text.slice(j + 1, e).toLowerCase();
+        const last = text.charCodeAt(j - 1) | 0x20;
+        if (after === 't' && last === 0x6e /* n */ && j - 1 > i) {
+          sink(text.slice(i, j - 1).toLowerCase(), i, true);
+          n++;
+          if (n < limit) {
+            sink("n't", j - 1, true);
+            n++;
+          }
+        } else {
+          sink(text.slice(i, j).toLowerCase(), i, true);
+          n++;
+          if (n < limit) {
+            sink("'" + after, j, true);
+            n++;
+          }
+        }
+        i = e;
+        continue;
+      }
+      sink(text.slice(i, j).toLowerCase(), i, true);
+      n++;
+      i = j;
+      continue;
+    }
+    if (k === Kind.Surrogate) {
+      const two = i + 1 < len && kindOf(text.charCodeAt(i + 1)) === Kind.Surrogate;
+      sink(text.slice(i, two ? i + 2 : i + 1), i, false);
+      n++;
+      i += two ? 2 : 1;
+      continue;
+    }
+    // Apostrophe outside a word, or any other symbol: one character, one token.
+    sink(k === Kind.Apostrophe ? "'" : text[i], i, false);
+    n++;
+    i++;
+  }
+  return n;
+}
+
+/** The number of tokens `text` has, counted up to `limit` (so a huge text costs at most `limit` tokens). */
+export function countTokens(text: string, limit = Number.MAX_SAFE_INTEGER): number {
+  return forEachToken(text, () => undefined, limit);
+}
+
+/** The tokens of `text`, up to `limit`. */
+export function tokenise(text: string, limit = Number.MAX_SAFE_INTEGER): string[] {
+  const out: string[] = [];
+  forEachToken(text, (t) => { out.push(t); }, limit);
+  return out;
+}
+
+/** 32-bit FNV-1a of a string's UTF-16 code units, with a seed mixed in first. */
+export function hashString(s: string, seed = 0): number {
+  let h = (0x811c9dc5 ^ seed) >>> 0;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** Combines two 32-bit hashes into one (order matters). */
+export function hashPair(a: number, b: number): number {
+  let h = Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^ b;
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}

@@ -1,0 +1,91 @@
+// The training and evaluation pairs: which files, which LLMs count as the "better" side, and the seeded
+// 80/10/10 split by prompt. Shared by build-featuriser.js and dump-features.js so both see the same split.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const { hashString } = require('../out/core.js');
+
+const DATA_DIR = path.join(__dirname, 'data');
+/** Unlicensed or share-alike files, read from ../shared/data for evaluation only (never copied, never trained on). */
+const OOD_DIR = path.join(__dirname, '..', '..', 'shared', 'data', 'pairs');
+
+/** The files in training/data/ (MIT or Apache-2.0; see data/ATTRIBUTION.md), with a short source name. */
+const TRAIN_FILES = {
+  scar_open: 'scar_open_human_vs_gpt35.jsonl',
+  m4_llama2: 'm4_llama2_human_vs_llm.jsonl',
+  mgtbench_truthfulqa: 'mgtbench_truthfulqa_human_vs_chatgpt.jsonl',
+  oasst: 'oasst_human_vs_llm.jsonl',
+  pubmedqa: 'pubmedqa_human_vs_gpt.jsonl',
+  writingprompts_xsum: 'writingprompts_xsum_human_vs_llm_continuations.jsonl',
+  hanna_stories: 'hanna_stories_human_vs_llm.jsonl',
+};
+
+/** Out-of-domain evaluation files (not shipped): all their pairs are evaluation pairs. */
+const OOD_FILES = {
+  hc3_eli5: 'hc3_eli5_human_vs_chatgpt.jsonl',
+  hppt_polish: 'hppt_human_vs_chatgpt_polish.jsonl',
+  mixset_rewrites: 'mixset_human_vs_llm_rewrites.jsonl',
+};
+
+/**
+ * Strong instruction-tuned models are the "better" side SCAR learns from. Weak fine-tunes (LLaMA-1 QLoRA
+ * flan/chip2/unnatural-instructions) and the base model davinci are left out (see the data README).
+ */
+function isStrongModel(model) {
+  return !/qlora|davinci/i.test(model);
+}
+
+const SPLIT_SEED = 'scar-lens-split-1';
+
+/** 'train' | 'val' | 'test' for a group key (the instruction, or the human text when there is none). */
+function splitOf(groupKey) {
+  const h = hashString(SPLIT_SEED + '\u0000' + groupKey) % 100;
+  return h < 80 ? 'train' : h < 90 ? 'val' : 'test';
+}
+
+function readJsonl(file) {
+  const lines = fs.readFileSync(file, 'utf8').split('\n');
+  const out = [];
+  lines.forEach((line, i) => {
+    if (line.trim() === '') return;
+    try {
+      out.push({ row: JSON.parse(line), line: i + 1 });
+    } catch (e) {
+      throw new Error(`${file}:${i + 1}: ${e.message}`);
+    }
+  });
+  return out;
+}
+
+/**
+ * Every pair, as { source, file, line, instruction, human, llm, model, kind, split, group, weight }.
+ * kind: 'direct' or 'referenced' (a rewrite or continuation of the human text).
+ * weight: MGTBench has three ChatGPT answers per one-sentence human answer, so each counts a third.
+ */
+function loadPairs({ includeOod = true } = {}) {
+  const pairs = [];
+  const add = (source, file, ood) => {
+    for (const { row, line } of readJsonl(file)) {
+      if (!ood && !isStrongModel(row.llm_model)) continue;
+      if (row.lang && row.lang !== 'en') continue;
+      const instruction = row.instruction ?? '';
+      const group = instruction !== '' ? instruction : row.human;
+      pairs.push({
+        source, file: path.basename(file), line, instruction, human: row.human, llm: row.llm, model: row.llm_model,
+        kind: /referenced/.test(row.llm_kind) ? 'referenced' : 'direct',
+        split: ood ? 'ood' : splitOf(group), group,
+        weight: source === 'mgtbench_truthfulqa' ? 1 / 3 : 1,
+      });
+    }
+  };
+  for (const [source, name] of Object.entries(TRAIN_FILES)) add(source, path.join(DATA_DIR, name), false);
+  if (includeOod) {
+    for (const [source, name] of Object.entries(OOD_FILES)) {
+      const file = path.join(OOD_DIR, name);
+      if (fs.existsSync(file)) add(source, file, true);
+    }
+  }
+  return pairs;
+}
+
+module.exports = { loadPairs, splitOf, isStrongModel, TRAIN_FILES, OOD_FILES, OOD_DIR };
