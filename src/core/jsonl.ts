@@ -358,7 +358,7 @@ export function locateJsonError(text: string): JsonErrorLocation | undefined {
       if (lit !== undefined) {
         for (let k = 1; k < lit.length; k++) {
           if (i + k >= n) return { position: n, message: `line ends inside '${lit}'` };
-          if (text.charCodeAt(i + k) !== lit.charCodeAt(k)) return bareWord(text, i);
+          if (text.charCodeAt(i + k) !== lit.charCodeAt(k)) return bareWord(text, i, i + k);
         }
         i += lit.length; state = 1; continue;
       }
@@ -407,12 +407,15 @@ export function locateJsonError(text: string): JsonErrorLocation | undefined {
   }
 }
 
-/** An unquoted word where a value belongs (`not json`, `nul`, `True`): point at its start. */
-function bareWord(text: string, at: number): JsonErrorLocation {
+/**
+ * An unquoted word where a value belongs (`not json`, `nul`, `True`). The position is its start, or for a word that
+ * begins like a literal, the first character that differs (where V8 reports it too).
+ */
+function bareWord(text: string, at: number, position = at): JsonErrorLocation {
   let j = at;
   while (j < text.length && j - at < 20 && /[A-Za-z0-9_]/.test(text.charAt(j))) j++;
   const word = text.slice(at, j);
-  return { position: at, message: `unexpected word '${word}' where a value was expected (text must be in double quotes; literals are true, false, null)` };
+  return { position, message: `unexpected word '${word}' where a value was expected (text must be in double quotes; literals are true, false, null)` };
 }
 
 /** Scans a string starting at the opening quote; returns the index after the closing quote, or the error. */

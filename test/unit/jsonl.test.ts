@@ -55,7 +55,7 @@ describe('jsonl reader', () => {
         ['{"a": 1 "b": 2}', "expected ',' or '}' after a property value, found '\"'", 9],
         ['{"a": "x', 'line ends inside a string (missing closing \'"\'?)', 9],
         ['{"a": 1', "line ends before the JSON value is complete (missing '}'?)", 8],
-        ['{"a": tru}', "unexpected word 'tru' where a value was expected (text must be in double quotes; literals are true, false, null)", 7],
+        ['{"a": tru}', "unexpected word 'tru' where a value was expected (text must be in double quotes; literals are true, false, null)", 10],
         ['{"a": 01}', 'invalid number: leading zeros are not allowed', 8],
         ['{"a": "\\q"}', "invalid escape '\\q' in a string", 9],
         ['{"a": "x\ty"}', 'unescaped control character U+0009 inside a string (a tab: write \\t)', 9],
