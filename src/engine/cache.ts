@@ -21,9 +21,16 @@ export const CACHE_FILE = 'scores-v1.bin';
 /** Default bound: 500k records = 16 MB on disk (and about as much in memory while loaded). */
 export const DEFAULT_MAX_ENTRIES = 500_000;
 
-/** The cache key of a pair under a model, as a 20-byte Buffer. */
+/**
+ * The cache key of a pair under a model, as a 20-byte Buffer. Each text is prefixed with its length, so no
+ * choice of texts can make two different pairs hash the same input (a plain separator could: "a\0b" + "c").
+ */
 export function cacheKey(modelId: string, instruction: string, response: string): Buffer {
-  return createHash('sha1').update(modelId).update('\0').update(instruction).update('\0').update(response).digest();
+  return createHash('sha1')
+    .update(`${modelId.length}:`).update(modelId)
+    .update(`${instruction.length}:`).update(instruction)
+    .update(`${response.length}:`).update(response)
+    .digest();
 }
 
 /** A least-recently-used map from key (latin1 string of the digest) to scores. */

@@ -1,0 +1,245 @@
+// The engine process through its client: scoring, the caches, cancellation, crashes and restarts, bad models.
+// Needs the build (dist/engine.js) and the bundled model (models/).
+import * as assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { CancelledError, EngineClient, EngineCrashedError, ModelError, scoreAll, type EngineClientOptions } from '../../src/engine/client';
+import { CACHE_FILE, DiskCache, RECORD_BYTES, cacheKey } from '../../src/engine/cache';
+import { distDir, modelsDir } from '../util/paths';
+
+const enginePath = path.join(distDir, 'engine.js');
+
+function pairs(n: number, tag = 'p'): { instruction: string; response: string }[] {
+  return Array.from({ length: n }, (_, i) => ({
+    instruction: `Question ${tag} ${i}: how do I sort a list in Python?`,
+    response: i % 2 ? `Use sorted(xs) for a new list, or xs.sort() to sort in place (${tag}${i}).` : `**Answer ${i}**\n\n- call \`sorted\`\n- or \`list.sort\` ${tag}`,
+  }));
+}
+
+describe('engine', function () {
+  this.timeout(30000);
+  let tmp: string;
+  const clients: EngineClient[] = [];
+  const client = (o: Partial<EngineClientOptions> = {}): EngineClient => {
+    const c = new EngineClient({ enginePath, modelDir: modelsDir, cacheDir: path.join(tmp, 'cache'), env: { SCAR_ENGINE_TEST: '1', SCAR_CACHE_DIR: '' }, restartBackoffMs: 10, ...o });
+    clients.push(c);
+    return c;
+  };
+
+  before(function () {
+    assert.ok(fs.existsSync(enginePath), `${enginePath} is missing: run \`node esbuild.js\` first`);
+    assert.ok(fs.existsSync(path.join(modelsDir, 'ranker.onnx')), 'models/ranker.onnx is missing');
+  });
+  beforeEach(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'scar-engine-')); });
+  afterEach(() => {
+    while (clients.length) clients.pop()!.dispose();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('scores pairs: three finite numbers each, score = composition + presentation, deterministic', async () => {
+    const c = client();
+    const input = pairs(150);
+    const s = await c.score(input);
+    assert.equal(s.length, 150);
+    for (const x of s) {
+      assert.ok(Number.isFinite(x.score) && Number.isFinite(x.composition) && Number.isFinite(x.presentation));
+      assert.ok(Math.abs(x.score - (x.composition + x.presentation)) < 1e-4);
+    }
+    assert.ok(new Set(s.map((x) => x.score)).size > 1, 'different pairs get different scores');
+    // Scored one at a time, the same pairs get the same scores (batching does not change results).
+    const fresh = client({ cacheDir: null });
+    const single = await fresh.score([input[7]]);
+    assert.ok(Math.abs(single[0].score - s[7].score) < 1e-4);
+    const stats = await c.stats();
+    assert.equal(stats.pairsScored, 150);
+    assert.ok(stats.modelId.length > 0);
+    assert.ok(stats.loadMs > 0 && stats.peakRss > 0);
+  });
+
+  it('answers a second run from the memory cache, and a new engine from the disk cache', async () => {
+    const input = pairs(100, 'cache');
+    const a = client();
+    const first = await a.score(input);
+    let st = await a.stats();
+    assert.equal(st.cacheMisses, 100);
+    assert.equal(st.cacheHits, 0);
+    const second = await a.score(input);
+    st = await a.stats();
+    assert.equal(st.memoryHits, 100, 'second run: all hits');
+    assert.equal(st.pairsScored, 100, 'no new inference');
+    assert.deepEqual(second, first);
+    a.dispose();
+    assert.ok(fs.statSync(path.join(tmp, 'cache', CACHE_FILE)).size >= 100 * RECORD_BYTES);
+
+    const b = client();
+    const third = await b.score(input);
+    st = await b.stats();
+    assert.equal(st.diskHits, 100, 'persisted across engine restarts');
+    assert.equal(st.pairsScored, 0);
+    for (let i = 0; i < 100; i++) assert.ok(Math.abs(third[i].score - first[i].score) < 1e-6);
+
+    // persistentCache: false (--no-cache) neither reads nor writes the disk cache.
+    const c = client();
+    await c.score(input, { persistentCache: false });
+    st = await c.stats();
+    assert.equal(st.diskHits, 0);
+    assert.equal(st.pairsScored, 100);
+  });
+
+  it('does not load or write a disk cache when cacheDir is null', async () => {
+    const c = client({ cacheDir: null });
+    await c.score(pairs(10));
+    const st = await c.stats();
+    assert.equal(st.diskFile, null);
+    assert.equal(fs.existsSync(path.join(tmp, 'cache')), false);
+  });
+
+  it('cancels a running request: the caller gets CancelledError at once, the engine stops and serves the next', async () => {
+    const c = client({ cacheDir: null });
+    await c.slowForTest(100);
+    const ac = new AbortController();
+    const big = c.score(pairs(64 * 20, 'cancel'), { signal: ac.signal });
+    setTimeout(() => ac.abort(), 250);
+    const t0 = Date.now();
+    await assert.rejects(big, CancelledError);
+    assert.ok(Date.now() - t0 < 1000);
+    await c.slowForTest(0);
+    const after = await c.score(pairs(3, 'after'));
+    assert.equal(after.length, 3);
+    const st = await c.stats();
+    assert.ok(st.pairsScored < 64 * 10, `the engine stopped early (scored ${st.pairsScored})`);
+  });
+
+  it('drops a queued request that is cancelled, and rejects at once when already aborted', async () => {
+    const c = client({ cacheDir: null });
+    await c.slowForTest(50);
+    const running = c.score(pairs(64 * 3, 'run'));
+    const ac = new AbortController();
+    const queued = c.score(pairs(64 * 3, 'queued'), { signal: ac.signal });
+    ac.abort();
+    await assert.rejects(queued, CancelledError);
+    assert.equal((await running).length, 192);
+    const st = await c.stats();
+    assert.equal(st.pairsScored, 192, 'the queued request never ran');
+    await assert.rejects(c.score(pairs(1), { signal: AbortSignal.abort() }), CancelledError);
+  });
+
+  it('scoreAll reports progress and returns scores in order', async () => {
+    const c = client({ cacheDir: null });
+    const input = pairs(300, 'all');
+    const seen: number[] = [];
+    const all = await scoreAll(c, input, { chunkSize: 64, onProgress: (d) => seen.push(d) });
+    const direct = await c.score(input);
+    assert.deepEqual(all, direct);
+    assert.equal(seen[seen.length - 1], 300);
+    assert.ok(seen.length >= 5);
+  });
+
+  it('fails pending callers when the engine crashes, then restarts it on the next request', async () => {
+    const restarts: string[] = [];
+    const c = client({ cacheDir: null, onRestart: (n, why) => restarts.push(`${n}: ${why}`) });
+    await c.start();
+    const pid1 = c.pid;
+    await c.slowForTest(200);
+    const pending = c.score(pairs(640, 'crash'));
+    await c.crashForTest(100);
+    await assert.rejects(pending, (e: Error) => e instanceof EngineCrashedError && /stopped unexpectedly.*SIGKILL/.test(e.message));
+    const again = await c.score(pairs(2, 'again'));
+    assert.equal(again.length, 2);
+    assert.notEqual(c.pid, pid1);
+    assert.equal(restarts.length, 1);
+    assert.match(restarts[0], /^1: killed by SIGKILL/);
+  });
+
+  it('gives up after too many crashes in a row, with the reason', async () => {
+    const c = client({ cacheDir: null, maxRestarts: 1 });
+    await c.start();
+    await c.crashForTest();
+    await new Promise((r) => setTimeout(r, 300));
+    await c.start(); // restart 1
+    await c.crashForTest();
+    await new Promise((r) => setTimeout(r, 300));
+    await assert.rejects(c.score(pairs(1)), /crashed 2 times in a row; not restarting it \(last: killed by SIGKILL/);
+  });
+
+  it('ignores the crash request without SCAR_ENGINE_TEST', async () => {
+    const c = client({ cacheDir: null, env: { SCAR_ENGINE_TEST: '0' } });
+    await assert.rejects(c.slowForTest(10), /test hook/);
+    assert.equal((await c.score(pairs(1))).length, 1);
+  });
+
+  function modelCopy(): string {
+    const dir = path.join(tmp, 'model');
+    fs.mkdirSync(dir);
+    for (const f of fs.readdirSync(modelsDir)) if (fs.statSync(path.join(modelsDir, f)).isFile()) fs.copyFileSync(path.join(modelsDir, f), path.join(dir, f));
+    return dir;
+  }
+
+  it('names the file of a corrupt model', async () => {
+    const dir = modelCopy();
+    fs.writeFileSync(path.join(dir, 'ranker.onnx'), Buffer.from('this is not an onnx model at all'));
+    const c = client({ modelDir: dir, cacheDir: null });
+    await assert.rejects(c.score(pairs(1)), (e: Error) => e instanceof ModelError && e.message.startsWith(`cannot load ranker model '${path.join(dir, 'ranker.onnx')}': `));
+    // The error is not a crash: asking again gives the same clear message, not "crashed N times".
+    await assert.rejects(c.score(pairs(1)), /cannot load ranker model/);
+  });
+
+  it('names the missing model file and a broken featuriser file', async () => {
+    const dir = modelCopy();
+    fs.unlinkSync(path.join(dir, 'ranker.onnx'));
+    const c = client({ modelDir: dir, cacheDir: null });
+    await assert.rejects(c.score(pairs(1)), new RegExp(`cannot load ranker model '${path.join(dir, 'ranker.onnx').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}': the file does not exist`));
+    fs.copyFileSync(path.join(modelsDir, 'ranker.onnx'), path.join(dir, 'ranker.onnx'));
+    fs.writeFileSync(path.join(dir, 'featuriser.json'), '{ not json');
+    await assert.rejects(c.score(pairs(1)), (e: Error) => e instanceof ModelError && e.message.includes(path.join(dir, 'featuriser.json')));
+  });
+});
+
+describe('engine: disk cache file', () => {
+  let dir: string;
+  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scar-cache-')); });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const key = (i: number) => cacheKey('m', `q${i}`, `a${i}`);
+  const val = (i: number) => ({ score: i + 0.5, composition: i, presentation: 0.5 });
+
+  it('round-trips entries through the file and keys by model id and both texts', () => {
+    const a = DiskCache.open(dir);
+    for (let i = 0; i < 5000; i++) a.set(key(i), val(i));
+    a.flush();
+    const b = DiskCache.open(dir);
+    assert.equal(b.size, 5000);
+    for (let i = 0; i < 5000; i += 37) assert.deepEqual(b.get(key(i)), val(i));
+    assert.equal(b.get(cacheKey('other-model', 'q1', 'a1')), undefined);
+    assert.notDeepEqual(cacheKey('m', 'a\0b', 'c'), cacheKey('m', 'a', 'b\0c'), 'texts cannot shift into each other');
+    assert.notDeepEqual(cacheKey('m1', 'q', 'a'), cacheKey('m', '1q', 'a'));
+  });
+
+  it('cuts a torn last record and replaces a file with a foreign header', () => {
+    const a = DiskCache.open(dir);
+    for (let i = 0; i < 10; i++) a.set(key(i), val(i));
+    a.flush();
+    fs.appendFileSync(path.join(dir, CACHE_FILE), Buffer.alloc(7, 1)); // a crash mid-append
+    const b = DiskCache.open(dir);
+    assert.equal(b.size, 10);
+    assert.deepEqual(b.get(key(9)), val(9));
+    assert.equal((fs.statSync(path.join(dir, CACHE_FILE)).size - 16) % RECORD_BYTES, 0);
+    fs.writeFileSync(path.join(dir, CACHE_FILE), 'garbage that is not a cache file');
+    const c = DiskCache.open(dir);
+    assert.equal(c.size, 0);
+    c.set(key(1), val(1));
+    c.flush();
+    assert.deepEqual(DiskCache.open(dir).get(key(1)), val(1));
+  });
+
+  it('stays within its bound by compacting to the newest half', () => {
+    const a = DiskCache.open(dir, 100);
+    for (let i = 0; i < 250; i++) { a.set(key(i), val(i)); if (i % 10 === 9) a.flush(); }
+    assert.ok(a.size <= 100, `size ${a.size}`);
+    const b = DiskCache.open(dir, 100);
+    assert.ok(b.size <= 100 && b.size >= 50);
+    assert.deepEqual(b.get(key(249)), val(249), 'the newest entry survives');
+    assert.equal(b.get(key(0)), undefined, 'the oldest is gone');
+    assert.ok(fs.statSync(path.join(dir, CACHE_FILE)).size <= 16 + 100 * RECORD_BYTES);
+  });
+});
