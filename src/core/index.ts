@@ -13,3 +13,5 @@ export * from './export';
 export * from './unionFind';
 export * from './minhash';
 export * from './dedup';
+export * from './language';
+export * from './hygiene';
