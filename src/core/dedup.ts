@@ -344,7 +344,7 @@ export class NearDupIndex {
       } else {
         rejected.add(pairKey);
       }
-    });
+    }, (slot) => uf.find(slot));
     const clusters: DuplicateCluster[] = [];
     for (const slots of uf.groups(2)) {
       const lines = slots.map((s) => this.ids[s]);

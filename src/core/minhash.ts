@@ -29,8 +29,9 @@
 //
 // Buckets are found by sorting (key, text) pairs with a linear radix sort per band key, never with an all-pairs
 // pass. A bucket larger than `maxBucket` (boilerplate shared by thousands of texts) is handled in O(size x
-// maxBucket): texts with identical signatures are chained to the first of them, and the remaining distinct
-// signatures are compared with their next `maxBucket` neighbours in file order.
+// maxBucket): texts with identical signatures are chained to the first of them, one text stands for each group
+// already joined, and those are compared with their next `maxBucket` neighbours in file order. Pairs in giant
+// buckets can therefore be missed (they are boilerplate by construction); pairs in ordinary buckets never are.
 
 /** murmur3's 32-bit finaliser: a bijection that spreads every input bit over the output. */
 export function fmix32(h: number): number {
@@ -206,7 +207,9 @@ export interface LshStats {
 /**
  * Calls `visit(a, b)` (a < b, indices of signatures) for every pair that shares a band bucket, band by band.
  * `sig8` holds n compact signatures of k rows each; `signatureKey[i]` is a hash of text i's whole signature (equal
- * signatures, equal keys), used to collapse identical texts in giant buckets. Memory: 16 bytes per text.
+ * signatures, equal keys), used to collapse identical texts in giant buckets; `groupOf(i)`, when given, names the
+ * group text i is already known to belong to (a union-find root), so that a giant bucket compares one text per
+ * group. Memory: 16 bytes per text.
  */
 export function forEachCandidatePair(
   sig8: Uint8Array,
@@ -215,6 +218,7 @@ export function forEachCandidatePair(
   signatureKey: Uint32Array,
   banding: LshBanding,
   visit: (a: number, b: number) => void,
+  groupOf?: (i: number) => number,
 ): LshStats {
   const { bands, rows, multiProbe, maxBucket } = banding;
   if (bands * rows > k) throw new RangeError(`${bands} bands x ${rows} rows need ${bands * rows} signature rows, but signatures have ${k}`);
@@ -254,7 +258,7 @@ export function forEachCandidatePair(
             stats.emitted += (size * (size - 1)) / 2;
           } else {
             stats.giantBuckets++;
-            stats.emitted += visitGiantBucket(order, start, i, signatureKey, maxBucket, visit);
+            stats.emitted += visitGiantBucket(order, start, i, signatureKey, maxBucket, visit, groupOf);
           }
         }
         start = i;
@@ -264,7 +268,10 @@ export function forEachCandidatePair(
   return stats;
 }
 
-/** A bucket too big for all pairs: identical signatures chain to their first text; the rest compare in a window. */
+/**
+ * A bucket too big for all pairs: identical signatures chain to their first text; of the rest, one text per
+ * group already joined (`groupOf`, e.g. a union-find root) stands for its group, and those compare in a window.
+ */
 function visitGiantBucket(
   order: Uint32Array,
   start: number,
@@ -272,19 +279,31 @@ function visitGiantBucket(
   signatureKey: Uint32Array,
   window: number,
   visit: (a: number, b: number) => void,
+  groupOf?: (i: number) => number,
 ): number {
   let emitted = 0;
   const firstWithKey = new Map<number, number>();
-  const leaders: number[] = [];
+  const distinct: number[] = [];
   for (let x = start; x < end; x++) {
     const t = order[x];
     const first = firstWithKey.get(signatureKey[t]);
     if (first === undefined) {
       firstWithKey.set(signatureKey[t], t);
-      leaders.push(t);
+      distinct.push(t);
     } else {
       visit(first, t);
       emitted++;
+    }
+  }
+  let leaders = distinct;
+  if (groupOf) {
+    const seenGroups = new Set<number>();
+    leaders = [];
+    for (const t of distinct) {
+      const g = groupOf(t);
+      if (seenGroups.has(g)) continue;
+      seenGroups.add(g);
+      leaders.push(t);
     }
   }
   for (let i = 0; i < leaders.length; i++) {
@@ -297,22 +316,29 @@ function visitGiantBucket(
   return emitted;
 }
 
-/** Stable LSD radix sort of (keys, order) by key, two 16-bit passes. Linear time; the Tmp arrays are scratch. */
+/**
+ * Stable LSD radix sort of (keys, order) by key: four 8-bit passes for small inputs (cheap to set up), two
+ * 16-bit passes for large ones. Linear time; the Tmp arrays and `counts` (65,536 entries) are scratch.
+ */
 function radixSortByKey(keys: Uint32Array, order: Uint32Array, keysTmp: Uint32Array, orderTmp: Uint32Array, counts: Uint32Array): void {
   const n = keys.length;
-  for (let pass = 0; pass < 2; pass++) {
-    const shift = pass * 16;
-    const [srcK, srcO, dstK, dstO] = pass === 0 ? [keys, order, keysTmp, orderTmp] : [keysTmp, orderTmp, keys, order];
-    counts.fill(0);
-    for (let i = 0; i < n; i++) counts[(srcK[i] >>> shift) & 0xffff]++;
+  const bits = n < 65536 ? 8 : 16;
+  const radix = 1 << bits;
+  const mask = radix - 1;
+  const passes = 32 / bits;
+  for (let pass = 0; pass < passes; pass++) {
+    const shift = pass * bits;
+    const [srcK, srcO, dstK, dstO] = pass % 2 === 0 ? [keys, order, keysTmp, orderTmp] : [keysTmp, orderTmp, keys, order];
+    counts.fill(0, 0, radix);
+    for (let i = 0; i < n; i++) counts[(srcK[i] >>> shift) & mask]++;
     let sum = 0;
-    for (let d = 0; d < 65536; d++) {
+    for (let d = 0; d < radix; d++) {
       const c = counts[d];
       counts[d] = sum;
       sum += c;
     }
     for (let i = 0; i < n; i++) {
-      const d = (srcK[i] >>> shift) & 0xffff;
+      const d = (srcK[i] >>> shift) & mask;
       const at = counts[d]++;
       dstK[at] = srcK[i];
       dstO[at] = srcO[i];
