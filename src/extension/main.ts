@@ -5,6 +5,7 @@ import { AnalysisRegistry } from './analysisRegistry';
 import { ConfigSource } from './config';
 import type { Feature, ScarContext } from './context';
 import { ScarDiagnostics } from './diagnostics';
+import { registerScoring, type ScoringApi } from './scoring';
 import { ScarStatusBar } from './statusBar';
 import { testApi, type ScarLensApi } from './testApi';
 
@@ -14,7 +15,7 @@ import { testApi, type ScarLensApi } from './testApi';
  */
 const FEATURES: readonly Feature[] = [];
 
-export function activate(context: vscode.ExtensionContext): ScarLensApi {
+export function activate(context: vscode.ExtensionContext): ScarLensApi & ScoringApi {
   const config = new ConfigSource();
   const analyses = new AnalysisRegistry(config);
   const diagnostics = new ScarDiagnostics(analyses, config);
@@ -38,7 +39,10 @@ export function activate(context: vscode.ExtensionContext): ScarLensApi {
       if (fresh.length > 0) void vscode.window.showWarningMessage(`SCAR Lens: ${fresh.join(' ')}`);
     }),
   );
-  return testApi(analyses, statusBar);
+  // Scoring: "SCAR: Score current file", the engine process and the per-document score store.
+  const scoring = registerScoring(ctx);
+  context.subscriptions.push(...scoring.disposables);
+  return { ...testApi(analyses, statusBar), ...scoring.api };
 }
 
 export function deactivate(): void {
