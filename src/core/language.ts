@@ -10,7 +10,8 @@
 // adds 590 KB), about 80-100 us a call on this machine, and it labelled a fenced Python snippet "la", the math
 // "Compute $\int_0^1 x^2 dx$" "ber" and the answer "Yes." "tr"; the cleaning below would be needed anyway.
 //   1. Code and maths are removed first: fenced and inline code, LaTeX ($...$, $$...$$, \(...\), \[...\]),
-//      URLs, e-mail addresses and HTML tags.
+//      URLs, e-mail addresses and HTML tags, then every line that still reads as code (over 10% of its
+//      characters being {}[]()<>=;_/\|*&^%$#@~`+).
 //   2. Letters are counted by Unicode script. When a non-Latin script has at least 4 letters (2 for CJK) and
 //      carries most of the weight (CJK characters weigh 3 letters each), its language is the answer: Han with
 //      kana -> ja, Han alone -> zh, Hangul -> ko, Cyrillic -> ru (uk when і ї є ґ are frequent), Arabic script
@@ -71,11 +72,25 @@ const STRIP_PATTERNS: RegExp[] = [
   /<\/?[A-Za-z][^<>\n]*>/g, // HTML / XML tags
 ];
 
+// Characters that are rare in prose and common in code: {}[]()<>=;_/\|*&^%$#@~`+
+const CODE_CHAR = /[{}[\]()<>=;_/\\|*&^%$#@~`+]/g;
+
+/** True for a line that reads as code: at least 3 code characters, making up over 10% of its non-blank ones. */
+function looksLikeCode(line: string): boolean {
+  const code = line.match(CODE_CHAR)?.length ?? 0;
+  if (code < 3) return false;
+  let visible = 0;
+  for (let i = 0; i < line.length; i++) if (line.charCodeAt(i) > 32) visible++;
+  return code > 0.1 * visible;
+}
+
 /** `text` without code, maths, URLs, e-mail addresses and markup: the prose the detector judges. */
 export function proseOf(text: string): string {
   let t = text;
   for (const re of STRIP_PATTERNS) t = t.replace(re, ' ');
-  return t;
+  CODE_CHAR.lastIndex = 0;
+  if (!CODE_CHAR.test(t)) return t;
+  return t.split('\n').filter((line) => !looksLikeCode(line)).join('\n');
 }
 
 // ----- 2. scripts
