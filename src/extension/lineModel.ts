@@ -17,7 +17,7 @@ export interface LineProblem {
 /** What one line turned out to be. Small on purpose: the model holds one per line of the document. */
 export interface LineInfo {
   readonly blank: boolean;
-  /** The schema the line was read as, when one was recognised (also set on a line that fits it but yields no pair). */
+  /** The schema the line yields its pairs in (unset for blank lines and lines with a problem, as in `scar inspect`). */
   readonly schema?: SchemaId;
   /** How many pairs the line yields under the current turn policy. */
   readonly pairs: number;
@@ -199,7 +199,7 @@ export class LineModel {
    * `shouldStop()` says so (it is asked every few lines). Returns true when no dirty line is left.
    */
   analysePending(getText: (index: number) => string, shouldStop: () => boolean = () => false): boolean {
-    const step = 32;
+    const step = 8; // lines between two questions to shouldStop(): a few hundred microseconds of work
     for (;;) {
       const range = this.dirty.takeFront(step);
       if (!range) return true;

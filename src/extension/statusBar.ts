@@ -43,6 +43,12 @@ export class ScarStatusBar implements vscode.Disposable {
     return this.visible ? this.item.text : undefined;
   }
 
+  get command(): string | undefined {
+    if (!this.visible) return undefined;
+    const c = this.item.command;
+    return typeof c === 'string' ? c : c?.command;
+  }
+
   get tooltip(): string | undefined {
     if (!this.visible) return undefined;
     const t = this.item.tooltip;

@@ -1,4 +1,5 @@
 // The words of the status-bar item, from a line-model summary. Pure (no vscode import), so it is unit-tested.
+import { majoritySchema } from '../core/schema';
 import type { SchemaId } from '../core/types';
 import type { LineModelSummary } from './lineModel';
 
@@ -28,17 +29,13 @@ export function plural(n: number, singular: string, pluralForm = singular + 's')
   return `${formatCount(n)} ${n === 1 ? singular : pluralForm}`;
 }
 
-/** The schema holding a strict majority of the lines that have one; `mixed` when none does. */
+/** The schema holding a strict majority of the pair-yielding lines; `mixed` when none does (as `scar inspect` decides). */
 export function fileSchemaOf(schemaCounts: ReadonlyMap<SchemaId, number>): FileSchema {
   let total = 0;
-  let best: SchemaId | undefined;
-  let bestCount = 0;
-  for (const [schema, n] of schemaCounts) {
-    total += n;
-    if (n > bestCount) { best = schema; bestCount = n; }
-  }
+  for (const n of schemaCounts.values()) total += n;
+  const best = majoritySchema(new Map(schemaCounts));
   if (best === undefined) return { kind: 'none' };
-  return bestCount * 2 > total ? { kind: 'one', schema: best } : { kind: 'mixed' };
+  return (schemaCounts.get(best) ?? 0) * 2 > total ? { kind: 'one', schema: best } : { kind: 'mixed' };
 }
 
 export interface StatusInput {

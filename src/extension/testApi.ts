@@ -16,6 +16,20 @@ export interface AnalysisView {
   fileProblem?: string;
   /** Full re-analyses since the document opened (1 after opening; +1 per adapter-settings change). */
   fullPasses: number;
+  /**
+   * The latest pass: how many slices and lines, its longest slice and its wall time (ms), and when it started and
+   * ended (performance.now() of the extension host).
+   */
+  lastPass: PassTiming;
+}
+
+export interface PassTiming {
+  slices: number;
+  lines: number;
+  longestSliceMs: number;
+  wallMs: number;
+  startedAt: number;
+  endedAt: number;
 }
 
 export interface ScarLensApi {
@@ -23,6 +37,8 @@ export interface ScarLensApi {
   statusText(): string | undefined;
   /** The status-bar item's tooltip (markdown), or undefined while it is hidden. */
   statusTooltip(): string | undefined;
+  /** The command the status-bar item runs when clicked, or undefined while it is hidden. */
+  statusCommand(): string | undefined;
   /** The latest finished analysis of an open JSONL document. */
   analysis(uri: vscode.Uri): AnalysisView | undefined;
   /** Resolves with the analysis once it belongs to the document's current text; rejects after timeoutMs. */
@@ -43,11 +59,13 @@ export function testApi(analyses: AnalysisRegistry, statusBar: ScarStatusBar): S
       schemaCounts: Object.fromEntries(s.summary.schemaCounts),
       fileProblem: s.fileProblem?.message,
       fullPasses: a.fullPasses,
+      lastPass: { ...a.lastPass },
     };
   };
   return {
     statusText: () => statusBar.text,
     statusTooltip: () => statusBar.tooltip,
+    statusCommand: () => statusBar.command,
     analysis: view,
     whenAnalysed: (uri, timeoutMs = 10000) =>
       new Promise<AnalysisView>((resolve, reject) => {
