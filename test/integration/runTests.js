@@ -28,14 +28,6 @@ function chooseVsCode() {
   return process.platform === 'linux' && process.arch === 'x64' ? 'code-server' : 'download';
 }
 
-/** Settings for a deterministic run, written as the test profile's user settings.json. */
-function writeSettings(userDataDir) {
-  const { testSettings } = require('../harness/code-server');
-  const dir = path.join(userDataDir, 'User');
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'settings.json'), JSON.stringify(testSettings, null, 2));
-}
-
 /**
  * Runs the suite once. Resolves to the results the extension host wrote, or to a single failure that
  * explains why no results came back.
@@ -53,11 +45,13 @@ async function runIntegrationTests(opts = {}) {
   fs.rmSync(resultsFile, { force: true });
 
   const which = chooseVsCode();
+  if (which === 'code-server') require('../harness/code-server').ensureHarness();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'scar-integration-'));
   const workspace = path.join(tmp, 'workspace');
   fs.cpSync(path.join(repoRoot, 'test/fixtures/workspace'), workspace, { recursive: true });
   const userDataDir = path.join(tmp, 'user-data');
-  writeSettings(userDataDir);
+  // settings for a deterministic run (no telemetry, no welcome page, no update checks), as the profile's settings.json
+  require('../harness/code-server').writeUserSettings(userDataDir);
 
   const options = {
     extensionDevelopmentPath: repoRoot,
@@ -67,7 +61,6 @@ async function runIntegrationTests(opts = {}) {
     extensionTestsEnv: { SCAR_TEST_RESULTS: resultsFile, SCAR_TEST_WORKSPACE: workspace },
   };
   if (which === 'code-server') {
-    require('../harness/code-server').ensureHarness();
     options.vscodeExecutablePath = path.join(repoRoot, 'test/harness/vscode-shim.js');
   } else {
     options.version = process.env.SCAR_VSCODE_VERSION || 'stable';
