@@ -116,10 +116,31 @@ export class ByteLineSplitter {
     // Whole lines inside this chunk. Validate their UTF-8 in one native call; only a failing region is re-checked per line.
     const lastNl = buf.lastIndexOf(0x0a);
     const regionValid = pos > lastNl || isUtf8(buf.subarray(pos, lastNl));
-    while (nl >= 0) {
-      out.push(this.emit(buf, pos, nl, !regionValid));
-      pos = nl + 1;
-      nl = buf.indexOf(0x0a, pos);
+    if (regionValid && pos <= lastNl) {
+      // Decode the whole region once and walk its lines in step with the bytes: a "\n" byte is a "\n" character
+      // in valid UTF-8, so the k-th newline of one is the k-th newline of the other.
+      const str = buf.toString('utf8', pos, lastNl);
+      let sPos = 0;
+      for (;;) {
+        const sNl = nl === lastNl ? str.length : str.indexOf('\n', sPos);
+        const cr = nl > pos && buf[nl - 1] === 0x0d;
+        const start = this.lineStart;
+        const end = start + (nl - pos) - (cr ? 1 : 0);
+        out.push(parseLine(str.slice(sPos, cr ? sNl - 1 : sNl), this.line, start, end));
+        this.line++;
+        this.lineStart = start + (nl - pos) + 1;
+        if (nl === lastNl) break;
+        pos = nl + 1;
+        sPos = sNl + 1;
+        nl = buf.indexOf(0x0a, pos);
+      }
+      pos = lastNl + 1;
+    } else {
+      while (nl >= 0) {
+        out.push(this.emit(buf, pos, nl, !regionValid));
+        pos = nl + 1;
+        nl = buf.indexOf(0x0a, pos);
+      }
     }
     if (pos < buf.length) {
       this.pending.push(buf.subarray(pos));

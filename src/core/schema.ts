@@ -99,8 +99,13 @@ function kindOf(v: unknown): string {
   return `a ${typeof v}`;
 }
 
+/** True for "" and whitespace-only text. Checks the first character before paying for a trim. */
 function isEmptyText(s: string): boolean {
-  return s.length === 0 || s.trim().length === 0;
+  if (s.length === 0) return true;
+  const c = s.charCodeAt(0);
+  // Printable ASCII other than space: certainly not empty (the common case, no allocation).
+  if (c > 0x20 && c < 0x7f) return false;
+  return s.trim().length === 0;
 }
 
 /** A required non-empty string field. */
@@ -112,10 +117,16 @@ function textField(obj: Obj, key: string, path: string = key): string | Failure 
   return v;
 }
 
-/** An optional top-level system prompt field: a non-empty string or nothing. */
-function systemField(obj: Obj): { system?: string } {
+/** An optional top-level system prompt field: a non-empty string or undefined. */
+function systemField(obj: Obj): string | undefined {
   const s = obj.system;
-  return typeof s === 'string' && !isEmptyText(s) ? { system: s } : {};
+  return typeof s === 'string' && !isEmptyText(s) ? s : undefined;
+}
+
+/** A single-exchange pair from top-level fields, with `system` only when there is one. */
+function flatPair(instruction: string, response: string, system: string | undefined, iSource: string, rSource: string): Pair {
+  if (system === undefined) return { instruction, response, exchange: 0, source: { instruction: iSource, response: rSource } };
+  return { instruction, response, system, exchange: 0, source: { instruction: iSource, response: rSource, system: 'system' } };
 }
 
 function fail(reason: string, schema?: SchemaId): AdaptResult {
@@ -148,14 +159,7 @@ function adaptAlpaca(obj: Obj): AdaptResult {
   if (!hasInput) { text = instruction; source = 'instruction'; }
   else if (isEmptyText(instruction)) { text = input; source = 'input'; }
   else { text = instruction + '\n\n' + input; source = 'instruction+input'; }
-  const sys = systemField(obj);
-  return onePair('alpaca', {
-    instruction: text,
-    response: output,
-    ...sys,
-    exchange: 0,
-    source: sys.system === undefined ? { instruction: source, response: 'output' } : { instruction: source, response: 'output', system: 'system' },
-  });
+  return onePair('alpaca', flatPair(text, output, systemField(obj), source, 'output'));
 }
 
 function adaptFlat(obj: Obj, f: { id: SchemaId; instruction: string; response: string }): AdaptResult {
@@ -163,14 +167,7 @@ function adaptFlat(obj: Obj, f: { id: SchemaId; instruction: string; response: s
   if (instruction instanceof Failure) return fail(instruction.reason, f.id);
   const response = textField(obj, f.response);
   if (response instanceof Failure) return fail(response.reason, f.id);
-  const sys = systemField(obj);
-  return onePair(f.id, {
-    instruction,
-    response,
-    ...sys,
-    exchange: 0,
-    source: sys.system === undefined ? { instruction: f.instruction, response: f.response } : { instruction: f.instruction, response: f.response, system: 'system' },
-  });
+  return onePair(f.id, flatPair(instruction, response, systemField(obj), f.instruction, f.response));
 }
 
 // --- conversations ---------------------------------------------------------------------------------------------
@@ -180,11 +177,15 @@ type Role = 'system' | 'user' | 'assistant' | 'other';
 interface Turn {
   role: Role;
   text: string;
-  /** Path of the text, e.g. "conversations[1].value". */
-  path: string;
+  /** Where the text is: list[index].key, e.g. conversations[1].value. The path string is built only when needed. */
+  list: 'conversations' | 'messages';
+  index: number;
+  key: string;
 }
 
-const SHAREGPT_ROLES: Record<string, Role> = {
+const turnPath = (t: Turn): string => `${t.list}[${t.index}].${t.key}`;
+
+const SHAREGPT_ROLES = new Map<string, Role>(Object.entries({
   human: 'user',
   user: 'user',
   gpt: 'assistant',
@@ -198,17 +199,17 @@ const SHAREGPT_ROLES: Record<string, Role> = {
   function: 'other',
   function_call: 'other',
   observation: 'other',
-};
+}) as Array<[string, Role]>);
 const SHAREGPT_SPEAKERS = 'human, user, gpt, assistant, chatgpt, bing, bard, system';
 
-const OPENAI_ROLES: Record<string, Role> = {
+const OPENAI_ROLES = new Map<string, Role>(Object.entries({
   system: 'system',
   developer: 'system',
   user: 'user',
   assistant: 'assistant',
   tool: 'other',
   function: 'other',
-};
+}) as Array<[string, Role]>);
 
 function sharegptTurns(list: unknown): Turn[] | Failure {
   if (list === undefined) return new Failure("field 'conversations' is missing");
@@ -216,30 +217,30 @@ function sharegptTurns(list: unknown): Turn[] | Failure {
   const turns: Turn[] = new Array(list.length);
   for (let i = 0; i < list.length; i++) {
     const t = list[i];
-    const at = `conversations[${i}]`;
-    if (!isObject(t)) return new Failure(`'${at}' is not an object (found ${kindOf(t)})`);
+    if (!isObject(t)) return new Failure(`'conversations[${i}]' is not an object (found ${kindOf(t)})`);
     // Some exports use role/content inside "conversations"; accept them, and name the field actually used.
     const fromKey = t.from !== undefined ? 'from' : t.role !== undefined ? 'role' : 'from';
     const from = t[fromKey];
-    if (from === undefined) return new Failure(`field '${at}.from' is missing`);
-    if (typeof from !== 'string') return new Failure(`field '${at}.${fromKey}' is not a string (found ${kindOf(from)})`);
-    const role = SHAREGPT_ROLES[from.toLowerCase()];
-    if (role === undefined || !Object.prototype.hasOwnProperty.call(SHAREGPT_ROLES, from.toLowerCase())) {
-      return new Failure(`'${at}.${fromKey}' is '${from}', not a known speaker (expected ${SHAREGPT_SPEAKERS})`);
+    if (from === undefined) return new Failure(`field 'conversations[${i}].from' is missing`);
+    if (typeof from !== 'string') return new Failure(`field 'conversations[${i}].${fromKey}' is not a string (found ${kindOf(from)})`);
+    const role = SHAREGPT_ROLES.get(from) ?? SHAREGPT_ROLES.get(from.toLowerCase());
+    if (role === undefined) {
+      return new Failure(`'conversations[${i}].${fromKey}' is '${from}', not a known speaker (expected ${SHAREGPT_SPEAKERS})`);
     }
     const valueKey = t.value !== undefined ? 'value' : t.content !== undefined ? 'content' : 'value';
     const value = t[valueKey];
-    if (role === 'other') { turns[i] = { role, text: typeof value === 'string' ? value : '', path: `${at}.${valueKey}` }; continue; }
-    if (value === undefined) return new Failure(`field '${at}.value' is missing`);
-    if (typeof value !== 'string') return new Failure(`field '${at}.${valueKey}' is not a string (found ${kindOf(value)})`);
-    turns[i] = { role, text: value, path: `${at}.${valueKey}` };
+    if (role === 'other') { turns[i] = { role, text: typeof value === 'string' ? value : '', list: 'conversations', index: i, key: valueKey }; continue; }
+    if (value === undefined) return new Failure(`field 'conversations[${i}].value' is missing`);
+    if (typeof value !== 'string') return new Failure(`field 'conversations[${i}].${valueKey}' is not a string (found ${kindOf(value)})`);
+    turns[i] = { role, text: value, list: 'conversations', index: i, key: valueKey };
   }
   return turns;
 }
 
 /** OpenAI content: a string, or a list of parts of which the {type: 'text', text} ones are joined by newlines. */
-function openaiContent(content: unknown, path: string): string | Failure {
+function openaiContent(content: unknown, index: number): string | Failure {
   if (typeof content === 'string') return content;
+  const path = `messages[${index}].content`;
   if (Array.isArray(content)) {
     let text: string | undefined;
     for (const part of content) {
@@ -260,21 +261,20 @@ function openaiTurns(list: unknown): Turn[] | Failure {
   const turns: Turn[] = new Array(list.length);
   for (let i = 0; i < list.length; i++) {
     const m = list[i];
-    const at = `messages[${i}]`;
-    if (!isObject(m)) return new Failure(`'${at}' is not an object (found ${kindOf(m)})`);
+    if (!isObject(m)) return new Failure(`'messages[${i}]' is not an object (found ${kindOf(m)})`);
     const r = m.role;
-    if (r === undefined) return new Failure(`field '${at}.role' is missing`);
-    if (typeof r !== 'string') return new Failure(`field '${at}.role' is not a string (found ${kindOf(r)})`);
-    const role = Object.prototype.hasOwnProperty.call(OPENAI_ROLES, r) ? OPENAI_ROLES[r] : undefined;
-    if (role === undefined) return new Failure(`'${at}.role' is '${r}', not a known role (expected system, developer, user, assistant, tool)`);
+    if (r === undefined) return new Failure(`field 'messages[${i}].role' is missing`);
+    if (typeof r !== 'string') return new Failure(`field 'messages[${i}].role' is not a string (found ${kindOf(r)})`);
+    const role = OPENAI_ROLES.get(r);
+    if (role === undefined) return new Failure(`'messages[${i}].role' is '${r}', not a known role (expected system, developer, user, assistant, tool)`);
     // An assistant message that only calls tools has no text: it is tool traffic, not a reply.
     if (role === 'other' || (role === 'assistant' && (m.content === null || m.content === undefined) && m.tool_calls !== undefined)) {
-      turns[i] = { role: 'other', text: '', path: `${at}.content` };
+      turns[i] = { role: 'other', text: '', list: 'messages', index: i, key: 'content' };
       continue;
     }
-    const text = openaiContent(m.content, `${at}.content`);
+    const text = openaiContent(m.content, i);
     if (text instanceof Failure) return text;
-    turns[i] = { role, text, path: `${at}.content` };
+    turns[i] = { role, text, list: 'messages', index: i, key: 'content' };
   }
   return turns;
 }
@@ -318,8 +318,8 @@ function exchangesOf(turns: Turn[]): Exchange[] {
 }
 
 function joinTurns(turns: Turn[]): { text: string; path: string } {
-  if (turns.length === 1) return { text: turns[0].text, path: turns[0].path };
-  return { text: turns.map((t) => t.text).join('\n\n'), path: turns.map((t) => t.path).join('+') };
+  if (turns.length === 1) return { text: turns[0].text, path: turnPath(turns[0]) };
+  return { text: turns.map((t) => t.text).join('\n\n'), path: turns.map(turnPath).join('+') };
 }
 
 function pairOf(ex: Exchange, index: number): Pair | Failure {
@@ -329,7 +329,7 @@ function pairOf(ex: Exchange, index: number): Pair | Failure {
   if (isEmptyText(a.text)) return new Failure(`field '${a.path}' is empty`);
   const sys = ex.system !== undefined && !isEmptyText(ex.system.text) ? ex.system : undefined;
   if (sys === undefined) return { instruction: u.text, response: a.text, exchange: index, source: { instruction: u.path, response: a.path } };
-  return { instruction: u.text, response: a.text, system: sys.text, exchange: index, source: { instruction: u.path, response: a.path, system: sys.path } };
+  return { instruction: u.text, response: a.text, system: sys.text, exchange: index, source: { instruction: u.path, response: a.path, system: turnPath(sys) } };
 }
 
 function adaptConversation(schema: SchemaId, turns: Turn[] | Failure, policy: TurnPolicy): AdaptResult {
@@ -339,12 +339,11 @@ function adaptConversation(schema: SchemaId, turns: Turn[] | Failure, policy: Tu
   if (exchanges.length === 0) {
     return fail(turns.some((t) => t.role === 'user') ? 'no assistant turn' : 'no user turn', schema);
   }
-  const chosen = policy === 'all' ? exchanges.map((e, i) => [e, i] as const)
-    : policy === 'last' ? [[exchanges[exchanges.length - 1], exchanges.length - 1] as const]
-    : [[exchanges[0], 0] as const];
+  const from = policy === 'last' ? exchanges.length - 1 : 0;
+  const to = policy === 'all' ? exchanges.length : from + 1;
   const pairs: Pair[] = [];
-  for (const [e, i] of chosen) {
-    const p = pairOf(e, i);
+  for (let i = from; i < to; i++) {
+    const p = pairOf(exchanges[i], i);
     if (p instanceof Failure) return fail(p.reason, schema);
     pairs.push(p);
   }
