@@ -4,10 +4,8 @@
 import { performance } from 'perf_hooks';
 import * as vscode from 'vscode';
 import { fileShapeProblem } from '../core/jsonl';
-import { LineModel, lineSpan, type LineAnalyser, type LineModelSummary } from './lineModel';
+import { LineModel, lineSpan, SLICE_MS, type LineAnalyser, type LineModelSummary } from './lineModel';
 
-/** Longest stretch of analysis work before yielding to the event loop (the host must never stall > 50 ms). */
-export const SLICE_MS = 10;
 /** How often a long first pass reports its progress (for the status bar), at most. */
 const PROGRESS_EVERY_MS = 200;
 

@@ -4,6 +4,9 @@
 // come and go, so a summary costs O(number of schemas), not O(lines).
 import type { SchemaId } from '../core/types';
 
+/** Longest stretch of analysis work before the editor yields to the event loop (the host must never stall > 50 ms). */
+export const SLICE_MS = 10;
+
 export type LineProblemKind = 'parse' | 'no-pair';
 
 export interface LineProblem {
@@ -149,6 +152,8 @@ export class LineModel {
   private parseErrors = 0;
   private analysed = 0;
   private readonly schemaCounts = new Map<SchemaId, number>();
+  /** Sorted 0-based indexes of the lines with a problem, kept in step with edits (O(problems) per edit). */
+  private problemIndex: number[] = [];
 
   constructor(private analyser: LineAnalyser, lineCount = 0) {
     this.reset(lineCount);
@@ -170,6 +175,7 @@ export class LineModel {
     this.dirty.replace(0, 0, lineCount);
     this.pairs = this.linesWithPairs = this.blank = this.problems = this.parseErrors = this.analysed = 0;
     this.schemaCounts.clear();
+    this.problemIndex = [];
   }
 
   /**
@@ -192,6 +198,16 @@ export class LineModel {
     }
     for (const info of removed) if (info) this.count(info, -1);
     this.dirty.replace(firstLine, removedCount, newLineCount);
+    // Problems on the replaced lines are gone; those below move by the change in line count.
+    const delta = newLineCount - removedCount;
+    const idx = this.problemIndex;
+    let w = 0;
+    for (let r = 0; r < idx.length; r++) {
+      const line = idx[r];
+      if (line < firstLine) idx[w++] = line;
+      else if (line > lastLine) idx[w++] = line + delta;
+    }
+    idx.length = w;
   }
 
   /**
@@ -207,6 +223,8 @@ export class LineModel {
         const info = this.safeAnalyse(getText(i), i + 1);
         const old = this.infos[i];
         if (old) this.count(old, -1);
+        if (old?.problem && !info.problem) this.problemIndex.splice(this.problemSlot(i), 1);
+        else if (info.problem && !old?.problem) this.problemIndex.splice(this.problemSlot(i), 0, i);
         this.infos[i] = info;
         this.count(info, +1);
       }
@@ -233,16 +251,29 @@ export class LineModel {
     };
   }
 
-  /** The lines with a problem, in document order, at most `limit` of them (the summary has the full count). */
+  /** The lines with a problem, in document order, at most `limit` of them (the summary has the full count). O(limit). */
   problemLines(limit = Infinity): LineProblemAt[] {
-    const out: LineProblemAt[] = [];
-    if (this.problems === 0) return out;
-    const infos = this.infos;
-    for (let i = 0; i < infos.length && out.length < limit; i++) {
-      const info = infos[i];
-      if (info?.problem) out.push({ index: i, info });
+    const n = Math.min(limit, this.problemIndex.length);
+    const out: LineProblemAt[] = new Array(n);
+    for (let k = 0; k < n; k++) {
+      const index = this.problemIndex[k];
+      out[k] = { index, info: this.infos[index]! };
     }
     return out;
+  }
+
+  /** Where line `index` is or would go in the sorted problem index (binary search; appending is the common case). */
+  private problemSlot(index: number): number {
+    const idx = this.problemIndex;
+    if (idx.length === 0 || idx[idx.length - 1] < index) return idx.length;
+    let lo = 0;
+    let hi = idx.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (idx[mid] < index) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   private safeAnalyse(text: string, line: number): LineInfo {
