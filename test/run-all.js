@@ -181,10 +181,9 @@ async function main() {
     const exit = await run(process.execPath, [path.join(repoRoot, 'esbuild.js')], {}, 300);
     const secs = (Date.now() - t0) / 1000;
     console.log(`build: ${exit.code === 0 ? 'ok' : 'FAILED'} in ${secs.toFixed(1)}s`);
-    if (exit.code !== 0) {
-      buildFailed = true;
-      summary.push({ stage: 'build', passed: 0, failed: 1, secs, failures: [{ title: 'build', error: 'node esbuild.js failed; its output is above' }] });
-    }
+    buildFailed = exit.code !== 0;
+    summary.push({ stage: 'build', passed: 0, failed: buildFailed ? 1 : 0, secs,
+      failures: buildFailed ? [{ title: 'build', error: 'node esbuild.js failed; its output is above' }] : [] });
   }
   if (!buildFailed) {
     for (const stage of stages) {
