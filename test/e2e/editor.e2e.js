@@ -3,7 +3,8 @@
 // workbench behaves as for a person) with the built extension installed, driven by headless chromium.
 // It opens test/fixtures/workspace/problems.jsonl (9 ShareGPT pairs, 2 lines that yield no pair) and checks
 // from the DOM that the lines render, that the problem lines are underlined, that the SCAR status-bar item
-// shows pairs and problems, and that the workbench's Problems counter is above zero. Screenshots go to
+// shows pairs and problems, that the workbench's Problems counter is above zero, and that clicking the SCAR
+// item opens the Problems panel listing the file's lines 4 and 8. Screenshots go to
 // .test-results/screenshots/. Build first (node esbuild.js) and install the harness (test/harness/install.sh).
 //
 // Reports: one line per check, then `e2e: N passed, N failed`, and {passed, failed, failures} as JSON in
@@ -159,6 +160,31 @@ async function main() {
       }
       if (total === 0) throw new Error(`the Problems counter reads "${label}"`);
       return `"${label}" (${total})`;
+    });
+
+    await check('clicking the SCAR status-bar item opens the Problems panel with the file\'s problems', async () => {
+      await page.locator('.statusbar .statusbar-item[id$="scar-lens.status"]').first().click();
+      const panel = page.locator('.markers-panel');
+      await panel.waitFor({ timeout: WAIT });
+      // one row for the file, one per problem; the rows' aria-labels carry the messages and positions
+      const rows = panel.locator('.monaco-list-row');
+      const deadline = Date.now() + WAIT;
+      let labels = [];
+      for (;;) {
+        labels = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') || e.textContent || ''));
+        if (labels.filter((l) => /\bline \d+/.test(l)).length >= 2 || Date.now() > deadline) break;
+        await page.waitForTimeout(100);
+      }
+      if (!labels.some((l) => l.includes(FILE))) throw new Error(`no row for ${FILE}: ${JSON.stringify(labels)}`);
+      // the fixture's two bad lines: 4 (trailing comma) and 8 (no assistant turn)
+      const markers = labels.filter((l) => /\bline \d+/.test(l));
+      for (const line of [4, 8]) {
+        if (!markers.some((l) => new RegExp(`\\bline ${line}\\b`).test(l))) {
+          throw new Error(`no problem listed at line ${line}; rows: ${JSON.stringify(labels)}`);
+        }
+      }
+      await page.screenshot({ path: path.join(shotsDir, 'problems-panel.png') });
+      return `${markers.length} problems listed, e.g. "${markers[0].slice(0, 80)}"`;
     });
 
     await check('a screenshot of the editor is saved', async () => {
