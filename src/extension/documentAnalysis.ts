@@ -29,7 +29,7 @@ export class DocumentAnalysis implements vscode.Disposable {
   /** Full re-analyses so far (open, settings change, or a model found out of step); for tests and logs. */
   fullPasses = 0;
   /** Timing of the latest pass (from its first slice to its last), for tests and benchmarks. */
-  readonly lastPass = { slices: 0, lines: 0, longestSliceMs: 0, wallMs: 0, startedAt: 0, endedAt: 0 };
+  readonly lastPass = { slices: 0, lines: 0, longestSliceMs: 0, longestSliceCpuMs: 0, wallMs: 0, startedAt: 0, endedAt: 0 };
   private passStart = -1;
 
   constructor(
@@ -105,10 +105,13 @@ export class DocumentAnalysis implements vscode.Disposable {
     const pendingBefore = this.model.pending;
     if (this.passStart < 0) {
       this.passStart = started;
-      Object.assign(this.lastPass, { slices: 0, lines: 0, longestSliceMs: 0, wallMs: 0, startedAt: started, endedAt: 0 });
+      Object.assign(this.lastPass, { slices: 0, lines: 0, longestSliceMs: 0, longestSliceCpuMs: 0, wallMs: 0, startedAt: started, endedAt: 0 });
     }
+    const cpuBefore = process.cpuUsage();
     const done = this.model.analysePending((i) => doc.lineAt(i).text, () => performance.now() > deadline);
     const ended = performance.now();
+    const cpu = process.cpuUsage(cpuBefore);
+    this.lastPass.longestSliceCpuMs = Math.max(this.lastPass.longestSliceCpuMs, (cpu.user + cpu.system) / 1000);
     this.lastPass.slices++;
     this.lastPass.lines += pendingBefore - this.model.pending;
     this.lastPass.longestSliceMs = Math.max(this.lastPass.longestSliceMs, ended - started);

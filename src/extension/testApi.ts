@@ -27,6 +27,8 @@ export interface PassTiming {
   slices: number;
   lines: number;
   longestSliceMs: number;
+  /** CPU time of the longest slice (the process's, so the OS taking the CPU away on a busy machine does not count). */
+  longestSliceCpuMs: number;
   wallMs: number;
   startedAt: number;
   endedAt: number;
