@@ -21,7 +21,7 @@ const BASE = {
   ngramBuckets: 262144,
   maxInstructionTokens: 64,
   maxResponseTokens: 256,
-  maxAnalysisTokens: 2048,
+  maxAnalysisTokens: 1024,
   presentationFeatures: [...core.PRESENTATION_FEATURES],
   compositionFeatures: [...core.COMPOSITION_FEATURES],
 };

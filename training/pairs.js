@@ -32,7 +32,7 @@ const OOD_FILES = {
  * flan/chip2/unnatural-instructions) and the base model davinci are left out (see the data README).
  */
 function isStrongModel(model) {
-  return !/qlora|davinci/i.test(model);
+  return !/^qlora-|^davinci/i.test(model);
 }
 
 const SPLIT_SEED = 'scar-lens-split-1';

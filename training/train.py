@@ -29,8 +29,9 @@ def seed_everything(seed):
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
-    torch.set_num_threads(2)
-    torch.use_deterministic_algorithms(True)
+    # One intra-op thread: on a 2-core machine shared with other work, OpenMP threads that spin-wait on each
+    # other slow training down several times; one thread is steady.
+    torch.set_num_threads(int(os.environ.get('SCAR_TRAIN_THREADS', '1')))
 
 
 def load_dump():
@@ -53,13 +54,13 @@ class Ranker(nn.Module):
     def __init__(self, emb_init, n_ids, n_ngrams, n_pres, n_comp, hidden=64, inner=128, bag=8):
         super().__init__()
         dims = emb_init.shape[1]
-        self.emb = nn.Embedding(n_ids, dims, padding_idx=0)
+        self.emb = nn.Embedding(n_ids, dims, padding_idx=0, sparse=True)
         with torch.no_grad():
             self.emb.weight.normal_(0, 0.3)
             self.emb.weight[1:1 + emb_init.shape[0]][emb_init.any(axis=1)] = torch.from_numpy(emb_init[emb_init.any(axis=1)]) / 6.0
             self.emb.weight[0].zero_()
         self.token = nn.Linear(dims, hidden)
-        self.ngram = nn.Embedding(n_ngrams, bag, padding_idx=0)
+        self.ngram = nn.Embedding(n_ngrams, bag, padding_idx=0, sparse=True)
         with torch.no_grad():
             self.ngram.weight.normal_(0, 0.1)
             self.ngram.weight[0].zero_()
@@ -67,11 +68,19 @@ class Ranker(nn.Module):
         self.form = nn.Sequential(nn.Linear(hidden + n_pres + bag, inner), nn.ReLU(), nn.Linear(inner, hidden))
         self.comp_head = nn.Sequential(nn.ReLU(), nn.Linear(hidden, inner // 2), nn.ReLU(), nn.Linear(inner // 2, 1))
         self.pres_head = nn.Sequential(nn.ReLU(), nn.Linear(hidden, inner // 2), nn.ReLU(), nn.Linear(inner // 2, 1))
+        self.folded = None
+
+    def fold(self):
+        """For export: token(emb(ids)) == (emb.weight @ token.weight.T + token.bias)[ids], so the exported graph
+        gathers pre-projected rows ([ids, hidden] instead of [ids, 100] + a matmul per token)."""
+        with torch.no_grad():
+            self.folded = nn.Parameter(self.emb.weight @ self.token.weight.T + self.token.bias, requires_grad=False)
 
     def states(self, ids):
         ids = ids.long()
         mask = (ids > 0).unsqueeze(-1).float()
-        return torch.tanh(self.token(self.emb(ids))), mask
+        x = F.embedding(ids, self.folded) if self.folded is not None else self.token(self.emb(ids))
+        return torch.tanh(x), mask
 
     @staticmethod
     def masked_mean(x, mask):
@@ -99,7 +108,16 @@ class Ranker(nn.Module):
 
 
 def batch_of(arrays, rows):
-    return [torch.from_numpy(arrays[name][rows]) for name in INPUTS]
+    """The inputs of some rows, id sequences cut after the batch's last real (non-zero) column: padding is
+    masked, so this changes no score, only the work."""
+    out = []
+    for name in INPUTS:
+        a = arrays[name][rows]
+        if not name.endswith('_features'):
+            used = np.flatnonzero(a.any(axis=0))
+            a = a[:, :max(1, used[-1] + 1 if len(used) else 1)]
+        out.append(torch.from_numpy(np.ascontiguousarray(a)))
+    return out
 
 
 def score_rows(model, arrays, rows, bs=256):
@@ -141,16 +159,19 @@ def train(meta, arrays, args):
     val_rows = sorted({r for p in va for r in (p['h'], p['l'])})
     val_index = {r: i for i, r in enumerate(val_rows)}
 
+    # The two big tables get sparse gradients and SparseAdam (only the rows a batch touches are updated);
+    # everything else AdamW with weight decay.
     sparse = [model.emb.weight, model.ngram.weight]
     dense = [p for n, p in model.named_parameters() if n not in ('emb.weight', 'ngram.weight')]
-    opt = torch.optim.AdamW([
-        {'params': dense, 'lr': args.lr, 'weight_decay': 0.01},
-        {'params': sparse, 'lr': args.lr * args.emb_lr_scale, 'weight_decay': 0.0},
-    ])
+    opt = torch.optim.AdamW(dense, lr=args.lr, weight_decay=0.01)
+    opt_sparse = torch.optim.SparseAdam(sparse, lr=args.lr * args.emb_lr_scale)
     steps_per_epoch = math.ceil(len(tr) / args.batch)
     total = steps_per_epoch * args.epochs
     warm = max(1, int(0.1 * total))
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / warm) * max(0.0, (total - s) / max(1, total - warm)) if s >= warm else (s + 1) / warm)
+    def lr_factor(step):  # linear warm-up over the first 10% of steps, then linear decay
+        return (step + 1) / warm if step < warm else max(0.0, (total - step) / max(1, total - warm))
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lr_factor)
+    sched_sparse = torch.optim.lr_scheduler.LambdaLR(opt_sparse, lr_factor)
     rank_loss = nn.MarginRankingLoss(margin=0.5, reduction='none')
     best, best_state, best_epoch, bad = -1.0, None, -1, 0
     rng = np.random.RandomState(SEED)
@@ -180,10 +201,13 @@ def train(meta, arrays, args):
                 dp = (pres[n:][ref] - pres[:n][ref]).norm(dim=1)
                 loss = loss + 0.1 * F.relu(dc - dp + 1.0).mean()
             opt.zero_grad()
+            opt_sparse.zero_grad()
             loss.backward()
-            nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            nn.utils.clip_grad_norm_(dense, 1.0)
             opt.step()
+            opt_sparse.step()
             sched.step()
+            sched_sparse.step()
             tot += loss.item() * n
         sc = score_rows(model, arrays, np.array(val_rows))[:, 0]
         vs = {r: sc[val_index[r]] for r in val_rows}
@@ -215,8 +239,8 @@ def export_onnx(model, arrays, path):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument('--epochs', type=int, default=30)
-    ap.add_argument('--patience', type=int, default=6)
+    ap.add_argument('--epochs', type=int, default=12)
+    ap.add_argument('--patience', type=int, default=4)
     ap.add_argument('--batch', type=int, default=64)
     ap.add_argument('--lr', type=float, default=2e-3)
     ap.add_argument('--emb-lr-scale', type=float, default=0.5)
@@ -225,8 +249,9 @@ def main():
     args = ap.parse_args()
     meta, arrays = load_dump()
     model, info = train(meta, arrays, args)
-    export_onnx(model, arrays, os.path.join(MODELS, 'ranker.onnx'))
     scores = score_rows(model, arrays, np.arange(meta['rows']))
+    model.fold()
+    export_onnx(model, arrays, os.path.join(MODELS, 'ranker.onnx'))
     scores.tofile(os.path.join(WORK, 'torch_scores.f32'))
     info['params'] = int(sum(p.numel() for p in model.parameters()))
     info['args'] = vars(args)

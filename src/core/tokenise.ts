@@ -68,9 +68,12 @@ export function forEachToken(text: string, sink: TokenSink, limit = Number.MAX_S
         while (e < len && kindOf(text.charCodeAt(e)) === Kind.Word) e++;
         const after = text.slice(j + 1, e).toLowerCase();
         const last = text.charCodeAt(j - 1) | 0x20;
-        if (after === 't' && last === 0x6e /* n */ && j - 1 > i) {
-          sink(text.slice(i, j - 1).toLowerCase(), i, true);
-          n++;
+        if (after === 't' && last === 0x6e /* n */) {
+          // "don't" -> "do" "n't"; a lone "n't" (pre-tokenised text: "should n't") stays one token.
+          if (j - 1 > i) {
+            sink(text.slice(i, j - 1).toLowerCase(), i, true);
+            n++;
+          }
           if (n < limit) {
             sink("n't", j - 1, true);
             n++;

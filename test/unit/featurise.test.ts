@@ -1,0 +1,229 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import {
+  countResponseTokens,
+  createFeaturiser,
+  FeaturiserConfig,
+  formatVocab,
+  INPUT_NAMES,
+  loadFeaturiser,
+  parseVocab,
+  validateConfig,
+} from '../../src/core/featurise';
+import { analyseText, COMPOSITION_FEATURES, PRESENTATION_FEATURES } from '../../src/core/style';
+import { countTokens, tokenise } from '../../src/core/tokenise';
+import { fixture, modelsDir } from '../util/paths';
+
+interface GoldenCase {
+  source: string;
+  instruction: string;
+  response: string;
+  features: Record<string, number[]>;
+}
+
+function smallConfig(over: Partial<FeaturiserConfig> = {}): FeaturiserConfig {
+  const P = PRESENTATION_FEATURES.length;
+  const C = COMPOSITION_FEATURES.length;
+  return {
+    format: 'scar-lens-featuriser',
+    version: 'test-1',
+    vocabFile: 'vocab.txt',
+    oovBuckets: 16,
+    ngramBuckets: 1024,
+    maxInstructionTokens: 8,
+    maxResponseTokens: 10,
+    maxAnalysisTokens: 100,
+    presentationFeatures: [...PRESENTATION_FEATURES],
+    compositionFeatures: [...COMPOSITION_FEATURES],
+    presentationNorm: { mean: new Array(P).fill(0), std: new Array(P).fill(1) },
+    compositionNorm: { mean: new Array(C).fill(0), std: new Array(C).fill(1) },
+    ...over,
+  };
+}
+
+const feature = (names: readonly string[], values: ArrayLike<number>, name: string): number => {
+  const i = names.indexOf(name);
+  assert.ok(i >= 0, `no feature ${name}`);
+  return values[i];
+};
+
+describe('tokenise', () => {
+  it('lower-cases words, splits clitics as GloVe did, keeps symbols and line breaks', () => {
+    assert.deepEqual(tokenise("Don't PANIC, it's fine!\n- ok"), ['do', "n't", 'panic', ',', 'it', "'s", 'fine', '!', '\n', '-', 'ok']);
+    assert.deepEqual(tokenise('I’m here'), ['i', "'m", 'here']);
+    assert.deepEqual(tokenise('  '), []);
+  });
+
+  it('gives the same tokens for pre-tokenised text ("should n\'t") and normal text', () => {
+    assert.deepEqual(tokenise("should n't go"), tokenise("shouldn't go"));
+  });
+
+  it('keeps an emoji (a surrogate pair) as one token and counts up to a limit', () => {
+    assert.deepEqual(tokenise('ok 👍'), ['ok', '👍']);
+    assert.equal(countTokens('a b c d e', 3), 3);
+    assert.equal(countTokens('a b c d e'), 5);
+  });
+});
+
+describe('style signals', () => {
+  it('sees lists, headings, code fences and bold', () => {
+    const st = analyseText('# Title\n\nHere are some tips:\n\n1. First **bold** step.\n2. Second.\n- a bullet\n```js\nx()\n```', 1000);
+    assert.equal(st.headingLines, 1);
+    assert.equal(st.numberedLines, 2);
+    assert.equal(st.bulletLines, 1);
+    assert.equal(st.codeFences, 2);
+    assert.equal(st.boldMarks, 2);
+    assert.equal(st.tonePhrases, 1); // "here are"
+  });
+
+  it('tells a casual reply from an assistant-style one', () => {
+    const f = createFeaturiser(smallConfig(), []);
+    const casual = f.rawFeatures({ instruction: 'how do i fix it?', response: 'lol idk, i think u just restart it tbh' });
+    const formal = f.rawFeatures({ instruction: 'how do i fix it?', response: 'Certainly! Here are the steps. However, you may need to restart it first.' });
+    const P = PRESENTATION_FEATURES;
+    assert.ok(feature(P, casual.presentation, 'informal_rate') > feature(P, formal.presentation, 'informal_rate'));
+    assert.ok(feature(P, casual.presentation, 'lower_i_rate') > 0);
+    assert.equal(feature(P, formal.presentation, 'lower_i_rate'), 0);
+    assert.ok(feature(P, formal.presentation, 'transition_rate') > 0);
+    assert.ok(feature(P, formal.presentation, 'log_tone_phrases') > 0);
+  });
+
+  it('measures how the response covers the instruction', () => {
+    const f = createFeaturiser(smallConfig(), []);
+    const C = COMPOSITION_FEATURES;
+    const on = f.rawFeatures({ instruction: 'Is the Eiffel Tower in Paris?', response: 'Yes, the Eiffel Tower stands in Paris.' }).composition;
+    const off = f.rawFeatures({ instruction: 'Is the Eiffel Tower in Paris?', response: 'Bananas are yellow.' }).composition;
+    assert.equal(feature(C, on, 'instruction_coverage'), 1);
+    assert.equal(feature(C, off, 'instruction_coverage'), 0);
+    assert.equal(feature(C, on, 'yes_no_answered'), 1);
+    assert.equal(feature(C, off, 'yes_no_answered'), 0);
+  });
+});
+
+describe('featurise', () => {
+  const vocab = ['the', 'cat', 'sat', '.', '\n'];
+
+  it('maps vocabulary words to their line number and unknown words to hashed buckets', () => {
+    const f = createFeaturiser(smallConfig(), vocab);
+    const feeds = f.featurise([{ instruction: 'the cat', response: 'The cat sat. Zyzzyva' }]);
+    const ids = Array.from(feeds.response_ids.data as Int32Array);
+    assert.deepEqual(ids.slice(0, 4), [1, 2, 3, 4]);
+    assert.ok(ids[4] > vocab.length && ids[4] <= vocab.length + 16, `OOV id ${ids[4]} outside the bucket range`);
+  });
+
+  it('pads to the longest row with 0, truncates the response and keeps both ends of a long instruction', () => {
+    const f = createFeaturiser(smallConfig(), vocab);
+    const longInst = 'the '.repeat(20) + 'cat sat';
+    const feeds = f.featurise([
+      { instruction: longInst, response: 'cat' },
+      { instruction: '', response: 'the cat sat . '.repeat(10) },
+    ]);
+    assert.deepEqual(feeds.response_ids.dims, [2, 10]);
+    const r = feeds.response_ids.data as Int32Array;
+    assert.deepEqual(Array.from(r.subarray(0, 10)), [2, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    assert.equal(r.subarray(10).indexOf(0), -1);
+    assert.deepEqual(feeds.instruction_ids.dims, [2, 8]);
+    const inst = Array.from((feeds.instruction_ids.data as Int32Array).subarray(0, 8));
+    assert.deepEqual(inst, [1, 1, 1, 1, 1, 1, 2, 3]);
+    assert.deepEqual(feeds.response_ngrams.dims, [2, 19]);
+    assert.deepEqual(feeds.presentation_features.dims, [2, PRESENTATION_FEATURES.length]);
+    assert.deepEqual(Object.keys(feeds).sort(), [...INPUT_NAMES].sort());
+  });
+
+  it('gives every sequence at least one column, so an empty batch row is still a valid tensor', () => {
+    const f = createFeaturiser(smallConfig(), vocab);
+    const feeds = f.featurise([{ instruction: '', response: '' }]);
+    assert.deepEqual(feeds.instruction_ids.dims, [1, 1]);
+    assert.deepEqual(feeds.response_ids.dims, [1, 1]);
+    assert.equal((feeds.response_ids.data as Int32Array)[0], 0);
+    for (const v of feeds.presentation_features.data as Float32Array) assert.ok(Number.isFinite(v));
+  });
+
+  it('clips normalised features so absurd inputs stay bounded', () => {
+    const f = createFeaturiser(smallConfig(), vocab);
+    const feeds = f.featurise([{ instruction: 'x', response: '!'.repeat(5000) }]);
+    for (const v of feeds.presentation_features.data as Float32Array) assert.ok(Math.abs(v) <= 8, `feature ${v} not clipped`);
+  });
+
+  it('reports truncation of long responses', () => {
+    const f = createFeaturiser(smallConfig(), vocab);
+    assert.equal(f.isTruncated('one two three'), false);
+    assert.equal(f.isTruncated('w '.repeat(11)), true);
+    assert.equal(f.responseTokens('w '.repeat(50)), 11);
+    assert.equal(countResponseTokens('w '.repeat(300), 256), 257);
+  });
+});
+
+describe('featuriser configuration', () => {
+  it('rejects a config whose feature list differs from the code, naming the file and field', () => {
+    const bad = { ...smallConfig(), presentationFeatures: ['nope', ...PRESENTATION_FEATURES.slice(1)] };
+    assert.throws(() => validateConfig(bad, 'm/featuriser.json'), /m\/featuriser\.json: field "presentationFeatures" does not match/);
+    assert.throws(() => validateConfig({ ...smallConfig(), maxResponseTokens: 0 }, 'f.json'), /f\.json: field "maxResponseTokens"/);
+    assert.throws(() => validateConfig([], 'f.json'), /expected a JSON object/);
+  });
+
+  it('round-trips a vocabulary with the newline token and rejects duplicates with the line', () => {
+    assert.deepEqual(parseVocab(formatVocab(['a', '\n', 'b'])), ['a', '\n', 'b']);
+    assert.throws(() => parseVocab('a\nb\na\n', 'v.txt'), /v\.txt: line 3: duplicate word "a"/);
+  });
+
+  it('names the missing file when a model folder is incomplete', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scar-feat-'));
+    try {
+      assert.throws(() => loadFeaturiser(dir), (e: Error) => e.message.includes(path.join(dir, 'featuriser.json')) && /not found/.test(e.message));
+      fs.writeFileSync(path.join(dir, 'featuriser.json'), '{"format": ');
+      assert.throws(() => loadFeaturiser(dir), /featuriser\.json: not valid JSON/);
+      fs.writeFileSync(path.join(dir, 'featuriser.json'), JSON.stringify(smallConfig()));
+      assert.throws(() => loadFeaturiser(dir), (e: Error) => e.message.includes(path.join(dir, 'vocab.txt')) && /vocabulary not found/.test(e.message));
+      fs.writeFileSync(path.join(dir, 'vocab.txt'), formatVocab(vocab()));
+      const f = loadFeaturiser(dir);
+      assert.match(f.modelId, /^test-1:[0-9a-f]{16}$/);
+      fs.writeFileSync(path.join(dir, 'ranker.onnx'), 'different model bytes');
+      assert.notEqual(loadFeaturiser(dir).modelId, f.modelId, 'modelId must change with the model file');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    function vocab(): string[] {
+      return ['x', 'y'];
+    }
+  });
+});
+
+describe('bundled featuriser (golden vectors from the training dump)', () => {
+  const golden = JSON.parse(fs.readFileSync(fixture('featurise-golden.json'), 'utf8')) as { version: string; cases: GoldenCase[] };
+  const f = loadFeaturiser(modelsDir);
+
+  it('is the featuriser the golden file was dumped with', () => {
+    assert.equal(f.config.version, golden.version);
+    assert.ok(golden.cases.length >= 15, `only ${golden.cases.length} golden cases`);
+  });
+
+  it('re-featurises the golden pairs, in one padded batch, to exactly the dumped features', () => {
+    const feeds = f.featurise(golden.cases.map((c) => ({ instruction: c.instruction, response: c.response })));
+    for (const name of INPUT_NAMES) {
+      const t = feeds[name];
+      const [B, L] = t.dims;
+      assert.equal(B, golden.cases.length);
+      golden.cases.forEach((c, b) => {
+        const want = c.features[name];
+        const got = Array.from(t.data.subarray(b * L, (b + 1) * L) as ArrayLike<number>);
+        const where = `${name} of golden case ${b} (${c.source})`;
+        if (t.type === 'float32') {
+          assert.equal(got.length, want.length, where);
+          got.forEach((v, i) => assert.ok(Math.abs(v - want[i]) <= 1e-6, `${where}[${i}]: ${v} != ${want[i]}`));
+        } else {
+          assert.deepEqual(got.slice(0, want.length), want, where);
+          assert.ok(got.slice(want.length).every((v) => v === 0), `${where}: padding is not 0`);
+        }
+      });
+    }
+  });
+
+  it('bundles a vocabulary of 20-30k words and a model within the size limit', () => {
+    assert.ok(f.vocabSize >= 20000 && f.vocabSize <= 30500, `vocabulary ${f.vocabSize}`);
+    const size = fs.statSync(path.join(modelsDir, 'ranker.onnx')).size;
+    assert.ok(size <= 25 * 1024 * 1024, `ranker.onnx is ${size} bytes`);
+  });
+});

@@ -1,0 +1,151 @@
+"""Validation of the shipped ranker against two baselines trained on the same split, written as one table into
+models/MODEL_CARD.md (between the validation-table markers). Called by train.py; reads training/work/.
+
+Rows: per source, pairwise accuracy (LLM response scored above the human one) on the TEST split; the same on
+length-matched pairs (token counts within 30% of each other); rewrite/continuation-over-human rows where the data
+has them; and out-of-domain files read from ../shared/data (never trained on, not shipped)."""
+import json
+import os
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.linear_model import LogisticRegression
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+WORK = os.path.join(HERE, 'work')
+CARD = os.path.join(ROOT, 'models', 'MODEL_CARD.md')
+START = '<!-- validation-table:start (written by training/evaluate.py) -->'
+END = '<!-- validation-table:end -->'
+
+LABELS = {
+    'scar_open': 'SCAR open-domain (GPT-3.5-turbo vs human)',
+    'm4_llama2': 'M4 arXiv/Reddit/wikiHow/Wikipedia (Llama-2-70b-chat)',
+    'mgtbench_truthfulqa': 'MGTBench TruthfulQA (ChatGPT)',
+    'oasst': 'OASST1 English (gpt-3.5-turbo)',
+    'pubmedqa': 'PubMedQA (gpt-4, gpt-3.5-turbo)',
+    'writingprompts_xsum': 'WritingPrompts/XSum continuations, rewrite over human (gpt-4, gpt-3.5-turbo)',
+    'hanna_stories': 'HANNA stories (Mistral-7b, Beluga-13b, Platypus2-70b)',
+    'hc3_eli5': 'OOD: HC3 ELI5 (ChatGPT), not trained on',
+    'hppt_polish': 'OOD: HPPT abstracts, ChatGPT polish over human',
+    'mixset_rewrites': 'OOD: MixSet, GPT-4/Llama-2 rewrites and polishes over human',
+}
+
+
+def pair_acc(scores, pairs):
+    if not pairs:
+        return float('nan')
+    d = np.array([scores[p['l']] - scores[p['h']] for p in pairs])
+    return float(((d > 0).sum() + 0.5 * (d == 0).sum()) / len(d))
+
+
+def length_matched(p):
+    a, b = p['hw'], p['lw']
+    return max(a, b) > 0 and min(a, b) >= 0.7 * max(a, b)
+
+
+def row_lengths(meta):
+    n = np.zeros(meta['rows'], dtype=np.float64)
+    for p in meta['pairs']:
+        n[p['h']] = p['hw']
+        n[p['l']] = p['lw']
+    return n
+
+
+def length_baseline(meta):
+    """Score = +-log(1 + response tokens); the sign that wins on the train split."""
+    logn = np.log1p(row_lengths(meta))
+    tr = [p for p in meta['pairs'] if p['split'] == 'train']
+    sign = 1.0 if pair_acc(logn, tr) >= 0.5 else -1.0
+    return sign * logn
+
+
+def lr_baseline(meta, arrays):
+    """Logistic regression over hashed word 1-2-grams + char 3-5-grams + the same style features, trained
+    pairwise on feature differences (LLM minus human = 1, human minus LLM = 0); C chosen on val."""
+    texts = [json.loads(l) for l in open(os.path.join(WORK, 'rows.texts.jsonl'), encoding='utf8') if l.strip()]
+    words = HashingVectorizer(analyzer='word', ngram_range=(1, 2), n_features=2 ** 18, alternate_sign=False, lowercase=True)
+    chars = HashingVectorizer(analyzer='char_wb', ngram_range=(3, 5), n_features=2 ** 18, alternate_sign=False, lowercase=True)
+    style = np.hstack([arrays['presentation_features'], arrays['composition_features']])
+    X = sparse.hstack([words.transform(texts), chars.transform(texts), sparse.csr_matrix(style)]).tocsr()
+    tr = [p for p in meta['pairs'] if p['split'] == 'train']
+    va = [p for p in meta['pairs'] if p['split'] == 'val']
+    D = X[[p['l'] for p in tr]] - X[[p['h'] for p in tr]]
+    w = np.array([p['weight'] for p in tr])
+    Xt = sparse.vstack([D, -D]).tocsr()
+    yt = np.r_[np.ones(len(tr)), np.zeros(len(tr))]
+    wt = np.r_[w, w]
+    best = None
+    for C in (0.1, 1.0, 10.0):
+        clf = LogisticRegression(C=C, fit_intercept=False, max_iter=2000, solver='liblinear')
+        clf.fit(Xt, yt, sample_weight=wt)
+        s = X @ clf.coef_.ravel()
+        acc = np.mean([pair_acc(s, [p for p in va if p['source'] == src]) for src in sorted({p['source'] for p in va})])
+        print(f'  LR baseline C={C}: val mean per-source accuracy {acc:.4f}')
+        if best is None or acc > best[0]:
+            best = (acc, C, s)
+    return best[2], best[1]
+
+
+def fmt(acc, n):
+    return '–' if n == 0 else f'{acc:.3f}'
+
+
+def main(meta, arrays, model_scores, info):
+    print('baselines ...', flush=True)
+    length = length_baseline(meta)
+    lr, lr_c = lr_baseline(meta, arrays)
+    cols = [('model', model_scores), ('length', length), ('lr', lr)]
+    sources = []
+    for p in meta['pairs']:
+        if p['source'] not in sources:
+            sources.append(p['source'])
+    rows = []
+    for src in sources:
+        split = 'ood' if src in ('hc3_eli5', 'hppt_polish', 'mixset_rewrites') else 'test'
+        ps = [p for p in meta['pairs'] if p['source'] == src and p['split'] == split]
+        for variant, sel in (('all pairs', ps), ('length-matched', [p for p in ps if length_matched(p)])):
+            accs = {name: pair_acc(s, sel) for name, s in cols}
+            rows.append({'source': src, 'label': LABELS.get(src, src), 'variant': variant, 'n': len(sel), **accs})
+    lines = [
+        '| data (test split unless OOD) | pairs | n | shipped model | length alone | LR n-grams + style |',
+        '|---|---|---:|---:|---:|---:|',
+    ]
+    unbeaten = []
+    for r in rows:
+        beat = r['n'] > 0 and r['model'] > r['length'] and r['model'] > r['lr']
+        if r['n'] > 0 and not beat:
+            unbeaten.append(f"{r['label']} / {r['variant']}")
+        mark = '' if beat or r['n'] == 0 else ' (not beaten)'
+        lines.append(f"| {r['label']} | {r['variant']} | {r['n']} | **{fmt(r['model'], r['n'])}**{mark} | {fmt(r['length'], r['n'])} | {fmt(r['lr'], r['n'])} |")
+    test_pairs = [p for p in meta['pairs'] if p['split'] == 'test']
+    train_n = sum(1 for p in meta['pairs'] if p['split'] == 'train')
+    val_n = sum(1 for p in meta['pairs'] if p['split'] == 'val')
+    summary = {name: pair_acc(s, test_pairs) for name, s in cols}
+    lines.append(f"| all in-domain test pairs | all pairs | {len(test_pairs)} | **{summary['model']:.3f}** | {summary['length']:.3f} | {summary['lr']:.3f} |")
+    notes = [
+        '',
+        f'Pairwise accuracy: the share of pairs whose LLM response scores above the human response (ties count a half). '
+        f'Length-matched: the two responses\' token counts are within 30% of each other. Split by prompt (80/10/10, seeded): '
+        f'{train_n} train, {val_n} val, {len(test_pairs)} test pairs. LR baseline: C = {lr_c} chosen on val. '
+        f"Shipped model: best epoch {info['best_epoch']} of {info['epochs_run']}, val mean per-source accuracy {info['val_accuracy']:.3f}.",
+    ]
+    if unbeaten:
+        notes.append('')
+        notes.append('Rows where the shipped model does not beat both baselines: ' + '; '.join(unbeaten) + '.')
+    else:
+        notes.append('')
+        notes.append('The shipped model beats both baselines on every row with pairs.')
+    table = '\n'.join(lines + notes)
+    print(table)
+    json.dump({'rows': rows, 'summary': summary, 'lr_C': lr_c, 'unbeaten': unbeaten}, open(os.path.join(WORK, 'eval.json'), 'w'), indent=1)
+    if os.path.exists(CARD):
+        card = open(CARD, encoding='utf8').read()
+        if START in card and END in card:
+            head, rest = card.split(START, 1)
+            _, tail = rest.split(END, 1)
+            open(CARD, 'w', encoding='utf8').write(head + START + '\n' + table + '\n' + END + tail)
+            print(f'wrote the table into {os.path.relpath(CARD, ROOT)}')
+        else:
+            print(f'{CARD} has no validation-table markers; table not written')

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The whole pipeline that produces models/ (seeded; a few minutes on 2 CPU cores):
+#   bash training/train.sh [train.py options, e.g. --epochs 20]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=/usr/bin/python3
+echo "== bundling src/core as out/core.js"
+npx esbuild src/core/index.ts --bundle --platform=node --target=node20 --format=cjs --outfile=out/core.js --log-level=warning
+echo "== 1. vocabulary, word vectors and feature normalisation (train split)"
+node --max-old-space-size=6144 training/build-featuriser.js
+echo "== 2. features of every pair, dumped by the product's featuriser"
+node training/dump-features.js
+echo "== 3. training, ONNX export, baselines and the validation table"
+OMP_NUM_THREADS=2 "$PY" training/train.py "$@"
+echo "== 4. onnxruntime-node reproduces the trained scores"
+node training/verify-onnx.js
