@@ -15,3 +15,5 @@ export * from './minhash';
 export * from './dedup';
 export * from './language';
 export * from './hygiene';
+export * from './cleaningPass';
+export * from './selectionPipeline';

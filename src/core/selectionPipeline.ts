@@ -1,0 +1,140 @@
+// Selection in SCAR's order: exact dedup, then the language filter, then near-dedup (cleaningPass.ts), then
+// rank the surviving scored lines and select (select.ts). Used by the editor's "Select top style-consistent
+// examples" over in-memory lines; `scar select` runs the same two halves over a streamed file
+// (CleaningPass while reading, selectSurvivors on the scores) and prints the same report.
+
+import { CleaningPass, type CleaningResult, type Removal } from './cleaningPass';
+import type { NearDupOptions, TextPair } from './dedup';
+import { describeCriterion, selectIndices, type SelectCriterion } from './select';
+
+export interface PipelineItem {
+  /** 1-based line of the record. */
+  line: number;
+  /** The pairs the line yields (lines without a pair should not be passed). */
+  pairs: ReadonlyArray<TextPair>;
+  /** The line's ranker score; a line without one is cleaned but never selected. */
+  score?: number;
+}
+
+export interface PipelineOptions {
+  criterion: SelectCriterion;
+  /** Exact and near-duplicate removal (default true). */
+  dedup?: boolean;
+  /** Drop lines that are not English (default true). */
+  languageFilter?: boolean;
+  /** Which language check: the detector (default) or SCAR's ASCII-letter heuristic. */
+  languageCheck?: 'detector' | 'scar';
+  /** Near-duplicate parameters (threshold, ngram, ...); SCAR's by default. */
+  nearDup?: Partial<NearDupOptions>;
+  /** Return the selected lines in file order instead of rank order. */
+  keepOrder?: boolean;
+}
+
+export interface PipelineReport {
+  /** Lines given to the pipeline. */
+  input: number;
+  removedExact: number;
+  removedLanguage: number;
+  removedNearDup: number;
+  /** Lines that survived cleaning and have a score: what selection ranked. */
+  ranked: number;
+  selected: number;
+  criterion: SelectCriterion;
+  /** Which steps ran (the report names only those). */
+  dedup: boolean;
+  languageFilter: boolean;
+}
+
+export interface PipelineResult {
+  /** Selected lines, in rank order (best first) or file order with keepOrder. */
+  selected: number[];
+  report: PipelineReport;
+  /** Why each removed line was removed. */
+  removed: Map<number, Removal>;
+}
+
+/** The cleaning options the pipeline's switches stand for. */
+export function pipelineCleaningOptions(o: Pick<PipelineOptions, 'dedup' | 'languageFilter' | 'languageCheck' | 'nearDup'>): ConstructorParameters<typeof CleaningPass>[0] {
+  const dedup = o.dedup !== false;
+  return {
+    exact: dedup,
+    language: o.languageFilter === false ? 'off' : o.languageCheck ?? 'detector',
+    near: dedup ? o.nearDup ?? true : false,
+  };
+}
+
+/**
+ * Selects among `scores` (NaN = no score), never choosing an index for which `isRemoved` is true. Returns
+ * indices into `scores` in rank order, or file order with keepOrder, and how many were ranked.
+ */
+export function selectSurvivors(
+  scores: ArrayLike<number>,
+  isRemoved: (index: number) => boolean,
+  criterion: SelectCriterion,
+  keepOrder = false,
+): { indices: Int32Array; ranked: number } {
+  const masked = new Float64Array(scores.length);
+  let ranked = 0;
+  for (let i = 0; i < scores.length; i++) {
+    const s = isRemoved(i) ? NaN : scores[i];
+    masked[i] = s;
+    if (!Number.isNaN(s)) ranked++;
+  }
+  return { indices: selectIndices(masked, criterion, { keepOrder }), ranked };
+}
+
+/** The report of a cleaning result and a selection, as the pipeline and `scar select` make it. */
+export function pipelineReport(
+  cleaning: Pick<CleaningResult, 'input' | 'counts'>,
+  ranked: number,
+  selected: number,
+  options: Pick<PipelineOptions, 'criterion' | 'dedup' | 'languageFilter'>,
+): PipelineReport {
+  return {
+    input: cleaning.input,
+    removedExact: cleaning.counts.exact,
+    removedLanguage: cleaning.counts.language,
+    removedNearDup: cleaning.counts.nearDuplicate,
+    ranked,
+    selected,
+    criterion: options.criterion,
+    dedup: options.dedup !== false,
+    languageFilter: options.languageFilter !== false,
+  };
+}
+
+/** Runs the whole pipeline over in-memory lines (items in file order, increasing lines). */
+export function runSelectionPipeline(items: ReadonlyArray<PipelineItem>, options: PipelineOptions): PipelineResult {
+  const pass = new CleaningPass(pipelineCleaningOptions(options));
+  const byLine = new Map<number, number>();
+  items.forEach((it, i) => {
+    byLine.set(it.line, i);
+    pass.add(it.line, it.pairs);
+  });
+  const scoreAt = (i: number): number | undefined => {
+    const s = items[i].score;
+    return s !== undefined && Number.isFinite(s) ? s : undefined;
+  };
+  const cleaning = pass.finish((line) => items[byLine.get(line) as number].pairs, (line) => scoreAt(byLine.get(line) as number));
+  const scores = items.map((_, i) => scoreAt(i) ?? NaN);
+  const { indices, ranked } = selectSurvivors(scores, (i) => cleaning.removed.has(items[i].line), options.criterion, options.keepOrder);
+  const selected = Array.from(indices, (i) => items[i].line);
+  return { selected, report: pipelineReport(cleaning, ranked, selected.length, options), removed: cleaning.removed };
+}
+
+const fmt = (n: number): string => n.toLocaleString('en-US');
+const plural = (n: number, one: string, many: string): string => `${fmt(n)} ${n === 1 ? one : many}`;
+
+/**
+ * One line for the CLI and the editor, e.g.
+ * "Removed 12 exact duplicates, 3 non-English, 40 near-duplicates; kept 2,500 of 9,943 (top 25%)".
+ * Steps that did not run are not named; with none, it is "Kept 2,500 of 9,998 (top 25%)".
+ */
+export function formatPipelineReport(r: PipelineReport): string {
+  const parts: string[] = [];
+  if (r.dedup) parts.push(plural(r.removedExact, 'exact duplicate', 'exact duplicates'));
+  if (r.languageFilter) parts.push(`${fmt(r.removedLanguage)} non-English`);
+  if (r.dedup) parts.push(plural(r.removedNearDup, 'near-duplicate', 'near-duplicates'));
+  const kept = `kept ${fmt(r.selected)} of ${fmt(r.ranked)} (${describeCriterion(r.criterion)})`;
+  return parts.length ? `Removed ${parts.join(', ')}; ${kept}` : kept[0].toUpperCase() + kept.slice(1);
+}
