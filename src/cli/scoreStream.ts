@@ -36,7 +36,7 @@ export interface ScoreStreamOptions {
   adapter: AdapterOptions;
   /** false: bypass the persistent cache (--no-cache). */
   persistentCache: boolean;
-  /** Pairs per engine request (default 512) and requests in flight (default 3). */
+  /** Pairs per engine request (default 2048: the engine pipelines batches within a request) and requests in flight (default 3). */
   chunkSize?: number;
   inFlight?: number;
   /** Called now and then with progress: lines read, pairs scored. */
@@ -75,7 +75,7 @@ class Columns {
 
 /** Scores every non-blank line of a file. Rejects on I/O errors, engine failures or cancellation. */
 export async function scoreFileStream(file: string, client: EngineClient, options: ScoreStreamOptions): Promise<FileScores> {
-  const chunkSize = options.chunkSize ?? 512;
+  const chunkSize = options.chunkSize ?? 2048;
   const maxInFlight = options.inFlight ?? 3;
   const cols = new Columns();
   const errors = new Map<number, string>();

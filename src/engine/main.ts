@@ -3,7 +3,7 @@
 // into inference batches, and between batches the engine yields so that a 'cancel' can arrive and stop it.
 import * as fs from 'fs';
 import { DiskCache, MemoryLru, cacheKey } from './cache';
-import { INFERENCE_BATCH, type EngineMessage, type EngineRequest, type EngineStats, type InitRequest, type PairText, type ScoreRequest } from './protocol';
+import { INFERENCE_BATCH, type EngineMessage, type EngineRequest, type EngineStats, type InitRequest, type ScoreRequest } from './protocol';
 import { ModelLoadError, RankerSession } from './session';
 import type { PairScore } from '../core/types';
 
@@ -148,26 +148,38 @@ class Engine {
       this.counts.misses++;
       todo.push(i);
     }
-    for (let b = 0; b < todo.length; b += INFERENCE_BATCH) {
-      if (b > 0 || this.batchDelayMs > 0) {
-        await new Promise((r) => setImmediate(r)); // let a 'cancel' in
-        if (this.batchDelayMs > 0) await new Promise((r) => setTimeout(r, this.batchDelayMs));
+    // A pipeline of two: the featuriser prepares batch k+1 on this thread while onnxruntime infers batch k.
+    let inferring: Promise<void> | undefined;
+    try {
+      for (let b = 0; b < todo.length; b += INFERENCE_BATCH) {
+        if (b > 0 || this.batchDelayMs > 0) {
+          await new Promise((r) => setImmediate(r)); // let a 'cancel' in
+          if (this.batchDelayMs > 0) await new Promise((r) => setTimeout(r, this.batchDelayMs));
+        }
+        if (this.cancelled.has(req.id)) {
+          await inferring;
+          disk?.flush();
+          send({ type: 'error', id: req.id, code: 'cancelled', message: 'cancelled' });
+          return undefined;
+        }
+        const idx = todo.slice(b, b + INFERENCE_BATCH);
+        const feeds = session.prepare(idx.map((i) => ({ instruction: String(req.pairs[i].instruction), response: String(req.pairs[i].response) })));
+        await inferring;
+        inferring = session.infer(feeds, idx.length).then((scores) => {
+          this.counts.pairsScored += idx.length;
+          for (let j = 0; j < idx.length; j++) {
+            const i = idx[j];
+            out[i] = scores[j];
+            this.memory.set(keys[i], scores[j]);
+            disk?.set(keys[i], scores[j]);
+          }
+        });
+        inferring.catch(() => undefined); // handled where it is awaited; never an unhandled rejection meanwhile
       }
-      if (this.cancelled.has(req.id)) {
-        disk?.flush();
-        send({ type: 'error', id: req.id, code: 'cancelled', message: 'cancelled' });
-        return undefined;
-      }
-      const idx = todo.slice(b, b + INFERENCE_BATCH);
-      const batch: PairText[] = idx.map((i) => ({ instruction: String(req.pairs[i].instruction), response: String(req.pairs[i].response) }));
-      const scores = await session.run(batch);
-      this.counts.pairsScored += batch.length;
-      for (let j = 0; j < idx.length; j++) {
-        const i = idx[j];
-        out[i] = scores[j];
-        this.memory.set(keys[i], scores[j]);
-        disk?.set(keys[i], scores[j]);
-      }
+      await inferring;
+    } catch (e) {
+      await inferring?.catch(() => undefined);
+      throw e;
     }
     try { disk?.flush(); } catch (e) { this.diskProblem = (e as Error).message; this.disk = null; }
     return out;

@@ -67,21 +67,39 @@ export class RankerSession {
     return new RankerSession(dir, featuriser, session, performance.now() - t0);
   }
 
-  /** Scores one batch (the caller keeps batches to INFERENCE_BATCH pairs). */
-  async run(pairs: ReadonlyArray<PairText>): Promise<PairScore[]> {
-    if (pairs.length === 0) return [];
+  /** Turns one batch of pairs into the model's input tensors (CPU work on this thread). */
+  prepare(pairs: ReadonlyArray<PairText>): Record<string, ort.Tensor> {
     const feeds = this.featuriser.featurise(pairs);
     const ortFeeds: Record<string, ort.Tensor> = {};
     for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = new ort.Tensor(t.type, t.data, t.dims);
-    const out = await this.session.run(ortFeeds, OUTPUTS as unknown as string[]);
+    return ortFeeds;
+  }
+
+  /**
+   * Runs the model on prepared inputs for `count` pairs. onnxruntime-node runs it off the JavaScript thread, so
+   * the caller can prepare the next batch meanwhile.
+   */
+  async infer(feeds: Record<string, ort.Tensor>, count: number): Promise<PairScore[]> {
+    let out: ort.InferenceSession.OnnxValueMapType;
+    try {
+      out = await this.session.run(feeds, OUTPUTS as unknown as string[]);
+    } catch (e) {
+      throw new Error(`the ranker model in '${this.modelDir}' failed on a batch of ${count} pairs: ${firstLine((e as Error).message)}`);
+    }
     const [s, c, p] = OUTPUTS.map((name) => {
       const data = out[name].data as Float32Array;
-      if (data.length !== pairs.length) throw new Error(`the model returned ${data.length} values of '${name}' for ${pairs.length} pairs`);
+      if (data.length !== count) throw new Error(`the ranker model in '${this.modelDir}' returned ${data.length} values of '${name}' for ${count} pairs`);
       return data;
     });
-    const scores: PairScore[] = new Array(pairs.length);
-    for (let i = 0; i < pairs.length; i++) scores[i] = { score: s[i], composition: c[i], presentation: p[i] };
+    const scores: PairScore[] = new Array(count);
+    for (let i = 0; i < count; i++) scores[i] = { score: s[i], composition: c[i], presentation: p[i] };
     return scores;
+  }
+
+  /** Scores one batch: prepare() then infer(). */
+  async run(pairs: ReadonlyArray<PairText>): Promise<PairScore[]> {
+    if (pairs.length === 0) return [];
+    return this.infer(this.prepare(pairs), pairs.length);
   }
 
   async release(): Promise<void> {
