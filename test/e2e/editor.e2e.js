@@ -204,7 +204,8 @@ async function main() {
     }
     if (browser) await browser.close().catch(() => {});
     server.stop();
-    if (!failures.length) fs.rmSync(tmp, { recursive: true, force: true });
+    // on failure keep the logs (code-server's, and VS Code's under user-data/logs), not the browser profile
+    fs.rmSync(failures.length ? path.join(tmp, 'chromium') : tmp, { recursive: true, force: true });
   }
   return { passed: checks.length, failed: failures.length, failures };
 }

@@ -40,9 +40,19 @@ let server = null;
 let browser = null;
 let keepTmp = false;
 
+let userDataDir = null;
 function cleanup() {
   if (server) server.stop();
-  if (!keepTmp) fs.rmSync(tmp, { recursive: true, force: true });
+  if (!keepTmp) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    return;
+  }
+  // keep what explains a failure (the server log and VS Code's own logs), not the browser profile
+  fs.rmSync(path.join(tmp, 'chromium'), { recursive: true, force: true });
+  const logs = userDataDir && path.join(userDataDir, 'logs');
+  if (logs && !logs.startsWith(tmp) && fs.existsSync(logs)) {
+    try { fs.cpSync(logs, path.join(tmp, 'vscode-logs'), { recursive: true }); } catch { /* best effort */ }
+  }
 }
 process.on('exit', cleanup);
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
@@ -56,7 +66,7 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 async function main() {
   if (!testsPath) throw new Error('no --extensionTestsPath= given');
   if (devPaths.length === 0) throw new Error('no --extensionDevelopmentPath= given');
-  const userDataDir = userDataArg ? path.resolve(userDataArg) : path.join(tmp, 'user-data');
+  userDataDir = userDataArg ? path.resolve(userDataArg) : path.join(tmp, 'user-data');
   const extensionsDir = extensionsArg ? path.resolve(extensionsArg) : path.join(tmp, 'extensions');
   server = await startCodeServer({ workDir: tmp, userDataDir, extensionsDir, smokeTestDriver: true });
   const remote = (p) => `vscode-remote://${server.authority}${path.resolve(p)}`;
@@ -91,7 +101,7 @@ async function main() {
 main().then((code) => {
   if (code !== 0) {
     keepTmp = true;
-    console.error(`[vscode-shim] exit ${code}; code-server log kept at ${server ? server.logFile : tmp}`);
+    console.error(`[vscode-shim] exit ${code}; code-server log kept at ${server ? server.logFile : tmp}, VS Code logs in ${path.join(tmp, 'vscode-logs')}`);
     if (server && process.env.VERBOSE) console.error(tail(server.logFile));
   }
   process.exit(code);
