@@ -19,6 +19,10 @@ export function readConfig(): ScarConfig {
     debounceMs: c.get('diagnostics.debounceMs'),
     modelPath: c.get('modelPath'),
     modelPathUser: modelPath?.globalValue ?? modelPath?.defaultValue,
+    selectionOutput: c.get('selection.output'),
+    selectionIncludeScore: c.get('selection.includeScore'),
+    selectionDedup: c.get('selection.dedup'),
+    selectionLanguageFilter: c.get('selection.languageFilter'),
     workspaceTrusted: vscode.workspace.isTrusted,
   });
 }

@@ -9,10 +9,26 @@ export interface DiagnosticsConfig {
   readonly debounceMs: number;
 }
 
+/** Where "Select top style-consistent examples" puts its result. */
+export type SelectionOutput = 'untitled' | 'file';
+export const SELECTION_OUTPUTS: readonly SelectionOutput[] = ['untitled', 'file'];
+
+export interface SelectionConfig {
+  /** A new untitled JSONL editor, or `<name>.top.jsonl` beside the source. */
+  readonly output: SelectionOutput;
+  /** Add a "score" field to each selected JSON object (the lines are otherwise kept byte for byte). */
+  readonly includeScore: boolean;
+  /** Remove exact and near-duplicates before ranking (SCAR's order). */
+  readonly dedup: boolean;
+  /** Remove lines that are not English before ranking. */
+  readonly languageFilter: boolean;
+}
+
 /** Everything the extension's features need from the settings, as plain frozen values. */
 export interface ScarConfig {
   readonly adapter: Readonly<AdapterOptions>;
   readonly diagnostics: DiagnosticsConfig;
+  readonly selection: SelectionConfig;
   /** Folder of another ranker; '' means the bundled one. Already filtered by Workspace Trust. */
   readonly modelPath: string;
   /** Settings that had an unusable value and fell back to their default, each as a sentence for the user. */
@@ -30,6 +46,10 @@ export interface RawSettings {
   modelPath?: unknown;
   /** The user (global) value of scar.modelPath: the only one that counts in an untrusted workspace. */
   modelPathUser?: unknown;
+  selectionOutput?: unknown;
+  selectionIncludeScore?: unknown;
+  selectionDedup?: unknown;
+  selectionLanguageFilter?: unknown;
   workspaceTrusted: boolean;
 }
 
@@ -105,8 +125,21 @@ export function configFromSettings(raw: RawSettings): ScarConfig {
   const pathValue = raw.workspaceTrusted ? raw.modelPath : raw.modelPathUser;
   const modelPath = typeof pathValue === 'string' ? pathValue.trim() : '';
 
+  let output: SelectionOutput = 'untitled';
+  if (raw.selectionOutput !== undefined) {
+    if (SELECTION_OUTPUTS.includes(raw.selectionOutput as SelectionOutput)) output = raw.selectionOutput as SelectionOutput;
+    else invalid.push(`scar.selection.output "${String(raw.selectionOutput)}" is not one of ${SELECTION_OUTPUTS.join(', ')}; using untitled.`);
+  }
+  const flag = (v: unknown, fallback: boolean): boolean => (typeof v === 'boolean' ? v : fallback);
+  const selection: SelectionConfig = {
+    output,
+    includeScore: flag(raw.selectionIncludeScore, false),
+    dedup: flag(raw.selectionDedup, true),
+    languageFilter: flag(raw.selectionLanguageFilter, true),
+  };
+
   const adapter: AdapterOptions = mapping ? { schema, mapping, turnPolicy } : { schema, turnPolicy };
-  return deepFreeze({ adapter, diagnostics: { enabled, debounceMs }, modelPath, invalid });
+  return deepFreeze({ adapter, diagnostics: { enabled, debounceMs }, selection, modelPath, invalid });
 }
 
 /** True when two configs would make the same analysis (so a settings change that does not matter re-analyses nothing). */

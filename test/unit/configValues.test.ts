@@ -55,6 +55,22 @@ describe('configFromSettings', () => {
   });
 });
 
+describe('configFromSettings: selection', () => {
+  it('defaults to an untitled editor, no score field, dedup and the language filter on', () => {
+    assert.deepEqual(configFromSettings({ workspaceTrusted: true }).selection, { output: 'untitled', includeScore: false, dedup: true, languageFilter: true });
+  });
+
+  it('passes valid values through and falls back on bad ones with a message', () => {
+    const c = configFromSettings({ selectionOutput: 'file', selectionIncludeScore: true, selectionDedup: false, selectionLanguageFilter: false, workspaceTrusted: true });
+    assert.deepEqual(c.selection, { output: 'file', includeScore: true, dedup: false, languageFilter: false });
+    assert.ok(Object.isFrozen(c.selection));
+    const bad = configFromSettings({ selectionOutput: 'clipboard', selectionIncludeScore: 'yes', workspaceTrusted: true });
+    assert.equal(bad.selection.output, 'untitled');
+    assert.equal(bad.selection.includeScore, false);
+    assert.match(bad.invalid.join(' '), /scar\.selection\.output "clipboard"/);
+  });
+});
+
 describe('sameAdapterOptions', () => {
   it('compares schema, turn policy and every mapping path', () => {
     const a = configFromSettings({ fieldMapping: { instruction: 'q', response: 'a' }, workspaceTrusted: true }).adapter;
