@@ -3,6 +3,7 @@
 import type * as vscode from 'vscode';
 import type { AnalysisRegistry } from './analysisRegistry';
 import type { ConfigSource } from './config';
+import type { ScoringService } from './scoring';
 
 export interface ScarContext {
   readonly extension: vscode.ExtensionContext;
@@ -10,6 +11,8 @@ export interface ScarContext {
   readonly config: ConfigSource;
   /** One live analysis per open JSONL document. */
   readonly analyses: AnalysisRegistry;
+  /** Scores of open documents: ensureScored / scoresFor / onDidChangeScores (src/extension/scoring.ts). */
+  readonly scoring: ScoringService;
 }
 
 /** Registers one feature; everything it returns is disposed when the extension deactivates. */

@@ -22,7 +22,10 @@ export function activate(context: vscode.ExtensionContext): ScarLensApi & Scorin
   const statusBar = new ScarStatusBar(analyses);
   context.subscriptions.push(config, analyses, diagnostics, statusBar);
 
-  const ctx: ScarContext = { extension: context, config, analyses };
+  // Scoring first: every feature gets its service (ctx.scoring).
+  const scoring = registerScoring({ extension: context, config });
+  context.subscriptions.push(...scoring.disposables);
+  const ctx: ScarContext = { extension: context, config, analyses, scoring: scoring.service };
   for (const feature of FEATURES) {
     const registered = feature(ctx);
     if (Array.isArray(registered)) context.subscriptions.push(...registered);
@@ -39,9 +42,6 @@ export function activate(context: vscode.ExtensionContext): ScarLensApi & Scorin
       if (fresh.length > 0) void vscode.window.showWarningMessage(`SCAR Lens: ${fresh.join(' ')}`);
     }),
   );
-  // Scoring: "SCAR: Score current file", the engine process and the per-document score store.
-  const scoring = registerScoring(ctx);
-  context.subscriptions.push(...scoring.disposables);
   return { ...testApi(analyses, statusBar), ...scoring.api };
 }
 

@@ -1,5 +1,15 @@
-// "SCAR: Score current file": scores the active JSONL document through the engine process, with cancellable
-// progress, and keeps the results per document (ScoreStore) for the editor features that draw them.
+// Scoring in the editor: the engine host, the per-document score store and "SCAR: Score current file".
+//
+// API FOR OTHER FEATURES (stable; engineer H1 owns this module): every Feature gets `ctx.scoring`, a ScoringService:
+//   ctx.scoring.ensureScored(document, token?) -> Promise<DocumentScores>
+//       Scores the whole CURRENT version of a JSONL document, reusing every score already known (live scoring and
+//       the engine's cache), with a cancellable notification when it takes long. Rejects with CancelledError (from
+//       '../engine/client') when the token or the user cancels, with Error for a non-JSONL document.
+//   ctx.scoring.scoresFor(document) -> DocumentScores | undefined
+//       The scores of the document's current version when every line is scored; undefined otherwise. Never stale.
+//   ctx.scoring.onDidChangeScores(uri => ...)  fires when a document's scores change (or are cleared).
+// DocumentScores.lines holds the NON-BLANK lines in document order (0-based `index`), each with its score,
+// components and percentile, or the `error` that says why the line has no pair.
 // The engine (one EngineClient) lives as long as the extension: started on first use, restarted after a
 // crash (the user is told once), replaced when scar.modelPath changes, stopped on deactivate.
 import * as path from 'path';
@@ -163,6 +173,16 @@ export function scoringMessage(result: DocumentScores): string {
     + (without ? `, ${fmt(without)} line${without === 1 ? '' : 's'} without a pair` : '');
 }
 
+/** What features that act on scores use (see the comment at the top of this file). */
+export interface ScoringService {
+  /** Scores the whole current version of a JSONL document (reusing what is known); rejects with CancelledError when cancelled. */
+  ensureScored(document: vscode.TextDocument, token?: vscode.CancellationToken): Promise<DocumentScores>;
+  /** The scores of the document's current version when complete, else undefined. */
+  scoresFor(document: vscode.TextDocument): DocumentScores | undefined;
+  /** Fires with a document's uri when its scores changed or were cleared. */
+  readonly onDidChangeScores: vscode.Event<vscode.Uri>;
+}
+
 /** What the scoring feature adds to the extension's API (for tests and later features). */
 export interface ScoringApi {
   /** The latest scores of a document, if it was scored (check `version` against the document's). */
@@ -171,25 +191,26 @@ export interface ScoringApi {
   engineStats(): Promise<EngineStats | undefined>;
 }
 
-/** Registers "SCAR: Score current file" and the store; returns what to dispose and the API part. */
-export function registerScoring(ctx: ScarContext): { disposables: vscode.Disposable[]; api: ScoringApi; store: ScoreStore; engine: EngineHost } {
+/**
+ * Registers "SCAR: Score current file" and the store; returns what to dispose, the service for other features and
+ * the API part. Needs only the settings, so main.ts calls it before building the ScarContext.
+ */
+export function registerScoring(ctx: Pick<ScarContext, 'extension' | 'config'>): { disposables: vscode.Disposable[]; api: ScoringApi; service: ScoringService; store: ScoreStore; engine: EngineHost } {
   const store = new ScoreStore();
   const engine = new EngineHost(ctx.extension, () => ctx.config.current.modelPath);
 
-  const scoreFile = async (uri?: vscode.Uri): Promise<DocumentScores | undefined> => {
-    const doc = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
-    if (!doc || doc.languageId !== 'jsonl') {
-      void vscode.window.showWarningMessage('SCAR Lens: open a JSON Lines (.jsonl) file to score it.');
-      return undefined;
-    }
+  const scoreWithProgress = (doc: vscode.TextDocument, outer?: vscode.CancellationToken): Promise<DocumentScores> => {
+    const cached = store.current(doc);
+    if (cached) return Promise.resolve(cached);
     const version = doc.version;
     const text = doc.getText();
     const adapter = ctx.config.current.adapter;
-    return vscode.window.withProgress(
+    return Promise.resolve(vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `SCAR: scoring ${path.basename(doc.uri.fsPath || doc.uri.path)}`, cancellable: true },
       async (progress, token) => {
         const ac = new AbortController();
-        const sub = token.onCancellationRequested(() => ac.abort());
+        const subs = [token.onCancellationRequested(() => ac.abort()), outer?.onCancellationRequested(() => ac.abort())];
+        if (outer?.isCancellationRequested) ac.abort();
         const t0 = Date.now();
         let reported = 0;
         try {
@@ -206,20 +227,41 @@ export function registerScoring(ctx: ScarContext): { disposables: vscode.Disposa
           const summary = summarizeScores(lines.map((l) => l.score ?? NaN));
           const result: DocumentScores = { uri: doc.uri.toString(), version, modelId, lines, pairs, summary, durationMs: Date.now() - t0 };
           store.set(doc.uri, result);
-          void vscode.window.showInformationMessage(`SCAR Lens: ${scoringMessage(result)}`);
           return result;
-        } catch (e) {
-          if (e instanceof CancelledError) {
-            void vscode.window.showInformationMessage('SCAR Lens: scoring cancelled.');
-            return undefined;
-          }
-          void vscode.window.showErrorMessage(`SCAR Lens: ${(e as Error).message}`);
-          return undefined;
         } finally {
-          sub.dispose();
+          for (const s of subs) s?.dispose();
         }
       },
-    );
+    ));
+  };
+
+  const service: ScoringService = {
+    ensureScored: async (doc, token) => {
+      if (doc.languageId !== 'jsonl') throw new Error(`${path.basename(doc.uri.fsPath || doc.uri.path)} is not a JSON Lines document`);
+      return scoreWithProgress(doc, token);
+    },
+    scoresFor: (doc) => store.current(doc),
+    onDidChangeScores: store.onDidChange,
+  };
+
+  const scoreFile = async (uri?: vscode.Uri): Promise<DocumentScores | undefined> => {
+    const doc = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
+    if (!doc || doc.languageId !== 'jsonl') {
+      void vscode.window.showWarningMessage('SCAR Lens: open a JSON Lines (.jsonl) file to score it.');
+      return undefined;
+    }
+    try {
+      const result = await service.ensureScored(doc);
+      void vscode.window.showInformationMessage(`SCAR Lens: ${scoringMessage(result)}`);
+      return result;
+    } catch (e) {
+      if (e instanceof CancelledError) {
+        void vscode.window.showInformationMessage('SCAR Lens: scoring cancelled.');
+        return undefined;
+      }
+      void vscode.window.showErrorMessage(`SCAR Lens: ${(e as Error).message}`);
+      return undefined;
+    }
   };
 
   const disposables: vscode.Disposable[] = [
@@ -233,6 +275,7 @@ export function registerScoring(ctx: ScarContext): { disposables: vscode.Disposa
     disposables,
     store,
     engine,
+    service,
     api: { documentScores: (uri) => store.get(uri), engineStats: () => engine.stats() },
   };
 }
