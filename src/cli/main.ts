@@ -3,6 +3,7 @@
 import { version } from '../../package.json';
 import { CliError, UsageError } from './args';
 import { EXIT_OK, EXIT_USAGE, type CliIO, type Command } from './command';
+import { dedupCommand } from './dedup';
 import { inspectCommand } from './inspect';
 import { scoreCommand } from './score';
 import { selectCommand } from './select';
@@ -12,6 +13,7 @@ export const COMMANDS: readonly Command[] = [
   inspectCommand,
   scoreCommand,
   selectCommand,
+  dedupCommand,
 ];
 
 function mainHelp(): string {

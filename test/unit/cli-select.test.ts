@@ -33,12 +33,14 @@ describe('cli: scar select', function () {
   });
   afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
+  /** The selection rules alone, without SCAR's cleaning (whose tests are below): these lines are near-duplicates by design. */
+  const runPlain = (args: string[]) => runCommand(select, [...args, '--no-dedup', '--no-language-filter']);
   const outLines = (out: string) => out.split('\n').filter((l) => l !== '');
   const lineOf = (text: string) => lines.indexOf(text) + 1;
 
   it('--top-k keeps exactly k lines, best first, each the original text', async () => {
     for (const k of [1, 7, 38, 100]) {
-      const r = await runCommand(select, [file, '--top-k', String(k)]);
+      const r = await runPlain([file, '--top-k', String(k)]);
       assert.equal(r.code, 0, r.err);
       const got = outLines(r.out);
       assert.equal(got.length, Math.min(k, 38));
@@ -48,16 +50,16 @@ describe('cli: scar select', function () {
       const best = [...scores.values()].sort((a, b) => b - a).slice(0, got.length);
       assert.deepEqual(s, best);
     }
-    const r = await runCommand(select, [file, '--top-k', '5']);
-    assert.match(r.err, /^Kept 5 of 38 lines \(top 5\) -> stdout; 2 lines without a pair not considered\n$/);
+    const r = await runPlain([file, '--top-k', '5']);
+    assert.match(r.err, /^Kept 5 of 38 \(top 5\) -> stdout; 2 lines without a pair not considered\n$/);
   });
 
   it('--ratio keeps ceil(ratio x scored lines); --keep-order keeps the same set in file order', async () => {
-    const r = await runCommand(select, [file, '--ratio', '0.25']);
+    const r = await runPlain([file, '--ratio', '0.25']);
     const ranked = outLines(r.out);
     assert.equal(ranked.length, 10); // ceil(0.25 x 38) = ceil(9.5)
-    assert.match(r.err, /Kept 10 of 38 lines \(top 25%\)/);
-    const ordered = outLines((await runCommand(select, [file, '--ratio', '0.25', '--keep-order'])).out);
+    assert.match(r.err, /Kept 10 of 38 \(top 25%\)/);
+    const ordered = outLines((await runPlain([file, '--ratio', '0.25', '--keep-order'])).out);
     assert.deepEqual([...ordered].sort(), [...ranked].sort());
     const nums = ordered.map(lineOf);
     assert.deepEqual(nums, [...nums].sort((a, b) => a - b));
@@ -66,11 +68,11 @@ describe('cli: scar select', function () {
   it('--threshold keeps every line at or above it', async () => {
     const sorted = [...scores.values()].sort((a, b) => b - a);
     const t = (sorted[11] + sorted[12]) / 2; // between the 12th and 13th best
-    const r = await runCommand(select, [file, '--threshold', String(t)]);
+    const r = await runPlain([file, '--threshold', String(t)]);
     const got = outLines(r.out);
     assert.equal(got.length, 12);
     for (const l of got) assert.ok(scores.get(lineOf(l))! >= t);
-    assert.equal(outLines((await runCommand(select, [file, '--threshold', '1e9'])).out).length, 0);
+    assert.equal(outLines((await runPlain([file, '--threshold', '1e9'])).out).length, 0);
   });
 
   it('needs exactly one valid criterion (exit 2 with a message)', async () => {
@@ -81,7 +83,7 @@ describe('cli: scar select', function () {
       [['--top-k', 'ten'], /--top-k needs a whole number, got 'ten'/],
       [['--top-k', '2', '--format', 'csv'], /unknown format 'csv'/],
     ] as [string[], RegExp][]) {
-      const r = await runCommand(select, [file, ...args]);
+      const r = await runPlain([file, ...args]);
       assert.equal(r.code, 2, args.join(' '));
       assert.match(r.err, msg);
       assert.equal(r.out, '');
@@ -99,19 +101,19 @@ describe('cli: scar select', function () {
     const bytes = raw.join('\r\n'); // CRLF, and no final newline
     fs.writeFileSync(crlf, bytes);
     const outFile = path.join(tmp, 'sel.jsonl');
-    const r = await runCommand(select, [crlf, '--ratio', '1', '--keep-order', '-o', outFile]);
+    const r = await runPlain([crlf, '--ratio', '1', '--keep-order', '-o', outFile]);
     assert.equal(r.code, 0, r.err);
     assert.equal(r.out, '');
     assert.deepEqual(fs.readFileSync(outFile), Buffer.from(raw.join('\r\n') + '\r\n'));
     // In rank order, every line still carries its own CRLF and its exact bytes.
-    await runCommand(select, [crlf, '--top-k', '4', '-o', outFile]);
+    await runPlain([crlf, '--top-k', '4', '-o', outFile]);
     const got = fs.readFileSync(outFile, 'utf8');
     assert.ok(got.endsWith('\r\n'));
     assert.deepEqual(got.split('\r\n').slice(0, -1).sort(), [...raw].sort());
   });
 
   it('--with-score re-serialises only to add the score', async () => {
-    const got = outLines((await runCommand(select, [file, '--top-k', '3', '--with-score'])).out).map((l) => JSON.parse(l));
+    const got = outLines((await runPlain([file, '--top-k', '3', '--with-score'])).out).map((l) => JSON.parse(l));
     assert.equal(got.length, 3);
     for (const o of got) {
       const { score: s, ...rest } = o;
@@ -122,13 +124,13 @@ describe('cli: scar select', function () {
   });
 
   it('writes SCAR json and sharegpt forms', async () => {
-    const json = JSON.parse((await runCommand(select, [file, '--top-k', '4', '--format', 'json'])).out);
+    const json = JSON.parse((await runPlain([file, '--top-k', '4', '--format', 'json'])).out);
     assert.equal(json.length, 4);
     assert.deepEqual(Object.keys(json[0]), ['instruction', 'output', 'score']);
     assert.ok(json[0].score >= json[3].score);
     const first = JSON.parse(lines.find((l) => lineOf(l) === [...scores].sort((a, b) => b[1] - a[1])[0][0])!);
     assert.equal(json[0].output, first.output);
-    const share = JSON.parse((await runCommand(select, [fixture('sharegpt.jsonl'), '--ratio', '1', '--keep-order', '--format', 'sharegpt'])).out);
+    const share = JSON.parse((await runPlain([fixture('sharegpt.jsonl'), '--ratio', '1', '--keep-order', '--format', 'sharegpt'])).out);
     assert.equal(share.length, 2);
     assert.deepEqual(share[0], { id: 'line-1', conversations: [{ from: 'human', value: 'What is 2+2?' }, { from: 'gpt', value: '4.' }] });
     assert.deepEqual(share[1].conversations.map((c: { from: string }) => c.from), ['system', 'human', 'gpt']);
@@ -143,7 +145,7 @@ describe('cli: scar select', function () {
     ];
     for (const [name, extra] of cases) {
       const scored = (await runCommand(score, [fixture(name), ...extra])).out.trim().split('\n').map((l) => JSON.parse(l)).filter((o) => o.score !== null).map((o) => o.line);
-      const r = await runCommand(select, [fixture(name), '--ratio', '1', '--keep-order', ...extra]);
+      const r = await runPlain([fixture(name), '--ratio', '1', '--keep-order', ...extra]);
       assert.equal(r.code, 0, `${name}: ${r.err}`);
       const src = fs.readFileSync(fixture(name), 'utf8').replace(/^\uFEFF/, '').split(/\r?\n/);
       const eol = fs.readFileSync(fixture(name), 'utf8').includes('\r\n') ? '\r\n' : '\n';
