@@ -22,7 +22,7 @@ function main() {
   const widths = {
     instruction_ids: cfg.maxInstructionTokens,
     response_ids: cfg.maxResponseTokens,
-    response_ngrams: 2 * cfg.maxResponseTokens - 1,
+    response_ngrams: cfg.maxNgrams,
     presentation_features: cfg.presentationFeatures.length,
     composition_features: cfg.compositionFeatures.length,
   };

@@ -51,7 +51,7 @@ class Ranker(nn.Module):
     signals and a hashed n-gram bag (presentation), and two additive output MLP heads: score = composition +
     presentation, so each component is that head's exact contribution."""
 
-    def __init__(self, emb_init, n_ids, n_ngrams, n_pres, n_comp, hidden=64, inner=128, bag=8):
+    def __init__(self, emb_init, n_ids, n_ngrams, n_pres, n_comp, hidden=64, inner=128, bag=8, dropout=0.2):
         super().__init__()
         dims = emb_init.shape[1]
         self.emb = nn.Embedding(n_ids, dims, padding_idx=0, sparse=True)
@@ -64,8 +64,8 @@ class Ranker(nn.Module):
         with torch.no_grad():
             self.ngram.weight.normal_(0, 0.1)
             self.ngram.weight[0].zero_()
-        self.relation = nn.Sequential(nn.Linear(4 * hidden + n_comp, inner), nn.ReLU(), nn.Linear(inner, hidden))
-        self.form = nn.Sequential(nn.Linear(hidden + n_pres + bag, inner), nn.ReLU(), nn.Linear(inner, hidden))
+        self.relation = nn.Sequential(nn.Dropout(dropout), nn.Linear(4 * hidden + n_comp, inner), nn.ReLU(), nn.Linear(inner, hidden))
+        self.form = nn.Sequential(nn.Dropout(dropout), nn.Linear(hidden + n_pres + bag, inner), nn.ReLU(), nn.Linear(inner, hidden))
         self.comp_head = nn.Sequential(nn.ReLU(), nn.Linear(hidden, inner // 2), nn.ReLU(), nn.Linear(inner // 2, 1))
         self.pres_head = nn.Sequential(nn.ReLU(), nn.Linear(hidden, inner // 2), nn.ReLU(), nn.Linear(inner // 2, 1))
         self.folded = None
@@ -152,7 +152,7 @@ def train(meta, arrays, args):
     fcfg = json.load(open(os.path.join(MODELS, 'featuriser.json')))
     n_ids = 1 + emb['words'] + fcfg['oovBuckets']
     model = Ranker(emb_init, n_ids, fcfg['ngramBuckets'] + 1, meta['widths']['presentation_features'],
-                   meta['widths']['composition_features'], hidden=args.hidden)
+                   meta['widths']['composition_features'], hidden=args.hidden, dropout=args.dropout)
     pairs = meta['pairs']
     tr = [p for p in pairs if p['split'] == 'train']
     va = [p for p in pairs if p['split'] == 'val']
@@ -245,6 +245,7 @@ def main():
     ap.add_argument('--lr', type=float, default=2e-3)
     ap.add_argument('--emb-lr-scale', type=float, default=0.5)
     ap.add_argument('--hidden', type=int, default=64)
+    ap.add_argument('--dropout', type=float, default=0.2)
     ap.add_argument('--no-eval', action='store_true')
     args = ap.parse_args()
     meta, arrays = load_dump()

@@ -4,7 +4,8 @@
 // Feeds (int32 ids, 0 = padding; every sequence is padded to the longest in the batch, at least 1):
 //   instruction_ids        [B, Li]  vocabulary ids of the instruction (its first and last maxInstructionTokens/2 tokens)
 //   response_ids           [B, Lr]  vocabulary ids of the response's first maxResponseTokens tokens
-//   response_ngrams        [B, Ln]  hashed word unigrams and bigrams of those tokens (a fastText-style bag)
+//   response_ngrams        [B, Ln]  a fastText-style bag over those tokens: hashed word unigrams and bigrams, then
+//                                   character n-grams of each word (with space boundaries), at most maxNgrams
 //   presentation_features  [B, P]   normalised handcrafted presentation signals (style.ts)
 //   composition_features   [B, C]   normalised handcrafted instruction-response signals (style.ts)
 // Ids: 1..V are the words of the vocabulary file (line n -> id n), V+1..V+oovBuckets hashed unknown words.
@@ -25,6 +26,11 @@ export interface FeaturiserConfig {
   vocabFile: string;
   oovBuckets: number;
   ngramBuckets: number;
+  /** Character n-gram sizes of the bag, inclusive (e.g. 3..5); 0..0 for none. */
+  charNgramMin: number;
+  charNgramMax: number;
+  /** The most ids `response_ngrams` holds per row. */
+  maxNgrams: number;
   maxInstructionTokens: number;
   maxResponseTokens: number;
   /** How many tokens of a text the handcrafted statistics read (formatting lines are always read in full). */
@@ -75,10 +81,15 @@ export function validateConfig(raw: unknown, file = FEATURISER_FILE): Featuriser
   if (c.format !== 'scar-lens-featuriser') fail(file, `field "format" must be "scar-lens-featuriser", got ${JSON.stringify(c.format)}`);
   if (typeof c.version !== 'string' || c.version === '') fail(file, 'field "version" must be a non-empty string');
   if (typeof c.vocabFile !== 'string' || c.vocabFile === '') fail(file, 'field "vocabFile" must be a file name');
-  for (const k of ['oovBuckets', 'ngramBuckets', 'maxInstructionTokens', 'maxResponseTokens', 'maxAnalysisTokens']) {
+  for (const k of ['oovBuckets', 'ngramBuckets', 'maxNgrams', 'maxInstructionTokens', 'maxResponseTokens', 'maxAnalysisTokens']) {
     const v = c[k];
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) fail(file, `field "${k}" must be a positive integer, got ${JSON.stringify(v)}`);
   }
+  for (const k of ['charNgramMin', 'charNgramMax']) {
+    const v = c[k];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 16) fail(file, `field "${k}" must be an integer from 0 to 16, got ${JSON.stringify(v)}`);
+  }
+  if ((c.charNgramMin as number) > (c.charNgramMax as number)) fail(file, 'field "charNgramMin" is larger than "charNgramMax"');
   const checkNames = (key: string, expected: readonly string[]): void => {
     const v = c[key];
     if (!Array.isArray(v)) fail(file, `field "${key}" must be a list of feature names`);
@@ -126,7 +137,7 @@ export function createFeaturiser(config: FeaturiserConfig, vocab: readonly strin
   const ids = new Map<string, number>();
   for (let i = 0; i < vocab.length; i++) ids.set(vocab[i], i + 1);
   const V = vocab.length;
-  const { oovBuckets, ngramBuckets, maxInstructionTokens, maxResponseTokens, maxAnalysisTokens } = config;
+  const { oovBuckets, ngramBuckets, maxNgrams, charNgramMin, charNgramMax, maxInstructionTokens, maxResponseTokens, maxAnalysisTokens } = config;
   const P = PRESENTATION_FEATURES.length;
   const C = COMPOSITION_FEATURES.length;
   const pMean = Float32Array.from(config.presentationNorm.mean);
@@ -148,6 +159,25 @@ export function createFeaturiser(config: FeaturiserConfig, vocab: readonly strin
       for (let i = t.length - (maxInstructionTokens - headInst); i < t.length; i++) out.push(idOf(t[i]));
     }
     return out;
+  };
+
+  /** Character n-grams of a word token, with a space on either side (as scikit-learn's char_wb), into `out`. */
+  const addCharNgrams = (tok: string, out: number[]): void => {
+    const c0 = tok.charCodeAt(0);
+    const isWord = (c0 >= 0x61 && c0 <= 0x7a) || (c0 >= 0x30 && c0 <= 0x39) || (c0 === 0x27 && tok.length > 1) || c0 >= 0x80;
+    if (!isWord || charNgramMax === 0) return;
+    const L = Math.min(tok.length, 24) + 2;
+    for (let size = charNgramMin; size <= charNgramMax; size++) {
+      for (let s = 0; s + size <= L; s++) {
+        if (out.length >= maxNgrams) return;
+        let h = (0x811c9dc5 ^ (size * 0x3b1)) >>> 0;
+        for (let k = s; k < s + size; k++) {
+          h ^= k === 0 || k === L - 1 ? 0x20 : tok.charCodeAt(k - 1);
+          h = Math.imul(h, 0x01000193);
+        }
+        out.push(1 + ((h >>> 0) % ngramBuckets));
+      }
+    }
   };
 
   const analyse = (text: string): TextStats => analyseText(text, maxAnalysisTokens);
@@ -183,10 +213,11 @@ export function createFeaturiser(config: FeaturiserConfig, vocab: readonly strin
         const tok = resp.tokens[i];
         ri[i] = idOf(tok);
         const h = hashString(tok, 0x9a11);
-        g.push(1 + (h % ngramBuckets));
-        if (i > 0) g.push(1 + (hashPair(prev, h) % ngramBuckets));
+        if (g.length < maxNgrams) g.push(1 + (h % ngramBuckets));
+        if (i > 0 && g.length < maxNgrams) g.push(1 + (hashPair(prev, h) % ngramBuckets));
         prev = h;
       }
+      for (let i = 0; i < n && g.length < maxNgrams; i++) addCharNgrams(resp.tokens[i], g);
       presentationVector(resp, pres, b * P);
       compositionVector(inst, resp, comp, b * C);
       normalise(pres, b * P, P, pMean, pInv);

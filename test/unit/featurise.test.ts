@@ -8,6 +8,7 @@ import {
   FeaturiserConfig,
   formatVocab,
   INPUT_NAMES,
+  LoadedFeaturiser,
   loadFeaturiser,
   parseVocab,
   validateConfig,
@@ -32,6 +33,9 @@ function smallConfig(over: Partial<FeaturiserConfig> = {}): FeaturiserConfig {
     vocabFile: 'vocab.txt',
     oovBuckets: 16,
     ngramBuckets: 1024,
+    charNgramMin: 0,
+    charNgramMax: 0,
+    maxNgrams: 1000,
     maxInstructionTokens: 8,
     maxResponseTokens: 10,
     maxAnalysisTokens: 100,
@@ -132,6 +136,15 @@ describe('featurise', () => {
     assert.deepEqual(Object.keys(feeds).sort(), [...INPUT_NAMES].sort());
   });
 
+  it('adds the character n-grams of each word, with space boundaries, up to maxNgrams', () => {
+    const f = createFeaturiser(smallConfig({ charNgramMin: 3, charNgramMax: 4 }), vocab);
+    // "cat" -> 1 unigram + " ca", "cat", "at " + " cat", "cat " = 6 ids; "," has no character n-grams.
+    assert.deepEqual(f.featurise([{ instruction: '', response: 'cat' }]).response_ngrams.dims, [1, 6]);
+    assert.deepEqual(f.featurise([{ instruction: '', response: ',' }]).response_ngrams.dims, [1, 1]);
+    const capped = createFeaturiser(smallConfig({ charNgramMin: 3, charNgramMax: 5, maxNgrams: 7 }), vocab);
+    assert.deepEqual(capped.featurise([{ instruction: '', response: 'concatenation is long' }]).response_ngrams.dims, [1, 7]);
+  });
+
   it('gives every sequence at least one column, so an empty batch row is still a valid tensor', () => {
     const f = createFeaturiser(smallConfig(), vocab);
     const feeds = f.featurise([{ instruction: '', response: '' }]);
@@ -193,7 +206,10 @@ describe('featuriser configuration', () => {
 
 describe('bundled featuriser (golden vectors from the training dump)', () => {
   const golden = JSON.parse(fs.readFileSync(fixture('featurise-golden.json'), 'utf8')) as { version: string; cases: GoldenCase[] };
-  const f = loadFeaturiser(modelsDir);
+  let f: LoadedFeaturiser;
+  before(() => {
+    f = loadFeaturiser(modelsDir);
+  });
 
   it('is the featuriser the golden file was dumped with', () => {
     assert.equal(f.config.version, golden.version);
