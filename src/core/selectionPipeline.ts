@@ -3,7 +3,7 @@
 // examples" over in-memory lines; `scar select` runs the same two halves over a streamed file
 // (CleaningPass while reading, selectSurvivors on the scores) and prints the same report.
 
-import { CleaningPass, type CleaningResult, type Removal } from './cleaningPass';
+import { CleaningPass, type CleaningOptions, type CleaningResult, type Removal } from './cleaningPass';
 import type { NearDupOptions, TextPair } from './dedup';
 import { describeCriterion, selectIndices, type SelectCriterion } from './select';
 
@@ -54,7 +54,7 @@ export interface PipelineResult {
 }
 
 /** The cleaning options the pipeline's switches stand for. */
-export function pipelineCleaningOptions(o: Pick<PipelineOptions, 'dedup' | 'languageFilter' | 'languageCheck' | 'nearDup'>): ConstructorParameters<typeof CleaningPass>[0] {
+export function pipelineCleaningOptions(o: Pick<PipelineOptions, 'dedup' | 'languageFilter' | 'languageCheck' | 'nearDup'>): CleaningOptions {
   const dedup = o.dedup !== false;
   return {
     exact: dedup,
