@@ -17,3 +17,4 @@ export * from './language';
 export * from './hygiene';
 export * from './cleaningPass';
 export * from './selectionPipeline';
+export * from './emptyResponse';
