@@ -3,7 +3,7 @@
 import type * as vscode from 'vscode';
 import type { AnalysisRegistry } from './analysisRegistry';
 import type { ConfigSource } from './config';
-import type { ScoringService } from './scoring';
+import type { EngineHost, ScoringService } from './scoring';
 
 export interface ScarContext {
   readonly extension: vscode.ExtensionContext;
@@ -13,6 +13,8 @@ export interface ScarContext {
   readonly analyses: AnalysisRegistry;
   /** Scores of open documents: ensureScored / scoresFor / onDidChangeScores (src/extension/scoring.ts). */
   readonly scoring: ScoringService;
+  /** The extension's one engine process, for work on files that are not open documents (largeFile.ts). */
+  readonly engine: EngineHost;
 }
 
 /** Registers one feature; everything it returns is disposed when the extension deactivates. */

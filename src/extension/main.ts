@@ -6,6 +6,8 @@ import { ConfigSource } from './config';
 import type { Feature, ScarContext } from './context';
 import { ScarDiagnostics } from './diagnostics';
 import { registerScoring, type ScoringApi } from './scoring';
+import { registerSelectCommands } from './selectCommand';
+import { registerSortFilterCommands } from './sortFilter';
 import { ScarStatusBar } from './statusBar';
 import { testApi, type ScarLensApi } from './testApi';
 
@@ -13,7 +15,7 @@ import { testApi, type ScarLensApi } from './testApi';
  * Features beyond the foundation (diagnostics and status bar, which the test API needs by name). To add one,
  * write `export const registerX: Feature = (ctx) => ...` in its own module and list it here.
  */
-const FEATURES: readonly Feature[] = [];
+const FEATURES: readonly Feature[] = [registerSelectCommands, registerSortFilterCommands];
 
 export function activate(context: vscode.ExtensionContext): ScarLensApi & ScoringApi {
   const config = new ConfigSource();
@@ -25,7 +27,7 @@ export function activate(context: vscode.ExtensionContext): ScarLensApi & Scorin
   // Scoring first: every feature gets its service (ctx.scoring).
   const scoring = registerScoring({ extension: context, config });
   context.subscriptions.push(...scoring.disposables);
-  const ctx: ScarContext = { extension: context, config, analyses, scoring: scoring.service };
+  const ctx: ScarContext = { extension: context, config, analyses, scoring: scoring.service, engine: scoring.engine };
   for (const feature of FEATURES) {
     const registered = feature(ctx);
     if (Array.isArray(registered)) context.subscriptions.push(...registered);

@@ -1,0 +1,87 @@
+// What every command that acts on scores starts with: find the document it is about (the argument a menu
+// passes, an explicit uri, or the active editor), make sure its current version is scored (ctx.scoring), and
+// turn it into lines with pairs and scores (selectionModel.documentLines). Problems become one message to the
+// user and `undefined`, never an exception out of a command.
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { CancelledError } from '../engine/client';
+import type { ScarContext } from './context';
+import { documentLines, type DocLines } from './selectionModel';
+
+/** VS Code never syncs documents above this size to extensions (microsoft/vscode#111849). */
+export const SYNC_LIMIT_BYTES = 50 * 1024 * 1024;
+
+export const fmt = (n: number): string => n.toLocaleString('en-US');
+export const baseName = (uri: vscode.Uri): string => path.basename(uri.fsPath || uri.path);
+
+/** Separates the arguments a command may get: a Uri from a menu, or an options object from a test/keybinding. */
+export function commandArgs<T extends object>(arg: unknown): { uri?: vscode.Uri; options: Partial<T> } {
+  if (arg instanceof vscode.Uri) return { uri: arg, options: {} };
+  if (arg && typeof arg === 'object') {
+    const o = arg as Partial<T> & { uri?: unknown };
+    const uri = o.uri instanceof vscode.Uri ? o.uri : typeof o.uri === 'string' ? vscode.Uri.parse(o.uri) : undefined;
+    return { uri, options: o };
+  }
+  return { options: {} };
+}
+
+/** The JSONL document a command is about, opened if needed; undefined (after telling the user) when there is none. */
+export async function targetDocument(uri: vscode.Uri | undefined, what: string): Promise<vscode.TextDocument | undefined> {
+  let doc: vscode.TextDocument | undefined;
+  if (uri) {
+    doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (!doc) {
+      try {
+        const size = uri.scheme === 'file' ? (await vscode.workspace.fs.stat(uri)).size : 0;
+        if (size > SYNC_LIMIT_BYTES) {
+          void vscode.window.showWarningMessage(
+            `SCAR Lens: ${baseName(uri)} is ${fmt(Math.round(size / 1048576))} MB, above the 50 MB VS Code lets extensions open. Use "SCAR: Score file on disk…" or "SCAR: Select top from file on disk…" from the Explorer's context menu.`,
+          );
+          return undefined;
+        }
+        doc = await vscode.workspace.openTextDocument(uri);
+      } catch (e) {
+        void vscode.window.showErrorMessage(`SCAR Lens: cannot open ${baseName(uri)}: ${(e as Error).message}`);
+        return undefined;
+      }
+    }
+  } else {
+    doc = vscode.window.activeTextEditor?.document;
+  }
+  if (!doc || doc.languageId !== 'jsonl') {
+    void vscode.window.showWarningMessage(`SCAR Lens: open a JSON Lines (.jsonl) file to ${what}.`);
+    return undefined;
+  }
+  return doc;
+}
+
+/**
+ * The document's lines with the scores of its current version. Scores it first when needed (with the scoring
+ * service's cancellable progress). Undefined, after telling the user, when scoring fails, is cancelled, or the
+ * document changed meanwhile.
+ */
+export async function scoredLines(ctx: ScarContext, doc: vscode.TextDocument): Promise<DocLines | undefined> {
+  let scores;
+  try {
+    scores = await ctx.scoring.ensureScored(doc);
+  } catch (e) {
+    if (e instanceof CancelledError) void vscode.window.showInformationMessage('SCAR Lens: scoring cancelled; nothing was changed.');
+    else void vscode.window.showErrorMessage(`SCAR Lens: cannot score ${baseName(doc.uri)}: ${(e as Error).message}`);
+    return undefined;
+  }
+  if (scores.version !== doc.version) {
+    void vscode.window.showWarningMessage(`SCAR Lens: ${baseName(doc.uri)} changed while it was being scored; run the command again.`);
+    return undefined;
+  }
+  const byIndex = new Map<number, number>();
+  for (const l of scores.lines) if (l.score !== undefined) byIndex.set(l.index, l.score);
+  return documentLines(doc.getText(), ctx.config.current.adapter, (i) => byIndex.get(i));
+}
+
+/** A sibling of a file: data.jsonl + "top" -> data.top.jsonl (the extension replaced by `.suffix.ext`). */
+export function siblingPath(file: string, suffix: string, ext = '.jsonl'): string {
+  const dir = path.dirname(file);
+  const base = path.basename(file);
+  const stem = base.toLowerCase().endsWith('.jsonl') ? base.slice(0, -'.jsonl'.length) : base.replace(/\.[^.]*$/, '');
+  return path.join(dir, `${stem}.${suffix}${ext}`);
+}

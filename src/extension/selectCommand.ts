@@ -1,0 +1,240 @@
+// "SCAR: Select top style-consistent examples…" (scar.selectTop) and "SCAR: Export top examples…" (scar.exportTop).
+// Both score the document if needed, clean it in SCAR's order (exact dedup, language, near-dedup: settings
+// scar.selection.dedup / languageFilter), ask for a criterion in a quick pick whose items say how many lines each
+// keeps, and write the selected lines:
+//   selectTop  the original lines byte for byte (a "score" field only with scar.selection.includeScore) to a new
+//              untitled JSONL editor, or to `<name>.top.jsonl` beside the source (scar.selection.output);
+//   exportTop  JSONL, SCAR's JSON list with scores, or ShareGPT/Vicuna, to a file picked in a save dialog.
+// Files are written atomically (core/export AtomicFileWriter) and never over the source.
+// Arguments skip the UI (tests, keybindings): executeCommand('scar.selectTop', { criterion: 'ratio', value: 0.25,
+// output: 'untitled' }); a Uri argument (from a menu) names the file.
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { AtomicFileWriter, EXPORT_FORMATS, ExportFormatter, type ExportFormat } from '../core/export';
+import { criterionProblem, type SelectCriterion } from '../core/select';
+import { formatPipelineReport, type PipelineReport } from '../core/selectionPipeline';
+import type { ScarContext } from './context';
+import type { SelectionOutput } from './configValues';
+import { baseName, commandArgs, fmt, scoredLines, siblingPath, targetDocument } from './scoredDocument';
+import { applyCriterion, criterionChoices, parseCriterionInput, prepareSelection, type DocLines, type PreparedSelection, type ScoredLine } from './selectionModel';
+
+/** Options that skip the quick pick and input boxes. */
+export interface SelectArgs {
+  uri?: vscode.Uri | string;
+  criterion: SelectCriterion['kind'];
+  /** k for top-k, a ratio in (0, 1] for ratio, a score for threshold. */
+  value: number;
+  output?: SelectionOutput;
+  includeScore?: boolean;
+  /** Document order instead of best first. */
+  keepOrder?: boolean;
+}
+
+export interface ExportArgs extends SelectArgs {
+  format: ExportFormat;
+  /** The file to write (skips the save dialog). */
+  target?: string;
+}
+
+/** What the commands return (for tests): the report, the message shown and where the lines went. */
+export interface SelectionOutcome {
+  report: PipelineReport;
+  message: string;
+  /** The selected lines' 1-based numbers, in output order. */
+  lines: number[];
+  /** The untitled document's uri, or the file written. */
+  untitled?: string;
+  file?: string;
+}
+
+function criterionFromArgs(a: Partial<SelectArgs>): SelectCriterion | string | undefined {
+  if (a.criterion === undefined) return undefined;
+  const v = Number(a.value);
+  const c: SelectCriterion = a.criterion === 'top-k' ? { kind: 'top-k', k: v }
+    : a.criterion === 'ratio' ? { kind: 'ratio', ratio: v }
+    : a.criterion === 'threshold' ? { kind: 'threshold', threshold: v }
+    : ({ kind: a.criterion } as unknown as SelectCriterion);
+  if (!['top-k', 'ratio', 'threshold'].includes(a.criterion)) return `unknown criterion "${String(a.criterion)}" (top-k, ratio or threshold)`;
+  return criterionProblem(c)?.replace(/^--/, '') ?? c;
+}
+
+/** The criterion quick pick, then an input box for the choices that ask a number. */
+async function pickCriterion(prep: PreparedSelection, title: string): Promise<SelectCriterion | undefined> {
+  const choices = criterionChoices(prep);
+  const picked = await vscode.window.showQuickPick(
+    choices.map((c) => ({ label: c.label, description: c.description, detail: c.detail, choice: c })),
+    { title, placeHolder: 'Which lines to keep (counted after removing duplicates and non-English lines)?' },
+  );
+  if (!picked) return undefined;
+  if (picked.choice.criterion) return picked.choice.criterion;
+  const kind = picked.choice.ask as SelectCriterion['kind'];
+  const prompt = kind === 'top-k' ? 'How many lines to keep' : kind === 'ratio' ? 'Which top percentage to keep' : 'Keep lines scoring at least';
+  const text = await vscode.window.showInputBox({
+    title,
+    prompt,
+    placeHolder: kind === 'top-k' ? '1000' : kind === 'ratio' ? '25%' : '0.5',
+    validateInput: (v) => {
+      const r = parseCriterionInput(kind, v, prep);
+      return 'error' in r ? r.error : { message: r.message, severity: vscode.InputBoxValidationSeverity.Info };
+    },
+  });
+  if (text === undefined) return undefined;
+  const r = parseCriterionInput(kind, text, prep);
+  return 'error' in r ? undefined : r.criterion;
+}
+
+/** Scores, prepares and selects; undefined when the user or a problem stopped it (already said). */
+async function runSelection(
+  ctx: ScarContext,
+  arg: unknown,
+  title: string,
+): Promise<{ doc: vscode.TextDocument; lines: DocLines; selected: ScoredLine[]; report: PipelineReport; options: Partial<ExportArgs> } | undefined> {
+  const { uri, options } = commandArgs<ExportArgs>(arg);
+  const given = criterionFromArgs(options);
+  if (typeof given === 'string') {
+    void vscode.window.showErrorMessage(`SCAR Lens: ${given}.`);
+    return undefined;
+  }
+  const doc = await targetDocument(uri, 'select from it');
+  if (!doc) return undefined;
+  const lines = await scoredLines(ctx, doc);
+  if (!lines) return undefined;
+  const { dedup, languageFilter } = ctx.config.current.selection;
+  const prep = prepareSelection(lines.lines, { dedup, languageFilter });
+  if (prep.rankedScores.length === 0) {
+    void vscode.window.showWarningMessage(`SCAR Lens: ${baseName(doc.uri)} has no scored line to select from.`);
+    return undefined;
+  }
+  const criterion = given ?? (await pickCriterion(prep, title));
+  if (!criterion) return undefined;
+  const { selected, report } = applyCriterion(prep, criterion, options.keepOrder === true);
+  return { doc, lines, selected, report, options };
+}
+
+/** The selected lines in a format, as chunks (the formatter's bytes). */
+function formatLines(selected: ReadonlyArray<ScoredLine>, format: ExportFormat, withScore: boolean, eol: string): Array<Buffer | string> {
+  const formatter = new ExportFormatter({ format, withScore, eol });
+  const out: Array<Buffer | string> = [formatter.header()];
+  for (const l of selected) {
+    out.push(formatter.item({ line: l.index + 1, raw: Buffer.from(l.text, 'utf8'), value: l.value, pairs: l.pairs, score: l.score }));
+  }
+  out.push(formatter.footer());
+  return out;
+}
+
+async function writeAtomically(target: string, chunks: ReadonlyArray<Buffer | string>): Promise<void> {
+  const w = await AtomicFileWriter.open(target);
+  try {
+    for (const c of chunks) await w.write(c);
+    await w.close();
+  } catch (e) {
+    await w.abort();
+    throw e;
+  }
+}
+
+const sameFile = (a: string, b: string): boolean => path.resolve(a) === path.resolve(b);
+
+function withoutPairNote(lines: DocLines): string {
+  const n = lines.lines.filter((l) => !l.blank && l.pairs === undefined).length;
+  return n ? `; ${fmt(n)} line${n === 1 ? '' : 's'} without a pair not considered` : '';
+}
+
+async function selectTop(ctx: ScarContext, arg: unknown): Promise<SelectionOutcome | undefined> {
+  const run = await runSelection(ctx, arg, 'SCAR: Select top style-consistent examples');
+  if (!run) return undefined;
+  const { doc, lines, selected, report, options } = run;
+  const settings = ctx.config.current.selection;
+  const includeScore = options.includeScore ?? settings.includeScore;
+  let output = options.output ?? settings.output;
+  if (output === 'file' && doc.uri.scheme !== 'file') output = 'untitled'; // an untitled source has no folder
+  let chunks: Array<Buffer | string>;
+  try {
+    chunks = formatLines(selected, 'jsonl', includeScore, lines.eol);
+  } catch (e) {
+    void vscode.window.showErrorMessage(`SCAR Lens: ${(e as Error).message}`);
+    return undefined;
+  }
+  const result: SelectionOutcome = { report, message: '', lines: selected.map((l) => l.index + 1) };
+  let where: string;
+  if (output === 'file') {
+    const target = siblingPath(doc.uri.fsPath, 'top');
+    if (sameFile(target, doc.uri.fsPath)) {
+      void vscode.window.showErrorMessage('SCAR Lens: the selection would overwrite its source; nothing was written.');
+      return undefined;
+    }
+    try {
+      await writeAtomically(target, chunks);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`SCAR Lens: ${(e as Error).message}`);
+      return undefined;
+    }
+    result.file = target;
+    where = path.basename(target);
+  } else {
+    const content = chunks.map((c) => (typeof c === 'string' ? c : c.toString('utf8'))).join('');
+    const untitled = await vscode.workspace.openTextDocument({ language: 'jsonl', content });
+    await vscode.window.showTextDocument(untitled, { preview: false });
+    result.untitled = untitled.uri.toString();
+    where = 'a new editor';
+  }
+  result.message = `${formatPipelineReport(report)} → ${where}${withoutPairNote(lines)}`;
+  void vscode.window.showInformationMessage(`SCAR Lens: ${result.message}`);
+  return result;
+}
+
+const FORMAT_ITEMS: ReadonlyArray<{ label: string; description: string; format: ExportFormat }> = [
+  { label: 'JSONL', description: 'the original lines, byte for byte', format: 'jsonl' },
+  { label: 'JSON array with scores', description: 'SCAR\'s [{"instruction", "output", "score"}]', format: 'json' },
+  { label: 'ShareGPT / Vicuna', description: '[{"id", "conversations": [{"from", "value"}]}]', format: 'sharegpt' },
+];
+
+async function exportTop(ctx: ScarContext, arg: unknown): Promise<SelectionOutcome | undefined> {
+  const { options: pre } = commandArgs<ExportArgs>(arg);
+  if (pre.format !== undefined && !EXPORT_FORMATS.includes(pre.format)) {
+    void vscode.window.showErrorMessage(`SCAR Lens: unknown export format "${String(pre.format)}" (${EXPORT_FORMATS.join(', ')}).`);
+    return undefined;
+  }
+  const run = await runSelection(ctx, arg, 'SCAR: Export top examples');
+  if (!run) return undefined;
+  const { doc, lines, selected, report, options } = run;
+  let format = options.format;
+  if (!format) {
+    const picked = await vscode.window.showQuickPick(FORMAT_ITEMS.map((f) => ({ ...f })), { title: 'SCAR: Export top examples', placeHolder: `Format of the ${fmt(selected.length)} selected lines` });
+    if (!picked) return undefined;
+    format = picked.format;
+  }
+  const ext = format === 'jsonl' ? '.jsonl' : '.json';
+  let target = options.target;
+  if (!target) {
+    const base = doc.uri.scheme === 'file' ? siblingPath(doc.uri.fsPath, format === 'sharegpt' ? 'top.sharegpt' : 'top', ext) : undefined;
+    const picked = await vscode.window.showSaveDialog({
+      title: 'SCAR: Export top examples',
+      defaultUri: base ? vscode.Uri.file(base) : undefined,
+      filters: format === 'jsonl' ? { 'JSON Lines': ['jsonl'] } : { JSON: ['json'] },
+    });
+    if (!picked) return undefined;
+    target = picked.fsPath;
+  }
+  if (doc.uri.scheme === 'file' && sameFile(target, doc.uri.fsPath)) {
+    void vscode.window.showErrorMessage('SCAR Lens: the export would overwrite its source; pick another file.');
+    return undefined;
+  }
+  try {
+    await writeAtomically(target, formatLines(selected, format, format === 'json' || (options.includeScore ?? ctx.config.current.selection.includeScore), lines.eol));
+  } catch (e) {
+    void vscode.window.showErrorMessage(`SCAR Lens: ${(e as Error).message}`);
+    return undefined;
+  }
+  const message = `${formatPipelineReport(report)} → ${path.basename(target)} (${FORMAT_ITEMS.find((f) => f.format === format)?.label})${withoutPairNote(lines)}`;
+  void vscode.window.showInformationMessage(`SCAR Lens: ${message}`);
+  return { report, message, lines: selected.map((l) => l.index + 1), file: target };
+}
+
+/** Registers scar.selectTop and scar.exportTop. */
+export function registerSelectCommands(ctx: ScarContext): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand('scar.selectTop', (arg?: unknown) => selectTop(ctx, arg)),
+    vscode.commands.registerCommand('scar.exportTop', (arg?: unknown) => exportTop(ctx, arg)),
+  ];
+}

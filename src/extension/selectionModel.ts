@@ -1,0 +1,287 @@
+// The pure half of the commands that act on a scored document ("Select top…", "Export top…", "Sort lines…",
+// "Filter out lines below…"): the document's lines with their pairs and scores, SCAR's cleaning run once
+// (core/selectionPipeline.ts), the choices a quick pick offers with how many lines each keeps, and what typed
+// input means. No vscode import, so all of it is unit-tested; the commands themselves are selectCommand.ts
+// and sortFilter.ts.
+import { analyseRecord } from '../core/inspect';
+import { iterateRecords } from '../core/jsonl';
+import { percentiles, summarizeScores } from '../core/scores';
+import { describeCriterion, ratioCount, type SelectCriterion } from '../core/select';
+import type { Removal } from '../core/cleaningPass';
+import { pipelineReport, runSelectionPipeline, selectSurvivors, type PipelineReport } from '../core/selectionPipeline';
+import type { AdapterOptions, Pair } from '../core/types';
+
+/** One physical line of a document, with what the commands need to know about it. */
+export interface DocLine {
+  /** 0-based line index in the document. */
+  index: number;
+  /** The line's text, without its line ending. */
+  text: string;
+  /** The ending that follows the line in the document: "\r\n", "\n", or "" for a last line without one. */
+  eol: string;
+  blank: boolean;
+  /** The parsed value, when the line parses. */
+  value?: unknown;
+  /** The pairs the line yields; undefined when it yields none. */
+  pairs?: Pair[];
+  /** The line's score; undefined when it has none (no pair, or not scored). */
+  score?: number;
+}
+
+/** The lines of a document and the text around them. */
+export interface DocLines {
+  lines: DocLine[];
+  /** A byte-order mark at the start of the text, kept by whole-document edits. */
+  bom: string;
+  /** The document's line ending (the more common one; "\n" for a one-line document). */
+  eol: string;
+  /** Whether the text ends with a line ending. */
+  finalEol: boolean;
+}
+
+/**
+ * Splits a document's text into lines, adapts each to pairs with `adapter`, and attaches the scores that
+ * `scoreOf(index)` knows (0-based line index; undefined or NaN = no score).
+ */
+export function documentLines(text: string, adapter: AdapterOptions, scoreOf: (index: number) => number | undefined): DocLines {
+  const lines: DocLine[] = [];
+  let prev: DocLine | undefined;
+  let prevEnd = 0;
+  let crlf = 0, lf = 0;
+  for (const record of iterateRecords(text)) {
+    if (prev) {
+      prev.eol = text.slice(prevEnd, record.start);
+      if (prev.eol === '\r\n') crlf++; else lf++;
+    }
+    const line: DocLine = { index: record.line - 1, text: record.text, eol: '', blank: record.blank };
+    if (!record.blank && record.error === undefined) {
+      line.value = record.value;
+      const a = analyseRecord(record, adapter);
+      if (a.problem === undefined && a.result?.ok) {
+        line.pairs = a.result.pairs;
+        const s = scoreOf(line.index);
+        if (s !== undefined && Number.isFinite(s)) line.score = s;
+      }
+    }
+    lines.push(line);
+    prev = line;
+    prevEnd = record.end;
+  }
+  if (prev) prev.eol = text.slice(prevEnd);
+  if (prev?.eol === '\r\n') crlf++; else if (prev?.eol === '\n') lf++;
+  return {
+    lines,
+    bom: text.charCodeAt(0) === 0xfeff ? '\ufeff' : '',
+    eol: crlf > lf ? '\r\n' : '\n',
+    finalEol: prev !== undefined && prev.eol !== '',
+  };
+}
+
+/** A line with a score. */
+export type ScoredLine = DocLine & { score: number; pairs: Pair[] };
+
+export const isScored = (l: DocLine): l is ScoredLine => l.score !== undefined && l.pairs !== undefined;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Selection: clean once, then any criterion.
+
+export interface SelectionSwitches {
+  dedup: boolean;
+  languageFilter: boolean;
+}
+
+/** A document cleaned in SCAR's order, ready to answer any criterion without cleaning again. */
+export interface PreparedSelection {
+  switches: SelectionSwitches;
+  /** Lines that yield pairs, in document order (what cleaning saw). */
+  candidates: DocLine[];
+  /** Score per candidate, NaN when it has none. */
+  scores: Float64Array;
+  /** Why each removed line was removed, by 1-based line. */
+  removed: Map<number, Removal>;
+  /** The cleaning counts, for the report. */
+  cleaning: { input: number; counts: { exact: number; language: number; nearDuplicate: number } };
+  /** Survivors of cleaning with a score, best first (scores of those). */
+  rankedScores: Float64Array;
+}
+
+/** Runs SCAR's cleaning over the lines once (exact dedup, language, near-dedup, keeping best-scored copies). */
+export function prepareSelection(lines: ReadonlyArray<DocLine>, switches: SelectionSwitches): PreparedSelection {
+  const candidates = lines.filter((l) => l.pairs !== undefined);
+  const items = candidates.map((l) => ({ line: l.index + 1, pairs: l.pairs as Pair[], score: l.score }));
+  // The pipeline with a criterion that keeps everything gives exactly what cleaning removed.
+  const all = runSelectionPipeline(items, { criterion: { kind: 'ratio', ratio: 1 }, ...switches });
+  const scores = new Float64Array(candidates.length);
+  candidates.forEach((l, i) => { scores[i] = l.score ?? NaN; });
+  const ranked: number[] = [];
+  candidates.forEach((l, i) => { if (!Number.isNaN(scores[i]) && !all.removed.has(l.index + 1)) ranked.push(scores[i]); });
+  ranked.sort((a, b) => b - a);
+  const r = all.report;
+  return {
+    switches,
+    candidates,
+    scores,
+    removed: all.removed,
+    cleaning: { input: r.input, counts: { exact: r.removedExact, language: r.removedLanguage, nearDuplicate: r.removedNearDup } },
+    rankedScores: Float64Array.from(ranked),
+  };
+}
+
+/** How many lines a criterion keeps (cheap: from the ranked scores). */
+export function keptCount(prep: PreparedSelection, c: SelectCriterion): number {
+  const n = prep.rankedScores.length;
+  switch (c.kind) {
+    case 'top-k': return Math.min(c.k, n);
+    case 'ratio': return ratioCount(c.ratio, n);
+    case 'threshold': {
+      // rankedScores is descending: binary search for the first score below the threshold.
+      let lo = 0, hi = n;
+      while (lo < hi) { const mid = (lo + hi) >>> 1; if (prep.rankedScores[mid] >= c.threshold) lo = mid + 1; else hi = mid; }
+      return lo;
+    }
+  }
+}
+
+/** The selected lines (rank order, or document order with keepOrder) and the pipeline's report. */
+export function applyCriterion(prep: PreparedSelection, c: SelectCriterion, keepOrder = false): { selected: ScoredLine[]; report: PipelineReport } {
+  const { indices, ranked } = selectSurvivors(prep.scores, (i) => prep.removed.has(prep.candidates[i].index + 1), c, keepOrder);
+  const selected = Array.from(indices, (i) => prep.candidates[i] as ScoredLine);
+  return { selected, report: pipelineReport(prep.cleaning, ranked, selected.length, { criterion: c, ...prep.switches }) };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Quick pick and input box
+
+const fmt = (n: number): string => n.toLocaleString('en-US');
+const lines = (n: number): string => `${fmt(n)} line${n === 1 ? '' : 's'}`;
+export const fmtScore = (x: number): string => (Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(2));
+
+/** One entry of the criterion quick pick: a ready criterion, or one that asks for a number. */
+export interface CriterionChoice {
+  label: string;
+  description: string;
+  detail?: string;
+  criterion?: SelectCriterion;
+  ask?: SelectCriterion['kind'];
+}
+
+/** The choices offered by "Select top…" and "Export top…", each saying how many lines it keeps. */
+export function criterionChoices(prep: PreparedSelection): CriterionChoice[] {
+  const n = prep.rankedScores.length;
+  const of = `of ${fmt(n)} ranked`;
+  const out: CriterionChoice[] = [];
+  for (const pct of [10, 25, 50]) {
+    const c: SelectCriterion = { kind: 'ratio', ratio: pct / 100 };
+    out.push({ label: `Top ${pct}%`, description: `keeps ${lines(keptCount(prep, c))} ${of}`, criterion: c });
+  }
+  out.push({ label: 'Top percent…', description: `type a percentage ${of}`, ask: 'ratio' });
+  out.push({ label: 'Top k…', description: `type how many lines to keep (at most ${fmt(n)})`, ask: 'top-k' });
+  const median = n > 0 ? summarizeScores(prep.rankedScores)?.median : undefined;
+  out.push({
+    label: 'Score threshold…',
+    description: median === undefined ? 'type a minimum score' : `type a minimum score (median ${fmtScore(median)})`,
+    ask: 'threshold',
+  });
+  const removedCount = prep.removed.size;
+  if (removedCount > 0) {
+    for (const o of out) o.detail = `after removing ${lines(removedCount)} (duplicates / not English)`;
+  }
+  return out;
+}
+
+/** What typed text means for a criterion that asks a number: the criterion and what it keeps, or why it is wrong. */
+export function parseCriterionInput(
+  kind: SelectCriterion['kind'],
+  input: string,
+  prep: PreparedSelection,
+): { criterion: SelectCriterion; message: string } | { error: string } {
+  const raw = input.trim().replace(/%$/, '').trim();
+  const x = raw === '' ? NaN : Number(raw);
+  const n = prep.rankedScores.length;
+  let c: SelectCriterion;
+  switch (kind) {
+    case 'top-k':
+      if (!Number.isInteger(x) || x < 1) return { error: 'Type a whole number of lines, 1 or more.' };
+      c = { kind: 'top-k', k: x };
+      break;
+    case 'ratio':
+      if (!Number.isFinite(x) || x <= 0 || x > 100) return { error: 'Type a percentage above 0 and at most 100.' };
+      c = { kind: 'ratio', ratio: x / 100 };
+      break;
+    case 'threshold':
+      if (!Number.isFinite(x)) return { error: 'Type a score, e.g. 0.5 or -2.' };
+      c = { kind: 'threshold', threshold: x };
+      break;
+  }
+  return { criterion: c, message: `Keeps ${lines(keptCount(prep, c))} of ${fmt(n)} (${describeCriterion(c)}).` };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Filtering below a threshold (no cleaning: the document's own scores)
+
+/** A filter's cut: lines whose score is below `threshold` are removed; lines without a score stay. */
+export interface FilterCut {
+  threshold: number;
+  /** How to say it, e.g. "score < 0.31" or "below the 25th percentile (score < 0.31)". */
+  description: string;
+}
+
+/** What typed filter input means: a score ("0.3") or a percentile ("25%", "p25"), and how many lines go. */
+export function parseFilterInput(input: string, lines: ReadonlyArray<DocLine>): { cut: FilterCut; removes: number; message: string } | { error: string } {
+  const t = input.trim();
+  const pct = /^(?:p\s*)?([0-9]+(?:\.[0-9]+)?)\s*%$|^p\s*([0-9]+(?:\.[0-9]+)?)$/i.exec(t);
+  let cut: FilterCut;
+  if (pct) {
+    const p = Number(pct[1] ?? pct[2]);
+    if (!(p >= 0 && p <= 100)) return { error: 'A percentile is from 0% to 100%.' };
+    const threshold = percentileThreshold(lines, p);
+    if (threshold === undefined) return { error: 'No line has a score yet.' };
+    cut = { threshold, description: `below the ${ordinal(p)} percentile (score < ${fmtScore(threshold)})` };
+  } else {
+    const x = t === '' ? NaN : Number(t);
+    if (!Number.isFinite(x)) return { error: 'Type a score (e.g. 0.3 or -2) or a percentile (e.g. 25%).' };
+    cut = { threshold: x, description: `score < ${x}` };
+  }
+  const removes = countBelow(lines, cut.threshold);
+  return { cut, removes, message: `Removes ${lines_(removes)} (${cut.description}).` };
+}
+const lines_ = lines;
+
+function ordinal(p: number): string {
+  const n = Math.round(p);
+  if (n !== p) return `${p}th`;
+  const s = n % 100 >= 11 && n % 100 <= 13 ? 'th' : ['th', 'st', 'nd', 'rd'][n % 10] ?? 'th';
+  return `${n}${s}`;
+}
+
+/**
+ * The score below which a line is under the p-th percentile (core/scores percentiles: share of the other scored
+ * lines that are lower). Filtering `score < threshold` removes exactly the lines whose percentile is below p.
+ */
+export function percentileThreshold(lines: ReadonlyArray<DocLine>, p: number): number | undefined {
+  const scored = lines.filter(isScored);
+  if (scored.length === 0) return undefined;
+  const pct = percentiles(scored.map((l) => l.score));
+  // The lowest score whose percentile is >= p; every lower score has a percentile < p (percentiles rise with scores).
+  let best = Infinity;
+  pct.forEach((q, i) => { if (q >= p && scored[i].score < best) best = scored[i].score; });
+  return best;
+}
+
+export function countBelow(lines: ReadonlyArray<DocLine>, threshold: number): number {
+  let n = 0;
+  for (const l of lines) if (l.score !== undefined && l.score < threshold) n++;
+  return n;
+}
+
+/** Suggested filter cuts for the quick pick, each with the number of lines it removes. */
+export function filterChoices(lines: ReadonlyArray<DocLine>): Array<{ label: string; description: string; cut?: FilterCut; ask?: true }> {
+  const out: Array<{ label: string; description: string; cut?: FilterCut; ask?: true }> = [];
+  for (const p of [10, 25, 50]) {
+    const r = parseFilterInput(`${p}%`, lines);
+    if ('error' in r) continue;
+    out.push({ label: `Below the ${ordinal(p)} percentile`, description: `removes ${lines_(r.removes)} (score < ${fmtScore(r.cut.threshold)})`, cut: r.cut });
+  }
+  out.push({ label: 'Score or percentile…', description: 'type a score (0.3) or a percentile (25%)', ask: true });
+  return out;
+}

@@ -1,0 +1,173 @@
+// "SCAR: Sort lines by style consistency" (scar.sortByScore) and "SCAR: Filter out lines below…" (scar.filterBelow).
+// Each is ONE edit replacing the document's text (one undo step; the rules are in lineEdits.ts). The filter first
+// appends the removed lines to `<name>.removed.jsonl` beside the source (written atomically), so nothing is lost
+// even after a save; for an untitled source they open in a new untitled editor instead.
+// Arguments skip the UI: executeCommand('scar.filterBelow', { threshold: 0.3 }) or ({ percentile: 25 }).
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { AtomicFileWriter } from '../core/export';
+import type { ScarContext } from './context';
+import { alreadySorted, filteredText, linesAsJsonl, sortedText } from './lineEdits';
+import { baseName, commandArgs, fmt, scoredLines, siblingPath, targetDocument } from './scoredDocument';
+import { filterChoices, fmtScore, isScored, parseFilterInput, type DocLines, type FilterCut } from './selectionModel';
+
+export interface FilterArgs {
+  uri?: vscode.Uri | string;
+  /** Remove lines scoring below this score. */
+  threshold?: number;
+  /** Or: remove lines below this percentile (0-100). */
+  percentile?: number;
+}
+
+export interface EditOutcome {
+  message: string;
+  /** Lines moved out (filter) or reordered (sort). */
+  count: number;
+  /** The sibling file the removed lines were appended to. */
+  removedFile?: string;
+  removedUntitled?: string;
+}
+
+/** Replaces the whole text of the document in one edit (one undo step). */
+async function replaceAll(doc: vscode.TextDocument, text: string): Promise<boolean> {
+  const edit = new vscode.WorkspaceEdit();
+  const end = doc.lineAt(doc.lineCount - 1).range.end;
+  edit.replace(doc.uri, new vscode.Range(new vscode.Position(0, 0), end), text);
+  return vscode.workspace.applyEdit(edit);
+}
+
+async function sortByScore(ctx: ScarContext, arg: unknown): Promise<EditOutcome | undefined> {
+  const { uri } = commandArgs<{ uri?: string }>(arg);
+  const doc = await targetDocument(uri, 'sort it');
+  if (!doc) return undefined;
+  const lines = await scoredLines(ctx, doc);
+  if (!lines) return undefined;
+  const scored = lines.lines.filter(isScored).length;
+  if (scored === 0) {
+    void vscode.window.showWarningMessage(`SCAR Lens: ${baseName(doc.uri)} has no scored line to sort.`);
+    return undefined;
+  }
+  if (alreadySorted(lines)) {
+    const message = `${baseName(doc.uri)} is already sorted by style consistency.`;
+    void vscode.window.showInformationMessage(`SCAR Lens: ${message}`);
+    return { message, count: 0 };
+  }
+  const version = doc.version;
+  const text = sortedText(lines);
+  if (doc.version !== version || !(await replaceAll(doc, text))) {
+    void vscode.window.showErrorMessage(`SCAR Lens: ${baseName(doc.uri)} changed before it could be sorted; nothing was changed.`);
+    return undefined;
+  }
+  const rest = lines.lines.length - scored;
+  const message = `Sorted ${fmt(scored)} scored line${scored === 1 ? '' : 's'} best first`
+    + (rest ? `; ${fmt(rest)} line${rest === 1 ? '' : 's'} without a score moved to the end` : '') + ' (Undo restores the order).';
+  void vscode.window.showInformationMessage(`SCAR Lens: ${message}`);
+  return { message, count: scored };
+}
+
+/** Asks for the cut: suggested percentiles with their counts, or typed score/percentile with a live count. */
+async function pickCut(lines: DocLines): Promise<FilterCut | undefined> {
+  const title = 'SCAR: Filter out lines below…';
+  const picked = await vscode.window.showQuickPick(
+    filterChoices(lines.lines).map((c) => ({ label: c.label, description: c.description, choice: c })),
+    { title, placeHolder: 'Remove the lines scoring below… (they go to <name>.removed.jsonl)' },
+  );
+  if (!picked) return undefined;
+  if (picked.choice.cut) return picked.choice.cut;
+  const text = await vscode.window.showInputBox({
+    title,
+    prompt: 'Remove lines below a score (e.g. 0.3) or a percentile (e.g. 25%)',
+    validateInput: (v) => {
+      const r = parseFilterInput(v, lines.lines);
+      return 'error' in r ? r.error : { message: r.message, severity: vscode.InputBoxValidationSeverity.Info };
+    },
+  });
+  if (text === undefined) return undefined;
+  const r = parseFilterInput(text, lines.lines);
+  return 'error' in r ? undefined : r.cut;
+}
+
+/** Appends text to a file atomically: the old content and the new lines go to a temporary file, renamed over it. */
+async function appendAtomically(file: string, text: string, eol: string): Promise<void> {
+  let old: Buffer = Buffer.alloc(0);
+  try {
+    old = await fs.promises.readFile(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot read '${file}': ${(e as Error).message}`);
+  }
+  const w = await AtomicFileWriter.open(file);
+  try {
+    await w.write(old);
+    // An existing file that does not end with a line ending gets one first, so lines never run together.
+    if (old.length > 0 && old[old.length - 1] !== 0x0a) await w.write(eol);
+    await w.write(text);
+    await w.close();
+  } catch (e) {
+    await w.abort();
+    throw e;
+  }
+}
+
+async function filterBelow(ctx: ScarContext, arg: unknown): Promise<EditOutcome | undefined> {
+  const { uri, options } = commandArgs<FilterArgs>(arg);
+  const doc = await targetDocument(uri, 'filter it');
+  if (!doc) return undefined;
+  const lines = await scoredLines(ctx, doc);
+  if (!lines) return undefined;
+  if (!lines.lines.some(isScored)) {
+    void vscode.window.showWarningMessage(`SCAR Lens: ${baseName(doc.uri)} has no scored line to filter.`);
+    return undefined;
+  }
+  let cut: FilterCut | undefined;
+  if (options.threshold !== undefined || options.percentile !== undefined) {
+    const r = parseFilterInput(options.percentile !== undefined ? `${options.percentile}%` : String(options.threshold), lines.lines);
+    if ('error' in r) {
+      void vscode.window.showErrorMessage(`SCAR Lens: ${r.error}`);
+      return undefined;
+    }
+    cut = r.cut;
+  } else {
+    cut = await pickCut(lines);
+  }
+  if (!cut) return undefined;
+  const version = doc.version;
+  const { text, removed } = filteredText(lines, cut.threshold);
+  if (removed.length === 0) {
+    const message = `No line scores below ${fmtScore(cut.threshold)}; nothing was removed.`;
+    void vscode.window.showInformationMessage(`SCAR Lens: ${message}`);
+    return { message, count: 0 };
+  }
+  const outcome: EditOutcome = { message: '', count: removed.length };
+  let where: string;
+  try {
+    if (doc.uri.scheme === 'file') {
+      const sibling = siblingPath(doc.uri.fsPath, 'removed');
+      await appendAtomically(sibling, linesAsJsonl(removed, lines.eol), lines.eol);
+      outcome.removedFile = sibling;
+      where = path.basename(sibling);
+    } else {
+      const side = await vscode.workspace.openTextDocument({ language: 'jsonl', content: linesAsJsonl(removed, lines.eol) });
+      outcome.removedUntitled = side.uri.toString();
+      where = 'a new editor';
+    }
+  } catch (e) {
+    void vscode.window.showErrorMessage(`SCAR Lens: could not keep the removed lines (${(e as Error).message}); nothing was changed.`);
+    return undefined;
+  }
+  if (doc.version !== version || !(await replaceAll(doc, text))) {
+    void vscode.window.showErrorMessage(`SCAR Lens: ${baseName(doc.uri)} changed before it could be filtered; its lines are unchanged (a copy of the lines below the cut is in ${where}).`);
+    return undefined;
+  }
+  outcome.message = `Moved ${fmt(removed.length)} line${removed.length === 1 ? '' : 's'} (${cut.description}) to ${where}; Undo puts them back.`;
+  void vscode.window.showInformationMessage(`SCAR Lens: ${outcome.message}`);
+  return outcome;
+}
+
+/** Registers scar.sortByScore and scar.filterBelow. */
+export function registerSortFilterCommands(ctx: ScarContext): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand('scar.sortByScore', (arg?: unknown) => sortByScore(ctx, arg)),
+    vscode.commands.registerCommand('scar.filterBelow', (arg?: unknown) => filterBelow(ctx, arg)),
+  ];
+}
