@@ -113,11 +113,16 @@ def main(meta, arrays, model_scores, info):
         '|---|---|---:|---:|---:|---:|',
     ]
     unbeaten = []
+    ceiling = []
     for r in rows:
         beat = r['n'] > 0 and r['model'] > r['length'] and r['model'] > r['lr']
-        if r['n'] > 0 and not beat:
+        # Every pair right for the model and a baseline: nothing left to beat, a tie at the ceiling.
+        tie = r['n'] > 0 and not beat and r['model'] == 1.0 and r['model'] >= r['length'] and r['model'] >= r['lr']
+        if tie:
+            ceiling.append(f"{r['label']} / {r['variant']}")
+        elif r['n'] > 0 and not beat:
             unbeaten.append(f"{r['label']} / {r['variant']}")
-        mark = '' if beat or r['n'] == 0 else ' (not beaten)'
+        mark = ' (tie at 1.000)' if tie else '' if beat or r['n'] == 0 else ' (NOT beaten)'
         lines.append(f"| {r['label']} | {r['variant']} | {r['n']} | **{fmt(r['model'], r['n'])}**{mark} | {fmt(r['length'], r['n'])} | {fmt(r['lr'], r['n'])} |")
     test_pairs = [p for p in meta['pairs'] if p['split'] == 'test']
     train_n = sum(1 for p in meta['pairs'] if p['split'] == 'train')
@@ -131,15 +136,18 @@ def main(meta, arrays, model_scores, info):
         f'{train_n} train, {val_n} val, {len(test_pairs)} test pairs. LR baseline: C = {lr_c} chosen on val. '
         f"Shipped model: best epoch {info['best_epoch']} of {info['epochs_run']}, val mean per-source accuracy {info['val_accuracy']:.3f}.",
     ]
+    notes.append('')
     if unbeaten:
-        notes.append('')
-        notes.append('Rows where the shipped model does not beat both baselines: ' + '; '.join(unbeaten) + '.')
+        notes.append(f'Rows where the shipped model does NOT beat both baselines ({len(unbeaten)}): ' + '; '.join(unbeaten) + '.')
     else:
+        notes.append('The shipped model beats both baselines on every row that is not already at 1.000.')
+    if ceiling:
         notes.append('')
-        notes.append('The shipped model beats both baselines on every row with pairs.')
+        notes.append(f'Rows where the model and a baseline both rank every pair right, so neither can be beaten ({len(ceiling)}): '
+                     + '; '.join(ceiling) + '.')
     table = '\n'.join(lines + notes)
     print(table)
-    json.dump({'rows': rows, 'summary': summary, 'lr_C': lr_c, 'unbeaten': unbeaten}, open(os.path.join(WORK, 'eval.json'), 'w'), indent=1)
+    json.dump({'rows': rows, 'summary': summary, 'lr_C': lr_c, 'unbeaten': unbeaten, 'ceiling': ceiling}, open(os.path.join(WORK, 'eval.json'), 'w'), indent=1)
     if os.path.exists(CARD):
         card = open(CARD, encoding='utf8').read()
         if START in card and END in card:
@@ -149,3 +157,13 @@ def main(meta, arrays, model_scores, info):
             print(f'wrote the table into {os.path.relpath(CARD, ROOT)}')
         else:
             print(f'{CARD} has no validation-table markers; table not written')
+
+
+if __name__ == '__main__':
+    # Re-evaluate the last training run from training/work/ (scores saved by train.py), without retraining.
+    import sys
+    sys.path.insert(0, HERE)
+    from train import load_dump
+    meta, arrays = load_dump()
+    scores = np.fromfile(os.path.join(WORK, 'torch_scores.f32'), dtype=np.float32).reshape(-1, 3)[:, 0]
+    main(meta, arrays, scores, json.load(open(os.path.join(WORK, 'train_info.json'))))
