@@ -4,10 +4,10 @@
 // score/percentile/composition/presentation are null when error is set (the line yields no pair, and error
 // says why). The percentile is the line's within the file (core/scores percentiles). With --turns all a line
 // scores the mean of its exchanges.
-import { roundScore } from '../core/export';
-import { percentiles, summarizeScores } from '../core/scores';
+import { summarizeScores } from '../core/scores';
 import { ADAPTER_OPTIONS_HELP, parseArgs } from './args';
 import { EXIT_OK, type CliIO, type Command } from './command';
+import { writeScoreRows } from './scoredFile';
 import { scoreFileStream, type FileScores } from './scoreStream';
 import { asCliError, defaultDeps, fmt, makeClient, openSink, Progress, SCORING_OPTION_SPECS, SCORING_OPTIONS_HELP, scoringOptions, type ScoringDeps, type ScoringOptions } from './scoringCommon';
 
@@ -56,24 +56,9 @@ export function createScoreCommand(deps: ScoringDeps = defaultDeps()): Command {
       const opts = scoringOptions(parsed, deps, 'score');
       const t0 = performance.now();
       const result = await scoreWithEngine(opts, deps, io);
-      const pct = percentiles(result.score);
       const out = await openSink(opts.output, io.out);
       try {
-        let buf = '';
-        for (let i = 0; i < result.count; i++) {
-          const error = result.errors.get(i);
-          const scored = error === undefined;
-          buf += JSON.stringify({
-            line: result.line[i],
-            score: scored ? roundScore(result.score[i]) : null,
-            percentile: scored ? Math.round(pct[i] * 100) / 100 : null,
-            error: error ?? null,
-            composition: scored ? roundScore(result.composition[i]) : null,
-            presentation: scored ? roundScore(result.presentation[i]) : null,
-          }) + '\n';
-          if (buf.length > 1 << 16) { await out.write(buf); buf = ''; }
-        }
-        await out.write(buf);
+        await writeScoreRows(result, out);
         await out.close();
       } catch (e) {
         await out.abort();

@@ -3,19 +3,15 @@
 //   [--model DIR] [--no-cache] [--schema S] [--turns P]`
 // Pass 1 scores the file (keeping numbers per line only); pass 2 cleans it in SCAR's order (exact dedup,
 // language, near-dedup: cli/cleanFile.ts, keeping the best-scored copy); pass 3 reads each selected line back
-// from the file by its byte offsets and writes it in the chosen format, atomically. Selection rules:
+// from the file by its byte offsets and writes it in the chosen format, atomically (both in cli/scoredFile.ts). Selection rules:
 // core/select.ts; the order of the steps and the report: core/selectionPipeline.ts.
-import * as fs from 'fs';
-import { EXPORT_FORMATS, ExportFormatter, type ExportFormat } from '../core/export';
-import { adaptRecord } from '../core/schema';
+import { EXPORT_FORMATS, type ExportFormat } from '../core/export';
 import { makeCriterion } from '../core/select';
-import { formatPipelineReport, pipelineCleaningOptions, pipelineReport, selectSurvivors } from '../core/selectionPipeline';
-import type { AdapterOptions, Pair } from '../core/types';
-import { ADAPTER_OPTIONS_HELP, CliError, parseArgs, stringOption, UsageError, type ParsedArgs } from './args';
-import { cleanFile } from './cleanFile';
+import { formatPipelineReport, pipelineReport, selectSurvivors } from '../core/selectionPipeline';
+import { ADAPTER_OPTIONS_HELP, parseArgs, stringOption, UsageError, type ParsedArgs } from './args';
 import { EXIT_OK, type CliIO, type Command } from './command';
 import { scoreWithEngine } from './score';
-import type { FileScores } from './scoreStream';
+import { cleanScoredFile, writeSelectedLines, type ScoredFileCleaning } from './scoredFile';
 import { asCliError, defaultDeps, fmt, openSink, Progress, SCORING_OPTION_SPECS, SCORING_OPTIONS_HELP, scoringOptions, type ScoringDeps } from './scoringCommon';
 
 const HELP = `Usage: scar select FILE (--top-k N | --ratio R | --threshold T) [options]
@@ -54,25 +50,6 @@ function numberOption(parsed: ParsedArgs, name: string, integer: boolean): numbe
   return n;
 }
 
-/** Reads line i's bytes back from the open file. */
-function readLine(fd: number, scores: FileScores, i: number, scratch: { buf: Buffer }): Buffer {
-  const len = scores.end[i] - scores.start[i];
-  if (scratch.buf.length < len) scratch.buf = Buffer.allocUnsafe(Math.max(len, scratch.buf.length * 2));
-  let got = 0;
-  while (got < len) {
-    const n = fs.readSync(fd, scratch.buf, got, len - got, scores.start[i] + got);
-    if (n === 0) throw new CliError(`the file changed while it was being read (line ${scores.line[i]} is cut short)`);
-    got += n;
-  }
-  return Buffer.from(scratch.buf.subarray(0, len));
-}
-
-function pairsOf(value: unknown, adapter: AdapterOptions, line: number, file: string): Pair[] {
-  const r = adaptRecord(value, adapter);
-  if (!r.ok) throw new CliError(`${file} changed while it was being read (line ${line} no longer yields a pair)`);
-  return r.pairs;
-}
-
 export function createSelectCommand(deps: ScoringDeps = defaultDeps()): Command {
   return {
     name: 'select',
@@ -107,76 +84,31 @@ export function createSelectCommand(deps: ScoringDeps = defaultDeps()): Command 
       const scores = await scoreWithEngine(opts, deps, io);
 
       // Pass 2: SCAR's cleaning, keeping the best-scored copy of duplicates.
-      const indexOfLine = (line: number): number => {
-        let lo = 0, hi = scores.count - 1;
-        while (lo <= hi) {
-          const mid = (lo + hi) >>> 1;
-          if (scores.line[mid] === line) return mid;
-          if (scores.line[mid] < line) lo = mid + 1; else hi = mid - 1;
-        }
-        return -1;
-      };
       const pipeline = { criterion, dedup, languageFilter, nearDup: nearThreshold === undefined ? undefined : { threshold: nearThreshold } };
-      const removedLines = new Set<number>();
-      let cleaningCounts = { input: scores.count - scores.errors.size, counts: { exact: 0, language: 0, nearDuplicate: 0 } };
-      if (dedup || languageFilter) {
-        const cleaning = new Progress(io.err, deps.progress, 'Cleaning');
-        try {
-          const cleaned = await cleanFile(opts.file, {
-            adapter: opts.adapter,
-            cleaning: pipelineCleaningOptions(pipeline),
-            scoreOf: (line) => {
-              const s = scores.score[indexOfLine(line)];
-              return Number.isFinite(s) ? s : undefined;
-            },
-            onProgress: (lines) => cleaning.update(`${fmt(lines)} lines read`),
-          });
-          for (const line of cleaned.result.removed.keys()) removedLines.add(line);
-          cleaningCounts = cleaned.result;
-        } finally {
-          cleaning.done();
-        }
+      const cleaningProgress = new Progress(io.err, deps.progress, 'Cleaning');
+      let removedLines: Set<number>;
+      let cleaningCounts: ScoredFileCleaning['cleaning'];
+      try {
+        ({ removedLines, cleaning: cleaningCounts } = await cleanScoredFile(opts.file, scores, opts.adapter, pipeline, (lines) => cleaningProgress.update(`${fmt(lines)} lines read`)));
+      } finally {
+        cleaningProgress.done();
       }
       const { indices: kept, ranked } = selectSurvivors(scores.score, (i) => removedLines.has(scores.line[i]), criterion, parsed.options.has('keep-order'));
       const report = pipelineReport(cleaningCounts, ranked, kept.length, pipeline);
 
-      // Pass 2: the kept lines, read back by offset.
-      const needsValue = format !== 'jsonl' || withScore;
-      const formatter = new ExportFormatter({ format, withScore, eol: scores.fileEol });
+      // Pass 3: the kept lines, read back by offset.
       const out = await openSink(opts.output, io.out);
-      let fd: number;
-      try {
-        fd = fs.openSync(opts.file, 'r');
-      } catch (e) {
-        await out.abort();
-        throw asCliError(e, opts.file);
-      }
-      const scratch = { buf: Buffer.allocUnsafe(1 << 16) };
       const writing = new Progress(io.err, deps.progress, 'Writing');
       try {
-        await out.write(formatter.header());
-        for (let k = 0; k < kept.length; k++) {
-          const i = kept[k];
-          const raw = readLine(fd, scores, i, scratch);
-          if (format === 'jsonl' && !withScore) {
-            // Each line keeps its own ending (CRLF or LF); a last line without one gets the file's usual one.
-            await out.write(Buffer.concat([raw, Buffer.from(scores.eol[i] === 2 ? '\r\n' : scores.eol[i] === 1 ? '\n' : scores.fileEol)]));
-          } else {
-            let value: unknown;
-            try { value = JSON.parse(raw.toString('utf8')); } catch { throw new CliError(`${opts.file} changed while it was being read (line ${scores.line[i]} no longer parses)`); }
-            const pairs = needsValue && format !== 'jsonl' ? pairsOf(value, opts.adapter, scores.line[i], opts.file) : [];
-            await out.write(formatter.item({ line: scores.line[i], raw, value, pairs, score: scores.score[i] }));
-          }
-          if ((k & 1023) === 0) writing.update(`${fmt(k)} of ${fmt(kept.length)} lines`);
-        }
-        await out.write(formatter.footer());
+        await writeSelectedLines(opts.file, scores, kept, out, {
+          format, withScore, adapter: opts.adapter, onProgress: (k) => writing.update(`${fmt(k)} of ${fmt(kept.length)} lines`),
+        });
         await out.close();
       } catch (e) {
         await out.abort();
         throw asCliError(e, opts.file);
       } finally {
         writing.done();
-        fs.closeSync(fd);
       }
       const without = scores.errors.size;
       io.err.write(`${formatPipelineReport(report)} -> ${opts.output && opts.output !== '-' ? opts.output : 'stdout'}`

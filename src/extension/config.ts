@@ -23,6 +23,13 @@ export function readConfig(): ScarConfig {
     selectionIncludeScore: c.get('selection.includeScore'),
     selectionDedup: c.get('selection.dedup'),
     selectionLanguageFilter: c.get('selection.languageFilter'),
+    hygiene: {
+      enabled: c.get('hygiene.enabled'),
+      nearDuplicateThreshold: c.get('hygiene.nearDuplicateThreshold'),
+      ngram: c.get('hygiene.ngram'),
+      languageCheck: c.get('hygiene.languageCheck'),
+      removedLinesFile: c.get('removedLinesFile'),
+    },
     workspaceTrusted: vscode.workspace.isTrusted,
   });
 }

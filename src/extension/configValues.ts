@@ -1,6 +1,7 @@
 // The typed, validated form of SCAR Lens's `scar.*` settings. Pure (no vscode import), so it is unit-tested;
 // src/extension/config.ts is the one module that reads the raw values from VS Code and calls this.
 import type { AdapterOptions, FieldMapping, SchemaId, TurnPolicy } from '../core/types';
+import { hygieneConfigFrom, type HygieneConfig, type RawHygieneSettings } from './hygieneConfig';
 
 export interface DiagnosticsConfig {
   /** Publish problems for lines that do not parse or yield no pair. */
@@ -29,6 +30,8 @@ export interface ScarConfig {
   readonly adapter: Readonly<AdapterOptions>;
   readonly diagnostics: DiagnosticsConfig;
   readonly selection: SelectionConfig;
+  /** scar.hygiene.* and scar.removedLinesFile (hygieneConfig.ts). */
+  readonly hygiene: HygieneConfig;
   /** Folder of another ranker; '' means the bundled one. Already filtered by Workspace Trust. */
   readonly modelPath: string;
   /** Settings that had an unusable value and fell back to their default, each as a sentence for the user. */
@@ -50,6 +53,8 @@ export interface RawSettings {
   selectionIncludeScore?: unknown;
   selectionDedup?: unknown;
   selectionLanguageFilter?: unknown;
+  /** The raw scar.hygiene.* values and scar.removedLinesFile. */
+  hygiene?: RawHygieneSettings;
   workspaceTrusted: boolean;
 }
 
@@ -139,7 +144,8 @@ export function configFromSettings(raw: RawSettings): ScarConfig {
   };
 
   const adapter: AdapterOptions = mapping ? { schema, mapping, turnPolicy } : { schema, turnPolicy };
-  return deepFreeze({ adapter, diagnostics: { enabled, debounceMs }, selection, modelPath, invalid });
+  const hygiene = hygieneConfigFrom(raw.hygiene ?? {}, invalid);
+  return deepFreeze({ adapter, diagnostics: { enabled, debounceMs }, selection, hygiene, modelPath, invalid });
 }
 
 /** True when two configs would make the same analysis (so a settings change that does not matter re-analyses nothing). */

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { AnalysisRegistry } from './analysisRegistry';
 import { ConfigSource } from './config';
+import { registerHygiene } from './hygieneActions';
 import type { Feature, ScarContext } from './context';
 import { ScarDiagnostics } from './diagnostics';
 import { registerScoring, type ScoringApi } from './scoring';
@@ -15,7 +16,7 @@ import { testApi, type ScarLensApi } from './testApi';
  * Features beyond the foundation (diagnostics and status bar, which the test API needs by name). To add one,
  * write `export const registerX: Feature = (ctx) => ...` in its own module and list it here.
  */
-const FEATURES: readonly Feature[] = [registerSelectCommands, registerSortFilterCommands];
+const FEATURES: readonly Feature[] = [registerSelectCommands, registerSortFilterCommands, registerHygiene];
 
 export function activate(context: vscode.ExtensionContext): ScarLensApi & ScoringApi {
   const config = new ConfigSource();
