@@ -1,0 +1,200 @@
+// What the user does with the hygiene findings (hygiene.ts): quick fixes ("Go to the kept copy", "Remove this
+// duplicate"), a hover listing a line's duplicate cluster, and "SCAR: Remove duplicates and near-duplicates", one
+// undoable edit that first appends the removed lines to `<name>.removed.jsonl` (scar.removedLinesFile) so that
+// nothing is lost. Registered as one feature (registerHygiene) in main.ts.
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { AtomicFileWriter } from '../core/export';
+import type { DuplicateCluster } from '../core/types';
+import { isJsonlDocument } from './analysisRegistry';
+import type { Feature } from './context';
+import { HYGIENE_SOURCE, HygieneService, type HygieneSnapshot } from './hygiene';
+
+/** What the removal command did (also its return value, for tests and other commands). */
+export interface RemovalResult {
+  duplicates: number;
+  nearDuplicates: number;
+  /** 1-based lines removed, in the document as it was. */
+  lines: number[];
+  /** The file the removed lines were appended to, if any. */
+  removedFile?: string;
+  message: string;
+}
+
+/** `<dir>/<name>.removed.jsonl` for `<dir>/<name>.jsonl` (any extension is replaced). */
+export function removedFileFor(fsPath: string): string {
+  const ext = path.extname(fsPath);
+  return path.join(path.dirname(fsPath), `${path.basename(fsPath, ext)}.removed.jsonl`);
+}
+
+/** The ranges that delete the given 0-based lines (with their line breaks), consecutive lines merged. */
+export function lineDeletionRanges(doc: vscode.TextDocument, indices: readonly number[]): vscode.Range[] {
+  const sorted = [...new Set(indices)].sort((a, b) => a - b);
+  const ranges: vscode.Range[] = [];
+  for (let k = 0; k < sorted.length;) {
+    const a = sorted[k];
+    let b = a;
+    while (k + 1 < sorted.length && sorted[k + 1] === b + 1) b = sorted[++k];
+    k++;
+    if (b < doc.lineCount - 1) ranges.push(new vscode.Range(a, 0, b + 1, 0));
+    else if (a > 0) ranges.push(new vscode.Range(a - 1, doc.lineAt(a - 1).text.length, b, doc.lineAt(b).text.length));
+    else ranges.push(new vscode.Range(0, 0, b, doc.lineAt(b).text.length));
+  }
+  return ranges;
+}
+
+/** "Removed 12 duplicates and 40 near-duplicates (lines → data.removed.jsonl)". */
+export function removalMessage(duplicates: number, nearDuplicates: number, removedFile?: string): string {
+  const n = (k: number, one: string, many: string): string => `${k.toLocaleString('en-US')} ${k === 1 ? one : many}`;
+  if (duplicates + nearDuplicates === 0) return 'No duplicates or near-duplicates to remove.';
+  return `Removed ${n(duplicates, 'duplicate', 'duplicates')} and ${n(nearDuplicates, 'near-duplicate', 'near-duplicates')}`
+    + (removedFile ? ` (lines → ${path.basename(removedFile)})` : '');
+}
+
+/** Appends text to a file atomically: the old content plus the new goes to a temporary file that replaces it. */
+async function appendAtomically(file: string, text: string): Promise<void> {
+  let old = Buffer.alloc(0);
+  try {
+    old = await fs.promises.readFile(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  const writer = await AtomicFileWriter.open(file);
+  try {
+    await writer.write(old);
+    if (old.length > 0 && old[old.length - 1] !== 0x0a) await writer.write('\n');
+    await writer.write(text);
+    await writer.close();
+  } catch (e) {
+    await writer.abort();
+    throw e;
+  }
+}
+
+function clusterLine(kind: string, c: DuplicateCluster): string {
+  const parts = c.lines.map((l, i) => (l === c.kept ? `${l} (kept)` : kind === 'near' ? `${l} (J ${c.similarity[i].toFixed(2)})` : `${l}`));
+  return `${kind === 'near' ? 'Near-duplicate cluster' : 'Duplicate group'}: lines ${parts.join(', ')}`;
+}
+
+/** The hover text of a line's clusters, or undefined when it is in none. */
+export function clusterHover(snapshot: HygieneSnapshot, line: number): string | undefined {
+  const out: string[] = [];
+  const exact = snapshot.exactGroups.find((c) => c.lines.includes(line));
+  if (exact) out.push(clusterLine('exact', exact));
+  // An exact copy is in its group; the group's kept line may also be in a near cluster.
+  const near = snapshot.nearClusters.find((c) => c.lines.includes(line) || (exact !== undefined && c.lines.includes(exact.kept)));
+  if (near) out.push(clusterLine('near', near));
+  return out.length ? out.join('\n\n') : undefined;
+}
+
+async function removeDuplicates(service: HygieneService, removedLinesFile: () => 'sibling' | 'none'): Promise<RemovalResult | undefined> {
+  const editor = vscode.window.activeTextEditor;
+  const doc = editor?.document;
+  if (!doc || !isJsonlDocument(doc)) {
+    void vscode.window.showWarningMessage('SCAR Lens: open a JSON Lines (.jsonl) file to remove its duplicates.');
+    return undefined;
+  }
+  const snapshot = await service.ensure(doc);
+  if (!snapshot) {
+    void vscode.window.showWarningMessage('SCAR Lens: the file kept changing; try again when it is quiet.');
+    return undefined;
+  }
+  const lines: number[] = [];
+  let duplicates = 0;
+  let nearDuplicates = 0;
+  for (const [index, findings] of snapshot.findings) {
+    for (const f of findings) {
+      if (f.kind === 'duplicate') duplicates++;
+      else if (f.kind === 'near-duplicate') nearDuplicates++;
+      else continue;
+      lines.push(index + 1);
+    }
+  }
+  lines.sort((a, b) => a - b);
+  if (lines.length === 0) {
+    const message = removalMessage(0, 0);
+    void vscode.window.showInformationMessage(`SCAR Lens: ${message}`);
+    return { duplicates: 0, nearDuplicates: 0, lines, message };
+  }
+  let removedFile: string | undefined;
+  if (removedLinesFile() === 'sibling' && doc.uri.scheme === 'file') {
+    removedFile = removedFileFor(doc.uri.fsPath);
+    const eol = doc.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
+    try {
+      await appendAtomically(removedFile, lines.map((l) => doc.lineAt(l - 1).text + eol).join(''));
+    } catch (e) {
+      void vscode.window.showErrorMessage(`SCAR Lens: nothing was removed: cannot write ${removedFile}: ${(e as Error).message}`);
+      return undefined;
+    }
+  }
+  if (doc.version !== snapshot.version) {
+    void vscode.window.showWarningMessage('SCAR Lens: the file changed while the removed lines were being saved; nothing was removed.');
+    return undefined;
+  }
+  const edit = new vscode.WorkspaceEdit();
+  for (const range of lineDeletionRanges(doc, lines.map((l) => l - 1))) edit.delete(doc.uri, range);
+  if (!(await vscode.workspace.applyEdit(edit))) {
+    void vscode.window.showErrorMessage('SCAR Lens: the edit that removes the duplicates was not applied.');
+    return undefined;
+  }
+  const message = removalMessage(duplicates, nearDuplicates, removedFile);
+  void vscode.window.showInformationMessage(`SCAR Lens: ${message}`);
+  return { duplicates, nearDuplicates, lines, removedFile, message };
+}
+
+class HygieneCodeActions implements vscode.CodeActionProvider {
+  static readonly kinds = [vscode.CodeActionKind.QuickFix];
+  constructor(private readonly service: HygieneService) {}
+
+  provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    const snapshot = this.service.current(doc);
+    if (!snapshot) return [];
+    const actions: vscode.CodeAction[] = [];
+    for (const d of context.diagnostics) {
+      if (d.source !== HYGIENE_SOURCE || (d.code !== 'duplicate' && d.code !== 'near-duplicate')) continue;
+      const index = d.range.start.line;
+      const finding = snapshot.findings.get(index)?.find((f) => f.kind === d.code);
+      if (!finding?.otherLine) continue;
+      const go = new vscode.CodeAction('Go to the kept copy', vscode.CodeActionKind.QuickFix);
+      go.command = { command: 'scar.hygiene.revealLine', title: 'Go to the kept copy', arguments: [doc.uri, finding.otherLine - 1] };
+      go.diagnostics = [d];
+      const remove = new vscode.CodeAction('Remove this duplicate', vscode.CodeActionKind.QuickFix);
+      remove.edit = new vscode.WorkspaceEdit();
+      for (const r of lineDeletionRanges(doc, [index])) remove.edit.delete(doc.uri, r);
+      remove.diagnostics = [d];
+      actions.push(go, remove);
+    }
+    return actions;
+  }
+}
+
+/** The hygiene feature: checks, warnings, quick fixes, hover and the removal command. */
+export const registerHygiene: Feature = (ctx) => {
+  const service = new HygieneService(ctx.analyses, ctx.config, (config) => config.modelPath || path.join(ctx.extension.extensionPath, 'models'));
+  const selector: vscode.DocumentSelector = { language: 'jsonl' };
+  return [
+    service,
+    vscode.languages.registerCodeActionsProvider(selector, new HygieneCodeActions(service), { providedCodeActionKinds: HygieneCodeActions.kinds }),
+    vscode.languages.registerHoverProvider(selector, {
+      provideHover(doc, position) {
+        const snapshot = service.current(doc);
+        const text = snapshot && clusterHover(snapshot, position.line + 1);
+        return text ? new vscode.Hover(new vscode.MarkdownString(text), doc.lineAt(position.line).range) : undefined;
+      },
+    }),
+    vscode.commands.registerCommand('scar.hygiene.revealLine', async (uri: vscode.Uri, index: number) => {
+      const doc = await vscode.workspace.openTextDocument(uri);
+      const editor = await vscode.window.showTextDocument(doc);
+      const range = doc.lineAt(Math.min(index, doc.lineCount - 1)).range;
+      editor.selection = new vscode.Selection(range.start, range.start);
+      editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    }),
+    vscode.commands.registerCommand('scar.removeDuplicates', () => removeDuplicates(service, () => ctx.config.current.hygiene.removedLinesFile)),
+    // For tests and other features: the findings of a document's current text.
+    vscode.commands.registerCommand('scar.hygiene.snapshot', async (uri: vscode.Uri) => {
+      const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+      return doc ? service.ensure(doc) : undefined;
+    }),
+  ];
+};

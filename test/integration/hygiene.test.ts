@@ -1,0 +1,133 @@
+// Data hygiene in the real VS Code: the exact warnings of the planted-duplicate fixtures (two schemas), the quick
+// fixes (go to the kept copy; remove this duplicate, then undo), the hover, and "Remove duplicates and
+// near-duplicates" (message, sibling file, one undo restores everything).
+import * as assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as vscode from 'vscode';
+import type { RemovalResult } from '../../src/extension/hygieneActions';
+import { openAnalysed, revertActive, setScarSettings, waitUntil, workspaceUri } from '../util/scarExtension';
+
+const SOURCE = 'SCAR hygiene';
+
+function hygieneDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === SOURCE).sort((a, b) => a.range.start.line - b.range.start.line);
+}
+
+async function waitForHygiene(uri: vscode.Uri, check: (d: vscode.Diagnostic[]) => boolean, what: string): Promise<vscode.Diagnostic[]> {
+  await waitUntil(what, () => check(hygieneDiagnostics(uri)), 15000).catch((e) => {
+    throw new Error(`${(e as Error).message}; now: ${JSON.stringify(hygieneDiagnostics(uri).map((d) => `${d.range.start.line + 1}: ${d.message}`))}`);
+  });
+  return hygieneDiagnostics(uri);
+}
+
+const asLines = (d: vscode.Diagnostic[]): string[] => d.map((x) => `${x.range.start.line + 1}: ${x.message}`);
+
+describe('hygiene', () => {
+  afterEach(async () => {
+    await revertActive();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('warns about duplicates, near-duplicates, language, empty and truncated responses (Alpaca)', async () => {
+    const { doc } = await openAnalysed('dupes.jsonl');
+    const diags = await waitForHygiene(doc.uri, (d) => d.length === 5, 'five hygiene warnings');
+    assert.deepEqual(asLines(diags), [
+      '3: Duplicate of line 1',
+      '4: Not English (detected: de)',
+      '6: Near-duplicate of line 2 (Jaccard 0.87)',
+      '7: Empty response',
+      '8: Response truncated to 256 tokens for scoring',
+    ]);
+    assert.deepEqual(diags.map((d) => d.code), ['duplicate', 'not-english', 'near-duplicate', 'empty-response', 'truncated']);
+    assert.equal(diags[0].severity, vscode.DiagnosticSeverity.Warning);
+    assert.equal(diags[4].severity, vscode.DiagnosticSeverity.Information);
+    assert.equal(diags[0].relatedInformation?.[0].location.range.start.line, 0, 'points at the kept copy');
+  });
+
+  it('warns in ShareGPT conversations too', async () => {
+    const { doc } = await openAnalysed('dupes-chat.jsonl');
+    const diags = await waitForHygiene(doc.uri, (d) => d.length === 4, 'four hygiene warnings');
+    assert.deepEqual(asLines(diags), [
+      '3: Not English (detected: fr)',
+      '4: Near-duplicate of line 1 (Jaccard 0.85)',
+      '5: Duplicate of line 2',
+      '6: Empty response',
+    ]);
+  });
+
+  it('the hover lists the cluster', async () => {
+    const { doc } = await openAnalysed('dupes.jsonl');
+    await waitForHygiene(doc.uri, (d) => d.length === 5, 'the warnings');
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(5, 3));
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : (c as vscode.MarkdownString).value))).join('\n');
+    assert.match(text, /Near-duplicate cluster: lines 2 \(kept\), 6 \(J 0\.87\)/);
+    const exact = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(0, 3));
+    const exactText = exact.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : (c as vscode.MarkdownString).value))).join('\n');
+    assert.match(exactText, /Duplicate group: lines 1 \(kept\), 3/);
+  });
+
+  it('quick fixes: go to the kept copy; remove this duplicate, undoably', async () => {
+    const { doc, editor } = await openAnalysed('dupes.jsonl');
+    const diags = await waitForHygiene(doc.uri, (d) => d.length === 5, 'the warnings');
+    const original = doc.getText();
+    const near = diags.find((d) => d.code === 'near-duplicate')!;
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, near.range);
+    const mine = actions.filter((a) => a.title === 'Go to the kept copy' || a.title === 'Remove this duplicate');
+    assert.deepEqual(mine.map((a) => a.title), ['Go to the kept copy', 'Remove this duplicate']);
+
+    await vscode.commands.executeCommand(mine[0].command!.command, ...(mine[0].command!.arguments ?? []));
+    assert.equal(vscode.window.activeTextEditor?.selection.active.line, 1, 'the cursor is on line 2, the kept copy');
+
+    assert.ok(await vscode.workspace.applyEdit(mine[1].edit!));
+    const lines = original.split('\n');
+    assert.equal(doc.getText(), [...lines.slice(0, 5), ...lines.slice(6)].join('\n'), 'line 6 is gone, nothing else');
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('undo');
+    assert.equal(doc.getText(), original, 'undo restores it');
+    assert.ok(editor);
+  });
+
+  it('"Remove duplicates and near-duplicates" is one undoable edit and saves the removed lines beside the file', async () => {
+    const sibling = workspaceUri('dupes.removed.jsonl').fsPath;
+    fs.rmSync(sibling, { force: true });
+    const { doc } = await openAnalysed('dupes.jsonl');
+    await waitForHygiene(doc.uri, (d) => d.length === 5, 'the warnings');
+    const original = doc.getText();
+    const lines = original.split('\n');
+    const result = await vscode.commands.executeCommand<RemovalResult>('scar.removeDuplicates');
+    assert.equal(result.message, 'Removed 1 duplicate and 1 near-duplicate (lines → dupes.removed.jsonl)');
+    assert.deepEqual(result.lines, [3, 6]);
+    assert.equal(fs.readFileSync(sibling, 'utf8'), `${lines[2]}\n${lines[5]}\n`);
+    assert.equal(doc.getText(), lines.filter((_, i) => i !== 2 && i !== 5).join('\n'));
+    await waitForHygiene(doc.uri, (d) => d.length === 3, 'only language, empty and truncated left');
+
+    await vscode.commands.executeCommand('undo');
+    assert.equal(doc.getText(), original, 'one undo restores both lines');
+
+    // A second run appends to the sibling file rather than replacing it.
+    await waitForHygiene(doc.uri, (d) => d.length === 5, 'the warnings again');
+    await vscode.commands.executeCommand<RemovalResult>('scar.removeDuplicates');
+    assert.equal(fs.readFileSync(sibling, 'utf8'), `${lines[2]}\n${lines[5]}\n${lines[2]}\n${lines[5]}\n`);
+    fs.rmSync(sibling, { force: true });
+  });
+
+  it('settings: threshold, language check, no sibling file, off', async () => {
+    const restore = await setScarSettings({ 'hygiene.nearDuplicateThreshold': 0.9, 'hygiene.languageCheck': false, removedLinesFile: 'none' });
+    try {
+      const { doc } = await openAnalysed('dupes.jsonl');
+      const diags = await waitForHygiene(doc.uri, (d) => d.length === 3 && !d.some((x) => x.code === 'near-duplicate'), 'no near-duplicate, no language warning');
+      assert.deepEqual(diags.map((d) => d.code), ['duplicate', 'empty-response', 'truncated']);
+      const sibling = workspaceUri('dupes.removed.jsonl').fsPath;
+      fs.rmSync(sibling, { force: true });
+      const result = await vscode.commands.executeCommand<RemovalResult>('scar.removeDuplicates');
+      assert.equal(result.message, 'Removed 1 duplicate and 0 near-duplicates');
+      assert.equal(fs.existsSync(sibling), false);
+      await setScarSettings({ 'hygiene.enabled': false });
+      await waitForHygiene(doc.uri, (d) => d.length === 0, 'no hygiene warnings when disabled');
+    } finally {
+      await restore();
+      const c = vscode.workspace.getConfiguration('scar');
+      await c.update('hygiene.enabled', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+});
