@@ -138,7 +138,7 @@ async function run(args: string[], io: CliIO): Promise<number> {
   const target = !writeLines ? '' : output === undefined || output === '-' ? ' -> stdout' : ` -> ${output}`;
   io.err.write(`Removed ${fmt(exact)} exact duplicate${exact === 1 ? '' : 's'} and ${fmt(near)} near-duplicate${near === 1 ? '' : 's'}; `
     + `kept ${fmt(cleaned.linesRead - removed)} of ${fmt(cleaned.linesRead)} lines${target}`
-    + (cleaned.withoutPair ? `; ${fmt(cleaned.withoutPair)} line${cleaned.withoutPair === 1 ? '' : 's'} without a pair kept as they are` : '') + '\n');
+    + (cleaned.withoutPair ? `; ${fmt(cleaned.withoutPair)} line${cleaned.withoutPair === 1 ? '' : 's'} without a pair left unchanged` : '') + '\n');
   return EXIT_OK;
 }
 

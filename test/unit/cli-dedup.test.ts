@@ -35,7 +35,7 @@ describe('cli: scar dedup', function () {
     assert.equal(r.code, 0, r.err);
     const src = linesOf(DUPES);
     assert.equal(r.out, src.filter((_, i) => i !== 2 && i !== 5).map((l) => l + '\n').join(''));
-    assert.equal(r.err, 'Removed 1 exact duplicate and 1 near-duplicate; kept 7 of 9 lines -> stdout; 1 line without a pair kept as they are\n');
+    assert.equal(r.err, 'Removed 1 exact duplicate and 1 near-duplicate; kept 7 of 9 lines -> stdout; 1 line without a pair left unchanged\n');
   });
 
   it('--json prints the clusters with 1-based lines and similarities', async () => {
