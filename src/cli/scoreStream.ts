@@ -5,7 +5,7 @@
 import { streamRecords } from '../core/jsonl';
 import { analyseRecord } from '../core/inspect';
 import type { AdapterOptions, PairScore } from '../core/types';
-import type { EngineClient } from '../engine/client';
+import { CancelledError, type EngineClient } from '../engine/client';
 import type { PairText } from '../engine/protocol';
 
 /** Per non-blank line of a file, in file order (index i = the i-th non-blank line). */
@@ -133,7 +133,11 @@ export async function scoreFileStream(file: string, client: EngineClient, option
       while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
       if (failure) throw failure;
     }
-    if ((linesRead & 1023) === 0) options.onProgress?.(linesRead, pairsScored);
+    if ((linesRead & 1023) === 0) {
+      // Stop reading as soon as the caller cancels, not at the end of the file.
+      if (options.signal?.aborted) throw new CancelledError();
+      options.onProgress?.(linesRead, pairsScored);
+    }
   }
   flush();
   await Promise.all(inFlight);

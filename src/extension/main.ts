@@ -7,6 +7,7 @@ import { registerHygiene } from './hygieneActions';
 import type { Feature, ScarContext } from './context';
 import { ScarDiagnostics } from './diagnostics';
 import { registerScoring, type ScoringApi } from './scoring';
+import { registerLargeFileCommands } from './largeFile';
 import { registerSelectCommands } from './selectCommand';
 import { registerSortFilterCommands } from './sortFilter';
 import { ScarStatusBar } from './statusBar';
@@ -16,7 +17,7 @@ import { testApi, type ScarLensApi } from './testApi';
  * Features beyond the foundation (diagnostics and status bar, which the test API needs by name). To add one,
  * write `export const registerX: Feature = (ctx) => ...` in its own module and list it here.
  */
-const FEATURES: readonly Feature[] = [registerSelectCommands, registerSortFilterCommands, registerHygiene];
+const FEATURES: readonly Feature[] = [registerSelectCommands, registerSortFilterCommands, registerLargeFileCommands, registerHygiene];
 
 export function activate(context: vscode.ExtensionContext): ScarLensApi & ScoringApi {
   const config = new ConfigSource();

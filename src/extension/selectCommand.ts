@@ -16,7 +16,7 @@ import { formatPipelineReport, type PipelineReport } from '../core/selectionPipe
 import type { ScarContext } from './context';
 import type { SelectionOutput } from './configValues';
 import { baseName, commandArgs, fmt, scoredLines, siblingPath, targetDocument } from './scoredDocument';
-import { applyCriterion, criterionChoices, parseCriterionInput, prepareSelection, type DocLines, type PreparedSelection, type ScoredLine } from './selectionModel';
+import { applyCriterion, criterionChoices, parseCriterionInput, prepareSelection, type DocLines, type RankedScores, type ScoredLine } from './selectionModel';
 
 /** Options that skip the quick pick and input boxes. */
 export interface SelectArgs {
@@ -47,7 +47,8 @@ export interface SelectionOutcome {
   file?: string;
 }
 
-function criterionFromArgs(a: Partial<SelectArgs>): SelectCriterion | string | undefined {
+/** The criterion given as command arguments, a message when they are wrong, or undefined when none is given. */
+export function criterionFromArgs(a: Partial<Pick<SelectArgs, 'criterion' | 'value'>>): SelectCriterion | string | undefined {
   if (a.criterion === undefined) return undefined;
   const v = Number(a.value);
   const c: SelectCriterion = a.criterion === 'top-k' ? { kind: 'top-k', k: v }
@@ -59,7 +60,7 @@ function criterionFromArgs(a: Partial<SelectArgs>): SelectCriterion | string | u
 }
 
 /** The criterion quick pick, then an input box for the choices that ask a number. */
-async function pickCriterion(prep: PreparedSelection, title: string): Promise<SelectCriterion | undefined> {
+export async function pickCriterion(prep: RankedScores, title: string): Promise<SelectCriterion | undefined> {
   const choices = criterionChoices(prep);
   const picked = await vscode.window.showQuickPick(
     choices.map((c) => ({ label: c.label, description: c.description, detail: c.detail, choice: c })),

@@ -90,8 +90,23 @@ export interface SelectionSwitches {
   languageFilter: boolean;
 }
 
+/** What the quick pick needs to count what each criterion keeps: the ranked scores, best first. */
+export interface RankedScores {
+  /** Survivors of cleaning with a score, best first (their scores). */
+  rankedScores: Float64Array;
+  /** How many lines cleaning removed. */
+  removedCount: number;
+}
+
+/** The ranked scores of per-line scores (NaN = none), leaving out the lines `isRemoved` names. */
+export function rankScores(scores: ArrayLike<number>, isRemoved: (i: number) => boolean, removedCount: number): RankedScores {
+  const ranked: number[] = [];
+  for (let i = 0; i < scores.length; i++) if (!Number.isNaN(scores[i]) && !isRemoved(i)) ranked.push(scores[i]);
+  return { rankedScores: Float64Array.from(ranked).sort().reverse(), removedCount };
+}
+
 /** A document cleaned in SCAR's order, ready to answer any criterion without cleaning again. */
-export interface PreparedSelection {
+export interface PreparedSelection extends RankedScores {
   switches: SelectionSwitches;
   /** Lines that yield pairs, in document order (what cleaning saw). */
   candidates: DocLine[];
@@ -101,8 +116,6 @@ export interface PreparedSelection {
   removed: Map<number, Removal>;
   /** The cleaning counts, for the report. */
   cleaning: { input: number; counts: { exact: number; language: number; nearDuplicate: number } };
-  /** Survivors of cleaning with a score, best first (scores of those). */
-  rankedScores: Float64Array;
 }
 
 /** Runs SCAR's cleaning over the lines once (exact dedup, language, near-dedup, keeping best-scored copies). */
@@ -113,22 +126,19 @@ export function prepareSelection(lines: ReadonlyArray<DocLine>, switches: Select
   const all = runSelectionPipeline(items, { criterion: { kind: 'ratio', ratio: 1 }, ...switches });
   const scores = new Float64Array(candidates.length);
   candidates.forEach((l, i) => { scores[i] = l.score ?? NaN; });
-  const ranked: number[] = [];
-  candidates.forEach((l, i) => { if (!Number.isNaN(scores[i]) && !all.removed.has(l.index + 1)) ranked.push(scores[i]); });
-  ranked.sort((a, b) => b - a);
   const r = all.report;
   return {
+    ...rankScores(scores, (i) => all.removed.has(candidates[i].index + 1), all.removed.size),
     switches,
     candidates,
     scores,
     removed: all.removed,
     cleaning: { input: r.input, counts: { exact: r.removedExact, language: r.removedLanguage, nearDuplicate: r.removedNearDup } },
-    rankedScores: Float64Array.from(ranked),
   };
 }
 
 /** How many lines a criterion keeps (cheap: from the ranked scores). */
-export function keptCount(prep: PreparedSelection, c: SelectCriterion): number {
+export function keptCount(prep: RankedScores, c: SelectCriterion): number {
   const n = prep.rankedScores.length;
   switch (c.kind) {
     case 'top-k': return Math.min(c.k, n);
@@ -166,7 +176,7 @@ export interface CriterionChoice {
 }
 
 /** The choices offered by "Select top…" and "Export top…", each saying how many lines it keeps. */
-export function criterionChoices(prep: PreparedSelection): CriterionChoice[] {
+export function criterionChoices(prep: RankedScores): CriterionChoice[] {
   const n = prep.rankedScores.length;
   const of = `of ${fmt(n)} ranked`;
   const out: CriterionChoice[] = [];
@@ -182,7 +192,7 @@ export function criterionChoices(prep: PreparedSelection): CriterionChoice[] {
     description: median === undefined ? 'type a minimum score' : `type a minimum score (median ${fmtScore(median)})`,
     ask: 'threshold',
   });
-  const removedCount = prep.removed.size;
+  const removedCount = prep.removedCount;
   if (removedCount > 0) {
     for (const o of out) o.detail = `after removing ${lines(removedCount)} (duplicates / not English)`;
   }
@@ -193,7 +203,7 @@ export function criterionChoices(prep: PreparedSelection): CriterionChoice[] {
 export function parseCriterionInput(
   kind: SelectCriterion['kind'],
   input: string,
-  prep: PreparedSelection,
+  prep: RankedScores,
 ): { criterion: SelectCriterion; message: string } | { error: string } {
   const raw = input.trim().replace(/%$/, '').trim();
   const x = raw === '' ? NaN : Number(raw);
