@@ -1,0 +1,244 @@
+// The commands that act on scores, in the real VS Code: "Select top…" (counts of top-k, ratio and threshold, rank
+// order, original lines byte for byte from a CRLF + non-ASCII file, the untitled editor, the sibling file, the
+// score field), SCAR's cleaning before selection, "Sort lines…" and "Filter out lines below…" (one edit each,
+// undone by 'undo'; the removed lines kept in <name>.removed.jsonl), and "Export top…" in its three formats.
+// The expected results are computed here from the scores the extension reports and the fixture's bytes.
+import * as assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { DocumentScores, ScoringApi } from '../../src/extension/scoring';
+import type { EditOutcome } from '../../src/extension/sortFilter';
+import type { SelectionOutcome } from '../../src/extension/selectCommand';
+import { openAnalysed, setScarSettings, workspaceUri } from '../util/scarExtension';
+
+const FIXTURE = 'curated-crlf.jsonl';
+
+/** The fixture's lines as bytes (without their CRLF), and its text. */
+function fixtureLines(name: string): Buffer[] {
+  const bytes = fs.readFileSync(workspaceUri(name).fsPath);
+  const out: Buffer[] = [];
+  let start = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i] === 0x0a) { out.push(bytes.subarray(start, bytes[i - 1] === 0x0d ? i - 1 : i)); start = i + 1; }
+  }
+  if (start < bytes.length) out.push(bytes.subarray(start));
+  return out;
+}
+
+/** Scores the document through the extension and returns its line scores (0-based index -> score). */
+async function scoresOf(doc: vscode.TextDocument, api: unknown): Promise<Map<number, number>> {
+  const result = (await vscode.commands.executeCommand('scar.scoreFile', doc.uri)) as DocumentScores | undefined;
+  assert.ok(result, 'scar.scoreFile returned scores');
+  assert.equal(result, (api as ScoringApi).documentScores(doc.uri));
+  const m = new Map<number, number>();
+  for (const l of result.lines) if (l.score !== undefined) m.set(l.index, l.score);
+  return m;
+}
+
+/** 0-based indices, best score first, ties in document order. */
+function ranked(scores: Map<number, number>): number[] {
+  return [...scores.keys()].sort((a, b) => (scores.get(b)! - scores.get(a)!) || a - b);
+}
+
+const CRLF = Buffer.from('\r\n');
+const joinCrlf = (lines: Buffer[]): Buffer => Buffer.concat(lines.flatMap((l) => [l, CRLF]));
+
+describe('commands that act on scores', function () {
+  this.timeout(90000);
+  let restore: (() => Promise<void>) | undefined;
+  const cleanups: string[] = [];
+
+  beforeEach(async () => {
+    // Exact counts first: no cleaning, so every scored line is ranked.
+    restore = await setScarSettings({ 'selection.dedup': false, 'selection.languageFilter': false, 'selection.output': 'untitled', 'selection.includeScore': false });
+  });
+  afterEach(async () => {
+    // Revert every changed document (the sorted/filtered fixture, the untitled results) so closing never prompts.
+    for (const d of vscode.workspace.textDocuments.filter((x) => x.isDirty)) {
+      await vscode.window.showTextDocument(d);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await restore?.();
+    for (const f of cleanups.splice(0)) fs.rmSync(f, { force: true });
+  });
+
+  it('Select top: top-k keeps exactly k lines, best first, byte for byte, in a new untitled JSONL editor', async () => {
+    const { doc, api } = await openAnalysed(FIXTURE);
+    const scores = await scoresOf(doc, api);
+    assert.equal(scores.size, 12, 'the fixture has 12 scored lines');
+    const raw = fixtureLines(FIXTURE);
+    const order = ranked(scores);
+
+    const result = (await vscode.commands.executeCommand('scar.selectTop', { criterion: 'top-k', value: 5, output: 'untitled' })) as SelectionOutcome;
+    assert.ok(result?.untitled, 'an untitled editor was opened');
+    assert.deepEqual(result.lines, order.slice(0, 5).map((i) => i + 1));
+    assert.equal(result.report.selected, 5);
+    assert.equal(result.report.ranked, 12);
+    assert.match(result.message, /^Kept 5 of 12 \(top 5\) → a new editor; 1 line without a pair not considered$/);
+    const untitled = vscode.workspace.textDocuments.find((d) => d.uri.toString() === result.untitled);
+    assert.ok(untitled, 'the untitled document is open');
+    assert.equal(untitled.languageId, 'jsonl');
+    assert.equal(untitled.isUntitled, true);
+    // The original lines' bytes (non-ASCII, odd spacing, the ASCII-escaped line) with the source's CRLF.
+    assert.equal(untitled.getText(), joinCrlf(order.slice(0, 5).map((i) => raw[i])).toString('utf8'));
+    assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), result.untitled, 'the new editor is shown');
+  });
+
+  it('Select top: ratio rounds up, goes to <name>.top.jsonl byte for byte, and leaves the source untouched', async () => {
+    const { doc, api } = await openAnalysed(FIXTURE);
+    const scores = await scoresOf(doc, api);
+    const before = fs.readFileSync(doc.uri.fsPath);
+    const raw = fixtureLines(FIXTURE);
+    const result = (await vscode.commands.executeCommand('scar.selectTop', { criterion: 'ratio', value: 0.25, output: 'file' })) as SelectionOutcome;
+    const target = path.join(path.dirname(doc.uri.fsPath), 'curated-crlf.top.jsonl');
+    cleanups.push(target);
+    assert.equal(result?.file, target);
+    assert.equal(result.lines.length, 3, 'ceil(0.25 x 12) = 3');
+    assert.deepEqual(fs.readFileSync(target), joinCrlf(ranked(scores).slice(0, 3).map((i) => raw[i])));
+    assert.deepEqual(fs.readFileSync(doc.uri.fsPath), before);
+    assert.match(result.message, /Kept 3 of 12 \(top 25%\) → curated-crlf\.top\.jsonl/);
+    // No temporary file is left beside it.
+    assert.deepEqual(fs.readdirSync(path.dirname(target)).filter((f) => f.endsWith('.tmp')), []);
+  });
+
+  it('Select top: a threshold keeps every line scoring at least it; includeScore adds the score field', async () => {
+    const { doc, api } = await openAnalysed(FIXTURE);
+    const scores = await scoresOf(doc, api);
+    const values = [...scores.values()].sort((a, b) => a - b);
+    const t = values[Math.floor(values.length / 2)];
+    const expected = ranked(scores).filter((i) => scores.get(i)! >= t);
+    const result = (await vscode.commands.executeCommand('scar.selectTop', { criterion: 'threshold', value: t, output: 'untitled', includeScore: true })) as SelectionOutcome;
+    assert.deepEqual(result.lines, expected.map((i) => i + 1));
+    const untitled = vscode.workspace.textDocuments.find((d) => d.uri.toString() === result.untitled)!;
+    const rows = untitled.getText().split('\r\n').filter((l) => l !== '');
+    assert.equal(rows.length, expected.length);
+    rows.forEach((row, k) => {
+      const obj = JSON.parse(row) as Record<string, unknown>;
+      const original = JSON.parse(doc.lineAt(expected[k]).text) as Record<string, unknown>;
+      assert.ok(Math.abs((obj.score as number) - scores.get(expected[k])!) < 1e-5);
+      delete obj.score;
+      assert.deepEqual(obj, original);
+    });
+  });
+
+  it('Select top: cleans in SCAR\'s order first (duplicates removed, reported)', async () => {
+    await restore?.();
+    restore = await setScarSettings({ 'selection.dedup': true, 'selection.languageFilter': true });
+    const { doc, api } = await openAnalysed('dupes.jsonl');
+    await scoresOf(doc, api);
+    const result = (await vscode.commands.executeCommand('scar.selectTop', { criterion: 'ratio', value: 1, output: 'untitled' })) as SelectionOutcome;
+    const removed = result.report.removedExact + result.report.removedNearDup + result.report.removedLanguage;
+    assert.ok(removed > 0, `dupes.jsonl has planted duplicates: ${result.message}`);
+    assert.equal(result.report.selected, result.report.ranked);
+    assert.equal(result.report.ranked + removed, result.report.input);
+    assert.match(result.message, /^Removed \d+ exact duplicates?, \d+ non-English, \d+ near-duplicates?; kept \d+ of \d+ \(top 100%\)/);
+    // The kept lines are all different.
+    const text = vscode.workspace.textDocuments.find((d) => d.uri.toString() === result.untitled)!.getText();
+    const rows = text.split(/\r?\n/).filter((l) => l !== '');
+    assert.equal(new Set(rows).size, rows.length);
+  });
+
+  it('Sort: one edit, best first, ties stable, blank and broken lines last, CRLF kept; undo restores the text', async () => {
+    const { doc, editor, api } = await openAnalysed(FIXTURE);
+    const scores = await scoresOf(doc, api);
+    const original = doc.getText();
+    const lines = original.split('\r\n').slice(0, -1);
+    const result = (await vscode.commands.executeCommand('scar.sortByScore')) as EditOutcome;
+    assert.equal(result?.count, 12);
+    const expected = [...ranked(scores).map((i) => lines[i]), lines[9], lines[6]].join('\r\n') + '\r\n';
+    assert.equal(doc.getText(), expected);
+    assert.equal(doc.eol, vscode.EndOfLine.CRLF);
+    await vscode.window.showTextDocument(doc, editor.viewColumn);
+    await vscode.commands.executeCommand('undo');
+    assert.equal(doc.getText(), original, 'one undo restores the original order');
+  });
+
+  it('Filter: removes lines below a score in one edit, appends them to <name>.removed.jsonl, undo restores', async () => {
+    const { doc, editor, api } = await openAnalysed(FIXTURE);
+    const scores = await scoresOf(doc, api);
+    const original = doc.getText();
+    const raw = fixtureLines(FIXTURE);
+    const values = [...scores.values()].sort((a, b) => a - b);
+    const t = values[4]; // removes the 4 lowest (if there is no tie at the cut)
+    const below = [...scores.keys()].filter((i) => scores.get(i)! < t).sort((a, b) => a - b);
+    const sibling = path.join(path.dirname(doc.uri.fsPath), 'curated-crlf.removed.jsonl');
+    cleanups.push(sibling);
+    // An earlier run left a line without a final line ending: the new lines are appended after one.
+    fs.writeFileSync(sibling, '{"earlier": true}');
+    const result = (await vscode.commands.executeCommand('scar.filterBelow', { threshold: t })) as EditOutcome;
+    assert.equal(result?.count, below.length);
+    assert.equal(result.removedFile, sibling);
+    assert.deepEqual(fs.readFileSync(sibling), Buffer.concat([Buffer.from('{"earlier": true}\r\n'), joinCrlf(below.map((i) => raw[i]))]));
+    const keptLines = original.split('\r\n').slice(0, -1).filter((_, i) => !below.includes(i));
+    assert.equal(doc.getText(), keptLines.join('\r\n') + '\r\n');
+    assert.match(result.message, new RegExp(`^Moved ${below.length} lines \\(score < .*\\) to curated-crlf\\.removed\\.jsonl; Undo puts them back\\.$`));
+    await vscode.window.showTextDocument(doc, editor.viewColumn);
+    await vscode.commands.executeCommand('undo');
+    assert.equal(doc.getText(), original);
+  });
+
+  it('Filter by percentile removes the lines under it', async () => {
+    const { doc, api } = await openAnalysed(FIXTURE);
+    const scores = await scoresOf(doc, api);
+    const result = (await vscode.commands.executeCommand('scar.filterBelow', { percentile: 50 })) as EditOutcome;
+    cleanups.push(result.removedFile!);
+    // Percentile of a line = share of the other 11 scored lines that are lower (ties half): under 50 = the lower half.
+    const lower = [...scores.values()].filter((s) => [...scores.values()].filter((o) => o < s).length + 0.5 * ([...scores.values()].filter((o) => o === s).length - 1) < 5.5).length;
+    assert.equal(result.count, lower);
+    assert.equal(doc.lineCount - 1, 14 - lower);
+  });
+
+  it('Export top: JSONL, JSON array with scores and ShareGPT, atomically to the chosen file', async () => {
+    const { doc, api } = await openAnalysed(FIXTURE);
+    const scores = await scoresOf(doc, api);
+    const order = ranked(scores).slice(0, 4);
+    const raw = fixtureLines(FIXTURE);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scar-export-'));
+    try {
+      const jsonl = path.join(dir, 'top.jsonl');
+      const r1 = (await vscode.commands.executeCommand('scar.exportTop', { criterion: 'top-k', value: 4, format: 'jsonl', target: jsonl })) as SelectionOutcome;
+      assert.equal(r1.file, jsonl);
+      assert.deepEqual(fs.readFileSync(jsonl), joinCrlf(order.map((i) => raw[i])));
+
+      const json = path.join(dir, 'top.json');
+      await vscode.commands.executeCommand('scar.exportTop', { criterion: 'top-k', value: 4, format: 'json', target: json });
+      const list = JSON.parse(fs.readFileSync(json, 'utf8')) as Array<{ instruction: string; output: string; score: number }>;
+      assert.equal(list.length, 4);
+      list.forEach((e, k) => {
+        const src = JSON.parse(doc.lineAt(order[k]).text) as { instruction: string; output: string };
+        assert.equal(e.instruction, src.instruction);
+        assert.equal(e.output, src.output);
+        assert.ok(Math.abs(e.score - scores.get(order[k])!) < 1e-5);
+        assert.deepEqual(Object.keys(e), ['instruction', 'output', 'score']);
+      });
+
+      const sharegpt = path.join(dir, 'top.sharegpt.json');
+      await vscode.commands.executeCommand('scar.exportTop', { criterion: 'top-k', value: 4, format: 'sharegpt', target: sharegpt });
+      const convs = JSON.parse(fs.readFileSync(sharegpt, 'utf8')) as Array<{ id: string; conversations: Array<{ from: string; value: string }> }>;
+      assert.deepEqual(convs.map((c) => c.id), order.map((i) => `line-${i + 1}`));
+      for (const [k, c] of convs.entries()) {
+        const src = JSON.parse(doc.lineAt(order[k]).text) as { instruction: string; output: string };
+        assert.deepEqual(c.conversations, [{ from: 'human', value: src.instruction }, { from: 'gpt', value: src.output }]);
+      }
+
+      // Never over the source.
+      const refused = await vscode.commands.executeCommand('scar.exportTop', { criterion: 'top-k', value: 1, format: 'jsonl', target: doc.uri.fsPath });
+      assert.equal(refused, undefined);
+      assert.equal(fs.readFileSync(doc.uri.fsPath).length, fs.statSync(doc.uri.fsPath).size);
+      assert.equal(fs.readFileSync(doc.uri.fsPath, 'utf8').split('\r\n').length, 15);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('rejects bad arguments with a message instead of acting', async () => {
+    await openAnalysed(FIXTURE);
+    assert.equal(await vscode.commands.executeCommand('scar.selectTop', { criterion: 'ratio', value: 1.5 }), undefined);
+    assert.equal(await vscode.commands.executeCommand('scar.selectTop', { criterion: 'best', value: 1 }), undefined);
+    assert.equal(await vscode.commands.executeCommand('scar.exportTop', { criterion: 'top-k', value: 1, format: 'csv', target: path.join(os.tmpdir(), 'x.csv') }), undefined);
+    assert.equal(fs.existsSync(path.join(os.tmpdir(), 'x.csv')), false);
+  });
+});
