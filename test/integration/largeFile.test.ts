@@ -1,0 +1,142 @@
+// Files over VS Code's 50 MB sync limit, in the real VS Code: the document commands decline them (and name the
+// on-disk commands), and "Score file on disk…" / "Select top from file on disk…" stream them through the engine and
+// write <name>.scores.jsonl / <name>.top.jsonl beside them. The file is generated here into a temporary folder:
+// about 1,600 long lines (a padding field the adapters ignore keeps the pair count moderate), with planted exact
+// duplicates, lines that are not valid JSON, a blank line and non-ASCII text.
+import * as assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { OnDiskOutcome } from '../../src/extension/largeFile';
+import { scarApi, setScarSettings } from '../util/scarExtension';
+
+const LIMIT = 50 * 1024 * 1024;
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => { s = (s * 1664525 + 1013904223) >>> 0; return s / 2 ** 32; };
+}
+
+interface Generated {
+  file: string;
+  /** Lines (1-based) as written, without "\n". */
+  lines: Map<number, Buffer>;
+  broken: number[];
+  blank: number[];
+  duplicates: number;
+}
+
+function generate(dir: string): Generated {
+  const words = 'the a river mountain quietly explains why every student should measure carefully before writing answers about history science music light water garden city café naïve because people learn from clear steps'.split(' ');
+  const r = rng(2024);
+  const sentence = (n: number): string => Array.from({ length: n }, () => words[Math.floor(r() * words.length)]).join(' ');
+  const pad = 'lorem ipsum dolor sit amet '.repeat(1300); // ~35 KB per line
+  const file = path.join(dir, 'huge.jsonl');
+  const fd = fs.openSync(file, 'w');
+  const lines = new Map<number, Buffer>();
+  const broken: number[] = [];
+  const blank: number[] = [];
+  let duplicates = 0;
+  let line = 0;
+  const write = (text: string): void => {
+    line++;
+    const b = Buffer.from(text, 'utf8');
+    lines.set(line, b);
+    fs.writeSync(fd, Buffer.concat([b, Buffer.from('\n')]));
+  };
+  const made: string[] = [];
+  for (let i = 0; i < 1600; i++) {
+    if (i % 400 === 17) { write(`{"instruction": "cut short ${i}", "output": ${JSON.stringify(pad)}`); broken.push(line); continue; }
+    if (i === 800) { write(''); blank.push(line); continue; }
+    if (i % 300 === 299) {
+      // An exact duplicate of an earlier pair (different id and padding: the pair is what counts).
+      const earlier = JSON.parse(made[Math.floor(r() * made.length)]) as Record<string, unknown>;
+      write(JSON.stringify({ ...earlier, id: `dup-${i}`, meta: pad.slice(3) }));
+      duplicates++;
+      continue;
+    }
+    const row = JSON.stringify({ id: i, instruction: `Question ${i}: ${sentence(10)}?`, input: '', output: `${sentence(25 + Math.floor(r() * 50))}.`, meta: pad });
+    made.push(row);
+    write(row);
+  }
+  fs.closeSync(fd);
+  return { file, lines, broken, blank, duplicates };
+}
+
+describe('large files (over 50 MB) on disk', function () {
+  this.timeout(180000);
+  let dir: string;
+  let gen: Generated;
+  let restore: (() => Promise<void>) | undefined;
+
+  before(async () => {
+    await scarApi();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scar-large-'));
+    gen = generate(dir);
+    restore = await setScarSettings({ 'selection.dedup': true, 'selection.languageFilter': true, 'selection.includeScore': false });
+  });
+  after(async () => {
+    await restore?.();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('generated a file above the sync limit', () => {
+    assert.ok(fs.statSync(gen.file).size > LIMIT, `${fs.statSync(gen.file).size} bytes`);
+  });
+
+  it('the document commands decline it without opening it', async () => {
+    const uri = vscode.Uri.file(gen.file);
+    assert.equal(await vscode.commands.executeCommand('scar.selectTop', { uri, criterion: 'top-k', value: 10 }), undefined);
+    assert.equal(vscode.workspace.textDocuments.some((d) => d.uri.fsPath === gen.file), false);
+    assert.equal(fs.existsSync(path.join(dir, 'huge.top.jsonl')), false);
+  });
+
+  it('Score file on disk writes one row per non-blank line to <name>.scores.jsonl', async () => {
+    const t0 = Date.now();
+    const out = (await vscode.commands.executeCommand('scar.scoreFileOnDisk', vscode.Uri.file(gen.file))) as OnDiskOutcome;
+    const seconds = (Date.now() - t0) / 1000;
+    assert.ok(out, 'the command returned its outcome');
+    assert.equal(out.file, path.join(dir, 'huge.scores.jsonl'));
+    const rows = fs.readFileSync(out.file, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as { line: number; score: number | null; percentile: number | null; error: string | null });
+    const nonBlank = [...gen.lines.keys()].filter((l) => !gen.blank.includes(l));
+    assert.deepEqual(rows.map((r) => r.line), nonBlank);
+    assert.deepEqual(rows.filter((r) => r.error !== null).map((r) => r.line), gen.broken);
+    for (const r of rows.filter((x) => x.error === null)) assert.ok(Number.isFinite(r.score) && r.percentile! >= 0 && r.percentile! <= 100, `line ${r.line}`);
+    assert.equal(out.pairs, nonBlank.length - gen.broken.length);
+    assert.match(out.message, /^Scored 1,59\d pairs on 1,59\d lines in [\d.]+ s — median -?[\d.]+, 4 lines without a pair → huge\.scores\.jsonl$/);
+    console.log(`      scored ${(fs.statSync(gen.file).size / 1048576).toFixed(0)} MB from disk in ${seconds.toFixed(1)} s`);
+  });
+
+  it('Select top from file on disk removes the planted duplicates and writes the best lines byte for byte', async () => {
+    const scores = new Map<number, number>();
+    for (const l of fs.readFileSync(path.join(dir, 'huge.scores.jsonl'), 'utf8').split('\n')) {
+      if (!l) continue;
+      const r = JSON.parse(l) as { line: number; score: number | null };
+      if (r.score !== null) scores.set(r.line, r.score);
+    }
+    const out = (await vscode.commands.executeCommand('scar.selectTopOnDisk', { uri: vscode.Uri.file(gen.file), criterion: 'top-k', value: 50 })) as OnDiskOutcome;
+    assert.ok(out?.report && out.selected, 'the command returned its outcome');
+    assert.equal(out.file, path.join(dir, 'huge.top.jsonl'));
+    assert.ok(out.report.removedExact >= gen.duplicates, `removed ${out.report.removedExact} exact duplicates, planted ${gen.duplicates}`);
+    assert.equal(out.selected.length, 50);
+    // Best first (scores rounded to 6 decimals in the scores file, so allow for that).
+    for (let i = 1; i < out.selected.length; i++) assert.ok(scores.get(out.selected[i - 1])! >= scores.get(out.selected[i])! - 1e-6);
+    // No kept line scores below a line that was ranked but not kept... among lines cleaning left: the 50th is the cut.
+    const written = fs.readFileSync(out.file);
+    assert.deepEqual(written, Buffer.concat(out.selected.flatMap((l) => [gen.lines.get(l)!, Buffer.from('\n')])));
+    assert.match(out.message, /^Removed \d+ exact duplicates?, \d+ non-English, \d+ near-duplicates?; kept 50 of [\d,]+ \(top 50\) → huge\.top\.jsonl; 4 lines without a pair not considered$/);
+  });
+
+  it('Select top from file on disk with a ratio and no cleaning keeps ceil(R x scored) lines', async () => {
+    const undo = await setScarSettings({ 'selection.dedup': false, 'selection.languageFilter': false });
+    try {
+      const out = (await vscode.commands.executeCommand('scar.selectTopOnDisk', { uri: vscode.Uri.file(gen.file), criterion: 'ratio', value: 0.1 })) as OnDiskOutcome;
+      const scored = out.lines - out.withoutPair;
+      assert.equal(out.selected!.length, Math.ceil(0.1 * scored));
+      assert.equal(fs.readFileSync(out.file, 'utf8').split('\n').length - 1, Math.ceil(0.1 * scored));
+    } finally {
+      await undo();
+    }
+  });
+});
