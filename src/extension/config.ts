@@ -30,6 +30,21 @@ export function readConfig(): ScarConfig {
       languageCheck: c.get('hygiene.languageCheck'),
       removedLinesFile: c.get('removedLinesFile'),
     },
+    scores: {
+      auto: c.get('scoring.auto'),
+      autoScoreMaxLines: c.get('scoring.autoScoreMaxLines'),
+      debounceMs: c.get('scoring.debounceMs'),
+      badges: c.get('decorations.badges'),
+      gutter: c.get('decorations.gutter'),
+      overviewRuler: c.get('decorations.overviewRuler'),
+      position: c.get('decorations.position'),
+      format: c.get('decorations.format'),
+      reviewMode: c.get('decorations.reviewMode'),
+      reviewThreshold: c.get('decorations.reviewThreshold'),
+      bandHigh: c.get('bands.high'),
+      bandLow: c.get('bands.low'),
+      threshold: c.get('selection.threshold'),
+    },
     workspaceTrusted: vscode.workspace.isTrusted,
   });
 }

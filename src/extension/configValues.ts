@@ -25,6 +25,40 @@ export interface SelectionConfig {
   readonly languageFilter: boolean;
 }
 
+/** How scores are drawn on lines (src/extension/decorations.ts). */
+export type BadgePosition = 'before' | 'after';
+export type BadgeFormat = 'score' | 'percentile' | 'both' | 'bar';
+export const BADGE_POSITIONS: readonly BadgePosition[] = ['before', 'after'];
+export const BADGE_FORMATS: readonly BadgeFormat[] = ['score', 'percentile', 'both', 'bar'];
+
+/** Live scoring and how scores show in the editor (scar.scoring.*, scar.decorations.*, scar.bands.*, scar.selection.threshold). */
+export interface ScoresConfig {
+  /** Score JSONL files as they open and as they are edited. */
+  readonly auto: boolean;
+  /** Files with more lines than this are not scored on open; a notification offers it. */
+  readonly autoScoreMaxLines: number;
+  /** Quiet time after the last edit before the edited lines are scored again, in ms. */
+  readonly debounceMs: number;
+  readonly badges: boolean;
+  readonly gutter: boolean;
+  readonly overviewRuler: boolean;
+  readonly position: BadgePosition;
+  readonly format: BadgeFormat;
+  /** Only lines below `reviewThreshold` (a percentile) are decorated. */
+  readonly reviewMode: boolean;
+  readonly reviewThreshold: number;
+  /** Band cut-offs as percentiles of the file: high >= bandHigh, low < bandLow. */
+  readonly bandHigh: number;
+  readonly bandLow: number;
+  /** A score threshold: the status bar shows the share of lines at or above it. */
+  readonly threshold: number;
+}
+
+export const SCORES_DEFAULTS: ScoresConfig = {
+  auto: true, autoScoreMaxLines: 50000, debounceMs: 100, badges: true, gutter: true, overviewRuler: true,
+  position: 'before', format: 'both', reviewMode: false, reviewThreshold: 25, bandHigh: 75, bandLow: 25, threshold: -5,
+};
+
 /** Everything the extension's features need from the settings, as plain frozen values. */
 export interface ScarConfig {
   readonly adapter: Readonly<AdapterOptions>;
@@ -32,6 +66,7 @@ export interface ScarConfig {
   readonly selection: SelectionConfig;
   /** scar.hygiene.* and scar.removedLinesFile (hygieneConfig.ts). */
   readonly hygiene: HygieneConfig;
+  readonly scores: ScoresConfig;
   /** Folder of another ranker; '' means the bundled one. Already filtered by Workspace Trust. */
   readonly modelPath: string;
   /** Settings that had an unusable value and fell back to their default, each as a sentence for the user. */
@@ -55,6 +90,8 @@ export interface RawSettings {
   selectionLanguageFilter?: unknown;
   /** The raw scar.hygiene.* values and scar.removedLinesFile. */
   hygiene?: RawHygieneSettings;
+  /** The raw scar.scoring.*, scar.decorations.*, scar.bands.* and scar.selection.threshold values, by ScoresConfig key. */
+  scores?: Partial<Record<keyof ScoresConfig, unknown>>;
   workspaceTrusted: boolean;
 }
 
@@ -144,8 +181,9 @@ export function configFromSettings(raw: RawSettings): ScarConfig {
   };
 
   const adapter: AdapterOptions = mapping ? { schema, mapping, turnPolicy } : { schema, turnPolicy };
+  const scores = scoresConfigFrom(raw.scores ?? {}, invalid);
   const hygiene = hygieneConfigFrom(raw.hygiene ?? {}, invalid);
-  return deepFreeze({ adapter, diagnostics: { enabled, debounceMs }, selection, hygiene, modelPath, invalid });
+  return deepFreeze({ adapter, diagnostics: { enabled, debounceMs }, selection, scores, hygiene, modelPath, invalid });
 }
 
 /** True when two configs would make the same analysis (so a settings change that does not matter re-analyses nothing). */
@@ -154,4 +192,50 @@ export function sameAdapterOptions(a: Readonly<AdapterOptions>, b: Readonly<Adap
     && a.mapping?.instruction === b.mapping?.instruction
     && a.mapping?.response === b.mapping?.response
     && a.mapping?.system === b.mapping?.system;
+}
+
+const SCORE_SETTING_NAMES: Record<keyof ScoresConfig, string> = {
+  auto: 'scar.scoring.auto', autoScoreMaxLines: 'scar.scoring.autoScoreMaxLines', debounceMs: 'scar.scoring.debounceMs',
+  badges: 'scar.decorations.badges', gutter: 'scar.decorations.gutter', overviewRuler: 'scar.decorations.overviewRuler',
+  position: 'scar.decorations.position', format: 'scar.decorations.format', reviewMode: 'scar.decorations.reviewMode',
+  reviewThreshold: 'scar.decorations.reviewThreshold', bandHigh: 'scar.bands.high', bandLow: 'scar.bands.low',
+  threshold: 'scar.selection.threshold',
+};
+
+/** Validates the scoring and decoration settings; bad values fall back to SCORES_DEFAULTS and are listed in `invalid`. */
+export function scoresConfigFrom(raw: Partial<Record<keyof ScoresConfig, unknown>>, invalid: string[]): ScoresConfig {
+  const out: Record<string, unknown> = { ...SCORES_DEFAULTS };
+  const say = (key: keyof ScoresConfig, what: string): void => {
+    invalid.push(`${SCORE_SETTING_NAMES[key]} must be ${what}; using ${JSON.stringify(SCORES_DEFAULTS[key])}.`);
+  };
+  const bool = (key: keyof ScoresConfig): void => {
+    const v = raw[key];
+    if (v === undefined) return;
+    if (typeof v === 'boolean') out[key] = v;
+    else say(key, 'true or false');
+  };
+  const num = (key: keyof ScoresConfig, min: number, max: number, integer = false): void => {
+    const v = raw[key];
+    if (v === undefined) return;
+    if (typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max) out[key] = integer ? Math.round(v) : v;
+    else say(key, `a number from ${min} to ${max}`);
+  };
+  const oneOf = (key: keyof ScoresConfig, values: readonly string[]): void => {
+    const v = raw[key];
+    if (v === undefined) return;
+    if (values.includes(v as string)) out[key] = v;
+    else say(key, `one of ${values.join(', ')}`);
+  };
+  bool('auto'); bool('badges'); bool('gutter'); bool('overviewRuler'); bool('reviewMode');
+  num('autoScoreMaxLines', 0, 10_000_000, true);
+  num('debounceMs', 0, MAX_DEBOUNCE_MS, true);
+  num('reviewThreshold', 0, 100); num('bandHigh', 0, 100); num('bandLow', 0, 100);
+  num('threshold', -1e6, 1e6);
+  oneOf('position', BADGE_POSITIONS); oneOf('format', BADGE_FORMATS);
+  if ((out.bandLow as number) > (out.bandHigh as number)) {
+    invalid.push(`scar.bands.low (${String(out.bandLow)}) is above scar.bands.high (${String(out.bandHigh)}); using ${SCORES_DEFAULTS.bandLow} and ${SCORES_DEFAULTS.bandHigh}.`);
+    out.bandLow = SCORES_DEFAULTS.bandLow;
+    out.bandHigh = SCORES_DEFAULTS.bandHigh;
+  }
+  return out as unknown as ScoresConfig;
 }

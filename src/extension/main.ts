@@ -6,6 +6,7 @@ import { ConfigSource } from './config';
 import { registerHygiene } from './hygieneActions';
 import type { Feature, ScarContext } from './context';
 import { ScarDiagnostics } from './diagnostics';
+import { registerScoreView, type ScoreViewApi } from './scoreView';
 import { registerScoring, type ScoringApi } from './scoring';
 import { registerLargeFileCommands } from './largeFile';
 import { registerSelectCommands } from './selectCommand';
@@ -19,7 +20,7 @@ import { testApi, type ScarLensApi } from './testApi';
  */
 const FEATURES: readonly Feature[] = [registerSelectCommands, registerSortFilterCommands, registerLargeFileCommands, registerHygiene];
 
-export function activate(context: vscode.ExtensionContext): ScarLensApi & ScoringApi {
+export function activate(context: vscode.ExtensionContext): ScarLensApi & ScoringApi & ScoreViewApi {
   const config = new ConfigSource();
   const analyses = new AnalysisRegistry(config);
   const diagnostics = new ScarDiagnostics(analyses, config);
@@ -29,6 +30,8 @@ export function activate(context: vscode.ExtensionContext): ScarLensApi & Scorin
   // Scoring first: every feature gets its service (ctx.scoring).
   const scoring = registerScoring({ extension: context, config });
   context.subscriptions.push(...scoring.disposables);
+  const view = registerScoreView(context, config, scoring.scorer, statusBar);
+  context.subscriptions.push(...view.disposables);
   const ctx: ScarContext = { extension: context, config, analyses, scoring: scoring.service, engine: scoring.engine };
   for (const feature of FEATURES) {
     const registered = feature(ctx);
@@ -46,7 +49,7 @@ export function activate(context: vscode.ExtensionContext): ScarLensApi & Scorin
       if (fresh.length > 0) void vscode.window.showWarningMessage(`SCAR Lens: ${fresh.join(' ')}`);
     }),
   );
-  return { ...testApi(analyses, statusBar), ...scoring.api };
+  return { ...testApi(analyses, statusBar), ...scoring.api, ...view.api };
 }
 
 export function deactivate(): void {

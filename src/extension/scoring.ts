@@ -1,4 +1,5 @@
-// Scoring in the editor: the engine host, the per-document score store and "SCAR: Score current file".
+// Scoring in the editor: live scoring (liveScoring.ts) behind a small service, "SCAR: Score current file" and
+// "SCAR: Clear scores".
 //
 // API FOR OTHER FEATURES (stable; engineer H1 owns this module): every Feature gets `ctx.scoring`, a ScoringService:
 //   ctx.scoring.ensureScored(document, token?) -> Promise<DocumentScores>
@@ -10,17 +11,16 @@
 //   ctx.scoring.onDidChangeScores(uri => ...)  fires when a document's scores change (or are cleared).
 // DocumentScores.lines holds the NON-BLANK lines in document order (0-based `index`), each with its score,
 // components and percentile, or the `error` that says why the line has no pair.
-// The engine (one EngineClient) lives as long as the extension: started on first use, restarted after a
-// crash (the user is told once), replaced when scar.modelPath changes, stopped on deactivate.
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { analyseRecord } from '../core/inspect';
-import { iterateRecords } from '../core/jsonl';
-import { percentiles, summarizeScores, type ScoreSummary } from '../core/scores';
-import type { AdapterOptions } from '../core/types';
-import { CancelledError, EngineClient, scoreAll } from '../engine/client';
-import type { EngineStats, PairText } from '../engine/protocol';
+import { summarizeScores, type ScoreSummary } from '../core/scores';
+import { CancelledError } from '../engine/client';
+import type { EngineStats } from '../engine/protocol';
+import { isJsonlDocument } from './analysisRegistry';
 import type { ScarContext } from './context';
+import { EngineHost } from './engineHost';
+import { LiveScorer } from './liveScoring';
+import type { ScoreTable } from './scoreTable';
 
 /** One non-blank line of a scored document. */
 export interface LineScore {
@@ -48,121 +48,25 @@ export interface DocumentScores {
   durationMs: number;
 }
 
-/** Results per document; a result whose version is older than its document's is stale, not current. */
-export class ScoreStore implements vscode.Disposable {
-  private readonly byUri = new Map<string, DocumentScores>();
-  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
-  readonly onDidChange = this.changed.event;
-
-  get(uri: vscode.Uri): DocumentScores | undefined {
-    return this.byUri.get(uri.toString());
-  }
-
-  /** The document's scores only if they belong to its current text. */
-  current(doc: vscode.TextDocument): DocumentScores | undefined {
-    const s = this.get(doc.uri);
-    return s && s.version === doc.version ? s : undefined;
-  }
-
-  set(uri: vscode.Uri, scores: DocumentScores): void {
-    this.byUri.set(uri.toString(), scores);
-    this.changed.fire(uri);
-  }
-
-  delete(uri: vscode.Uri): void {
-    if (this.byUri.delete(uri.toString())) this.changed.fire(uri);
-  }
-
-  dispose(): void {
-    this.byUri.clear();
-    this.changed.dispose();
-  }
-}
-
-/** Owns the engine client for the extension: created lazily for the current model folder. */
-export class EngineHost implements vscode.Disposable {
-  private client: EngineClient | undefined;
-  private clientModelDir = '';
-  private toldRestart = false;
-
-  constructor(private readonly extension: vscode.ExtensionContext, private modelPath: () => string) {}
-
-  /** The model folder: the scar.modelPath setting, else the bundled models/. */
-  get modelDir(): string {
-    return this.modelPath() || path.join(this.extension.extensionPath, 'models');
-  }
-
-  get(): EngineClient {
-    const dir = this.modelDir;
-    if (this.client && this.clientModelDir === dir) return this.client;
-    this.client?.dispose();
-    this.clientModelDir = dir;
-    this.client = new EngineClient({
-      enginePath: path.join(this.extension.extensionPath, 'dist', 'engine.js'),
-      modelDir: dir,
-      cacheDir: this.extension.globalStorageUri.fsPath,
-      onRestart: (_attempt, reason) => {
-        if (this.toldRestart) return;
-        this.toldRestart = true; // say it once per session, not on every crash
-        void vscode.window.showWarningMessage(`SCAR Lens: the scoring engine stopped unexpectedly (${reason}) and was restarted.`);
-      },
-    });
-    return this.client;
-  }
-
-  /** Drops the engine (a new one starts on the next request), e.g. when the model folder setting changes. */
-  reset(): void {
-    this.client?.dispose();
-    this.client = undefined;
-  }
-
-  async stats(): Promise<EngineStats | undefined> {
-    return this.client?.stats();
-  }
-
-  dispose(): void {
-    this.reset();
-  }
-}
+export { EngineHost } from './engineHost';
 
 const fmt = (n: number): string => n.toLocaleString('en-US');
 
-/** Scores a document's text; pure apart from the engine call. Lines without a pair carry their reason. */
-export async function scoreDocumentText(
-  text: string,
-  adapter: AdapterOptions,
-  client: EngineClient,
-  options: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
-): Promise<{ lines: LineScore[]; pairs: number }> {
+/**
+ * The DocumentScores of a complete table (every line has an entry). Percentiles as core/scores defines them, over
+ * the file's scored lines.
+ */
+export function documentScoresOf(doc: { uri: { toString(): string }; version: number }, table: ScoreTable, modelId: string, durationMs: number): DocumentScores {
   const lines: LineScore[] = [];
-  const pairs: PairText[] = [];
-  const owner: number[] = [];
-  for (const record of iterateRecords(text)) {
-    if (record.blank) continue;
-    const a = analyseRecord(record, adapter);
-    const entry: LineScore = { index: record.line - 1 };
-    lines.push(entry);
-    if (a.problem !== undefined || !a.result?.ok) { entry.error = a.problem ?? 'no pair'; continue; }
-    for (const p of a.result.pairs) { pairs.push({ instruction: p.instruction, response: p.response }); owner.push(lines.length - 1); }
+  const values: number[] = [];
+  for (let i = 0; i < table.lineCount; i++) {
+    const e = table.entry(i);
+    if (!e || e.blank) continue;
+    if (e.score === undefined) { lines.push({ index: i, error: e.error ?? 'no pair' }); continue; }
+    lines.push({ index: i, score: e.score, composition: e.composition, presentation: e.presentation, percentile: table.percentileOf(e.score) });
+    values.push(e.score);
   }
-  const scores = await scoreAll(client, pairs, { signal: options.signal, onProgress: options.onProgress });
-  const sums = new Float64Array(lines.length * 3);
-  const counts = new Int32Array(lines.length);
-  scores.forEach((s, k) => {
-    const i = owner[k];
-    sums[i * 3] += s.score; sums[i * 3 + 1] += s.composition; sums[i * 3 + 2] += s.presentation;
-    counts[i]++;
-  });
-  const lineScores = new Float64Array(lines.length).fill(NaN);
-  lines.forEach((l, i) => {
-    if (counts[i] === 0) return;
-    l.score = lineScores[i] = sums[i * 3] / counts[i];
-    l.composition = sums[i * 3 + 1] / counts[i];
-    l.presentation = sums[i * 3 + 2] / counts[i];
-  });
-  const pct = percentiles(lineScores);
-  lines.forEach((l, i) => { if (l.score !== undefined) l.percentile = pct[i]; });
-  return { lines, pairs: pairs.length };
+  return { uri: doc.uri.toString(), version: doc.version, modelId, lines, pairs: table.stats().pairs, summary: summarizeScores(values), durationMs };
 }
 
 /** The summary message, e.g. "Scored 9,998 pairs in 3.2 s — median 0.41, 2 lines without a pair". */
@@ -185,64 +89,89 @@ export interface ScoringService {
 
 /** What the scoring feature adds to the extension's API (for tests and later features). */
 export interface ScoringApi {
-  /** The latest scores of a document, if it was scored (check `version` against the document's). */
+  /** The scores of an open document's current version, when every line is scored. */
   documentScores(uri: vscode.Uri): DocumentScores | undefined;
   /** The engine's counters, when it has started. */
   engineStats(): Promise<EngineStats | undefined>;
 }
 
-/**
- * Registers "SCAR: Score current file" and the store; returns what to dispose, the service for other features and
- * the API part. Needs only the settings, so main.ts calls it before building the ScarContext.
- */
-export function registerScoring(ctx: Pick<ScarContext, 'extension' | 'config'>): { disposables: vscode.Disposable[]; api: ScoringApi; service: ScoringService; store: ScoreStore; engine: EngineHost } {
-  const store = new ScoreStore();
-  const engine = new EngineHost(ctx.extension, () => ctx.config.current.modelPath);
+/** How long ensureScored waits before it shows a progress notification. */
+const PROGRESS_AFTER_MS = 400;
 
-  const scoreWithProgress = (doc: vscode.TextDocument, outer?: vscode.CancellationToken): Promise<DocumentScores> => {
-    const cached = store.current(doc);
-    if (cached) return Promise.resolve(cached);
-    const version = doc.version;
-    const text = doc.getText();
-    const adapter = ctx.config.current.adapter;
-    return Promise.resolve(vscode.window.withProgress(
+/**
+ * Registers live scoring, "SCAR: Score current file" and "SCAR: Clear scores"; returns what to dispose, the service
+ * for other features and the API part. Needs only the settings, so main.ts calls it before building the ScarContext.
+ */
+export function registerScoring(ctx: Pick<ScarContext, 'extension' | 'config'>): {
+  disposables: vscode.Disposable[]; api: ScoringApi; service: ScoringService; engine: EngineHost; scorer: LiveScorer;
+} {
+  const engine = new EngineHost(ctx.extension, () => ctx.config.current.modelPath);
+  const scorer = new LiveScorer(engine, ctx.config);
+  const changed = new vscode.EventEmitter<vscode.Uri>();
+  /** The materialised scores per document, for the version (and generation) they were built from. */
+  const built = new Map<string, { version: number; generation: number; scores: DocumentScores }>();
+  let modelId = '';
+
+  const scoresFor = (doc: vscode.TextDocument): DocumentScores | undefined => {
+    const st = scorer.state(doc);
+    if (!st || !st.complete) return undefined;
+    const key = doc.uri.toString();
+    const memo = built.get(key);
+    if (memo && memo.version === doc.version && memo.generation === st.generation) return memo.scores;
+    const durationMs = st.completedAt > 0 && st.startedAt > 0 ? st.completedAt - st.startedAt : 0;
+    const scores = documentScoresOf(doc, st.table, modelId, Math.round(durationMs));
+    built.set(key, { version: doc.version, generation: st.generation, scores });
+    return scores;
+  };
+
+  /** Resolves when the document's table is complete; rejects when the token fires, the file closes or scoring fails. */
+  const whenComplete = (doc: vscode.TextDocument, token: vscode.CancellationToken | undefined, onProgress?: (pct: number) => void): Promise<DocumentScores> =>
+    new Promise<DocumentScores>((resolve, reject) => {
+      const subs: vscode.Disposable[] = [];
+      const finish = (f: () => void): void => { for (const d of subs) d.dispose(); f(); };
+      const check = (): void => {
+        const st = scorer.state(doc);
+        if (doc.isClosed || !st) return finish(() => reject(new CancelledError('the document was closed')));
+        if (st.error !== undefined) return finish(() => reject(new Error(st.error)));
+        if (st.mode === 'off' && !st.complete) return finish(() => reject(new CancelledError('scoring was stopped')));
+        const scores = scoresFor(doc);
+        if (scores) return finish(() => resolve(scores));
+        onProgress?.(st.percentDone);
+      };
+      subs.push(scorer.onDidChange((e) => { if (e.document === doc) check(); }));
+      if (token) subs.push(token.onCancellationRequested(() => finish(() => reject(new CancelledError()))));
+      if (token?.isCancellationRequested) return finish(() => reject(new CancelledError()));
+      check();
+    });
+
+  const ensureScored = async (doc: vscode.TextDocument, token?: vscode.CancellationToken): Promise<DocumentScores> => {
+    if (!isJsonlDocument(doc)) throw new Error(`${path.basename(doc.uri.fsPath || doc.uri.path)} is not a JSON Lines document`);
+    if (!modelId) modelId = (await engine.get().start()).modelId;
+    const ready = scoresFor(doc);
+    if (ready) return ready;
+    scorer.request(doc);
+    const quick = whenComplete(doc, token);
+    const early = await Promise.race([quick.then((s) => s, () => undefined), new Promise<undefined>((r) => setTimeout(() => r(undefined), PROGRESS_AFTER_MS))]);
+    if (early) return early;
+    return vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `SCAR: scoring ${path.basename(doc.uri.fsPath || doc.uri.path)}`, cancellable: true },
-      async (progress, token) => {
-        const ac = new AbortController();
-        const subs = [token.onCancellationRequested(() => ac.abort()), outer?.onCancellationRequested(() => ac.abort())];
-        if (outer?.isCancellationRequested) ac.abort();
-        const t0 = Date.now();
+      async (progress, userToken) => {
         let reported = 0;
+        const stop = userToken.onCancellationRequested(() => scorer.pause(doc)); // the user's cancel stops the file's scoring
         try {
-          const client = engine.get();
-          const { modelId } = await client.start();
-          const { lines, pairs } = await scoreDocumentText(text, adapter, client, {
-            signal: ac.signal,
-            onProgress: (done, total) => {
-              const pct = (100 * done) / Math.max(1, total);
-              progress.report({ increment: pct - reported, message: `${fmt(done)} of ${fmt(total)} pairs` });
-              reported = pct;
-            },
+          return await whenComplete(doc, token, (pct) => {
+            if (pct <= reported) return;
+            progress.report({ increment: pct - reported, message: `${pct}%` });
+            reported = pct;
           });
-          const summary = summarizeScores(lines.map((l) => l.score ?? NaN));
-          const result: DocumentScores = { uri: doc.uri.toString(), version, modelId, lines, pairs, summary, durationMs: Date.now() - t0 };
-          store.set(doc.uri, result);
-          return result;
         } finally {
-          for (const s of subs) s?.dispose();
+          stop.dispose();
         }
       },
-    ));
+    );
   };
 
-  const service: ScoringService = {
-    ensureScored: async (doc, token) => {
-      if (doc.languageId !== 'jsonl') throw new Error(`${path.basename(doc.uri.fsPath || doc.uri.path)} is not a JSON Lines document`);
-      return scoreWithProgress(doc, token);
-    },
-    scoresFor: (doc) => store.current(doc),
-    onDidChangeScores: store.onDidChange,
-  };
+  const service: ScoringService = { ensureScored, scoresFor, onDidChangeScores: changed.event };
 
   const scoreFile = async (uri?: vscode.Uri): Promise<DocumentScores | undefined> => {
     const doc = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
@@ -251,7 +180,7 @@ export function registerScoring(ctx: Pick<ScarContext, 'extension' | 'config'>):
       return undefined;
     }
     try {
-      const result = await service.ensureScored(doc);
+      const result = await ensureScored(doc);
       void vscode.window.showInformationMessage(`SCAR Lens: ${scoringMessage(result)}`);
       return result;
     } catch (e) {
@@ -264,18 +193,36 @@ export function registerScoring(ctx: Pick<ScarContext, 'extension' | 'config'>):
     }
   };
 
-  const disposables: vscode.Disposable[] = [
-    store,
-    engine,
-    vscode.commands.registerCommand('scar.scoreFile', scoreFile),
-    vscode.workspace.onDidCloseTextDocument((doc) => store.delete(doc.uri)),
-    ctx.config.onDidChange(({ previous, current }) => { if (previous.modelPath !== current.modelPath) engine.reset(); }),
-  ];
-  return {
-    disposables,
-    store,
-    engine,
-    service,
-    api: { documentScores: (uri) => store.get(uri), engineStats: () => engine.stats() },
+  const clearScores = (): boolean => {
+    const doc = vscode.window.activeTextEditor?.document;
+    if (!doc || doc.languageId !== 'jsonl') {
+      void vscode.window.showWarningMessage('SCAR Lens: open a JSON Lines (.jsonl) file to clear its scores.');
+      return false;
+    }
+    const had = scorer.clear(doc);
+    built.delete(doc.uri.toString());
+    const name = path.basename(doc.uri.fsPath || doc.uri.path);
+    void vscode.window.showInformationMessage(had
+      ? `SCAR Lens: cleared the scores of ${name}; it is not scored again until you run "SCAR: Score current file".`
+      : `SCAR Lens: ${name} has no scores to clear.`);
+    return had;
   };
+
+  const disposables: vscode.Disposable[] = [
+    scorer,
+    engine,
+    changed,
+    scorer.onDidChange((e) => {
+      if (!e.complete && scorer.state(e.document)?.complete !== true) built.delete(e.document.uri.toString());
+      changed.fire(e.document.uri);
+    }),
+    vscode.commands.registerCommand('scar.scoreFile', scoreFile),
+    vscode.commands.registerCommand('scar.clearScores', clearScores),
+    ctx.config.onDidChange(({ previous, current }) => { if (previous.modelPath !== current.modelPath) { engine.reset(); modelId = ''; } }),
+  ];
+  const documentScores = (uri: vscode.Uri): DocumentScores | undefined => {
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    return doc ? scoresFor(doc) : undefined;
+  };
+  return { disposables, engine, scorer, service, api: { documentScores, engineStats: () => engine.stats() } };
 }

@@ -1,18 +1,27 @@
-// The status-bar item: the active JSONL editor's schema, pair count and problem count. Clicking it opens the
-// Problems panel. Hidden while the active editor is not a JSONL document.
+// The status-bar item: the active JSONL editor's schema, pair count and problem count, and once scored the score
+// summary (median, share above the threshold) or the scoring progress. Clicking it opens the score summary when the
+// file is scored, else the Problems panel. Hidden while the active editor is not a JSONL document.
 import * as vscode from 'vscode';
 import { schemaLabel } from '../core/schema';
 import type { AnalysisRegistry } from './analysisRegistry';
 import type { DocumentAnalysis } from './documentAnalysis';
-import { statusContent, type StatusContent } from './statusText';
+import { statusContent, type ScoreStatus, type StatusContent } from './statusText';
+
+/** Where the status bar learns about scores (src/extension/scoreView.ts provides it). */
+export interface ScoreStatusSource {
+  statusOf(doc: vscode.TextDocument): ScoreStatus | undefined;
+  readonly onDidChange: vscode.Event<vscode.TextDocument>;
+  /** The command that opens the score summary. */
+  readonly summaryCommand: string;
+}
 
 export const STATUS_ITEM_ID = 'scar-lens.status';
 
 /** The status content for one analysis, or undefined before its first pass has finished. */
-export function statusFor(analysis: DocumentAnalysis): StatusContent | undefined {
+export function statusFor(analysis: DocumentAnalysis, scores?: ScoreStatus): StatusContent | undefined {
   const snapshot = analysis.latest;
   if (snapshot) {
-    return statusContent({ summary: snapshot.summary, label: schemaLabel, fileProblem: snapshot.fileProblem?.message, problems: snapshot.problems });
+    return statusContent({ summary: snapshot.summary, label: schemaLabel, fileProblem: snapshot.fileProblem?.message, problems: snapshot.problems, scores });
   }
   // First pass still running: show its progress.
   return statusContent({ summary: analysis.model.summary(), label: schemaLabel, problems: 0 });
@@ -22,6 +31,9 @@ export class ScarStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem(STATUS_ITEM_ID, vscode.StatusBarAlignment.Left, 100);
   private readonly subscriptions: vscode.Disposable[] = [];
   private visible = false;
+
+  private scores: ScoreStatusSource | undefined;
+  private scoreSub: vscode.Disposable | undefined;
 
   constructor(private readonly analyses: AnalysisRegistry) {
     this.item.name = 'SCAR Lens';
@@ -35,6 +47,20 @@ export class ScarStatusBar implements vscode.Disposable {
       analyses.onDidProgress(refreshIfActive),
       analyses.onDidClose(() => this.refresh()),
     );
+    this.refresh();
+  }
+
+  /** Adds the score summary (main.ts calls this once scoring exists). */
+  useScores(source: ScoreStatusSource): void {
+    this.scores = source;
+    this.scoreSub?.dispose();
+    let queued = false;
+    this.scoreSub = source.onDidChange((doc) => {
+      // Scores arrive in many batches: redraw at most once per tick.
+      if (queued || vscode.window.activeTextEditor?.document !== doc) return;
+      queued = true;
+      setTimeout(() => { queued = false; this.refresh(); }, 50);
+    });
     this.refresh();
   }
 
@@ -58,19 +84,26 @@ export class ScarStatusBar implements vscode.Disposable {
   private refresh(): void {
     const editor = vscode.window.activeTextEditor;
     const analysis = editor && this.analyses.get(editor.document.uri);
-    const content = analysis && statusFor(analysis);
+    const scores = editor && this.scores?.statusOf(editor.document);
+    const content = analysis && statusFor(analysis, scores);
     if (!content) {
       this.item.hide();
       this.visible = false;
       return;
     }
     this.item.text = content.text;
-    this.item.tooltip = new vscode.MarkdownString(content.tooltip);
+    const tooltip = new vscode.MarkdownString(content.tooltip);
+    tooltip.isTrusted = { enabledCommands: ['workbench.actions.view.problems'] };
+    this.item.tooltip = tooltip;
+    this.item.command = scores?.state === 'done' && this.scores
+      ? { title: 'Show score summary', command: this.scores.summaryCommand }
+      : { title: 'Show Problems', command: 'workbench.actions.view.problems' };
     this.item.show();
     this.visible = true;
   }
 
   dispose(): void {
+    this.scoreSub?.dispose();
     for (const s of this.subscriptions) s.dispose();
     this.item.dispose();
   }

@@ -46,10 +46,43 @@ export interface StatusInput {
   fileProblem?: string;
   /** Problems counted for the file (line problems, or 1 for a file-level one). */
   problems: number;
+  /** The file's scores, when live scoring has started (or finished) for it. */
+  scores?: ScoreStatus;
+}
+
+/** Where a file's scoring stands, for the status bar. */
+export type ScoreStatus =
+  | { state: 'scoring'; percent: number }
+  | { state: 'stopped'; reason: string }
+  | {
+    state: 'done';
+    /** Lines with a score. */
+    scored: number;
+    median: number;
+    /** Share (0-1) of the scored lines at or above `threshold`. */
+    shareAbove: number;
+    threshold: number;
+    /** Quartiles, for the tooltip. */
+    p25: number;
+    p75: number;
+  };
+
+/** "-5.0", "0.5": a score threshold as the settings hold it, with at least one decimal. */
+function thresholdText(t: number): string {
+  return Number.isInteger(t) ? t.toFixed(1) : String(t);
+}
+
+/** The status-bar words for the scores: " · median -5.41 · 31% ≥ -5.0", or the progress. */
+export function scoreStatusText(scores: ScoreStatus): string {
+  switch (scores.state) {
+    case 'scoring': return ` · scoring ${scores.percent}%`;
+    case 'stopped': return ' · not scored';
+    case 'done': return ` · median ${scores.median.toFixed(2)} · ${Math.round(100 * scores.shareAbove)}% ≥ ${thresholdText(scores.threshold)}`;
+  }
 }
 
 /** The status-bar text and tooltip for one analysed (or half-analysed) document. */
-export function statusContent({ summary, label, fileProblem, problems }: StatusInput): StatusContent {
+export function statusContent({ summary, label, fileProblem, problems, scores }: StatusInput): StatusContent {
   if (summary.pending > 0) {
     const pct = summary.lines ? Math.floor((100 * summary.analysed) / summary.lines) : 0;
     return {
@@ -59,7 +92,9 @@ export function statusContent({ summary, label, fileProblem, problems }: StatusI
   }
   const fs = fileSchemaOf(summary.schemaCounts);
   const schemaText = fileProblem ? 'not JSON Lines' : fs.kind === 'one' ? label(fs.schema) : fs.kind === 'mixed' ? 'mixed schemas' : 'unknown schema';
-  const text = `$(checklist) ${schemaText} · ${plural(summary.pairs, 'pair')} · ${plural(problems, 'problem')}`;
+  const scoring = scores?.state === 'scoring';
+  const icon = scoring ? '$(sync~spin)' : '$(checklist)';
+  const text = `${icon} ${schemaText} · ${plural(summary.pairs, 'pair')}${scores ? scoreStatusText(scores) : ''} · ${plural(problems, 'problem')}`;
 
   const rows: string[] = ['**SCAR Lens**', ''];
   if (fileProblem) rows.push(fileProblem, '');
@@ -78,6 +113,14 @@ export function statusContent({ summary, label, fileProblem, problems }: StatusI
     const parse = summary.parseErrors;
     rows.push(`${plural(parse, 'line')} not valid JSON, ${plural(lineProblems - parse, 'line')} without a pair.`, '');
   }
-  rows.push('Click to open the Problems panel.');
+  if (scores?.state === 'done') {
+    rows.push(`Scores: median ${scores.median.toFixed(2)}, middle half ${scores.p25.toFixed(2)} to ${scores.p75.toFixed(2)}; `
+      + `${Math.round(100 * scores.shareAbove)}% of ${plural(scores.scored, 'scored line')} at or above ${thresholdText(scores.threshold)} (\`scar.selection.threshold\`).`, '');
+    rows.push('Click for the score summary. [Open the Problems panel](command:workbench.actions.view.problems)');
+  } else {
+    if (scores?.state === 'scoring') rows.push(`Scoring: ${scores.percent}% of the lines done.`, '');
+    if (scores?.state === 'stopped') rows.push(`Not scored: ${scores.reason}`, '');
+    rows.push('Click to open the Problems panel.');
+  }
   return { text, tooltip: rows.join('\n') };
 }

@@ -51,7 +51,9 @@ async function runIntegrationTests(opts = {}) {
   fs.cpSync(path.join(repoRoot, 'test/fixtures/workspace'), workspace, { recursive: true });
   const userDataDir = path.join(tmp, 'user-data');
   // settings for a deterministic run (no telemetry, no welcome page, no update checks), as the profile's settings.json
-  require('../harness/code-server').writeUserSettings(userDataDir);
+  // Live scoring is off by default here so that the tests of the analysis see its status text alone; the tests of
+  // live scoring, decorations and hovers turn it on (scar.scoring.auto) for themselves.
+  require('../harness/code-server').writeUserSettings(userDataDir, { 'scar.scoring.auto': false });
 
   const options = {
     extensionDevelopmentPath: repoRoot,

@@ -1,0 +1,215 @@
+// Score decorations, in the manner of Error Lens: glanceable, theme-aware, never in the way. A fixed set of
+// decoration types (one per band, one for lines without a pair, one for lines whose score is on its way, two for
+// the overview ruler), each set in one call per editor. Badges and gutter marks are drawn for the visible lines
+// (plus a margin) only, again on scroll (throttled); the overview ruler gets the file's low and problem lines, so
+// they can be found in a long file, redrawn less often. A badge is drawn only for the text it was computed on.
+import { performance } from 'perf_hooks';
+import * as vscode from 'vscode';
+import { bandOf, pendingBadge, problemBadge, scoreBadge, type Band } from './badgeText';
+import type { ConfigSource } from './config';
+import type { ScoresConfig } from './configValues';
+import type { LiveScorer } from './liveScoring';
+
+/** Lines above and below the visible range that are decorated too (a little scrolling shows no bare lines). */
+const MARGIN = 30;
+/** Most lines decorated per editor (a very tall editor or several visible ranges). */
+const MAX_LINES = 600;
+/** Quickest redraw of the visible badges after a change, and of the overview ruler. */
+const BADGE_THROTTLE_MS = 30;
+const RULER_THROTTLE_MS = 500;
+/** Most overview-ruler marks per kind (the ruler has a few hundred pixels anyway). */
+const MAX_RULER_MARKS = 5000;
+
+export type DecorationKind = Band | 'problem' | 'pending';
+const KINDS: readonly DecorationKind[] = ['high', 'mid', 'low', 'problem', 'pending'];
+
+/** What one editor shows, as last set (for tests and the benchmark): the badge text per 1-based line. */
+export interface RenderedDecorations {
+  version: number;
+  /** performance.now() of the extension host when they were set. */
+  at: number;
+  badges: Record<DecorationKind, Array<{ line: number; text: string }>>;
+  /** Overview-ruler marks set: low lines and lines without a pair. */
+  ruler: { low: number; problem: number };
+}
+
+function colour(id: string): vscode.ThemeColor {
+  return new vscode.ThemeColor(id);
+}
+
+export class ScoreDecorations implements vscode.Disposable {
+  private types = new Map<DecorationKind, vscode.TextEditorDecorationType>();
+  private rulerTypes: { low: vscode.TextEditorDecorationType; problem: vscode.TextEditorDecorationType } | undefined;
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly rendered = new WeakMap<vscode.TextEditor, RenderedDecorations>();
+  private badgeTimer: NodeJS.Timeout | undefined;
+  private rulerTimer: NodeJS.Timeout | undefined;
+  private lastBadgeDraw = 0;
+  private lastRulerDraw = 0;
+  private settings: ScoresConfig;
+
+  constructor(private readonly extension: vscode.ExtensionContext, private readonly scorer: LiveScorer, config: ConfigSource) {
+    this.settings = config.current.scores;
+    this.createTypes();
+    this.subscriptions.push(
+      scorer.onDidChange(() => { this.scheduleBadges(); this.scheduleRuler(); }),
+      vscode.window.onDidChangeTextEditorVisibleRanges(() => this.scheduleBadges()),
+      vscode.window.onDidChangeVisibleTextEditors(() => { this.scheduleBadges(); this.scheduleRuler(true); }),
+      config.onDidChange(({ current }) => {
+        this.settings = current.scores;
+        this.disposeTypes();
+        this.createTypes();
+        this.drawBadges();
+        this.drawRulers();
+      }),
+    );
+  }
+
+  /** What an editor shows, as last set; undefined before the first draw. */
+  renderedIn(editor: vscode.TextEditor): RenderedDecorations | undefined {
+    return this.rendered.get(editor);
+  }
+
+  private createTypes(): void {
+    const s = this.settings;
+    const where = s.position;
+    const attachment = (fg: string, bg: string): vscode.ThemableDecorationAttachmentRenderOptions => ({
+      color: colour(fg),
+      backgroundColor: colour(bg),
+      margin: where === 'before' ? '0 1.2ch 0 0' : '0 0 0 3ch',
+      fontStyle: 'normal',
+      fontWeight: 'normal',
+    });
+    const make = (kind: DecorationKind): vscode.TextEditorDecorationType => {
+      const fg = kind === 'problem' ? 'scar.problem.foreground' : kind === 'pending' ? 'scar.band.mid.foreground' : `scar.band.${kind}.foreground`;
+      const bg = kind === 'problem' || kind === 'pending' ? 'scar.band.mid.background' : `scar.band.${kind}.background`;
+      const options: vscode.DecorationRenderOptions = { rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed };
+      if (s.badges) options[where] = attachment(fg, bg);
+      if (s.gutter && kind !== 'pending') {
+        options.gutterIconPath = vscode.Uri.joinPath(this.extension.extensionUri, 'media', `band-${kind}.svg`);
+        options.gutterIconSize = '70%';
+      }
+      return vscode.window.createTextEditorDecorationType(options);
+    };
+    for (const kind of KINDS) this.types.set(kind, make(kind));
+    if (s.overviewRuler) {
+      const ruler = (id: string): vscode.TextEditorDecorationType =>
+        vscode.window.createTextEditorDecorationType({ overviewRulerColor: colour(id), overviewRulerLane: vscode.OverviewRulerLane.Right, isWholeLine: true });
+      this.rulerTypes = { low: ruler('scar.band.low.foreground'), problem: ruler('scar.problem.foreground') };
+    }
+  }
+
+  private disposeTypes(): void {
+    for (const t of this.types.values()) t.dispose();
+    this.types.clear();
+    this.rulerTypes?.low.dispose();
+    this.rulerTypes?.problem.dispose();
+    this.rulerTypes = undefined;
+  }
+
+  private scheduleBadges(): void {
+    if (this.badgeTimer) return;
+    const wait = Math.max(0, this.lastBadgeDraw + BADGE_THROTTLE_MS - performance.now());
+    this.badgeTimer = setTimeout(() => {
+      this.badgeTimer = undefined;
+      this.drawBadges();
+    }, wait);
+  }
+
+  private scheduleRuler(now = false): void {
+    if (this.rulerTimer) return;
+    const wait = now ? 0 : Math.max(0, this.lastRulerDraw + RULER_THROTTLE_MS - performance.now());
+    this.rulerTimer = setTimeout(() => {
+      this.rulerTimer = undefined;
+      this.drawRulers();
+    }, wait);
+  }
+
+  private drawBadges(): void {
+    this.lastBadgeDraw = performance.now();
+    for (const editor of vscode.window.visibleTextEditors) this.drawEditor(editor);
+  }
+
+  private drawRulers(): void {
+    this.lastRulerDraw = performance.now();
+    for (const editor of vscode.window.visibleTextEditors) this.drawRuler(editor);
+  }
+
+  /** Sets every badge type's ranges for the editor's visible lines, each in one call. */
+  drawEditor(editor: vscode.TextEditor): void {
+    const doc = editor.document;
+    const st = this.scorer.state(doc);
+    if (!st) return; // not a tracked JSONL document
+    const s = this.settings;
+    const table = st.table;
+    const byKind: Record<DecorationKind, vscode.DecorationOptions[]> = { high: [], mid: [], low: [], problem: [], pending: [] };
+    const shown: RenderedDecorations['badges'] = { high: [], mid: [], low: [], problem: [], pending: [] };
+    const aligned = table.lineCount === doc.lineCount;
+    const lowCut = s.reviewMode ? s.reviewThreshold : Infinity;
+    let budget = MAX_LINES;
+    let lastDone = -1;
+    for (const visible of editor.visibleRanges) {
+      const from = Math.max(lastDone + 1, visible.start.line - MARGIN);
+      const to = Math.min(doc.lineCount - 1, visible.end.line + MARGIN);
+      for (let i = from; i <= to && budget > 0; i++, budget--) {
+        lastDone = i;
+        const line = doc.lineAt(i);
+        const e = aligned ? table.get(i, line.text) : undefined;
+        let kind: DecorationKind;
+        let text: string;
+        if (!e) {
+          if (st.mode === 'off' || line.isEmptyOrWhitespace) continue;
+          kind = 'pending';
+          text = pendingBadge(s.format);
+        } else if (e.blank) {
+          continue;
+        } else if (e.score === undefined) {
+          kind = 'problem';
+          text = problemBadge(e.error ?? 'no pair', s.format);
+        } else {
+          const pct = table.percentileOf(e.score);
+          if (pct >= lowCut) continue;
+          kind = bandOf(pct, { high: s.bandHigh, low: s.bandLow });
+          text = scoreBadge(e.score, pct, kind, s.format);
+        }
+        const at = s.position === 'before' ? line.range.start : line.range.end;
+        const options: vscode.DecorationOptions = { range: new vscode.Range(at, at) };
+        if (s.badges) options.renderOptions = { [s.position]: { contentText: text } };
+        byKind[kind].push(options);
+        shown[kind].push({ line: i + 1, text });
+      }
+    }
+    for (const kind of KINDS) editor.setDecorations(this.types.get(kind)!, byKind[kind]);
+    const previous = this.rendered.get(editor);
+    this.rendered.set(editor, { version: doc.version, at: performance.now(), badges: shown, ruler: previous?.ruler ?? { low: 0, problem: 0 } });
+  }
+
+  /** Marks the file's low lines and lines without a pair in the overview ruler. */
+  drawRuler(editor: vscode.TextEditor): void {
+    const st = this.scorer.state(editor.document);
+    if (!st || !this.rulerTypes) return;
+    const s = this.settings;
+    const table = st.table;
+    const low: vscode.Range[] = [];
+    const problem: vscode.Range[] = [];
+    if (table.lineCount === editor.document.lineCount) {
+      for (let i = 0; i < table.lineCount; i++) {
+        const e = table.entry(i);
+        if (!e || e.blank) continue;
+        if (e.score === undefined) { if (problem.length < MAX_RULER_MARKS) problem.push(new vscode.Range(i, 0, i, 0)); }
+        else if (low.length < MAX_RULER_MARKS && table.percentileOf(e.score) < s.bandLow) low.push(new vscode.Range(i, 0, i, 0));
+      }
+    }
+    editor.setDecorations(this.rulerTypes.low, low);
+    editor.setDecorations(this.rulerTypes.problem, problem);
+    const r = this.rendered.get(editor);
+    if (r) r.ruler = { low: low.length, problem: problem.length };
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
+    if (this.badgeTimer) clearTimeout(this.badgeTimer);
+    if (this.rulerTimer) clearTimeout(this.rulerTimer);
+    this.disposeTypes();
+  }
+}

@@ -1,0 +1,54 @@
+// The engine process as the extension sees it: one EngineClient, created lazily for the current model folder
+// (scar.modelPath, else the bundled models/), restarted after a crash (the user is told once), replaced when the
+// model folder changes, stopped on deactivate.
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { EngineClient } from '../engine/client';
+import type { EngineStats } from '../engine/protocol';
+
+/** Owns the engine client for the extension: created lazily for the current model folder. */
+export class EngineHost implements vscode.Disposable {
+  private client: EngineClient | undefined;
+  private clientModelDir = '';
+  private toldRestart = false;
+
+  constructor(private readonly extension: vscode.ExtensionContext, private modelPath: () => string) {}
+
+  /** The model folder: the scar.modelPath setting, else the bundled models/. */
+  get modelDir(): string {
+    return this.modelPath() || path.join(this.extension.extensionPath, 'models');
+  }
+
+  get(): EngineClient {
+    const dir = this.modelDir;
+    if (this.client && this.clientModelDir === dir) return this.client;
+    this.client?.dispose();
+    this.clientModelDir = dir;
+    this.client = new EngineClient({
+      enginePath: path.join(this.extension.extensionPath, 'dist', 'engine.js'),
+      modelDir: dir,
+      cacheDir: this.extension.globalStorageUri.fsPath,
+      onRestart: (_attempt, reason) => {
+        if (this.toldRestart) return;
+        this.toldRestart = true; // say it once per session, not on every crash
+        void vscode.window.showWarningMessage(`SCAR Lens: the scoring engine stopped unexpectedly (${reason}) and was restarted.`);
+      },
+    });
+    return this.client;
+  }
+
+  /** Drops the engine (a new one starts on the next request), e.g. when the model folder setting changes. */
+  reset(): void {
+    this.client?.dispose();
+    this.client = undefined;
+  }
+
+  async stats(): Promise<EngineStats | undefined> {
+    return this.client?.stats();
+  }
+
+  dispose(): void {
+    this.reset();
+  }
+}
+

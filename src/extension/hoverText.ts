@@ -1,0 +1,131 @@
+// The words of a score hover: the score and where it stands, the two components against the file's medians with a
+// plain-language reading of what pulls the score up or down, the pair's texts and where they came from, and links
+// to the commands that act on the line. Pure (no vscode import): it returns Markdown, unit-tested.
+import { analyseText, type TextStats } from '../core/style';
+import type { Pair } from '../core/types';
+import { BAND_SYMBOL, bandOf, topShare, type Band } from './badgeText';
+
+/** Characters of the instruction and the response quoted in the hover. */
+export const EXCERPT_CHARS = 300;
+/** A component this close to the file's median is "about typical". */
+const TYPICAL = 0.25;
+
+export interface HoverInput {
+  /** 1-based line number. */
+  line: number;
+  score: number;
+  composition: number;
+  presentation: number;
+  percentile: number;
+  /** 1 = the highest score of the file. */
+  rank: number;
+  scored: number;
+  medians: { composition: number; presentation: number };
+  cuts: { high: number; low: number };
+  /** The pair(s) of the line, for the excerpts and the style signals (the first is shown). */
+  pairs: readonly Pair[];
+  /** Command links at the foot of the hover. */
+  commands: ReadonlyArray<{ label: string; id: string; args?: unknown[] }>;
+}
+
+const numbers = new Intl.NumberFormat('en-US');
+
+/** Escapes Markdown's special characters in text quoted from the data. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, '\\$&');
+}
+
+/** The first `max` characters on one line (new lines shown as ⏎), with an ellipsis when cut. */
+export function excerpt(text: string, max = EXCERPT_CHARS): string {
+  const flat = text.replace(/\r?\n/g, ' ⏎ ').replace(/\s+/g, ' ').trim();
+  return flat.length <= max ? flat : flat.slice(0, max - 1).trimEnd() + '…';
+}
+
+/** Style signals of a response that read well to a person, split into what helps and what hurts its presentation. */
+export function presentationSignals(st: TextStats): { good: string[]; bad: string[] } {
+  const good: string[] = [];
+  const bad: string[] = [];
+  const structured = st.bulletLines + st.numberedLines + st.headingLines + st.codeFences > 0;
+  const meanSentence = st.sentences > 0 ? st.sentenceLenSum / st.sentences : st.words;
+  if (structured) good.push('structure (lists, headings or code)');
+  else if (st.words >= 80) bad.push('no structure');
+  if (st.words < 12) bad.push('a very short response');
+  if (st.sentences >= 2 && meanSentence < 8) bad.push('short sentences');
+  else if (meanSentence > 35) bad.push('very long sentences');
+  else if (st.sentences >= 2) good.push('sentences of a usual length');
+  if (st.words >= 120 && st.paragraphBreaks === 0 && !structured) bad.push('one unbroken block');
+  if (st.paragraphBreaks > 0) good.push('paragraphs');
+  if (st.lowerI > 0 || st.sentencesLowerStart > st.sentences / 2) bad.push('careless capitalisation');
+  if (st.contractions > 3) bad.push('casual contractions');
+  if (st.tonePhrases > 0) good.push('a helpful tone');
+  return { good, bad };
+}
+
+/** Signals of how the response relates to its instruction. */
+export function compositionSignals(instruction: TextStats, response: TextStats): { good: string[]; bad: string[] } {
+  const good: string[] = [];
+  const bad: string[] = [];
+  if (instruction.words > 0 && response.words > 0) {
+    const ratio = response.words / instruction.words;
+    if (ratio < 0.3 && instruction.words >= 20) bad.push('a short answer to a long instruction');
+    else if (ratio >= 1) good.push('an answer that covers the request');
+  }
+  const inst = new Set(instruction.tokens.filter((t) => t.length > 3));
+  if (inst.size >= 3) {
+    let shared = 0;
+    for (const t of new Set(response.tokens)) if (inst.has(t)) shared++;
+    const overlap = shared / inst.size;
+    if (overlap < 0.1) bad.push('little of the instruction taken up');
+    else if (overlap >= 0.3) good.push('the instruction taken up');
+  }
+  return { good, bad };
+}
+
+function reading(name: string, value: number, median: number, signals: { good: string[]; bad: string[] }): string {
+  const delta = value - median;
+  if (!Number.isFinite(delta) || Math.abs(delta) < TYPICAL) {
+    return `**${name}** is about typical for this file.`;
+  }
+  if (delta < 0) {
+    const why = signals.bad.length ? `: ${signals.bad.join(', ')}` : '';
+    return `**${name} pulls it down**${why}.`;
+  }
+  const why = signals.good.length ? `: ${signals.good.join(', ')}` : '';
+  return `**${name} lifts it**${why}.`;
+}
+
+function signed(n: number): string {
+  return (n >= 0 ? '+' : '−') + Math.abs(n).toFixed(2);
+}
+
+/** The hover's Markdown. */
+export function scoreHoverMarkdown(h: HoverInput): string {
+  const band: Band = bandOf(h.percentile, h.cuts);
+  const pair = h.pairs[0];
+  const rows: string[] = [];
+  rows.push(`**SCAR ${BAND_SYMBOL[band]} ${h.score.toFixed(2)}** · ${band} band · ${topShare(h.percentile)} (percentile ${Math.round(h.percentile)}) · rank ${numbers.format(h.rank)} of ${numbers.format(h.scored)}`);
+  rows.push('');
+  rows.push('| | this line | file median | |');
+  rows.push('|:--|--:|--:|--:|');
+  rows.push(`| Composition | ${h.composition.toFixed(2)} | ${h.medians.composition.toFixed(2)} | ${signed(h.composition - h.medians.composition)} |`);
+  rows.push(`| Presentation | ${h.presentation.toFixed(2)} | ${h.medians.presentation.toFixed(2)} | ${signed(h.presentation - h.medians.presentation)} |`);
+  rows.push('');
+  if (pair) {
+    const inst = analyseText(pair.instruction, 512);
+    const resp = analyseText(pair.response, 512);
+    rows.push(`${reading('Presentation', h.presentation, h.medians.presentation, presentationSignals(resp))} `
+      + `${reading('Composition', h.composition, h.medians.composition, compositionSignals(inst, resp))}`);
+    rows.push('');
+    const turn = h.pairs.length > 1 ? ` · exchange ${pair.exchange + 1} of ${h.pairs.length} (the score is their mean)` : pair.exchange > 0 ? ` · exchange ${pair.exchange + 1}` : '';
+    rows.push(`**Instruction** \`${pair.source.instruction}\`${turn}  `);
+    rows.push(escapeMarkdown(excerpt(pair.instruction)));
+    rows.push('');
+    rows.push(`**Response** \`${pair.source.response}\`  `);
+    rows.push(escapeMarkdown(excerpt(pair.response)));
+    rows.push('');
+  }
+  if (h.commands.length) {
+    rows.push(h.commands.map((c) => `[${c.label}](command:${c.id}${c.args ? `?${encodeURIComponent(JSON.stringify(c.args))}` : ''})`).join(' · '));
+  }
+  return rows.join('\n');
+}

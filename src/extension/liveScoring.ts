@@ -1,0 +1,404 @@
+// Live scoring: keeps a ScoreTable per open JSONL document and fills it through the engine in the background, the
+// way a language server works: the editor never waits. The lines on screen are scored first, then the rest in
+// batches, round-robin between documents so that two files progress together. An edit removes the scores of the
+// edited lines only (the table follows the edit) and, after a short quiet time, those lines are scored again; a
+// result is stored only if its line still has the text it was computed for, so nothing stale is ever drawn.
+// Closing a document cancels its requests in the engine.
+import { performance } from 'perf_hooks';
+import * as vscode from 'vscode';
+import { analyseRecord } from '../core/inspect';
+import { parseLine } from '../core/jsonl';
+import type { AdapterOptions, Pair } from '../core/types';
+import { CancelledError } from '../engine/client';
+import type { PairText } from '../engine/protocol';
+import { isJsonlDocument } from './analysisRegistry';
+import type { ConfigSource, ScarConfig } from './config';
+import type { EngineHost } from './engineHost';
+import { lineSpan } from './lineModel';
+import { ScoreTable, type ScoredLine } from './scoreTable';
+
+/** Requests kept in flight to the engine (two: the engine never waits for the next batch). */
+const MAX_IN_FLIGHT = 2;
+/** Lines per background batch, and pairs at most (turn policy 'all' gives several pairs per line). */
+const BATCH_LINES = 128;
+const BATCH_PAIRS = 512;
+/** Lines above and below the visible range that count as visible (scrolling a little needs no new request). */
+export const VISIBLE_MARGIN = 40;
+/** Longest stretch of line extraction (parse + adapt) before a batch is sent, so the host never stalls. */
+const EXTRACT_MS = 8;
+
+/** Why a document is (not) being scored. */
+export type ScoringMode = 'auto' | 'requested' | 'off';
+
+/** The pairs a line yields, or why it yields none. Pure. */
+export function linePairs(text: string, line: number, adapter: Readonly<AdapterOptions>): { blank: true } | { pairs: Pair[] } | { error: string } {
+  const record = parseLine(text, line, 0, text.length);
+  if (record.blank) return { blank: true };
+  const a = analyseRecord(record, adapter);
+  if (a.problem !== undefined || !a.result?.ok) return { error: a.problem ?? 'no pair' };
+  return { pairs: a.result.pairs };
+}
+
+interface Job {
+  state: DocState;
+  generation: number;
+  /** Line index and text of each line sent, and how many of `pairs` belong to it. */
+  lines: Array<{ index: number; text: string; count: number }>;
+  pairs: PairText[];
+}
+
+/** One tracked document. */
+export class DocState {
+  readonly table: ScoreTable;
+  mode: ScoringMode = 'off';
+  generation = 0;
+  /** Texts of lines in requests not yet answered (not requested twice). */
+  readonly inflightTexts = new Set<string>();
+  readonly controllers = new Set<AbortController>();
+  debounce: NodeJS.Timeout | undefined;
+  /** performance.now() when scoring of the current generation started, and when it completed. */
+  startedAt = 0;
+  completedAt = 0;
+  /** The last error the engine gave for this document (scoring stops until it is requested again). */
+  error: string | undefined;
+  offeredLargeFile = false;
+
+  constructor(readonly document: vscode.TextDocument) {
+    this.table = new ScoreTable(document.lineCount);
+  }
+
+  get complete(): boolean {
+    return this.table.complete && this.table.lineCount === this.document.lineCount;
+  }
+
+  /** 0-100, how much of the document has an entry. */
+  get percentDone(): number {
+    const s = this.table.stats();
+    return s.lines === 0 ? 100 : Math.floor((100 * s.done) / s.lines);
+  }
+}
+
+export interface ScoresChange {
+  document: vscode.TextDocument;
+  /** The document's table now has an entry for every line. */
+  complete: boolean;
+}
+
+export class LiveScorer implements vscode.Disposable {
+  private readonly docs = new Map<string, DocState>();
+  private readonly changed = new vscode.EventEmitter<ScoresChange>();
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private inFlight = 0;
+  private roundRobin = 0;
+  private pumpQueued = false;
+  private disposed = false;
+  private config: ScarConfig;
+
+  /** Fires when entries of a document changed (scores arrived, an edit removed some, scores were cleared). */
+  readonly onDidChange = this.changed.event;
+
+  constructor(private readonly engine: EngineHost, config: ConfigSource) {
+    this.config = config.current;
+    this.subscriptions.push(
+      vscode.workspace.onDidOpenTextDocument((doc) => this.opened(doc)),
+      vscode.workspace.onDidCloseTextDocument((doc) => this.closed(doc)),
+      vscode.workspace.onDidChangeTextDocument((e) => this.edited(e)),
+      vscode.window.onDidChangeVisibleTextEditors(() => { this.offerLargeFiles(); this.schedulePump(); }),
+      vscode.window.onDidChangeTextEditorVisibleRanges(() => this.schedulePump()),
+      config.onDidChange(({ previous, current }) => this.configure(previous, current)),
+    );
+    for (const doc of vscode.workspace.textDocuments) this.opened(doc);
+  }
+
+  /** The state of a tracked document. */
+  state(doc: vscode.TextDocument): DocState | undefined {
+    return this.docs.get(doc.uri.toString());
+  }
+
+  /** Starts (or resumes) scoring a document whatever its size, e.g. for "Score current file". */
+  request(doc: vscode.TextDocument): DocState {
+    const st = this.track(doc);
+    if (st.mode !== 'requested') {
+      st.mode = 'requested';
+      st.error = undefined;
+      if (st.startedAt === 0 || st.completedAt !== 0) this.restartClock(st);
+    }
+    this.schedulePump();
+    return st;
+  }
+
+  /** Forgets a document's scores and stops scoring it until it is requested again ("Clear scores"). */
+  clear(doc: vscode.TextDocument): boolean {
+    const st = this.docs.get(doc.uri.toString());
+    if (!st) return false;
+    const had = st.table.stats().done > 0 || st.mode !== 'off';
+    this.abort(st);
+    st.mode = 'off';
+    st.generation++;
+    st.table.reset(doc.lineCount);
+    st.startedAt = st.completedAt = 0;
+    this.changed.fire({ document: doc, complete: false });
+    return had;
+  }
+
+  /** Stops scoring a document (its scores so far stay), e.g. when the user cancels the progress notification. */
+  pause(doc: vscode.TextDocument): void {
+    const st = this.docs.get(doc.uri.toString());
+    if (!st) return;
+    this.abort(st);
+    st.mode = 'off';
+  }
+
+  private track(doc: vscode.TextDocument): DocState {
+    const key = doc.uri.toString();
+    let st = this.docs.get(key);
+    if (!st) {
+      st = new DocState(doc);
+      this.docs.set(key, st);
+    }
+    return st;
+  }
+
+  private opened(doc: vscode.TextDocument): void {
+    if (!isJsonlDocument(doc) || this.docs.has(doc.uri.toString())) return;
+    const st = this.track(doc);
+    const s = this.config.scores;
+    if (s.auto && doc.lineCount <= s.autoScoreMaxLines) {
+      st.mode = 'auto';
+      this.restartClock(st);
+      this.schedulePump();
+    } else {
+      this.offerLargeFiles();
+    }
+  }
+
+  /** Offers "Score now" once for each visible JSONL file that auto scoring skipped because of its size. */
+  private offerLargeFiles(): void {
+    const s = this.config.scores;
+    if (!s.auto) return;
+    for (const editor of vscode.window.visibleTextEditors) {
+      const st = this.docs.get(editor.document.uri.toString());
+      if (!st || st.mode !== 'off' || st.offeredLargeFile || editor.document.lineCount <= s.autoScoreMaxLines) continue;
+      st.offeredLargeFile = true;
+      const doc = editor.document;
+      const name = doc.uri.path.split('/').pop() ?? doc.uri.toString();
+      void vscode.window
+        .showInformationMessage(
+          `SCAR Lens: ${name} has ${doc.lineCount.toLocaleString('en-US')} lines, more than scar.scoring.autoScoreMaxLines (${s.autoScoreMaxLines.toLocaleString('en-US')}), so it was not scored on opening.`,
+          'Score now',
+        )
+        .then((choice) => { if (choice === 'Score now' && !doc.isClosed) void vscode.commands.executeCommand('scar.scoreFile', doc.uri); });
+    }
+  }
+
+  private closed(doc: vscode.TextDocument): void {
+    const key = doc.uri.toString();
+    const st = this.docs.get(key);
+    if (!st) return;
+    this.abort(st);
+    if (st.debounce) clearTimeout(st.debounce);
+    this.docs.delete(key);
+    this.changed.fire({ document: doc, complete: false });
+  }
+
+  private edited(e: vscode.TextDocumentChangeEvent): void {
+    const st = this.docs.get(e.document.uri.toString());
+    if (!st || e.contentChanges.length === 0) return;
+    for (const c of e.contentChanges) {
+      const first = c.range.start.line;
+      const last = c.range.end.line;
+      if (last >= st.table.lineCount) { st.table.reset(e.document.lineCount); break; }
+      st.table.replaceLines(first, last, lineSpan(c.text));
+    }
+    if (st.table.lineCount !== e.document.lineCount) st.table.reset(e.document.lineCount);
+    if (st.completedAt !== 0) this.restartClock(st);
+    this.changed.fire({ document: e.document, complete: false });
+    if (st.mode === 'off') return;
+    if (st.debounce) clearTimeout(st.debounce);
+    st.debounce = setTimeout(() => {
+      st.debounce = undefined;
+      this.schedulePump();
+    }, this.config.scores.debounceMs);
+  }
+
+  private configure(previous: ScarConfig, current: ScarConfig): void {
+    this.config = current;
+    const adapterChanged = JSON.stringify(previous.adapter) !== JSON.stringify(current.adapter) || previous.modelPath !== current.modelPath;
+    for (const st of this.docs.values()) {
+      if (adapterChanged) {
+        this.abort(st);
+        st.generation++;
+        st.table.reset(st.document.lineCount);
+        if (st.mode !== 'off') this.restartClock(st);
+        this.changed.fire({ document: st.document, complete: false });
+      }
+      if (current.scores.auto && !previous.scores.auto && st.mode === 'off' && st.document.lineCount <= current.scores.autoScoreMaxLines) {
+        st.mode = 'auto';
+        this.restartClock(st);
+      }
+      if (!current.scores.auto && st.mode === 'auto') {
+        this.abort(st);
+        st.mode = 'off';
+      }
+    }
+    this.schedulePump();
+  }
+
+  private restartClock(st: DocState): void {
+    st.startedAt = performance.now();
+    st.completedAt = 0;
+  }
+
+  private abort(st: DocState): void {
+    for (const ac of st.controllers) ac.abort();
+    st.controllers.clear();
+    st.inflightTexts.clear();
+  }
+
+  private schedulePump(): void {
+    if (this.pumpQueued || this.disposed) return;
+    this.pumpQueued = true;
+    setImmediate(() => {
+      this.pumpQueued = false;
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (!this.disposed && this.inFlight < MAX_IN_FLIGHT) {
+      const job = this.nextJob();
+      if (!job) return;
+      if (job.pairs.length === 0) continue; // only blank or problem lines: already stored
+      this.send(job);
+    }
+  }
+
+  /** Documents that want work, with a debounce not pending. */
+  private wanting(st: DocState): boolean {
+    return st.mode !== 'off' && st.error === undefined && st.debounce === undefined && !st.document.isClosed && !st.complete;
+  }
+
+  /** The next batch: visible lines of visible editors (the active one first), then the rest, round-robin. */
+  private nextJob(): Job | undefined {
+    const active = vscode.window.activeTextEditor;
+    const editors = [...vscode.window.visibleTextEditors].sort((a, b) => (a === active ? -1 : b === active ? 1 : 0));
+    for (const editor of editors) {
+      const st = this.docs.get(editor.document.uri.toString());
+      if (!st || !this.wanting(st)) continue;
+      for (const r of editor.visibleRanges) {
+        const lines = this.missing(st, r.start.line - VISIBLE_MARGIN, r.end.line + VISIBLE_MARGIN + 1, BATCH_LINES);
+        if (lines.length > 0) return this.extract(st, lines);
+      }
+    }
+    const all = [...this.docs.values()].filter((st) => this.wanting(st));
+    for (let tries = 0; tries < all.length; tries++) {
+      const st = all[this.roundRobin++ % all.length];
+      const first = st.table.firstMissing();
+      if (first === undefined) continue;
+      const lines = this.missing(st, first, st.table.lineCount, BATCH_LINES);
+      if (lines.length > 0) return this.extract(st, lines); // else everything left of it is in flight
+    }
+    return undefined;
+  }
+
+  private missing(st: DocState, from: number, to: number, max: number): number[] {
+    const out: number[] = [];
+    const doc = st.document;
+    const end = Math.min(to, st.table.lineCount);
+    let i = Math.max(0, from);
+    while (i < end && out.length < max) {
+      const chunk = st.table.missingIn(i, end, max - out.length);
+      if (chunk.length === 0) break;
+      for (const k of chunk) if (!st.inflightTexts.has(doc.lineAt(k).text)) out.push(k);
+      i = chunk[chunk.length - 1] + 1;
+    }
+    return out;
+  }
+
+  /** Reads the lines' pairs; blank and problem lines are stored at once, the others make the engine request. */
+  private extract(st: DocState, indexes: number[]): Job {
+    const job: Job = { state: st, generation: st.generation, lines: [], pairs: [] };
+    const deadline = performance.now() + EXTRACT_MS;
+    const adapter = this.config.adapter;
+    let stored = false;
+    for (const index of indexes) {
+      const text = st.document.lineAt(index).text;
+      const r = linePairs(text, index + 1, adapter);
+      if ('blank' in r) { st.table.set(index, { text, pairs: 0, blank: true }); stored = true; }
+      else if ('error' in r) { st.table.set(index, { text, pairs: 0, error: r.error }); stored = true; }
+      else {
+        job.lines.push({ index, text, count: r.pairs.length });
+        for (const p of r.pairs) job.pairs.push({ instruction: p.instruction, response: p.response });
+        st.inflightTexts.add(text);
+      }
+      if (job.pairs.length >= BATCH_PAIRS || performance.now() > deadline) break;
+    }
+    if (stored) {
+      this.finishIfComplete(st);
+      this.changed.fire({ document: st.document, complete: st.complete });
+    }
+    return job;
+  }
+
+  private send(job: Job): void {
+    const st = job.state;
+    const ac = new AbortController();
+    st.controllers.add(ac);
+    this.inFlight++;
+    let client;
+    try {
+      client = this.engine.get();
+    } catch (e) {
+      this.inFlight--;
+      st.error = (e as Error).message;
+      return;
+    }
+    client
+      .score(job.pairs, { signal: ac.signal })
+      .then((scores) => this.apply(job, scores))
+      .catch((e: unknown) => {
+        if (e instanceof CancelledError || ac.signal.aborted) return;
+        st.error = (e as Error).message;
+        void vscode.window.showErrorMessage(`SCAR Lens: scoring ${st.document.uri.path.split('/').pop()} stopped: ${st.error}`);
+        this.changed.fire({ document: st.document, complete: false });
+      })
+      .finally(() => {
+        this.inFlight--;
+        st.controllers.delete(ac);
+        for (const l of job.lines) st.inflightTexts.delete(l.text);
+        this.schedulePump();
+      });
+  }
+
+  private apply(job: Job, scores: ReadonlyArray<{ score: number; composition: number; presentation: number }>): void {
+    const st = job.state;
+    if (st.generation !== job.generation || st.document.isClosed || this.docs.get(st.document.uri.toString()) !== st) return;
+    const doc = st.document;
+    let k = 0;
+    let stored = 0;
+    for (const l of job.lines) {
+      let s = 0, c = 0, p = 0;
+      for (let j = 0; j < l.count; j++, k++) { s += scores[k].score; c += scores[k].composition; p += scores[k].presentation; }
+      // Stored only where the line still has the text that was scored (an edit since then leaves it to the next batch).
+      if (l.index >= doc.lineCount || st.table.entry(l.index) !== undefined || doc.lineAt(l.index).text !== l.text) continue;
+      const entry: ScoredLine = { text: l.text, pairs: l.count, score: s / l.count, composition: c / l.count, presentation: p / l.count };
+      st.table.set(l.index, entry);
+      stored++;
+    }
+    if (stored === 0) return;
+    this.finishIfComplete(st);
+    this.changed.fire({ document: doc, complete: st.complete });
+  }
+
+  private finishIfComplete(st: DocState): void {
+    if (st.complete && st.completedAt === 0) st.completedAt = performance.now();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    for (const s of this.subscriptions) s.dispose();
+    for (const st of this.docs.values()) { this.abort(st); if (st.debounce) clearTimeout(st.debounce); }
+    this.docs.clear();
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,195 @@
+// What the user sees of the scores: the decorations, the score hover, the status-bar summary, "Go to next/previous
+// low-scoring line" and "Show score summary". Reads the live scorer's tables; never waits for the engine.
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { topShare } from './badgeText';
+import type { ConfigSource } from './config';
+import { ScoreDecorations, type RenderedDecorations } from './decorations';
+import { scoreHoverMarkdown } from './hoverText';
+import { linePairs, type LiveScorer } from './liveScoring';
+import type { ScarStatusBar } from './statusBar';
+import { formatCount, type ScoreStatus } from './statusText';
+
+/** Commands whose links the score hover may carry. */
+export const HOVER_COMMANDS = ['scar.nextLowLine', 'scar.previousLowLine', 'scar.showScoreSummary', 'scar.clearScores', 'scar.selectTop'];
+
+function fileName(doc: vscode.TextDocument): string {
+  return path.basename(doc.uri.fsPath || doc.uri.path);
+}
+
+/** The status-bar view of a document's scores, or undefined when it is not being scored. */
+export function scoreStatusOf(scorer: LiveScorer, config: ConfigSource, doc: vscode.TextDocument): ScoreStatus | undefined {
+  const st = scorer.state(doc);
+  if (!st) return undefined;
+  if (st.error !== undefined) return { state: 'stopped', reason: st.error };
+  if (!st.complete) return st.mode === 'off' ? undefined : { state: 'scoring', percent: st.percentDone };
+  const sorted = st.table.sortedScores();
+  if (sorted.length === 0) return undefined;
+  const threshold = config.current.scores.threshold;
+  let lo = 0, hi = sorted.length;
+  while (lo < hi) { const mid = (lo + hi) >>> 1; if (sorted[mid] < threshold) lo = mid + 1; else hi = mid; }
+  return {
+    state: 'done',
+    scored: sorted.length,
+    median: st.table.scoreAtPercentile(50)!,
+    p25: st.table.scoreAtPercentile(25)!,
+    p75: st.table.scoreAtPercentile(75)!,
+    shareAbove: (sorted.length - lo) / sorted.length,
+    threshold,
+  };
+}
+
+/** What the score view adds to the extension's API (tests and the editor benchmark read what the user sees). */
+export interface ScoreViewApi {
+  /** The badges an editor shows, as last set, per kind, with their text; undefined before the first draw. */
+  renderedDecorations(editor: vscode.TextEditor): RenderedDecorations | undefined;
+  /** Where live scoring of a document stands. */
+  liveScoring(uri: vscode.Uri): { mode: string; percentDone: number; complete: boolean; startedAt: number; completedAt: number; error?: string } | undefined;
+}
+
+export function registerScoreView(
+  extension: vscode.ExtensionContext,
+  config: ConfigSource,
+  scorer: LiveScorer,
+  statusBar: ScarStatusBar,
+): { disposables: vscode.Disposable[]; decorations: ScoreDecorations; api: ScoreViewApi } {
+  const decorations = new ScoreDecorations(extension, scorer, config);
+
+  const changedDoc = new vscode.EventEmitter<vscode.TextDocument>();
+  statusBar.useScores({
+    statusOf: (doc) => scoreStatusOf(scorer, config, doc),
+    onDidChange: changedDoc.event,
+    summaryCommand: 'scar.showScoreSummary',
+  });
+
+  const jsonlEditor = (what: string): vscode.TextEditor | undefined => {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor || editor.document.languageId !== 'jsonl') {
+      void vscode.window.showWarningMessage(`SCAR Lens: open a JSON Lines (.jsonl) file to ${what}.`);
+      return undefined;
+    }
+    return editor;
+  };
+
+  /** Moves the cursor to the next/previous low line; returns the 1-based line, or undefined. */
+  const goToLow = (dir: 1 | -1, fromLine?: number): number | undefined => {
+    const editor = jsonlEditor('go to its low-scoring lines');
+    if (!editor) return undefined;
+    const doc = editor.document;
+    const st = scorer.state(doc);
+    const s = config.current.scores;
+    if (!st || st.table.stats().scored === 0) {
+      void vscode.window.showInformationMessage(`SCAR Lens: ${fileName(doc)} has no scores yet; run "SCAR: Score current file".`);
+      return undefined;
+    }
+    const from = typeof fromLine === 'number' ? fromLine - 1 : editor.selection.active.line;
+    const target = st.table.nextLow(from, dir, s.bandLow);
+    if (target === undefined) {
+      void vscode.window.showInformationMessage(`SCAR Lens: No low-scoring lines (below percentile ${s.bandLow}) in ${fileName(doc)}.`);
+      return undefined;
+    }
+    const pos = new vscode.Position(target, 0);
+    editor.selection = new vscode.Selection(pos, pos);
+    editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    const e = st.table.entry(target)!;
+    const pct = st.table.percentileOf(e.score!);
+    const wrapped = dir === 1 ? target <= from : target >= from;
+    const partial = st.complete ? '' : ` (scoring ${st.percentDone}% done)`;
+    vscode.window.setStatusBarMessage(
+      `SCAR: line ${formatCount(target + 1)} — score ${e.score!.toFixed(2)}, ${topShare(pct)}${wrapped ? ', wrapped around' : ''}${partial}`,
+      5000,
+    );
+    return target + 1;
+  };
+
+  const showSummary = async (): Promise<void> => {
+    const editor = jsonlEditor('see its score summary');
+    if (!editor) return;
+    const doc = editor.document;
+    const st = scorer.state(doc);
+    const status = scoreStatusOf(scorer, config, doc);
+    if (!st || !status || status.state !== 'done') {
+      void vscode.window.showInformationMessage(`SCAR Lens: ${fileName(doc)} is not scored yet${st && !st.complete && st.mode !== 'off' ? ` (${st.percentDone}% done)` : ''}.`);
+      return;
+    }
+    const s = config.current.scores;
+    const sorted = st.table.sortedScores();
+    // Five bands of equal width between the lowest and the highest score, as a small histogram.
+    const min = sorted[0], max = sorted[sorted.length - 1];
+    const bins = 5;
+    const width = (max - min) / bins || 1;
+    const counts = new Array<number>(bins).fill(0);
+    for (const v of sorted) counts[Math.min(bins - 1, Math.floor((v - min) / width))]++;
+    const most = Math.max(...counts);
+    type Item = vscode.QuickPickItem & { run?: () => unknown };
+    const items: Item[] = [];
+    items.push({ label: 'Distribution', kind: vscode.QuickPickItemKind.Separator });
+    for (let b = bins - 1; b >= 0; b--) {
+      const bar = '█'.repeat(Math.round((12 * counts[b]) / Math.max(1, most))) || '▏';
+      items.push({ label: `${(min + b * width).toFixed(2)} to ${(min + (b + 1) * width).toFixed(2)}`, description: `${bar} ${formatCount(counts[b])}` });
+    }
+    const t = st.table.stats();
+    items.push({ label: 'Summary', kind: vscode.QuickPickItemKind.Separator });
+    items.push({ label: `median ${status.median.toFixed(2)}`, description: `middle half ${status.p25.toFixed(2)} to ${status.p75.toFixed(2)} · ${formatCount(t.scored)} lines scored, ${formatCount(t.errors)} without a pair` });
+    items.push({ label: `${Math.round(100 * status.shareAbove)}% ≥ ${status.threshold}`, description: 'scar.selection.threshold' });
+    items.push({ label: 'Actions', kind: vscode.QuickPickItemKind.Separator });
+    items.push({ label: '$(arrow-down) Go to next low-scoring line', description: `below percentile ${s.bandLow}`, run: () => goToLow(1) });
+    items.push({ label: '$(filter) Select top style-consistent examples…', run: () => vscode.commands.executeCommand('scar.selectTop') });
+    items.push({ label: '$(warning) Open the Problems panel', run: () => vscode.commands.executeCommand('workbench.actions.view.problems') });
+    const pick = await vscode.window.showQuickPick(items, { title: `SCAR scores of ${fileName(doc)} · ${formatCount(t.scored)} lines`, placeHolder: 'The distribution of scores; pick an action' });
+    await pick?.run?.();
+  };
+
+  const hover: vscode.HoverProvider = {
+    provideHover(doc, position) {
+      const st = scorer.state(doc);
+      if (!st || st.table.lineCount !== doc.lineCount) return undefined;
+      const text = doc.lineAt(position.line).text;
+      const e = st.table.get(position.line, text);
+      if (!e || e.score === undefined) return undefined; // blank, pending, or a problem (the diagnostics hover says it)
+      const s = config.current.scores;
+      const found = linePairs(text, position.line + 1, config.current.adapter);
+      const md = scoreHoverMarkdown({
+        line: position.line + 1,
+        score: e.score,
+        composition: e.composition ?? NaN,
+        presentation: e.presentation ?? NaN,
+        percentile: st.table.percentileOf(e.score),
+        rank: st.table.rankOf(e.score),
+        scored: st.table.stats().scored,
+        medians: st.table.componentMedians(),
+        cuts: { high: s.bandHigh, low: s.bandLow },
+        pairs: 'pairs' in found ? found.pairs : [],
+        commands: [
+          { label: 'Next low line', id: 'scar.nextLowLine', args: [position.line + 1] },
+          { label: 'Previous low line', id: 'scar.previousLowLine', args: [position.line + 1] },
+          { label: 'Score summary', id: 'scar.showScoreSummary' },
+          { label: 'Select top…', id: 'scar.selectTop' },
+        ],
+      });
+      const markdown = new vscode.MarkdownString(md);
+      markdown.isTrusted = { enabledCommands: HOVER_COMMANDS };
+      return new vscode.Hover(markdown, doc.lineAt(position.line).range);
+    },
+  };
+
+  const disposables: vscode.Disposable[] = [
+    decorations,
+    changedDoc,
+    scorer.onDidChange((e) => changedDoc.fire(e.document)),
+    config.onDidChange(() => { const d = vscode.window.activeTextEditor?.document; if (d) changedDoc.fire(d); }),
+    vscode.languages.registerHoverProvider({ language: 'jsonl' }, hover),
+    vscode.commands.registerCommand('scar.nextLowLine', (line?: number) => goToLow(1, line)),
+    vscode.commands.registerCommand('scar.previousLowLine', (line?: number) => goToLow(-1, line)),
+    vscode.commands.registerCommand('scar.showScoreSummary', showSummary),
+  ];
+  const api: ScoreViewApi = {
+    renderedDecorations: (editor) => decorations.renderedIn(editor),
+    liveScoring: (uri) => {
+      const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+      const st = doc && scorer.state(doc);
+      return st && { mode: st.mode, percentDone: st.percentDone, complete: st.complete, startedAt: st.startedAt, completedAt: st.completedAt, error: st.error };
+    },
+  };
+  return { disposables, decorations, api };
+}

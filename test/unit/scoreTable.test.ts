@@ -1,0 +1,87 @@
+// The per-document score table: entries follow edits, only the text they were computed for gets them, percentiles
+// and ranks agree with core/scores, and next/previous low lines wrap around.
+import * as assert from 'node:assert/strict';
+import { percentiles } from '../../src/core/scores';
+import { ScoreTable, type ScoredLine } from '../../src/extension/scoreTable';
+
+const scored = (text: string, score: number): ScoredLine => ({ text, pairs: 1, score, composition: score / 2, presentation: score / 2 });
+
+function tableOf(scores: Array<number | null>): ScoreTable {
+  const t = new ScoreTable(scores.length);
+  scores.forEach((s, i) => t.set(i, s === null ? { text: `bad ${i}`, pairs: 0, error: 'no pair' } : scored(`line ${i}`, s)));
+  return t;
+}
+
+describe('ScoreTable', () => {
+  it('gives an entry only for the text it was computed on', () => {
+    const t = tableOf([1, 2]);
+    assert.equal(t.get(0, 'line 0')?.score, 1);
+    assert.equal(t.get(0, 'line 0 edited'), undefined);
+    assert.equal(t.get(5, 'line 5'), undefined);
+  });
+
+  it('keeps the entries of unchanged lines across an edit that inserts lines, and drops the edited ones', () => {
+    const t = tableOf([1, 2, 3, 4]);
+    t.replaceLines(1, 1, 3); // line 1 replaced by three lines
+    assert.equal(t.lineCount, 6);
+    assert.equal(t.get(0, 'line 0')?.score, 1);
+    assert.equal(t.entry(1), undefined);
+    assert.equal(t.entry(2), undefined);
+    assert.equal(t.entry(3), undefined);
+    assert.equal(t.get(4, 'line 2')?.score, 3, 'line 2 moved down by two');
+    assert.equal(t.get(5, 'line 3')?.score, 4);
+    assert.equal(t.complete, false);
+    assert.deepEqual(t.missingIn(0, 6, 10), [1, 2, 3]);
+    assert.equal(t.firstMissing(), 1);
+    const st = t.stats();
+    assert.equal(st.scored, 3);
+    assert.equal(st.done, 3);
+  });
+
+  it('follows a deletion of lines', () => {
+    const t = tableOf([1, 2, 3, 4]);
+    t.replaceLines(1, 2, 1); // lines 1..2 became one line
+    assert.equal(t.lineCount, 3);
+    assert.equal(t.entry(1), undefined);
+    assert.equal(t.get(2, 'line 3')?.score, 4);
+    assert.throws(() => t.replaceLines(2, 5, 1), /does not fit/);
+  });
+
+  it('computes percentiles as core/scores does, ranks from the top and quantiles', () => {
+    const values = [3, 1, 4, 1, 5, 9, 2, 6];
+    const t = tableOf(values);
+    const expected = percentiles(values);
+    values.forEach((v, i) => assert.ok(Math.abs(t.percentileOf(v) - expected[i]) < 1e-9, `line ${i}`));
+    assert.equal(t.rankOf(9), 1);
+    assert.equal(t.rankOf(1), 7, 'two lines share the lowest score: both rank 7 of 8');
+    assert.equal(t.scoreAtPercentile(0), 1);
+    assert.equal(t.scoreAtPercentile(100), 9);
+    assert.equal(t.scoreAtPercentile(50), 3.5);
+  });
+
+  it('updates the sorted scores after a change, and ignores lines without a score', () => {
+    const t = tableOf([1, null, 3]);
+    assert.equal(t.percentileOf(3), 100);
+    t.set(1, scored('line 1', 10));
+    assert.equal(t.percentileOf(3), 50);
+    assert.equal(t.rankOf(10), 1);
+    assert.equal(t.stats().errors, 0);
+  });
+
+  it('gives the medians of the components', () => {
+    const t = tableOf([2, 4, 6]);
+    assert.deepEqual(t.componentMedians(), { composition: 2, presentation: 2 });
+  });
+
+  it('finds the next and previous low line, wrapping around', () => {
+    // percentiles: 10 -> 100, 0 -> 0, 5 -> 66.7, null, 1 -> 33.3
+    const t = tableOf([10, 0, 5, null, 1]);
+    assert.equal(t.nextLow(0, 1, 40), 1);
+    assert.equal(t.nextLow(1, 1, 40), 4);
+    assert.equal(t.nextLow(4, 1, 40), 1, 'wraps to the top');
+    assert.equal(t.nextLow(1, -1, 40), 4, 'wraps to the bottom');
+    assert.equal(t.nextLow(0, 1, 30), 1, 'only line 1 is below percentile 30');
+    assert.equal(t.nextLow(1, 1, 30), 1, 'the only low line is found again from itself');
+    assert.equal(t.nextLow(0, 1, 0), undefined, 'nothing is below percentile 0');
+  });
+});
