@@ -1,0 +1,97 @@
+// Score decorations in the real VS Code: what each line of problems.jsonl shows (band, score and share, checked
+// against an independent `scar score` run), the problem badges, the formats and positions, review mode and the
+// overview-ruler marks.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { openAnalysed, setScarSettings, waitUntil, workspaceUri } from '../util/scarExtension';
+import { badgeOf, cliScores, fullApi, liveScoringOn, settledBadges, type CliLine } from '../util/scoreView';
+
+/** The band a CLI percentile falls in with the default cut-offs (high >= 75, low < 25). */
+function band(p: number): string {
+  return p >= 75 ? 'high' : p < 25 ? 'low' : 'mid';
+}
+
+describe('score decorations', function () {
+  this.timeout(60000);
+  let restore: () => Promise<void>;
+  let expected: Map<number, CliLine>;
+  before(async () => {
+    restore = await liveScoringOn();
+    expected = await cliScores(workspaceUri('problems.jsonl').fsPath);
+  });
+  after(async () => { await restore(); });
+  afterEach(async () => { await vscode.commands.executeCommand('workbench.action.closeAllEditors'); });
+
+  it('badges every line of problems.jsonl with its band, score and share of the file, and problems with their reason', async () => {
+    const { editor } = await openAnalysed('problems.jsonl');
+    const api = await fullApi();
+    const r = await settledBadges(api, editor);
+    for (const [line, cli] of expected) {
+      const b = badgeOf(r, line);
+      assert.ok(b, `line ${line} has a badge`);
+      if (cli.score === null) {
+        assert.equal(b.kind, 'problem', `line ${line}`);
+        assert.ok(b.text.startsWith('⚠ '), `line ${line}: ${b.text}`);
+        assert.ok(cli.error!.startsWith(b.text.slice(2).replace(/…$/, '')), `line ${line}: "${b.text}" begins "${cli.error}"`);
+      } else {
+        assert.equal(b.kind, band(cli.percentile!), `line ${line} (percentile ${cli.percentile})`);
+        const symbol = { high: '▲', mid: '●', low: '▼' }[b.kind];
+        const top = Math.min(100, Math.max(1, Math.round(100 - cli.percentile!)));
+        const want = `${symbol} ${cli.score.toFixed(2).padStart(6)} · ${`top ${top}%`.padEnd(8)}`;
+        assert.equal(b.text, want, `line ${line}`);
+      }
+    }
+    assert.equal(badgeOf(r, 8)?.text, '⚠ no assistant turn');
+    const widths = new Set(Object.values(r.badges).flat().map((b) => b.text.length));
+    assert.deepEqual([...widths], [19], 'every badge has the same width');
+  });
+
+  it('marks the low lines and the problems in the overview ruler', async () => {
+    const { editor } = await openAnalysed('problems.jsonl');
+    const api = await fullApi();
+    await settledBadges(api, editor);
+    const low = [...expected.values()].filter((l) => l.percentile !== null && l.percentile < 25).length;
+    await waitUntil('ruler marks', () => {
+      const r = api.renderedDecorations(editor)!;
+      return r.ruler.low === low && r.ruler.problem === 2;
+    });
+  });
+
+  it('follows the format and position settings, and review mode shows only the low lines', async () => {
+    const { editor } = await openAnalysed('problems.jsonl');
+    const api = await fullApi();
+    await settledBadges(api, editor);
+    const undo = await setScarSettings({ 'decorations.format': 'bar', 'decorations.position': 'after' });
+    try {
+      await waitUntil('bar badges', () => /^[▲●▼] [▮▯]{5}$/.test(badgeOf(api.renderedDecorations(editor)!, 1)?.text ?? ''));
+      const best = [...expected.values()].filter((l) => l.score !== null).sort((a, b) => b.score! - a.score!)[0];
+      assert.equal(badgeOf(api.renderedDecorations(editor)!, best.line)?.text, '▲ ▮▮▮▮▮');
+      await setScarSettings({ 'decorations.format': 'score', 'decorations.reviewMode': true, 'decorations.reviewThreshold': 25 });
+      const lowLines = [...expected.values()].filter((l) => l.percentile !== null && l.percentile < 25).map((l) => l.line).sort((a, b) => a - b);
+      await waitUntil('review mode', () => {
+        const r = api.renderedDecorations(editor)!;
+        return r.badges.high.length === 0 && r.badges.mid.length === 0 && r.badges.low.map((b) => b.line).join() === lowLines.join();
+      });
+      const r = api.renderedDecorations(editor)!;
+      assert.equal(r.badges.problem.length, 2, 'problems stay visible in review mode');
+      assert.match(r.badges.low[0].text, /^▼ +-?\d+\.\d\d$/);
+    } finally {
+      await undo();
+      await setScarSettings({ 'decorations.reviewMode': undefined, 'decorations.reviewThreshold': undefined });
+    }
+  });
+
+  it('draws nothing once the scores are cleared, and says so', async () => {
+    const { editor } = await openAnalysed('problems.jsonl');
+    const api = await fullApi();
+    await settledBadges(api, editor);
+    const cleared = await vscode.commands.executeCommand<boolean>('scar.clearScores');
+    assert.equal(cleared, true);
+    await waitUntil('no badges', () => Object.values(api.renderedDecorations(editor)!.badges).every((l) => l.length === 0));
+    assert.equal(api.documentScores(editor.document.uri), undefined);
+    assert.equal(api.liveScoring(editor.document.uri)?.mode, 'off');
+    // Scoring again brings them back.
+    await vscode.commands.executeCommand('scar.scoreFile');
+    await settledBadges(api, editor);
+  });
+});
