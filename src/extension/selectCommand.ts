@@ -16,7 +16,7 @@ import { formatPipelineReport, type PipelineReport } from '../core/selectionPipe
 import type { ScarContext } from './context';
 import type { SelectionOutput } from './configValues';
 import { baseName, commandArgs, fmt, scoredLines, siblingPath, targetDocument } from './scoredDocument';
-import { applyCriterion, criterionChoices, parseCriterionInput, prepareSelection, type DocLines, type RankedScores, type ScoredLine } from './selectionModel';
+import { applyCriterion, criterionChoices, parseCriterionInput, prepareSelection, type DocLines, type PreparedSelection, type RankedScores, type ScoredLine, type SelectionSwitches } from './selectionModel';
 
 /** Options that skip the quick pick and input boxes. */
 export interface SelectArgs {
@@ -84,6 +84,37 @@ export async function pickCriterion(prep: RankedScores, title: string): Promise<
   return 'error' in r ? undefined : r.criterion;
 }
 
+/** SCAR's cleaning of the document, with a cancellable notification when it takes more than a moment. */
+async function cleanWithProgress(lines: DocLines, switches: SelectionSwitches, name: string): Promise<PreparedSelection | undefined> {
+  if (!switches.dedup && !switches.languageFilter) return prepareSelection(lines.lines, switches);
+  try {
+    return await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `SCAR: removing duplicates and non-English lines from ${name}`, cancellable: true },
+      async (progress, token) => {
+        const ac = new AbortController();
+        const sub = token.onCancellationRequested(() => ac.abort());
+        let reported = 0;
+        try {
+          return await prepareSelection(lines.lines, switches, {
+            signal: ac.signal,
+            onProgress: (done, total) => {
+              const pct = (100 * done) / total;
+              progress.report({ increment: pct - reported, message: `${fmt(done)} of ${fmt(total)} lines` });
+              reported = pct;
+            },
+          });
+        } finally {
+          sub.dispose();
+        }
+      },
+    );
+  } catch (e) {
+    if ((e as Error)?.name === 'AbortError') void vscode.window.showInformationMessage('SCAR Lens: cancelled; nothing was selected.');
+    else void vscode.window.showErrorMessage(`SCAR Lens: ${(e as Error).message}`);
+    return undefined;
+  }
+}
+
 /** Scores, prepares and selects; undefined when the user or a problem stopped it (already said). */
 async function runSelection(
   ctx: ScarContext,
@@ -101,7 +132,8 @@ async function runSelection(
   const lines = await scoredLines(ctx, doc);
   if (!lines) return undefined;
   const { dedup, languageFilter } = ctx.config.current.selection;
-  const prep = prepareSelection(lines.lines, { dedup, languageFilter });
+  const prep = await cleanWithProgress(lines, { dedup, languageFilter }, baseName(doc.uri));
+  if (!prep) return undefined;
   if (prep.rankedScores.length === 0) {
     void vscode.window.showWarningMessage(`SCAR Lens: ${baseName(doc.uri)} has no scored line to select from.`);
     return undefined;

@@ -7,8 +7,8 @@ import { analyseRecord } from '../core/inspect';
 import { iterateRecords } from '../core/jsonl';
 import { percentiles, summarizeScores } from '../core/scores';
 import { describeCriterion, ratioCount, type SelectCriterion } from '../core/select';
-import type { Removal } from '../core/cleaningPass';
-import { pipelineReport, runSelectionPipeline, selectSurvivors, type PipelineReport } from '../core/selectionPipeline';
+import { CleaningPass, type Removal } from '../core/cleaningPass';
+import { pipelineCleaningOptions, pipelineReport, selectSurvivors, type PipelineReport } from '../core/selectionPipeline';
 import type { AdapterOptions, Pair } from '../core/types';
 
 /** One physical line of a document, with what the commands need to know about it. */
@@ -118,22 +118,56 @@ export interface PreparedSelection extends RankedScores {
   cleaning: { input: number; counts: { exact: number; language: number; nearDuplicate: number } };
 }
 
-/** Runs SCAR's cleaning over the lines once (exact dedup, language, near-dedup, keeping best-scored copies). */
-export function prepareSelection(lines: ReadonlyArray<DocLine>, switches: SelectionSwitches): PreparedSelection {
+export interface PrepareOptions {
+  /** Longest stretch of work between two yields to the event loop, in ms (default 20). */
+  sliceMs?: number;
+  /** How to yield (default: a macrotask, so that the extension host handles its other events). */
+  pause?: () => Promise<void>;
+  /** Called after each slice with the lines cleaned so far and the total. */
+  onProgress?: (done: number, total: number) => void;
+  /** Stops between slices (rejects with the signal's reason). */
+  signal?: AbortSignal;
+}
+
+const macrotask = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Runs SCAR's cleaning over the lines once (exact dedup, language, near-dedup, keeping best-scored copies), as
+ * core/selectionPipeline runSelectionPipeline does, but in slices that yield to the event loop: cleaning 100k
+ * lines takes seconds, and the extension host must not stall meanwhile. With both switches off nothing is removed.
+ */
+export async function prepareSelection(lines: ReadonlyArray<DocLine>, switches: SelectionSwitches, options: PrepareOptions = {}): Promise<PreparedSelection> {
   const candidates = lines.filter((l) => l.pairs !== undefined);
-  const items = candidates.map((l) => ({ line: l.index + 1, pairs: l.pairs as Pair[], score: l.score }));
-  // The pipeline with a criterion that keeps everything gives exactly what cleaning removed.
-  const all = runSelectionPipeline(items, { criterion: { kind: 'ratio', ratio: 1 }, ...switches });
   const scores = new Float64Array(candidates.length);
   candidates.forEach((l, i) => { scores[i] = l.score ?? NaN; });
-  const r = all.report;
+  let removed = new Map<number, Removal>();
+  let cleaning = { input: candidates.length, counts: { exact: 0, language: 0, nearDuplicate: 0 } };
+  if (switches.dedup || switches.languageFilter) {
+    const sliceMs = options.sliceMs ?? 20;
+    const pause = options.pause ?? macrotask;
+    const pass = new CleaningPass(pipelineCleaningOptions(switches));
+    let sliceStart = performance.now();
+    for (let i = 0; i < candidates.length; i++) {
+      pass.add(candidates[i].index + 1, candidates[i].pairs as Pair[]);
+      if ((i & 31) === 31 && performance.now() - sliceStart > sliceMs) {
+        options.onProgress?.(i + 1, candidates.length);
+        await pause();
+        options.signal?.throwIfAborted();
+        sliceStart = performance.now();
+      }
+    }
+    const byLine = new Map(candidates.map((l) => [l.index + 1, l]));
+    const result = pass.finish((line) => byLine.get(line)?.pairs as Pair[], (line) => byLine.get(line)?.score);
+    removed = result.removed;
+    cleaning = { input: result.input, counts: result.counts };
+  }
   return {
-    ...rankScores(scores, (i) => all.removed.has(candidates[i].index + 1), all.removed.size),
+    ...rankScores(scores, (i) => removed.has(candidates[i].index + 1), removed.size),
     switches,
     candidates,
     scores,
-    removed: all.removed,
-    cleaning: { input: r.input, counts: { exact: r.removedExact, language: r.removedLanguage, nearDuplicate: r.removedNearDup } },
+    removed,
+    cleaning,
   };
 }
 

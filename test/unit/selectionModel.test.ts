@@ -6,7 +6,7 @@ import { runSelectionPipeline } from '../../src/core/selectionPipeline';
 import { alreadySorted, filteredText, linesAsJsonl, sortedLines, sortedText } from '../../src/extension/lineEdits';
 import {
   applyCriterion, countBelow, criterionChoices, documentLines, filterChoices, keptCount, parseCriterionInput,
-  parseFilterInput, percentileThreshold, prepareSelection,
+  parseFilterInput, percentileThreshold, prepareSelection, type PreparedSelection,
 } from '../../src/extension/selectionModel';
 
 const ADAPTER = { schema: 'auto' as const, turnPolicy: 'first' as const };
@@ -54,14 +54,14 @@ describe('documentLines', () => {
 });
 
 describe('prepareSelection / applyCriterion', () => {
-  it('without cleaning, selects exactly what core selectIndices selects, for random scores and criteria', () => {
+  it('without cleaning, selects exactly what core selectIndices selects, for random scores and criteria', async () => {
     const r = rng(7);
     for (let round = 0; round < 30; round++) {
       const n = 1 + Math.floor(r() * 60);
       const scores = Array.from({ length: n }, () => (r() < 0.15 ? NaN : Math.round(r() * 10) / 10));
       const text = scores.map((_, i) => alpaca(`question ${i} ${sentence(r, 6)}`, `answer ${i} ${sentence(r, 8)}`)).join('\n');
       const doc = documentLines(text, ADAPTER, (i) => scores[i]);
-      const prep = prepareSelection(doc.lines, OFF);
+      const prep = await prepareSelection(doc.lines, OFF);
       for (const c of [{ kind: 'top-k', k: Math.floor(r() * n) }, { kind: 'ratio', ratio: Math.max(0.01, r()) }, { kind: 'threshold', threshold: r() }] as const) {
         const expected = Array.from(selectIndices(scores, c));
         const { selected, report } = applyCriterion(prep, c);
@@ -74,7 +74,7 @@ describe('prepareSelection / applyCriterion', () => {
     }
   });
 
-  it('with cleaning, agrees with runSelectionPipeline (same lines, same report) and counts after cleaning', () => {
+  it('with cleaning, agrees with runSelectionPipeline (same lines, same report) and counts after cleaning', async () => {
     const r = rng(11);
     const rows: string[] = [];
     const scores: number[] = [];
@@ -87,7 +87,7 @@ describe('prepareSelection / applyCriterion', () => {
     rows.push(alpaca('Erkläre die Geschichte der Musik bitte genau', 'Die Geschichte der Musik ist lang und sie ist sehr alt und wir wissen nicht viel darüber, aber die Menschen haben immer gesungen.'));
     scores.push(0.99);
     const doc = documentLines(rows.join('\n'), ADAPTER, (i) => scores[i]);
-    const prep = prepareSelection(doc.lines, ON);
+    const prep = await prepareSelection(doc.lines, ON, { sliceMs: 0 });
     assert.ok(prep.removed.size >= 8, `duplicates removed: ${prep.removed.size}`);
     for (const c of [{ kind: 'ratio', ratio: 0.25 }, { kind: 'top-k', k: 7 }, { kind: 'threshold', threshold: 0.5 }] as const) {
       const items = doc.lines.filter((l) => l.pairs).map((l) => ({ line: l.index + 1, pairs: l.pairs!, score: l.score }));
@@ -100,11 +100,33 @@ describe('prepareSelection / applyCriterion', () => {
   });
 });
 
+describe('prepareSelection in slices', () => {
+  const r = rng(5);
+  const text = Array.from({ length: 400 }, (_, i) => alpaca(`question ${i} ${sentence(r, 8)}`, `${sentence(r, 30)} ${i}`)).join('\n');
+  const doc = documentLines(text, ADAPTER, (i) => i % 7);
+
+  it('yields to the event loop between slices, reports progress, and gives the same result as one go', async () => {
+    let pauses = 0;
+    const progress: number[] = [];
+    const sliced = await prepareSelection(doc.lines, ON, { sliceMs: 0, pause: async () => { pauses++; }, onProgress: (done, total) => { assert.equal(total, 400); progress.push(done); } });
+    const whole = await prepareSelection(doc.lines, ON, { sliceMs: 1e9 });
+    assert.ok(pauses >= 400 / 32 - 1, `paused ${pauses} times`);
+    assert.deepEqual(progress, [...progress].sort((a, b) => a - b));
+    assert.deepEqual([...sliced.removed.keys()], [...whole.removed.keys()]);
+    assert.deepEqual(sliced.rankedScores, whole.rankedScores);
+  });
+
+  it('stops when the signal aborts', async () => {
+    const ac = new AbortController();
+    await assert.rejects(prepareSelection(doc.lines, ON, { sliceMs: 0, pause: async () => ac.abort() , signal: ac.signal }), { name: 'AbortError' });
+  });
+});
+
 describe('criterionChoices', () => {
-  it('labels each choice with the number of lines it keeps', () => {
+  it('labels each choice with the number of lines it keeps', async () => {
     const text = Array.from({ length: 9 }, (_, i) => alpaca(`q ${i}`, `a ${i}`)).join('\n');
     const doc = documentLines(text, ADAPTER, (i) => (i === 8 ? undefined : i / 10));
-    const prep = prepareSelection(doc.lines, OFF);
+    const prep = await prepareSelection(doc.lines, OFF);
     const choices = criterionChoices(prep);
     assert.deepEqual(choices.map((c) => c.label), ['Top 10%', 'Top 25%', 'Top 50%', 'Top percent…', 'Top k…', 'Score threshold…']);
     // 8 ranked lines: 10% -> ceil(0.8) = 1, 25% -> 2, 50% -> 4.
@@ -118,17 +140,18 @@ describe('criterionChoices', () => {
     assert.equal(choices[0].detail, undefined);
   });
 
-  it('says how many lines cleaning removed', () => {
+  it('says how many lines cleaning removed', async () => {
     const line = alpaca('the same question about rivers', 'the same long answer about rivers and mountains');
     const doc = documentLines([line, line, alpaca('other', 'thing entirely different here')].join('\n'), ADAPTER, (i) => i);
-    const choices = criterionChoices(prepareSelection(doc.lines, { dedup: true, languageFilter: false }));
+    const choices = criterionChoices(await prepareSelection(doc.lines, { dedup: true, languageFilter: false }));
     assert.match(choices[0].detail ?? '', /after removing 1 line/);
   });
 });
 
 describe('parseCriterionInput', () => {
   const doc = documentLines(Array.from({ length: 10 }, (_, i) => alpaca(`q${i}`, `a${i}`)).join('\n'), ADAPTER, (i) => i);
-  const prep = prepareSelection(doc.lines, OFF);
+  let prep: PreparedSelection;
+  before(async () => { prep = await prepareSelection(doc.lines, OFF); });
   it('reads numbers, percentages and scores, with the count they keep', () => {
     assert.deepEqual(parseCriterionInput('top-k', ' 3 ', prep), { criterion: { kind: 'top-k', k: 3 }, message: 'Keeps 3 lines of 10 (top 3).' });
     assert.deepEqual(parseCriterionInput('ratio', '25%', prep), { criterion: { kind: 'ratio', ratio: 0.25 }, message: 'Keeps 3 lines of 10 (top 25%).' });
