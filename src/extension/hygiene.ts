@@ -23,6 +23,11 @@ import { SLICE_MS } from './lineModel';
 export const HYGIENE_SOURCE = 'SCAR hygiene';
 /** At most this many hygiene warnings per file are listed. */
 export const MAX_HYGIENE_DIAGNOSTICS = 1000;
+/**
+ * Documents with more lines are not checked in the editor: the final clustering step is not sliced, and on a file
+ * of many near-identical lines it can take seconds. `scar dedup` handles files of any size.
+ */
+export const MAX_HYGIENE_LINES = 20000;
 
 /** One document's findings, for the version of its text they were computed on. */
 export interface HygieneSnapshot {
@@ -33,6 +38,8 @@ export interface HygieneSnapshot {
   readonly exactGroups: readonly DuplicateCluster[];
   readonly nearClusters: readonly DuplicateCluster[];
   readonly counts: { readonly exact: number; readonly nearDuplicate: number; readonly language: number };
+  /** Set when the document has more than MAX_HYGIENE_LINES lines and was not checked. */
+  readonly tooLarge?: number;
 }
 
 /** The ranker's response token limit from the model folder's featuriser.json (the default if it cannot be read). */
@@ -60,6 +67,9 @@ export async function computeHygiene(
   cancelled: () => boolean = () => false,
 ): Promise<HygieneSnapshot | undefined> {
   const version = doc.version;
+  if (doc.lineCount > MAX_HYGIENE_LINES) {
+    return { version, findings: new Map(), exactGroups: [], nearClusters: [], counts: { exact: 0, nearDuplicate: 0, language: 0 }, tooLarge: doc.lineCount };
+  }
   const stale = (): boolean => cancelled() || doc.isClosed || doc.version !== version;
   const pass = new CleaningPass({
     language: hygiene.languageCheck ? 'detector' : 'off',

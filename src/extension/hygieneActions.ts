@@ -100,6 +100,10 @@ async function removeDuplicates(service: HygieneService, removedLinesFile: () =>
     void vscode.window.showWarningMessage('SCAR Lens: the file kept changing; try again when it is quiet.');
     return undefined;
   }
+  if (snapshot.tooLarge) {
+    void vscode.window.showWarningMessage(`SCAR Lens: ${snapshot.tooLarge.toLocaleString('en-US')} lines is more than the editor checks for duplicates; run \`scar dedup\` on the file instead.`);
+    return undefined;
+  }
   const lines: number[] = [];
   let duplicates = 0;
   let nearDuplicates = 0;
