@@ -30,10 +30,15 @@ describe('scoring', function () {
     assert.ok(result.summary && result.summary.count === 9);
     assert.equal(scoring.documentScores(doc.uri), result);
 
-    // A second run is answered by the cache, not the model.
+    // A second run on the same text is answered from the scores in hand, not the model.
     const before = await scoring.engineStats();
     assert.ok(before && before.pairsScored >= 9);
-    await vscode.commands.executeCommand('scar.scoreFile');
+    const again = (await vscode.commands.executeCommand('scar.scoreFile')) as DocumentScores | undefined;
+    assert.equal(again, result);
+    // After "Clear scores" the engine's cache answers: no pair goes through the model again.
+    await vscode.commands.executeCommand('scar.clearScores');
+    const third = (await vscode.commands.executeCommand('scar.scoreFile')) as DocumentScores | undefined;
+    assert.deepEqual(third!.lines, result.lines);
     const after = await scoring.engineStats();
     assert.equal(after!.pairsScored, before!.pairsScored);
     assert.ok(after!.cacheHits >= before!.cacheHits + 9);

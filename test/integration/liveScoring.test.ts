@@ -1,0 +1,153 @@
+// Live scoring in the real VS Code: a file is scored as it opens; an edit re-scores the edited line only (the
+// engine's counters prove it), unchanged lines keep their scores, the result for text that was replaced in the
+// meantime is never drawn, closing a file cancels its work, two files progress together, and "Go to next/previous
+// low-scoring line" walk the low lines with wrap-around.
+import * as assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { alpacaLines, tempDir } from '../util/scoringCli';
+import { openAnalysed, replaceLine, revertActive, waitUntil, workspaceUri } from '../util/scarExtension';
+import { badgeOf, cliScores, fullApi, liveScoringOn, settledBadges } from '../util/scoreView';
+
+async function writeWorkspaceFile(name: string, lines: string[]): Promise<vscode.Uri> {
+  const uri = workspaceUri(name);
+  await vscode.workspace.fs.writeFile(uri, Buffer.from(lines.join('\n') + '\n'));
+  return uri;
+}
+
+/** The score `scar score` gives to one line of text. */
+async function cliScoreOf(text: string): Promise<number> {
+  const dir = tempDir('scar-live-');
+  const file = path.join(dir, 'one.jsonl');
+  fs.writeFileSync(file, text + '\n');
+  const s = (await cliScores(file)).get(1)!;
+  fs.rmSync(dir, { recursive: true, force: true });
+  return s.score!;
+}
+
+describe('live scoring', function () {
+  this.timeout(90000);
+  let restore: () => Promise<void>;
+  before(async () => { restore = await liveScoringOn(); });
+  after(async () => { await restore(); });
+  afterEach(async () => {
+    await revertActive();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('scores a file on opening, and the service gives its scores', async () => {
+    const { doc, editor } = await openAnalysed('alpaca.jsonl');
+    const api = await fullApi();
+    await settledBadges(api, editor);
+    const scores = api.documentScores(doc.uri);
+    assert.ok(scores, 'complete scores for the current version');
+    assert.equal(scores.version, doc.version);
+    assert.equal(scores.pairs, 5);
+    await waitUntil('the score summary in the status bar', () => /· median -?\d+\.\d\d · \d+% ≥ -?\d/.test(api.statusText() ?? ''));
+    assert.equal(api.statusCommand(), 'scar.showScoreSummary');
+  });
+
+  it('re-scores only the edited line; the other lines keep their scores', async () => {
+    const { doc, editor } = await openAnalysed('alpaca.jsonl');
+    const api = await fullApi();
+    const before = await settledBadges(api, editor);
+    const statsBefore = (await api.engineStats())!;
+    const scoresBefore = api.documentScores(doc.uri)!;
+    const edited = JSON.stringify({ instruction: 'Name a colour of the sky.', input: '', output: 'blue' });
+    await replaceLine(editor, 1, edited);
+    // At once the edited line's old badge is gone (pending), the others stay.
+    await waitUntil('the edited line pending or rescored', () => {
+      const r = api.renderedDecorations(editor)!;
+      return r.version === doc.version && badgeOf(r, 2)?.text !== badgeOf(before, 2)?.text;
+    });
+    const after = await settledBadges(api, editor);
+    const statsAfter = (await api.engineStats())!;
+    assert.equal(statsAfter.pairsScored - statsBefore.pairsScored, 1, 'the model ran on one pair: the edited line');
+    assert.equal(statsAfter.cacheHits - statsBefore.cacheHits, 0, 'no other line was even asked for');
+    const scoresAfter = api.documentScores(doc.uri)!;
+    const want = await cliScoreOf(edited);
+    assert.ok(Math.abs(scoresAfter.lines[1].score! - want) < 1e-4, `the edited line scores ${want} as scar score says`);
+    for (const i of [0, 2, 3, 4]) assert.equal(scoresAfter.lines[i].score, scoresBefore.lines[i].score, `line ${i + 1} kept its score`);
+    assert.match(badgeOf(after, 2)!.text, new RegExp(`^[▲●▼] +${want.toFixed(2).replace(/[.-]/g, '\\$&')} · top`));
+  });
+
+  it('never draws the score of text that was replaced meanwhile', async () => {
+    const { doc, editor } = await openAnalysed('alpaca.jsonl');
+    const api = await fullApi();
+    await settledBadges(api, editor);
+    const first = JSON.stringify({ instruction: 'Say hi.', input: '', output: 'hi' });
+    const second = JSON.stringify({ instruction: 'Explain what a JSON Lines file is.', input: '', output: 'A JSON Lines file holds one JSON value per line, so tools can stream it line by line.' });
+    const [firstScore, secondScore] = [await cliScoreOf(first), await cliScoreOf(second)];
+    assert.notEqual(firstScore.toFixed(2), secondScore.toFixed(2), 'the two texts score differently');
+    // Record every badge drawn for line 3 while the two edits race the engine.
+    const drawn: Array<{ version: number; text: string }> = [];
+    const timer = setInterval(() => {
+      const r = api.renderedDecorations(editor);
+      const b = r && badgeOf(r, 3);
+      if (r && b) drawn.push({ version: r.version, text: b.text });
+    }, 5);
+    try {
+      await replaceLine(editor, 2, first);
+      const secondVersion = doc.version + 1;
+      await replaceLine(editor, 2, second);
+      assert.equal(doc.version, secondVersion);
+      await settledBadges(api, editor);
+    } finally {
+      clearInterval(timer);
+    }
+    const final = api.documentScores(doc.uri)!;
+    assert.ok(Math.abs(final.lines[2].score! - secondScore) < 1e-4, 'line 3 has the second text\'s score');
+    const stale = drawn.filter((d) => d.version === doc.version && d.text.includes(firstScore.toFixed(2)));
+    assert.deepEqual(stale, [], 'no badge of the current version shows the first text\'s score');
+  });
+
+  it('cancels a file\'s work when it closes', async () => {
+    const uri = await writeWorkspaceFile('live-close-generated.jsonl', alpacaLines(6000));
+    // Opened by the workbench (vscode.open), not through openTextDocument, which keeps documents open for minutes.
+    await vscode.commands.executeCommand('vscode.open', uri);
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString())!;
+    const api = await fullApi();
+    await waitUntil('scoring under way', () => (api.liveScoring(uri)?.percentDone ?? 0) > 0, 20000);
+    assert.equal(api.liveScoring(uri)?.complete, false, 'still scoring when closed');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await waitUntil('the document to close', () => doc.isClosed, 30000);
+    assert.equal(api.liveScoring(uri), undefined, 'its state is gone');
+    const a = (await api.engineStats())!;
+    await new Promise((r) => setTimeout(r, 800));
+    const b = (await api.engineStats())!;
+    assert.equal(b.pairsScored + b.cacheHits, a.pairsScored + a.cacheHits, 'the engine does no more work for it');
+  });
+
+  it('scores two open files side by side without starving either', async () => {
+    const u1 = await writeWorkspaceFile('live-a-generated.jsonl', alpacaLines(8000).map((l) => l.replace('config', 'settings')));
+    const u2 = await writeWorkspaceFile('live-b-generated.jsonl', alpacaLines(8000).map((l) => l.replace('config', 'setup')));
+    const api = await fullApi();
+    const [d1, d2] = await Promise.all([vscode.workspace.openTextDocument(u1), vscode.workspace.openTextDocument(u2)]);
+    await vscode.window.showTextDocument(d1, vscode.ViewColumn.One);
+    await vscode.window.showTextDocument(d2, vscode.ViewColumn.Two);
+    let both = false;
+    await waitUntil('both files complete', () => {
+      const [a, b] = [api.liveScoring(u1), api.liveScoring(u2)];
+      // Seen both well past their visible lines before either finished.
+      if (a && b && !a.complete && !b.complete && a.percentDone >= 5 && b.percentDone >= 5) both = true;
+      return !!a?.complete && !!b?.complete;
+    }, 80000);
+    assert.ok(both, 'both files were past 5% while neither had finished');
+  });
+
+  it('goes to the next and previous low-scoring line, wrapping around', async () => {
+    const expected = await cliScores(workspaceUri('problems.jsonl').fsPath);
+    const low = [...expected.values()].filter((l) => l.percentile !== null && l.percentile < 25).map((l) => l.line).sort((a, b) => a - b);
+    assert.ok(low.length >= 2, 'the fixture has at least two low lines');
+    const { editor } = await openAnalysed('problems.jsonl');
+    await settledBadges(await fullApi(), editor);
+    editor.selection = new vscode.Selection(0, 0, 0, 0);
+    const visited: number[] = [];
+    for (let k = 0; k <= low.length; k++) visited.push((await vscode.commands.executeCommand<number>('scar.nextLowLine'))!);
+    assert.deepEqual(visited, [...low, low[0]], 'next visits each low line, then wraps');
+    assert.equal(editor.selection.active.line + 1, low[0]);
+    const back = await vscode.commands.executeCommand<number>('scar.previousLowLine');
+    assert.equal(back, low[low.length - 1], 'previous wraps to the last low line');
+  });
+});
