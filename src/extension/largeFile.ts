@@ -18,7 +18,7 @@ import { scoreFileStream, type FileScores } from '../cli/scoreStream';
 import { CancelledError } from '../engine/client';
 import type { ScarContext } from './context';
 import { criterionFromArgs, pickCriterion, type SelectArgs } from './selectCommand';
-import { commandArgs, fmt, siblingPath } from './scoredDocument';
+import { commandArgs, fmt, mayWrite, siblingPath } from './scoredDocument';
 import { rankScores } from './selectionModel';
 
 export interface OnDiskOutcome {
@@ -121,10 +121,11 @@ function scoreSummary(scores: FileScores, seconds: number): string {
 }
 
 async function scoreFileOnDisk(ctx: ScarContext, arg: unknown): Promise<OnDiskOutcome | undefined> {
-  const { uri } = commandArgs<{ uri?: string }>(arg);
+  const { uri, options } = commandArgs<{ uri?: string; replace?: boolean }>(arg);
   const file = await pickFile(uri, 'SCAR: Score file on disk');
   if (!file) return undefined;
   const target = siblingPath(file, 'scores');
+  if (!(await mayWrite(target, options.replace))) return undefined;
   const t0 = Date.now();
   const outcome = await withCancellableProgress(`SCAR: scoring ${path.basename(file)}`, async (progress, signal) => {
     const scores = await scoreOnDisk(ctx, file, progress, signal);
@@ -151,6 +152,7 @@ async function selectTopOnDisk(ctx: ScarContext, arg: unknown): Promise<OnDiskOu
     void vscode.window.showErrorMessage('SCAR Lens: the selection would overwrite its source; nothing was written.');
     return undefined;
   }
+  if (!(await mayWrite(target, options.replace))) return undefined;
   const settings = ctx.config.current.selection;
   const pipeline = { dedup: settings.dedup, languageFilter: settings.languageFilter };
 

@@ -2,6 +2,7 @@
 // passes, an explicit uri, or the active editor), make sure its current version is scored (ctx.scoring), and
 // turn it into lines with pairs and scores (selectionModel.documentLines). Problems become one message to the
 // user and `undefined`, never an exception out of a command.
+import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { CancelledError } from '../engine/client';
@@ -84,4 +85,19 @@ export function siblingPath(file: string, suffix: string, ext = '.jsonl'): strin
   const base = path.basename(file);
   const stem = base.toLowerCase().endsWith('.jsonl') ? base.slice(0, -'.jsonl'.length) : base.replace(/\.[^.]*$/, '');
   return path.join(dir, `${stem}.${suffix}${ext}`);
+}
+
+/**
+ * Whether a result may be written to `target`: yes when nothing is there or the caller said `replace: true`;
+ * otherwise a modal question (a file of that name may be the user's own). `replace: false` never replaces.
+ */
+export async function mayWrite(target: string, replace: boolean | undefined): Promise<boolean> {
+  if (!fs.existsSync(target)) return true;
+  if (replace === true) return true;
+  if (replace === false) {
+    void vscode.window.showWarningMessage(`SCAR Lens: ${path.basename(target)} already exists; nothing was written.`);
+    return false;
+  }
+  const answer = await vscode.window.showWarningMessage(`${path.basename(target)} already exists. Replace it?`, { modal: true }, 'Replace');
+  return answer === 'Replace';
 }

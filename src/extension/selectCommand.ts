@@ -15,7 +15,7 @@ import { criterionProblem, type SelectCriterion } from '../core/select';
 import { formatPipelineReport, type PipelineReport } from '../core/selectionPipeline';
 import type { ScarContext } from './context';
 import type { SelectionOutput } from './configValues';
-import { baseName, commandArgs, fmt, scoredLines, siblingPath, targetDocument } from './scoredDocument';
+import { baseName, commandArgs, fmt, mayWrite, scoredLines, siblingPath, targetDocument } from './scoredDocument';
 import { applyCriterion, criterionChoices, parseCriterionInput, prepareSelection, type DocLines, type PreparedSelection, type RankedScores, type ScoredLine, type SelectionSwitches } from './selectionModel';
 
 /** Options that skip the quick pick and input boxes. */
@@ -28,6 +28,8 @@ export interface SelectArgs {
   includeScore?: boolean;
   /** Document order instead of best first. */
   keepOrder?: boolean;
+  /** When `<name>.top.jsonl` exists: true replaces it, false leaves it (default: ask). */
+  replace?: boolean;
 }
 
 export interface ExportArgs extends SelectArgs {
@@ -196,6 +198,7 @@ async function selectTop(ctx: ScarContext, arg: unknown): Promise<SelectionOutco
       void vscode.window.showErrorMessage('SCAR Lens: the selection would overwrite its source; nothing was written.');
       return undefined;
     }
+    if (!(await mayWrite(target, options.replace))) return undefined;
     try {
       await writeAtomically(target, chunks);
     } catch (e) {

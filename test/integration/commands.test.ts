@@ -100,6 +100,13 @@ describe('commands that act on scores', function () {
     assert.deepEqual(fs.readFileSync(target), joinCrlf(ranked(scores).slice(0, 3).map((i) => raw[i])));
     assert.deepEqual(fs.readFileSync(doc.uri.fsPath), before);
     assert.match(result.message, /Kept 3 of 12 \(top 25%\) → curated-crlf\.top\.jsonl/);
+    // An existing result is only replaced when the caller says so.
+    fs.writeFileSync(target, 'mine\n');
+    assert.equal(await vscode.commands.executeCommand('scar.selectTop', { criterion: 'top-k', value: 1, output: 'file', replace: false }), undefined);
+    assert.equal(fs.readFileSync(target, 'utf8'), 'mine\n');
+    const again = (await vscode.commands.executeCommand('scar.selectTop', { criterion: 'top-k', value: 1, output: 'file', replace: true })) as SelectionOutcome;
+    assert.deepEqual(fs.readFileSync(target), joinCrlf([raw[ranked(scores)[0]]]));
+    assert.equal(again.lines.length, 1);
     // No temporary file is left beside it.
     assert.deepEqual(fs.readdirSync(path.dirname(target)).filter((f) => f.endsWith('.tmp')), []);
   });

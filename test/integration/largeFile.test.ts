@@ -131,7 +131,11 @@ describe('large files (over 50 MB) on disk', function () {
   it('Select top from file on disk with a ratio and no cleaning keeps ceil(R x scored) lines', async () => {
     const undo = await setScarSettings({ 'selection.dedup': false, 'selection.languageFilter': false });
     try {
-      const out = (await vscode.commands.executeCommand('scar.selectTopOnDisk', { uri: vscode.Uri.file(gen.file), criterion: 'ratio', value: 0.1 })) as OnDiskOutcome;
+      // huge.top.jsonl exists from the previous test: it is never replaced unless the caller says so.
+      const before = fs.readFileSync(path.join(dir, 'huge.top.jsonl'));
+      assert.equal(await vscode.commands.executeCommand('scar.selectTopOnDisk', { uri: vscode.Uri.file(gen.file), criterion: 'ratio', value: 0.1, replace: false }), undefined);
+      assert.deepEqual(fs.readFileSync(path.join(dir, 'huge.top.jsonl')), before);
+      const out = (await vscode.commands.executeCommand('scar.selectTopOnDisk', { uri: vscode.Uri.file(gen.file), criterion: 'ratio', value: 0.1, replace: true })) as OnDiskOutcome;
       const scored = out.lines - out.withoutPair;
       assert.equal(out.selected!.length, Math.ceil(0.1 * scored));
       assert.equal(fs.readFileSync(out.file, 'utf8').split('\n').length - 1, Math.ceil(0.1 * scored));
