@@ -7,6 +7,7 @@
 //   (no pair, bad JSON, not scored) follow in document order, and blank lines come last, so nothing is lost.
 // - Filter: lines scoring below the threshold are removed; lines without a score are kept. The removed lines
 //   are returned in document order for the sibling `<name>.removed.jsonl`.
+import { rankIndices } from '../core/select';
 import type { DocLine, DocLines } from './selectionModel';
 
 function join(doc: DocLines, lines: ReadonlyArray<DocLine>): string {
@@ -16,12 +17,13 @@ function join(doc: DocLines, lines: ReadonlyArray<DocLine>): string {
 
 /** The lines in sorted order (see the header). */
 export function sortedLines(lines: ReadonlyArray<DocLine>): DocLine[] {
-  const scored = lines.filter((l) => l.score !== undefined);
-  // Array.prototype.sort is stable (ES2019): equal scores keep document order.
-  scored.sort((a, b) => (b.score as number) - (a.score as number));
-  const unscored = lines.filter((l) => l.score === undefined && !l.blank);
-  const blank = lines.filter((l) => l.blank);
-  return [...scored, ...unscored, ...blank];
+  const scores = new Float64Array(lines.length);
+  for (let i = 0; i < lines.length; i++) scores[i] = lines[i].score ?? NaN;
+  // core/select's ranking: score descending, ties by position (so equal scores keep document order).
+  const out: DocLine[] = Array.from(rankIndices(scores), (i) => lines[i]);
+  for (const l of lines) if (l.score === undefined && !l.blank) out.push(l);
+  for (const l of lines) if (l.blank) out.push(l);
+  return out;
 }
 
 /** The document's text with its lines sorted by score. */

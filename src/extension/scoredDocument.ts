@@ -7,7 +7,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { CancelledError } from '../engine/client';
 import type { ScarContext } from './context';
-import { documentLines, type DocLines } from './selectionModel';
+import { documentLinesSliced, type DocLines } from './selectionModel';
 
 /** VS Code never syncs documents above this size to extensions (microsoft/vscode#111849). */
 export const SYNC_LIMIT_BYTES = 50 * 1024 * 1024;
@@ -76,7 +76,8 @@ export async function scoredLines(ctx: ScarContext, doc: vscode.TextDocument): P
   }
   const byIndex = new Map<number, number>();
   for (const l of scores.lines) if (l.score !== undefined) byIndex.set(l.index, l.score);
-  return documentLines(doc.getText(), ctx.config.current.adapter, (i) => byIndex.get(i));
+  // In slices: reading 100k lines takes a few hundred ms, and the extension host must not stall meanwhile.
+  return documentLinesSliced(doc.getText(), ctx.config.current.adapter, (i) => byIndex.get(i));
 }
 
 /** A sibling of a file: data.jsonl + "top" -> data.top.jsonl (the extension replaced by `.suffix.ext`). */

@@ -39,11 +39,8 @@ export interface DocLines {
   finalEol: boolean;
 }
 
-/**
- * Splits a document's text into lines, adapts each to pairs with `adapter`, and attaches the scores that
- * `scoreOf(index)` knows (0-based line index; undefined or NaN = no score).
- */
-export function documentLines(text: string, adapter: AdapterOptions, scoreOf: (index: number) => number | undefined): DocLines {
+/** Reads the lines one at a time (yielding after each), returning the whole; shared by the sync and sliced forms. */
+function* readLines(text: string, adapter: AdapterOptions, scoreOf: (index: number) => number | undefined): Generator<void, DocLines> {
   const lines: DocLine[] = [];
   let prev: DocLine | undefined;
   let prevEnd = 0;
@@ -53,7 +50,8 @@ export function documentLines(text: string, adapter: AdapterOptions, scoreOf: (i
       prev.eol = text.slice(prevEnd, record.start);
       if (prev.eol === '\r\n') crlf++; else lf++;
     }
-    const line: DocLine = { index: record.line - 1, text: record.text, eol: '', blank: record.blank };
+    // Every line gets every field, so that all lines share one object shape (fast property access in loops).
+    const line: DocLine = { index: record.line - 1, text: record.text, eol: '', blank: record.blank, value: undefined, pairs: undefined, score: undefined };
     if (!record.blank && record.error === undefined) {
       line.value = record.value;
       const a = analyseRecord(record, adapter);
@@ -66,6 +64,7 @@ export function documentLines(text: string, adapter: AdapterOptions, scoreOf: (i
     lines.push(line);
     prev = line;
     prevEnd = record.end;
+    yield;
   }
   if (prev) prev.eol = text.slice(prevEnd);
   if (prev?.eol === '\r\n') crlf++; else if (prev?.eol === '\n') lf++;
@@ -75,6 +74,40 @@ export function documentLines(text: string, adapter: AdapterOptions, scoreOf: (i
     eol: crlf > lf ? '\r\n' : '\n',
     finalEol: prev !== undefined && prev.eol !== '',
   };
+}
+
+/**
+ * Splits a document's text into lines, adapts each to pairs with `adapter`, and attaches the scores that
+ * `scoreOf(index)` knows (0-based line index; undefined or NaN = no score).
+ */
+export function documentLines(text: string, adapter: AdapterOptions, scoreOf: (index: number) => number | undefined): DocLines {
+  const it = readLines(text, adapter, scoreOf);
+  for (;;) {
+    const step = it.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** documentLines in slices of at most `sliceMs` (default 20), yielding to the event loop between them. */
+export async function documentLinesSliced(
+  text: string,
+  adapter: AdapterOptions,
+  scoreOf: (index: number) => number | undefined,
+  options: Pick<PrepareOptions, 'sliceMs' | 'pause' | 'signal'> = {},
+): Promise<DocLines> {
+  const sliceMs = options.sliceMs ?? 20;
+  const pause = options.pause ?? macrotask;
+  const it = readLines(text, adapter, scoreOf);
+  let sliceStart = performance.now();
+  for (let n = 1; ; n++) {
+    const step = it.next();
+    if (step.done) return step.value;
+    if ((n & 63) === 0 && performance.now() - sliceStart > sliceMs) {
+      await pause();
+      options.signal?.throwIfAborted();
+      sliceStart = performance.now();
+    }
+  }
 }
 
 /** A line with a score. */

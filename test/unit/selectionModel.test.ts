@@ -5,7 +5,7 @@ import { selectIndices } from '../../src/core/select';
 import { runSelectionPipeline } from '../../src/core/selectionPipeline';
 import { alreadySorted, filteredText, linesAsJsonl, sortedLines, sortedText } from '../../src/extension/lineEdits';
 import {
-  applyCriterion, countBelow, criterionChoices, documentLines, filterChoices, keptCount, parseCriterionInput,
+  applyCriterion, countBelow, criterionChoices, documentLines, documentLinesSliced, filterChoices, keptCount, parseCriterionInput,
   parseFilterInput, percentileThreshold, prepareSelection, type PreparedSelection,
 } from '../../src/extension/selectionModel';
 
@@ -42,6 +42,14 @@ describe('documentLines', () => {
     assert.deepEqual(doc.lines.map((l) => l.score), [0.5, undefined, undefined, undefined, -1]);
     assert.equal(doc.lines[0].pairs?.[0].response, 'Hi — ça va?');
     assert.equal(doc.lines[2].pairs, undefined);
+  });
+
+  it('gives the same lines in slices, yielding between them', async () => {
+    const text = Array.from({ length: 300 }, (_, i) => (i % 50 === 7 ? '' : alpaca(`q${i}`, `a ${i}`))).join('\r\n');
+    let pauses = 0;
+    const sliced = await documentLinesSliced(text, ADAPTER, (i) => i / 3, { sliceMs: 0, pause: async () => { pauses++; } });
+    assert.deepEqual(sliced, documentLines(text, ADAPTER, (i) => i / 3));
+    assert.equal(pauses, Math.floor(300 / 64));
   });
 
   it('treats NaN scores as missing and an empty text as no lines', () => {
