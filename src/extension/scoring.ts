@@ -193,8 +193,10 @@ export function registerScoring(ctx: Pick<ScarContext, 'extension' | 'config'>):
     }
   };
 
-  const clearScores = (): boolean => {
-    const doc = vscode.window.activeTextEditor?.document;
+  const clearScores = (uri?: vscode.Uri): boolean => {
+    const doc = uri instanceof vscode.Uri
+      ? vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString())
+      : vscode.window.activeTextEditor?.document;
     if (!doc || doc.languageId !== 'jsonl') {
       void vscode.window.showWarningMessage('SCAR Lens: open a JSON Lines (.jsonl) file to clear its scores.');
       return false;

@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { openAnalysed, setScarSettings, waitUntil, workspaceUri } from '../util/scarExtension';
-import { badgeOf, cliScores, fullApi, liveScoringOn, settledBadges, type CliLine } from '../util/scoreView';
+import { badgeOf, clearAllScores, cliScores, fullApi, liveScoringOn, settledBadges, type CliLine } from '../util/scoreView';
 
 /** The band a CLI percentile falls in with the default cut-offs (high >= 75, low < 25). */
 function band(p: number): string {
@@ -19,7 +19,7 @@ describe('score decorations', function () {
     restore = await liveScoringOn();
     expected = await cliScores(workspaceUri('problems.jsonl').fsPath);
   });
-  after(async () => { await restore(); });
+  after(async () => { await restore(); await clearAllScores(); });
   afterEach(async () => { await vscode.commands.executeCommand('workbench.action.closeAllEditors'); });
 
   it('badges every line of problems.jsonl with its band, score and share of the file, and problems with their reason', async () => {

@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { openAnalysed, workspaceUri } from '../util/scarExtension';
-import { cliScores, fullApi, liveScoringOn, settledBadges } from '../util/scoreView';
+import { clearAllScores, cliScores, fullApi, liveScoringOn, settledBadges } from '../util/scoreView';
 
 function hoverText(hovers: vscode.Hover[]): string {
   return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n---\n');
@@ -13,7 +13,7 @@ describe('score hover', function () {
   this.timeout(60000);
   let restore: () => Promise<void>;
   before(async () => { restore = await liveScoringOn(); });
-  after(async () => { await restore(); });
+  after(async () => { await restore(); await clearAllScores(); });
   afterEach(async () => { await vscode.commands.executeCommand('workbench.action.closeAllEditors'); });
 
   it('explains the best line of problems.jsonl: score, percentile, rank, components, texts, links', async () => {

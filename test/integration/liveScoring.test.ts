@@ -8,7 +8,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { alpacaLines, tempDir } from '../util/scoringCli';
 import { openAnalysed, replaceLine, revertActive, waitUntil, workspaceUri } from '../util/scarExtension';
-import { badgeOf, cliScores, fullApi, liveScoringOn, settledBadges } from '../util/scoreView';
+import { badgeOf, clearAllScores, cliScores, fullApi, liveScoringOn, settledBadges } from '../util/scoreView';
 
 async function writeWorkspaceFile(name: string, lines: string[]): Promise<vscode.Uri> {
   const uri = workspaceUri(name);
@@ -30,7 +30,7 @@ describe('live scoring', function () {
   this.timeout(90000);
   let restore: () => Promise<void>;
   before(async () => { restore = await liveScoringOn(); });
-  after(async () => { await restore(); });
+  after(async () => { await restore(); await clearAllScores(); });
   afterEach(async () => {
     await revertActive();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');

@@ -4,10 +4,12 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ScoringApi, DocumentScores } from '../../src/extension/scoring';
 import { openAnalysed } from '../util/scarExtension';
+import { clearAllScores } from '../util/scoreView';
 
 describe('scoring', function () {
   this.timeout(60000);
   afterEach(async () => {
+    await clearAllScores(); // later tests see the files as not scored
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 

@@ -22,6 +22,13 @@ export function liveScoringOn(extra: Record<string, unknown> = {}): Promise<() =
   return setScarSettings({ 'scoring.auto': true, 'scoring.debounceMs': 50, ...extra });
 }
 
+/** Clears the scores of every open JSONL document, so that later tests see files as not scored. */
+export async function clearAllScores(): Promise<void> {
+  for (const doc of vscode.workspace.textDocuments) {
+    if (doc.languageId === 'jsonl' && !doc.isClosed) await vscode.commands.executeCommand('scar.clearScores', doc.uri);
+  }
+}
+
 /** Waits until the editor's badges were drawn for its current text with no line pending, and returns them. */
 export async function settledBadges(api: FullApi, editor: vscode.TextEditor, timeoutMs = 20000): Promise<RenderedDecorations> {
   let seen: RenderedDecorations | undefined;
