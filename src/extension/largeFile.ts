@@ -171,7 +171,7 @@ async function selectTopOnDisk(ctx: ScarContext, arg: unknown): Promise<OnDiskOu
     void vscode.window.showWarningMessage(`SCAR Lens: ${path.basename(file)} has no scored line to select from.`);
     return undefined;
   }
-  const criterion = given ?? (await pickCriterion(ranked, `SCAR: Select top from ${path.basename(file)}`));
+  const criterion = given ?? (await pickCriterion(ranked, `SCAR: Select top from ${path.basename(file)}`, pipeline));
   if (!criterion) return undefined;
   const { indices: kept, ranked: rankedCount } = selectSurvivors(scores.score, isRemoved, criterion, options.keepOrder === true);
   const report = pipelineReport(cleaning, rankedCount, kept.length, { criterion, ...pipeline });

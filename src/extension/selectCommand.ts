@@ -62,11 +62,12 @@ export function criterionFromArgs(a: Partial<Pick<SelectArgs, 'criterion' | 'val
 }
 
 /** The criterion quick pick, then an input box for the choices that ask a number. */
-export async function pickCriterion(prep: RankedScores, title: string): Promise<SelectCriterion | undefined> {
+export async function pickCriterion(prep: RankedScores, title: string, switches: SelectionSwitches): Promise<SelectCriterion | undefined> {
   const choices = criterionChoices(prep);
+  const steps = [switches.dedup ? 'duplicates' : '', switches.languageFilter ? 'non-English lines' : ''].filter(Boolean).join(' and ');
   const picked = await vscode.window.showQuickPick(
     choices.map((c) => ({ label: c.label, description: c.description, detail: c.detail, choice: c })),
-    { title, placeHolder: 'Which lines to keep (counted after removing duplicates and non-English lines)?' },
+    { title, placeHolder: `Which lines to keep${steps ? ` (counted after removing ${steps})` : ''}?` },
   );
   if (!picked) return undefined;
   if (picked.choice.criterion) return picked.choice.criterion;
@@ -86,9 +87,12 @@ export async function pickCriterion(prep: RankedScores, title: string): Promise<
   return 'error' in r ? undefined : r.criterion;
 }
 
+const QUIET_CLEANING_LINES = 5000;
+
 /** SCAR's cleaning of the document, with a cancellable notification when it takes more than a moment. */
 async function cleanWithProgress(lines: DocLines, switches: SelectionSwitches, name: string): Promise<PreparedSelection | undefined> {
-  if (!switches.dedup && !switches.languageFilter) return prepareSelection(lines.lines, switches);
+  // A small document is cleaned in well under a second: no notification flashing by.
+  if ((!switches.dedup && !switches.languageFilter) || lines.lines.length < QUIET_CLEANING_LINES) return prepareSelection(lines.lines, switches);
   try {
     return await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `SCAR: removing duplicates and non-English lines from ${name}`, cancellable: true },
@@ -140,7 +144,7 @@ async function runSelection(
     void vscode.window.showWarningMessage(`SCAR Lens: ${baseName(doc.uri)} has no scored line to select from.`);
     return undefined;
   }
-  const criterion = given ?? (await pickCriterion(prep, title));
+  const criterion = given ?? (await pickCriterion(prep, title, prep.switches));
   if (!criterion) return undefined;
   const { selected, report } = applyCriterion(prep, criterion, options.keepOrder === true);
   return { doc, lines, selected, report, options };

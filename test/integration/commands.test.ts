@@ -241,6 +241,23 @@ describe('commands that act on scores', function () {
     }
   });
 
+  it('Select top from the keyboard: Enter on the quick pick takes its first choice (top 10%)', async () => {
+    const { doc, api } = await openAnalysed(FIXTURE);
+    const scores = await scoresOf(doc, api);
+    const running = vscode.commands.executeCommand('scar.selectTop') as Thenable<SelectionOutcome | undefined>;
+    let settled = false;
+    void Promise.resolve(running).finally(() => { settled = true; });
+    // The quick pick opens once the (cached) scores and the cleaning are ready; press Enter until it was taken.
+    for (let i = 0; i < 100 && !settled; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    }
+    const result = await running;
+    assert.ok(result, 'the command finished after the quick pick');
+    assert.equal(result.report.criterion.kind, 'ratio');
+    assert.deepEqual(result.lines, ranked(scores).slice(0, 2).map((i) => i + 1), 'ceil(10% of 12) = 2 lines, best first');
+  });
+
   it('rejects bad arguments with a message instead of acting', async () => {
     await openAnalysed(FIXTURE);
     assert.equal(await vscode.commands.executeCommand('scar.selectTop', { criterion: 'ratio', value: 1.5 }), undefined);
