@@ -133,9 +133,10 @@ export interface RankedScores {
 
 /** The ranked scores of per-line scores (NaN = none), leaving out the lines `isRemoved` names. */
 export function rankScores(scores: ArrayLike<number>, isRemoved: (i: number) => boolean, removedCount: number): RankedScores {
-  const ranked: number[] = [];
-  for (let i = 0; i < scores.length; i++) if (!Number.isNaN(scores[i]) && !isRemoved(i)) ranked.push(scores[i]);
-  return { rankedScores: Float64Array.from(ranked).sort().reverse(), removedCount };
+  let n = 0;
+  const kept = new Float64Array(scores.length);
+  for (let i = 0; i < scores.length; i++) if (!Number.isNaN(scores[i]) && !isRemoved(i)) kept[n++] = scores[i];
+  return { rankedScores: kept.subarray(0, n).sort().reverse(), removedCount };
 }
 
 /** A document cleaned in SCAR's order, ready to answer any criterion without cleaning again. */
