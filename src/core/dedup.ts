@@ -3,7 +3,8 @@
 // Both detectors are streaming-friendly indexes that remember a few bytes per pair, never the texts:
 //   ExactDupIndex  ~60 bytes a pair (a 53-bit hash of the normalised pair in a Map).
 //   NearDupIndex   144 bytes a pair (a 128-byte compact MinHash signature, two hashes and the id; arrays grow
-//                  by doubling, so up to twice that); clustering adds ~30 bytes a pair and a bounded text cache.
+//                  by doubling, so up to twice that); clustering adds ~70 bytes a pair (union-find, LSH scratch,
+//                  a fixed-size memo of rejected pairs: pairMemo.ts) and a bounded text cache.
 // When results are asked for, texts are fetched back by id through a callback (`textOf`), so `scar dedup` on a
 // file larger than memory re-reads just the lines it must verify (e.g. by the byte offsets of JsonlRecord).
 //
@@ -37,6 +38,7 @@ import {
   shingleSet,
   type LshStats,
 } from './minhash';
+import { PairMemo } from './pairMemo';
 import { UnionFind } from './unionFind';
 
 export interface TextPair {
@@ -336,7 +338,9 @@ export class NearDupIndex {
       cache.set(slot, s);
       return s;
     };
-    const rejected = new Set<number>();
+    // Rejected candidates, so that a pair colliding in several bands is verified once (mostly: the memo is
+    // bounded, ~4 slots a text up to 32 MB, and a forgotten pair is merely verified again).
+    const rejected = new PairMemo(4 * n);
     let candidates = 0;
     let prefiltered = 0;
     let verified = 0;
@@ -344,12 +348,11 @@ export class NearDupIndex {
     const minEstimate = o.threshold - o.prefilterMargin;
     const lsh = forEachCandidatePair(this.sig8, n, k, this.sigKey, o, (a, b) => {
       if (uf.connected(a, b)) return;
-      const pairKey = a * n + b;
-      if (rejected.has(pairKey)) return;
+      if (rejected.has(a, b)) return;
       candidates++;
       if (minEstimate > 0 && estimateJaccard8(this.sig8, a, b, k) < minEstimate) {
         prefiltered++;
-        rejected.add(pairKey);
+        rejected.add(a, b);
         return;
       }
       verified++;
@@ -357,7 +360,7 @@ export class NearDupIndex {
         matched++;
         uf.union(a, b);
       } else {
-        rejected.add(pairKey);
+        rejected.add(a, b);
       }
     }, (slot) => uf.find(slot));
     const clusters: DuplicateCluster[] = [];

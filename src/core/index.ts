@@ -12,6 +12,7 @@ export * from './select';
 export * from './export';
 export * from './unionFind';
 export * from './minhash';
+export * from './pairMemo';
 export * from './dedup';
 export * from './language';
 export * from './hygiene';

@@ -32,8 +32,10 @@
 // Buckets are found by sorting (key, text) pairs with a linear radix sort per band key, never with an all-pairs
 // pass. A bucket larger than `maxBucket` (boilerplate shared by thousands of texts) is handled in O(size x
 // maxBucket): texts with identical signatures are chained to the first of them, one text stands for each group
-// already joined, and those are compared with their next `maxBucket` neighbours in file order. Pairs in giant
-// buckets can therefore be missed (they are boilerplate by construction); pairs in ordinary buckets never are.
+// already joined, and those are compared with their next `maxBucket` neighbours in file order; a text takes part
+// in at most `maxBucket` failed giant-bucket comparisons over all bands (visitGiantBucket), so giant buckets cost
+// O(n x maxBucket) in all, not per band. Pairs in giant buckets can therefore be missed (they are boilerplate by
+// construction); pairs in ordinary buckets never are.
 
 /** murmur3's 32-bit finaliser: a bijection that spreads every input bit over the output. */
 export function fmix32(h: number): number {
@@ -228,6 +230,9 @@ export function forEachCandidatePair(
   const orderTmp = new Uint32Array(n);
   const counts = new Uint32Array(65536);
   const probes = multiProbe && rows > 1 ? rows : 1;
+  // Failed giant-bucket comparisons per text, over all bands (allocated with the first giant bucket).
+  let spent: Uint16Array | undefined;
+  const budget = Math.min(maxBucket, 0xffff);
 
   for (let band = 0; band < bands; band++) {
     for (let probe = 0; probe < probes; probe++) {
@@ -256,7 +261,8 @@ export function forEachCandidatePair(
             stats.emitted += (size * (size - 1)) / 2;
           } else {
             stats.giantBuckets++;
-            stats.emitted += visitGiantBucket(order, start, i, signatureKey, maxBucket, visit, groupOf);
+            spent ??= new Uint16Array(n);
+            stats.emitted += visitGiantBucket(order, start, i, signatureKey, maxBucket, visit, groupOf, spent, budget);
           }
         }
         start = i;
@@ -269,6 +275,13 @@ export function forEachCandidatePair(
 /**
  * A bucket too big for all pairs: identical signatures chain to their first text; of the rest, one text per
  * group already joined (`groupOf`, e.g. a union-find root) stands for its group, and those compare in a window.
+ *
+ * Each text may fail at most `budget` window comparisons over all giant buckets (a comparison fails when the two
+ * texts are still in different groups after `visit`; without `groupOf` every comparison counts), and a text that
+ * has used its budget takes no further part in giant windows. Without that bound, texts that share boilerplate
+ * but are not near-duplicates of one another (a template with a varying tail) meet a new window in every band
+ * and probe: 128 x n x window comparisons, most of them distinct pairs that are verified and fail. With it,
+ * failed giant comparisons are at most n x budget / 2 in all; successful ones join groups, at most n - 1.
  */
 function visitGiantBucket(
   order: Uint32Array,
@@ -277,7 +290,9 @@ function visitGiantBucket(
   signatureKey: Uint32Array,
   window: number,
   visit: (a: number, b: number) => void,
-  groupOf?: (i: number) => number,
+  groupOf: ((i: number) => number) | undefined,
+  spent: Uint16Array,
+  budget: number,
 ): number {
   let emitted = 0;
   const firstWithKey = new Map<number, number>();
@@ -293,22 +308,29 @@ function visitGiantBucket(
       emitted++;
     }
   }
-  let leaders = distinct;
-  if (groupOf) {
-    const seenGroups = new Set<number>();
-    leaders = [];
-    for (const t of distinct) {
+  const leaders: number[] = [];
+  const seenGroups = groupOf ? new Set<number>() : undefined;
+  for (const t of distinct) {
+    if (spent[t] >= budget) continue;
+    if (groupOf) {
       const g = groupOf(t);
-      if (seenGroups.has(g)) continue;
-      seenGroups.add(g);
-      leaders.push(t);
+      if (seenGroups!.has(g)) continue;
+      seenGroups!.add(g);
     }
+    leaders.push(t);
   }
   for (let i = 0; i < leaders.length; i++) {
+    const a = leaders[i];
     const last = Math.min(leaders.length, i + 1 + window);
-    for (let j = i + 1; j < last; j++) {
-      visit(leaders[i], leaders[j]);
+    for (let j = i + 1; j < last && spent[a] < budget; j++) {
+      const b = leaders[j];
+      if (spent[b] >= budget) continue;
+      visit(a, b);
       emitted++;
+      if (!groupOf || groupOf(a) !== groupOf(b)) {
+        spent[a]++;
+        spent[b]++;
+      }
     }
   }
   return emitted;

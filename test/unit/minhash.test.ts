@@ -222,6 +222,34 @@ describe('minhash: LSH banding', () => {
     assert.ok(stats.emitted < n * 10);
   });
 
+  it('bounds the failed comparisons of giant buckets over all bands: at most maxBucket per text', () => {
+    // Every band of every signature is equal (one giant bucket per band and probe) but no two texts are alike:
+    // without a bound each of the 4 x 4 band probes compares every text with a window of 10 more.
+    const n = 2000;
+    const k = 16;
+    const sig8 = new Uint8Array(n * k);
+    const keys = Uint32Array.from({ length: n }, (_, i) => i);
+    const perText = new Uint32Array(n);
+    const stats = forEachCandidatePair(sig8, n, k, keys, { bands: 4, rows: 4, multiProbe: true, maxBucket: 10 }, (a, b) => {
+      perText[a]++;
+      perText[b]++;
+    });
+    assert.equal(stats.giantBuckets, 16);
+    assert.ok(perText.every((c) => c <= 10), `a text was compared ${Math.max(...perText)} times`);
+    assert.ok(stats.emitted <= (n * 10) / 2, `emitted ${stats.emitted}`);
+    assert.ok(stats.emitted >= n * 4, `emitted ${stats.emitted}: every text still meets its neighbours`);
+  });
+
+  it('spends no budget on comparisons that join: identical groups still connect completely', () => {
+    const n = 3000;
+    const k = 16;
+    const sig8 = new Uint8Array(n * k);
+    const keys = Uint32Array.from({ length: n }, (_, i) => i);
+    const uf = new UnionFind(n);
+    forEachCandidatePair(sig8, n, k, keys, { bands: 4, rows: 4, multiProbe: false, maxBucket: 5 }, (a, b) => { uf.union(a, b); }, (i) => uf.find(i));
+    assert.equal(uf.sizeOf(0), n);
+  });
+
   it('rejects a banding larger than the signature', () => {
     assert.throws(() => forEachCandidatePair(new Uint8Array(0), 0, 64, new Uint32Array(0), { bands: 16, rows: 8, multiProbe: false, maxBucket: 1 }, () => {}), /16 bands x 8 rows need 128 signature rows, but signatures have 64/);
   });
