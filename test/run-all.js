@@ -2,7 +2,7 @@
 // `npm test`: builds SCAR Lens, then runs every test stage and ends with one line, `N passed, N failed`.
 //   unit         mocha over out/test/unit/**/*.test.js (spec reporter), in a child process
 //   integration  out/test/integration/**/*.test.js inside a real VS Code (test/integration/runTests.js)
-//   e2e          the workbench driven in headless chromium (test/e2e/editor.e2e.js)
+//   e2e          the workbench driven in headless chromium (every test/e2e/*.e2e.js)
 // Options: --only unit|integration|e2e (repeatable), --no-build.
 // Integration and e2e use the code-server harness on Linux x64 and install it when it is missing
 // (test/harness/install.sh). A stage that crashes, hangs or reports nothing counts as at least one failure.
@@ -161,11 +161,19 @@ const stageRunners = {
       return { passed: 0, failed: 0, failures: [], skipped: true };
     }
     require('./harness/code-server').ensureHarness();
-    const file = path.join(resultsDir, 'e2e.json');
-    fs.rmSync(file, { force: true });
-    const exit = await run(process.execPath, [path.join(repoRoot, 'test/e2e/editor.e2e.js')],
-      { SCAR_E2E_RESULTS: file }, STAGE_TIMEOUT_S.e2e);
-    return readResults(file, exit, 'e2e');
+    // Every test/e2e/*.e2e.js, one after the other (each starts its own code-server); their counts add up.
+    const total = { passed: 0, failed: 0, failures: [] };
+    for (const name of fs.readdirSync(path.join(repoRoot, 'test/e2e')).filter((f) => f.endsWith('.e2e.js')).sort()) {
+      const file = path.join(resultsDir, name === 'editor.e2e.js' ? 'e2e.json' : `e2e-${name.replace(/\.e2e\.js$/, '')}.json`);
+      fs.rmSync(file, { force: true });
+      const exit = await run(process.execPath, [path.join(repoRoot, 'test/e2e', name)],
+        { SCAR_E2E_RESULTS: file }, STAGE_TIMEOUT_S.e2e);
+      const r = readResults(file, exit, `e2e ${name}`);
+      total.passed += r.passed;
+      total.failed += r.failed;
+      total.failures.push(...(r.failures || []));
+    }
+    return total;
   },
 };
 

@@ -16,11 +16,18 @@ export function bandOf(percentile: number, cuts: { high: number; low: number }):
   return 'mid';
 }
 
-/** "top 12%": the share of the file's lines scoring at least as high, from 1% to 100%. */
+/**
+ * Where a line stands in its file, from its percentile: "top 12%" for the upper half (the share of lines scoring at
+ * least as high), "bottom 17%" for the lower half (the share scoring at most as high); from 1% to 50%.
+ */
 export function topShare(percentile: number): string {
-  const top = Math.min(100, Math.max(1, Math.round(100 - percentile)));
-  return `top ${top}%`;
+  const top = Math.round(100 - percentile);
+  if (top <= 50) return `top ${Math.max(1, top)}%`;
+  return `bottom ${Math.max(1, Math.round(percentile))}%`;
 }
+
+/** Characters of the longest share text ("bottom 49%"). */
+const SHARE_WIDTH = 10;
 
 /** A five-cell bar of the percentile, e.g. 62 -> "▮▮▮▯▯" (cells rounded to the nearest fifth). */
 export function percentileBar(percentile: number, cells = 5): string {
@@ -41,9 +48,9 @@ export function scoreText(score: number): string {
 export function badgeWidth(format: BadgeFormat): number {
   switch (format) {
     case 'score': return 2 + 6;
-    case 'percentile': return 2 + 8;
+    case 'percentile': return 2 + SHARE_WIDTH;
     case 'bar': return 2 + 5;
-    case 'both': return 2 + 6 + 3 + 8;
+    case 'both': return 2 + 6 + 3 + SHARE_WIDTH;
   }
 }
 
@@ -51,15 +58,15 @@ function pad(text: string, width: number): string {
   return text.length >= width ? text : text + ' '.repeat(width - text.length);
 }
 
-/** The badge of a scored line, e.g. "▲  -4.55 · top 12%" (format both), padded to the format's width. */
+/** The badge of a scored line, e.g. "▲  -4.55 · top 12%" or "▼ -10.31 · bottom 6%" (format both), padded to the format's width. */
 export function scoreBadge(score: number, percentile: number, band: Band, format: BadgeFormat): string {
   const sym = BAND_SYMBOL[band];
   let body: string;
   switch (format) {
     case 'score': body = scoreText(score); break;
-    case 'percentile': body = pad(topShare(percentile), 8); break;
+    case 'percentile': body = pad(topShare(percentile), SHARE_WIDTH); break;
     case 'bar': body = percentileBar(percentile); break;
-    case 'both': body = `${scoreText(score)} · ${pad(topShare(percentile), 8)}`; break;
+    case 'both': body = `${scoreText(score)} · ${pad(topShare(percentile), SHARE_WIDTH)}`; break;
   }
   return pad(`${sym} ${body}`, badgeWidth(format));
 }

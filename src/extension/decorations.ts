@@ -5,7 +5,7 @@
 // they can be found in a long file, redrawn less often. A badge is drawn only for the text it was computed on.
 import { performance } from 'perf_hooks';
 import * as vscode from 'vscode';
-import { bandOf, pendingBadge, problemBadge, scoreBadge, type Band } from './badgeText';
+import { badgeWidth, bandOf, pendingBadge, problemBadge, scoreBadge, type Band } from './badgeText';
 import type { ConfigSource } from './config';
 import type { ScoresConfig } from './configValues';
 import type { LiveScorer } from './liveScoring';
@@ -76,7 +76,9 @@ export class ScoreDecorations implements vscode.Disposable {
     const attachment = (fg: string, bg: string): vscode.ThemableDecorationAttachmentRenderOptions => ({
       color: colour(fg),
       backgroundColor: colour(bg),
-      margin: where === 'before' ? '0 1.2ch 0 0' : '0 0 0 3ch',
+      margin: where === 'before' ? '0 1ch 0 0' : '0 0 0 3ch',
+      // A fixed width, so that symbols a font draws wider or narrower never move the JSON out of line.
+      width: `${badgeWidth(s.format)}ch`,
       fontStyle: 'normal',
       fontWeight: 'normal',
     });

@@ -105,7 +105,7 @@ export function scoreHoverMarkdown(h: HoverInput): string {
   const rows: string[] = [];
   rows.push(`**SCAR ${BAND_SYMBOL[band]} ${h.score.toFixed(2)}** · ${band} band · ${topShare(h.percentile)} (percentile ${Math.round(h.percentile)}) · rank ${numbers.format(h.rank)} of ${numbers.format(h.scored)}`);
   rows.push('');
-  rows.push('| | this line | file median | |');
+  rows.push('| | this line | file median | difference |');
   rows.push('|:--|--:|--:|--:|');
   rows.push(`| Composition | ${h.composition.toFixed(2)} | ${h.medians.composition.toFixed(2)} | ${signed(h.composition - h.medians.composition)} |`);
   rows.push(`| Presentation | ${h.presentation.toFixed(2)} | ${h.medians.presentation.toFixed(2)} | ${signed(h.presentation - h.medians.presentation)} |`);

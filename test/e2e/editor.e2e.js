@@ -14,7 +14,7 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { repoRoot, harnessInstalled, startCodeServer, launchBrowser, tail } = require('../harness/code-server');
+const { repoRoot, harnessInstalled, startCodeServer, launchBrowser, tail, writeUserSettings } = require('../harness/code-server');
 
 const WAIT = Number(process.env.SCAR_E2E_TIMEOUT_MS || 30000);
 const FILE = 'problems.jsonl';
@@ -76,6 +76,9 @@ async function main() {
   fs.cpSync(path.join(repoRoot, 'test/fixtures/workspace'), workspace, { recursive: true });
   const extensionsDir = path.join(tmp, 'extensions');
   const ext = installBuiltExtension(extensionsDir);
+  // Live scoring off: this test is about the problems (the status item then opens the Problems panel);
+  // test/e2e/scores.e2e.js shows the scores.
+  writeUserSettings(path.join(tmp, 'user-data'), { 'scar.scoring.auto': false });
   const server = await startCodeServer({
     workDir: tmp, userDataDir: path.join(tmp, 'user-data'), extensionsDir, smokeTestDriver: false,
   });

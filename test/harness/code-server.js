@@ -152,7 +152,28 @@ function tail(file, lines = 40) {
   }
 }
 
+/**
+ * Makes the built extension visible to code-server as an installed extension: a folder named
+ * <publisher>.<name>-<version> in the extensions dir, holding links to what the .vsix would ship.
+ */
+function installBuiltExtension(extensionsDir) {
+  const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
+  const id = `${pkg.publisher}.${pkg.name}`;
+  const dir = path.join(extensionsDir, `${id}-${pkg.version}`);
+  fs.mkdirSync(path.join(dir, 'node_modules'), { recursive: true });
+  if (!fs.existsSync(path.join(repoRoot, pkg.main || 'dist/extension.js'))) {
+    throw new Error(`${pkg.main} is missing: build first with \`node esbuild.js\``);
+  }
+  fs.copyFileSync(path.join(repoRoot, 'package.json'), path.join(dir, 'package.json'));
+  for (const rel of ['dist', 'models', 'media', 'LICENSE', 'README.md', 'node_modules/onnxruntime-node',
+    'node_modules/onnxruntime-common']) {
+    const src = path.join(repoRoot, rel);
+    if (fs.existsSync(src)) fs.symlinkSync(src, path.join(dir, rel));
+  }
+  return { id, dir };
+}
+
 module.exports = {
   repoRoot, harnessDir, nodeBin, codeServerEntry, chromiumBin, testSettings,
-  harnessInstalled, ensureHarness, writeUserSettings, startCodeServer, launchBrowser, tail, sleep,
+  harnessInstalled, ensureHarness, writeUserSettings, startCodeServer, launchBrowser, tail, sleep, installBuiltExtension,
 };

@@ -36,14 +36,15 @@ describe('score decorations', function () {
       } else {
         assert.equal(b.kind, band(cli.percentile!), `line ${line} (percentile ${cli.percentile})`);
         const symbol = { high: '▲', mid: '●', low: '▼' }[b.kind];
-        const top = Math.min(100, Math.max(1, Math.round(100 - cli.percentile!)));
-        const want = `${symbol} ${cli.score.toFixed(2).padStart(6)} · ${`top ${top}%`.padEnd(8)}`;
+        const top = Math.round(100 - cli.percentile!);
+        const share = top <= 50 ? `top ${Math.max(1, top)}%` : `bottom ${Math.max(1, Math.round(cli.percentile!))}%`;
+        const want = `${symbol} ${cli.score.toFixed(2).padStart(6)} · ${share.padEnd(10)}`;
         assert.equal(b.text, want, `line ${line}`);
       }
     }
-    assert.equal(badgeOf(r, 8)?.text, '⚠ no assistant turn');
+    assert.equal(badgeOf(r, 8)?.text, '⚠ no assistant turn  ');
     const widths = new Set(Object.values(r.badges).flat().map((b) => b.text.length));
-    assert.deepEqual([...widths], [19], 'every badge has the same width');
+    assert.deepEqual([...widths], [21], 'every badge has the same width');
   });
 
   it('marks the low lines and the problems in the overview ruler', async () => {

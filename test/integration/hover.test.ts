@@ -40,7 +40,7 @@ describe('score hover', function () {
     assert.ok(top.includes(`command:scar.nextLowLine?${encodeURIComponent(JSON.stringify([best.line]))}`), 'a link to the next low line from this line');
 
     const bottom = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(worst.line - 1, 5)));
-    assert.ok(bottom.includes(`low band · top 100% (percentile 0) · rank ${scored.length} of ${scored.length}`), bottom);
+    assert.ok(bottom.includes(`low band · bottom 1% (percentile 0) · rank ${scored.length} of ${scored.length}`), bottom);
   });
 
   it('adds no score hover on a line without a pair', async () => {

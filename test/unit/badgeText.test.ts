@@ -15,16 +15,20 @@ describe('badge text', () => {
   it('says the top share and draws the bar', () => {
     assert.equal(topShare(88), 'top 12%');
     assert.equal(topShare(100), 'top 1%');
-    assert.equal(topShare(0), 'top 100%');
+    assert.equal(topShare(50), 'top 50%');
+    assert.equal(topShare(49), 'bottom 49%');
+    assert.equal(topShare(17.2), 'bottom 17%');
+    assert.equal(topShare(0), 'bottom 1%');
     assert.equal(percentileBar(62), '▮▮▮▯▯');
     assert.equal(percentileBar(0), '▯▯▯▯▯');
     assert.equal(percentileBar(100), '▮▮▮▮▮');
   });
 
   it('writes the badge of each format', () => {
-    assert.equal(scoreBadge(0.823, 88, 'high', 'both'), '▲   0.82 · top 12% ');
+    assert.equal(scoreBadge(0.823, 88, 'high', 'both'), '▲   0.82 · top 12%   ');
+    assert.equal(scoreBadge(-10.314, 6, 'low', 'both'), '▼ -10.31 · bottom 6% ');
     assert.equal(scoreBadge(-17.526, 3, 'low', 'score'), '▼ -17.53');
-    assert.equal(scoreBadge(-4.5, 50, 'mid', 'percentile'), '● top 50% ');
+    assert.equal(scoreBadge(-4.5, 50, 'mid', 'percentile'), '● top 50%   ');
     assert.equal(scoreBadge(-4.5, 62, 'mid', 'bar'), '● ▮▮▮▯▯');
   });
 
@@ -41,7 +45,7 @@ describe('badge text', () => {
   });
 
   it('cuts a long problem with an ellipsis', () => {
-    assert.equal(problemBadge('no assistant turn', 'both'), '⚠ no assistant turn');
-    assert.equal(problemBadge('invalid JSON at column 128', 'both'), '⚠ invalid JSON at …');
+    assert.equal(problemBadge('no assistant turn', 'both'), '⚠ no assistant turn  ');
+    assert.equal(problemBadge('invalid JSON at column 128', 'both'), '⚠ invalid JSON at co…');
   });
 });
