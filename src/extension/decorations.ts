@@ -195,11 +195,12 @@ export class ScoreDecorations implements vscode.Disposable {
     const low: vscode.Range[] = [];
     const problem: vscode.Range[] = [];
     if (table.lineCount === editor.document.lineCount) {
+      const cut = table.lowCut(s.bandLow);
       for (let i = 0; i < table.lineCount; i++) {
         const e = table.entry(i);
         if (!e || e.blank) continue;
         if (e.score === undefined) { if (problem.length < MAX_RULER_MARKS) problem.push(new vscode.Range(i, 0, i, 0)); }
-        else if (low.length < MAX_RULER_MARKS && table.percentileOf(e.score) < s.bandLow) low.push(new vscode.Range(i, 0, i, 0));
+        else if (e.score < cut && low.length < MAX_RULER_MARKS) low.push(new vscode.Range(i, 0, i, 0));
       }
     }
     editor.setDecorations(this.rulerTypes.low, low);

@@ -93,6 +93,8 @@ export class LiveScorer implements vscode.Disposable {
   private pumpQueued = false;
   private disposed = false;
   private config: ScarConfig;
+  /** Milliseconds of the latest engine requests, from send to answer (the last 200), for the benchmark. */
+  readonly roundTrips: number[] = [];
 
   /** Fires when entries of a document changed (scores arrived, an edit removed some, scores were cleared). */
   readonly onDidChange = this.changed.event;
@@ -353,9 +355,14 @@ export class LiveScorer implements vscode.Disposable {
       st.error = (e as Error).message;
       return;
     }
+    const sent = performance.now();
     client
       .score(job.pairs, { signal: ac.signal })
-      .then((scores) => this.apply(job, scores))
+      .then((scores) => {
+        this.roundTrips.push(performance.now() - sent);
+        if (this.roundTrips.length > 200) this.roundTrips.shift();
+        this.apply(job, scores);
+      })
       .catch((e: unknown) => {
         if (e instanceof CancelledError || ac.signal.aborted) return;
         st.error = (e as Error).message;

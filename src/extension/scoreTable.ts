@@ -33,7 +33,10 @@ export interface TableCounts {
 
 export class ScoreTable {
   private entries: Array<ScoredLine | undefined>;
-  private sorted: Float64Array | undefined;
+  private sorted: Float64Array = new Float64Array(0);
+  /** Scores added to and removed from the table since `sorted` was last brought up to date. */
+  private added: number[] = [];
+  private removed: number[] = [];
   private medians: { composition: number; presentation: number } | undefined;
   private counts: TableCounts;
   /** Lowest line index that may lack an entry (everything above it has one). */
@@ -105,7 +108,9 @@ export class ScoreTable {
   reset(lineCount: number): void {
     this.entries = new Array<ScoredLine | undefined>(lineCount).fill(undefined);
     this.counts = { lines: lineCount, done: 0, scored: 0, pairs: 0, errors: 0, blank: 0 };
-    this.sorted = undefined;
+    this.sorted = new Float64Array(0);
+    this.added = [];
+    this.removed = [];
     this.medians = undefined;
     this.firstGap = 0;
   }
@@ -129,16 +134,27 @@ export class ScoreTable {
     return undefined;
   }
 
-  /** Ascending scores of every scored line (rebuilt when a score changed since the last call). */
+  /** Ascending scores of every scored line (brought up to date with the changes since the last call). */
   sortedScores(): Float64Array {
-    if (this.sorted) return this.sorted;
-    const out = new Float64Array(this.counts.scored);
-    let k = 0;
-    for (const e of this.entries) if (e?.score !== undefined && k < out.length) out[k++] = e.score;
-    const sorted = k === out.length ? out : out.subarray(0, k);
-    sorted.sort();
-    this.sorted = sorted;
-    return sorted;
+    if (this.added.length === 0 && this.removed.length === 0) return this.sorted;
+    const add = Float64Array.from(this.added).sort();
+    const rem = Float64Array.from(this.removed).sort();
+    this.added = [];
+    this.removed = [];
+    const base = this.sorted;
+    const out = new Float64Array(base.length + add.length - rem.length);
+    // One merge of three sorted runs: base plus add, minus rem (a multiset difference).
+    let i = 0, j = 0, r = 0, k = 0;
+    while (i < base.length || j < add.length) {
+      const fromBase = j >= add.length || (i < base.length && base[i] <= add[j]);
+      const v = fromBase ? base[i] : add[j];
+      while (r < rem.length && rem[r] < v) r++; // (cannot happen for a consistent table)
+      if (r < rem.length && rem[r] === v) { r++; if (fromBase) i++; else j++; continue; }
+      out[k++] = v;
+      if (fromBase) i++; else j++;
+    }
+    this.sorted = k === out.length ? out : out.slice(0, k);
+    return this.sorted;
   }
 
   /** Medians of the two components over the scored lines (NaN when none is scored). */
@@ -190,19 +206,27 @@ export class ScoreTable {
   }
 
   /**
-   * The next (dir 1) or previous (dir -1) scored line after `from` whose percentile is below `belowPercentile`,
-   * wrapping around the document; undefined when there is none. O(lines).
+   * The lowest score whose percentile is NOT below `belowPercentile` (Infinity when every score is): a line is low
+   * exactly when its score is below it. Percentiles grow with the score, so one binary search finds it.
    */
-  nextLow(from: number, dir: 1 | -1, belowPercentile: number): number | undefined {
-    const n = this.entries.length;
-    if (n === 0) return undefined;
-    // Percentiles grow with the score: find the lowest score that is NOT low, once, and compare scores.
+  lowCut(belowPercentile: number): number {
     const s = this.sortedScores();
     let cut = Infinity;
     for (let lo = 0, hi = s.length; lo < hi;) {
       const mid = (lo + hi) >>> 1;
       if (this.percentileOf(s[mid]) < belowPercentile) lo = mid + 1; else { hi = mid; cut = s[mid]; }
     }
+    return cut;
+  }
+
+  /**
+   * The next (dir 1) or previous (dir -1) scored line after `from` whose percentile is below `belowPercentile`,
+   * wrapping around the document; undefined when there is none. O(lines).
+   */
+  nextLow(from: number, dir: 1 | -1, belowPercentile: number): number | undefined {
+    const n = this.entries.length;
+    if (n === 0) return undefined;
+    const cut = this.lowCut(belowPercentile);
     for (let step = 1; step <= n; step++) {
       const i = (((from + dir * step) % n) + n) % n;
       const score = this.entries[i]?.score;
@@ -217,7 +241,7 @@ export class ScoreTable {
     else if (e.score !== undefined) {
       this.counts.scored += sign;
       this.counts.pairs += sign * e.pairs;
-      this.sorted = undefined;
+      (sign > 0 ? this.added : this.removed).push(e.score);
       this.medians = undefined;
     } else this.counts.errors += sign;
   }

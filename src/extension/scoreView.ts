@@ -45,6 +45,8 @@ export interface ScoreViewApi {
   renderedDecorations(editor: vscode.TextEditor): RenderedDecorations | undefined;
   /** Where live scoring of a document stands. */
   liveScoring(uri: vscode.Uri): { mode: string; percentDone: number; complete: boolean; startedAt: number; completedAt: number; error?: string } | undefined;
+  /** Milliseconds of the latest engine requests of live scoring, from send to answer. */
+  engineRoundTrips(): number[];
 }
 
 export function registerScoreView(
@@ -185,6 +187,7 @@ export function registerScoreView(
   ];
   const api: ScoreViewApi = {
     renderedDecorations: (editor) => decorations.renderedIn(editor),
+    engineRoundTrips: () => [...scorer.roundTrips],
     liveScoring: (uri) => {
       const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
       const st = doc && scorer.state(doc);

@@ -84,4 +84,32 @@ describe('ScoreTable', () => {
     assert.equal(t.nextLow(1, 1, 30), 1, 'the only low line is found again from itself');
     assert.equal(t.nextLow(0, 1, 0), undefined, 'nothing is below percentile 0');
   });
+
+  it('keeps its sorted scores equal to a fresh sort through random sets, edits and resets', () => {
+    let seed = 7;
+    const rand = (): number => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+    const t = new ScoreTable(200);
+    for (let step = 0; step < 3000; step++) {
+      const n = t.lineCount;
+      const op = rand();
+      if (op < 0.7 && n > 0) {
+        const i = Math.floor(rand() * n);
+        // few distinct values, so ties and repeated removals are exercised
+        if (rand() < 0.1) t.set(i, { text: `e${step}`, pairs: 0, error: 'no pair' });
+        else t.set(i, scored(`s${step}`, Math.floor(rand() * 20) / 4));
+      } else if (op < 0.97 && n > 2) {
+        const a = Math.floor(rand() * (n - 1));
+        const b = Math.min(n - 1, a + Math.floor(rand() * 3));
+        t.replaceLines(a, b, Math.floor(rand() * 4));
+      } else {
+        t.reset(50 + Math.floor(rand() * 100));
+      }
+      if (step % 7 === 0) {
+        const want: number[] = [];
+        for (let i = 0; i < t.lineCount; i++) { const e = t.entry(i); if (e?.score !== undefined) want.push(e.score); }
+        want.sort((x, y) => x - y);
+        assert.deepEqual([...t.sortedScores()], want, `step ${step}`);
+      }
+    }
+  });
 });
