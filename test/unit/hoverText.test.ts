@@ -1,0 +1,63 @@
+// The score hover's Markdown: where the line stands, the components against the medians with a reading, the
+// quoted texts (escaped, cut) and the command links.
+import * as assert from 'node:assert/strict';
+import { escapeMarkdown, excerpt, scoreHoverMarkdown, type HoverInput } from '../../src/extension/hoverText';
+
+const base: HoverInput = {
+  line: 12,
+  score: -3.5,
+  composition: -1.0,
+  presentation: -2.5,
+  percentile: 88,
+  rank: 25,
+  scored: 9998,
+  medians: { composition: -2.0, presentation: -2.4 },
+  cuts: { high: 75, low: 25 },
+  pairs: [{
+    instruction: 'Explain *recursion* to a child.',
+    response: 'Recursion is when a function calls itself.\nIt stops at a base case.',
+    exchange: 0,
+    source: { instruction: 'instruction', response: 'output' },
+  }],
+  commands: [{ label: 'Next low line', id: 'scar.nextLowLine', args: [12] }, { label: 'Score summary', id: 'scar.showScoreSummary' }],
+};
+
+describe('score hover text', () => {
+  it('says score, band, share, percentile and rank with thousands separators', () => {
+    const md = scoreHoverMarkdown(base);
+    assert.ok(md.startsWith('**SCAR ▲ -3.50** · high band · top 12% (percentile 88) · rank 25 of 9,998'), md);
+  });
+
+  it('compares the components with the file medians and reads them', () => {
+    const md = scoreHoverMarkdown(base);
+    assert.ok(md.includes('| Composition | -1.00 | -2.00 | +1.00 |'), md);
+    assert.ok(md.includes('| Presentation | -2.50 | -2.40 | −0.10 |'), md);
+    assert.ok(md.includes('**Presentation** is about typical for this file.'), md);
+    assert.match(md, /\*\*Composition lifts it\*\*/);
+    const worse = scoreHoverMarkdown({ ...base, presentation: -4, pairs: [{ ...base.pairs[0], response: 'ok' }] });
+    assert.match(worse, /\*\*Presentation pulls it down\*\*: a very short response/);
+  });
+
+  it('quotes the texts escaped, with their fields, and names the exchange of a multi-pair line', () => {
+    const md = scoreHoverMarkdown(base);
+    assert.ok(md.includes('**Instruction** `instruction`'), md);
+    assert.ok(md.includes('Explain \\*recursion\\* to a child\\.'), md);
+    assert.ok(md.includes('**Response** `output`'), md);
+    assert.ok(md.includes('itself\\. ⏎ It stops'), md);
+    const two = scoreHoverMarkdown({ ...base, pairs: [base.pairs[0], { ...base.pairs[0], exchange: 1 }] });
+    assert.ok(two.includes('exchange 1 of 2 (the score is their mean)'), two);
+  });
+
+  it('links the commands, with the line as argument where given', () => {
+    const md = scoreHoverMarkdown(base);
+    assert.ok(md.includes(`[Next low line](command:scar.nextLowLine?${encodeURIComponent('[12]')})`), md);
+    assert.ok(md.includes('[Score summary](command:scar.showScoreSummary)'), md);
+  });
+
+  it('cuts long texts and escapes Markdown', () => {
+    assert.equal(excerpt('a'.repeat(400)).length, 300);
+    assert.ok(excerpt('a'.repeat(400)).endsWith('…'));
+    assert.equal(excerpt('short'), 'short');
+    assert.equal(escapeMarkdown('[x](y) *z* `c`'), '\\[x\\]\\(y\\) \\*z\\* \\`c\\`');
+  });
+});
