@@ -11,7 +11,7 @@ import * as vscode from 'vscode';
 import type { DocumentScores, ScoringApi } from '../../src/extension/scoring';
 import type { EditOutcome } from '../../src/extension/sortFilter';
 import type { SelectionOutcome } from '../../src/extension/selectCommand';
-import { openAnalysed, setScarSettings, workspaceUri } from '../util/scarExtension';
+import { scarApi, setScarSettings, waitUntil, workspaceUri } from '../util/scarExtension';
 
 const FIXTURE = 'curated-crlf.jsonl';
 
@@ -42,6 +42,24 @@ function ranked(scores: Map<number, number>): number[] {
   return [...scores.keys()].sort((a, b) => (scores.get(b)! - scores.get(a)!) || a - b);
 }
 
+/** Documents this suite opened: it waits for them to close at the end, so that no later suite sees them. */
+const opened = new Set<vscode.TextDocument>();
+
+/**
+ * Opens a workspace file in an editor through the workbench (vscode.open: the document closes with its editor,
+ * whereas openTextDocument keeps it open for minutes) and waits until SCAR Lens has analysed it.
+ */
+async function openFixture(name: string): Promise<{ doc: vscode.TextDocument; editor: vscode.TextEditor; api: Awaited<ReturnType<typeof scarApi>> }> {
+  const uri = workspaceUri(name);
+  await vscode.commands.executeCommand('vscode.open', uri);
+  const editor = vscode.window.activeTextEditor;
+  assert.ok(editor && editor.document.uri.toString() === uri.toString(), `${name} is the active editor`);
+  opened.add(editor.document);
+  const api = await scarApi();
+  await api.whenAnalysed(uri);
+  return { doc: editor.document, editor, api };
+}
+
 const CRLF = Buffer.from('\r\n');
 const joinCrlf = (lines: Buffer[]): Buffer => Buffer.concat(lines.flatMap((l) => [l, CRLF]));
 
@@ -53,6 +71,12 @@ describe('commands that act on scores', function () {
   beforeEach(async () => {
     // Exact counts first: no cleaning, so every scored line is ranked.
     restore = await setScarSettings({ 'selection.dedup': false, 'selection.languageFilter': false, 'selection.output': 'untitled', 'selection.includeScore': false });
+  });
+  after(async () => {
+    // Leave no document open behind (a later suite may count the engine's work on every open file).
+    for (const d of vscode.workspace.textDocuments) if (d.isUntitled) opened.add(d);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await waitUntil('the documents of this suite to close', () => [...opened].every((d) => d.isClosed), 30000);
   });
   afterEach(async () => {
     // Revert every changed document (the sorted/filtered fixture, the untitled results) so closing never prompts.
@@ -66,7 +90,7 @@ describe('commands that act on scores', function () {
   });
 
   it('Select top: top-k keeps exactly k lines, best first, byte for byte, in a new untitled JSONL editor', async () => {
-    const { doc, api } = await openAnalysed(FIXTURE);
+    const { doc, api } = await openFixture(FIXTURE);
     const scores = await scoresOf(doc, api);
     assert.equal(scores.size, 12, 'the fixture has 12 scored lines');
     const raw = fixtureLines(FIXTURE);
@@ -88,7 +112,7 @@ describe('commands that act on scores', function () {
   });
 
   it('Select top: ratio rounds up, goes to <name>.top.jsonl byte for byte, and leaves the source untouched', async () => {
-    const { doc, api } = await openAnalysed(FIXTURE);
+    const { doc, api } = await openFixture(FIXTURE);
     const scores = await scoresOf(doc, api);
     const before = fs.readFileSync(doc.uri.fsPath);
     const raw = fixtureLines(FIXTURE);
@@ -112,7 +136,7 @@ describe('commands that act on scores', function () {
   });
 
   it('Select top: a threshold keeps every line scoring at least it; includeScore adds the score field', async () => {
-    const { doc, api } = await openAnalysed(FIXTURE);
+    const { doc, api } = await openFixture(FIXTURE);
     const scores = await scoresOf(doc, api);
     const values = [...scores.values()].sort((a, b) => a - b);
     const t = values[Math.floor(values.length / 2)];
@@ -134,22 +158,37 @@ describe('commands that act on scores', function () {
   it('Select top: cleans in SCAR\'s order first (duplicates removed, reported)', async () => {
     await restore?.();
     restore = await setScarSettings({ 'selection.dedup': true, 'selection.languageFilter': true });
-    const { doc, api } = await openAnalysed('dupes.jsonl');
-    await scoresOf(doc, api);
+    // A file of this test's own (other suites' fixtures keep their state unscored): 6 distinct pairs, two exact
+    // copies of the first (one with other spacing and an extra field) and one of the fourth.
+    const pair = (i: number): { instruction: string; input: string; output: string } => ({
+      instruction: `Explain step ${i} of making bread at home, in plain words.`,
+      input: '',
+      output: ['Mix flour, water, salt and yeast into a rough dough.', 'Knead the dough for ten minutes until it is smooth and springy.',
+        'Leave it covered in a warm place until it has doubled in size.', 'Shape it into a loaf and let it rise again for an hour.',
+        'Bake it in a hot oven until the crust is brown and it sounds hollow.', 'Let it cool on a rack before you slice it.'][i],
+    });
+    const rows = [0, 1, 2, 3, 4, 5].map((i) => JSON.stringify(pair(i)));
+    rows.splice(2, 0, JSON.stringify({ ...pair(0), id: 'copy' }));
+    rows.push(JSON.stringify(pair(3)), JSON.stringify(pair(0)));
+    const file = workspaceUri('select-dupes.jsonl').fsPath;
+    fs.writeFileSync(file, rows.join('\n') + '\n');
+    cleanups.push(file);
+    const { doc, api } = await openFixture('select-dupes.jsonl');
+    const scores = await scoresOf(doc, api);
     const result = (await vscode.commands.executeCommand('scar.selectTop', { criterion: 'ratio', value: 1, output: 'untitled' })) as SelectionOutcome;
-    const removed = result.report.removedExact + result.report.removedNearDup + result.report.removedLanguage;
-    assert.ok(removed > 0, `dupes.jsonl has planted duplicates: ${result.message}`);
-    assert.equal(result.report.selected, result.report.ranked);
-    assert.equal(result.report.ranked + removed, result.report.input);
-    assert.match(result.message, /^Removed \d+ exact duplicates?, \d+ non-English, \d+ near-duplicates?; kept \d+ of \d+ \(top 100%\)/);
-    // The kept lines are all different.
-    const text = vscode.workspace.textDocuments.find((d) => d.uri.toString() === result.untitled)!.getText();
-    const rows = text.split(/\r?\n/).filter((l) => l !== '');
-    assert.equal(new Set(rows).size, rows.length);
+    assert.equal(result.report.input, 9);
+    assert.equal(result.report.removedExact, 3);
+    assert.equal(result.report.ranked, 6);
+    assert.equal(result.report.selected, 6);
+    assert.match(result.message, /^Removed 3 exact duplicates, 0 non-English, 0 near-duplicates; kept 6 of 6 \(top 100%\)/);
+    // Of each group the best-scored copy stays (the first on a tie).
+    const groups = [[0, 2, 8], [1], [3], [4, 7], [5], [6]];
+    const keptOf = (g: number[]): number => g.reduce((best, i) => (scores.get(i)! > scores.get(best)! ? i : best), g[0]);
+    assert.deepEqual([...result.lines].sort((a, b) => a - b), groups.map(keptOf).map((i) => i + 1).sort((a, b) => a - b));
   });
 
   it('Sort: one edit, best first, ties stable, blank and broken lines last, CRLF kept; undo restores the text', async () => {
-    const { doc, editor, api } = await openAnalysed(FIXTURE);
+    const { doc, editor, api } = await openFixture(FIXTURE);
     const scores = await scoresOf(doc, api);
     const original = doc.getText();
     const lines = original.split('\r\n').slice(0, -1);
@@ -164,7 +203,7 @@ describe('commands that act on scores', function () {
   });
 
   it('Filter: removes lines below a score in one edit, appends them to <name>.removed.jsonl, undo restores', async () => {
-    const { doc, editor, api } = await openAnalysed(FIXTURE);
+    const { doc, editor, api } = await openFixture(FIXTURE);
     const scores = await scoresOf(doc, api);
     const original = doc.getText();
     const raw = fixtureLines(FIXTURE);
@@ -188,7 +227,7 @@ describe('commands that act on scores', function () {
   });
 
   it('Filter by percentile removes the lines under it', async () => {
-    const { doc, api } = await openAnalysed(FIXTURE);
+    const { doc, api } = await openFixture(FIXTURE);
     const scores = await scoresOf(doc, api);
     const result = (await vscode.commands.executeCommand('scar.filterBelow', { percentile: 50 })) as EditOutcome;
     cleanups.push(result.removedFile!);
@@ -199,7 +238,7 @@ describe('commands that act on scores', function () {
   });
 
   it('Export top: JSONL, JSON array with scores and ShareGPT, atomically to the chosen file', async () => {
-    const { doc, api } = await openAnalysed(FIXTURE);
+    const { doc, api } = await openFixture(FIXTURE);
     const scores = await scoresOf(doc, api);
     const order = ranked(scores).slice(0, 4);
     const raw = fixtureLines(FIXTURE);
@@ -242,7 +281,7 @@ describe('commands that act on scores', function () {
   });
 
   it('Select top from the keyboard: Enter on the quick pick takes its first choice (top 10%)', async () => {
-    const { doc, api } = await openAnalysed(FIXTURE);
+    const { doc, api } = await openFixture(FIXTURE);
     const scores = await scoresOf(doc, api);
     const running = vscode.commands.executeCommand('scar.selectTop') as Thenable<SelectionOutcome | undefined>;
     let settled = false;
@@ -259,7 +298,7 @@ describe('commands that act on scores', function () {
   });
 
   it('rejects bad arguments with a message instead of acting', async () => {
-    await openAnalysed(FIXTURE);
+    await openFixture(FIXTURE);
     assert.equal(await vscode.commands.executeCommand('scar.selectTop', { criterion: 'ratio', value: 1.5 }), undefined);
     assert.equal(await vscode.commands.executeCommand('scar.selectTop', { criterion: 'best', value: 1 }), undefined);
     assert.equal(await vscode.commands.executeCommand('scar.exportTop', { criterion: 'top-k', value: 1, format: 'csv', target: path.join(os.tmpdir(), 'x.csv') }), undefined);
