@@ -129,12 +129,16 @@ export class ScoreDecorations implements vscode.Disposable {
 
   private drawBadges(): void {
     this.lastBadgeDraw = performance.now();
-    for (const editor of vscode.window.visibleTextEditors) this.drawEditor(editor);
+    this.scorer.timings.run('draw the visible badges', () => {
+      for (const editor of vscode.window.visibleTextEditors) this.drawEditor(editor);
+    });
   }
 
   private drawRulers(): void {
     this.lastRulerDraw = performance.now();
-    for (const editor of vscode.window.visibleTextEditors) this.drawRuler(editor);
+    this.scorer.timings.run('draw the overview ruler', () => {
+      for (const editor of vscode.window.visibleTextEditors) this.drawRuler(editor);
+    });
   }
 
   /** Sets every badge type's ranges for the editor's visible lines, each in one call. */

@@ -16,6 +16,7 @@ import type { ConfigSource, ScarConfig } from './config';
 import type { EngineHost } from './engineHost';
 import { lineSpan } from './lineModel';
 import { ScoreTable, type ScoredLine } from './scoreTable';
+import { TaskTimings } from './taskTimings';
 
 /** Requests kept in flight to the engine (two: the engine never waits for the next batch). */
 const MAX_IN_FLIGHT = 2;
@@ -95,6 +96,8 @@ export class LiveScorer implements vscode.Disposable {
   private config: ScarConfig;
   /** Milliseconds of the latest engine requests, from send to answer (the last 200), for the benchmark. */
   readonly roundTrips: number[] = [];
+  /** The longest synchronous work of scoring and drawing (decorations record theirs here too). */
+  readonly timings = new TaskTimings();
 
   /** Fires when entries of a document changed (scores arrived, an edit removed some, scores were cleared). */
   readonly onDidChange = this.changed.event;
@@ -262,7 +265,7 @@ export class LiveScorer implements vscode.Disposable {
     this.pumpQueued = true;
     setImmediate(() => {
       this.pumpQueued = false;
-      this.pump();
+      this.timings.run('read lines and send a batch', () => this.pump());
     });
   }
 
@@ -361,7 +364,7 @@ export class LiveScorer implements vscode.Disposable {
       .then((scores) => {
         this.roundTrips.push(performance.now() - sent);
         if (this.roundTrips.length > 200) this.roundTrips.shift();
-        this.apply(job, scores);
+        this.timings.run('store a batch of scores', () => this.apply(job, scores));
       })
       .catch((e: unknown) => {
         if (e instanceof CancelledError || ac.signal.aborted) return;

@@ -9,6 +9,7 @@ import { scoreHoverMarkdown } from './hoverText';
 import { linePairs, type LiveScorer } from './liveScoring';
 import type { ScarStatusBar } from './statusBar';
 import { formatCount, type ScoreStatus } from './statusText';
+import type { TaskTimings } from './taskTimings';
 
 /** Commands whose links the score hover may carry. */
 export const HOVER_COMMANDS = ['scar.nextLowLine', 'scar.previousLowLine', 'scar.showScoreSummary', 'scar.clearScores', 'scar.selectTop'];
@@ -47,6 +48,8 @@ export interface ScoreViewApi {
   liveScoring(uri: vscode.Uri): { mode: string; percentDone: number; complete: boolean; startedAt: number; completedAt: number; error?: string } | undefined;
   /** Milliseconds of the latest engine requests of live scoring, from send to answer. */
   engineRoundTrips(): number[];
+  /** The longest synchronous work of live scoring and drawing since the last reset (wall and CPU ms). */
+  scoringTaskTimings(reset?: boolean): ReturnType<TaskTimings['snapshot']>;
 }
 
 export function registerScoreView(
@@ -188,6 +191,11 @@ export function registerScoreView(
   const api: ScoreViewApi = {
     renderedDecorations: (editor) => decorations.renderedIn(editor),
     engineRoundTrips: () => [...scorer.roundTrips],
+    scoringTaskTimings: (reset) => {
+      const s = scorer.timings.snapshot();
+      if (reset) scorer.timings.reset();
+      return s;
+    },
     liveScoring: (uri) => {
       const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
       const st = doc && scorer.state(doc);

@@ -1,0 +1,201 @@
+// The editor-scoring benchmark's half that runs INSIDE the VS Code extension host (bench/editor-scoring.bench.js
+// bundles it and starts VS Code with it as the "tests" module). It drives SCAR Lens as a user would, through its
+// API, and writes its figures as JSON to SCAR_BENCH_RESULTS:
+//   openMs[]    opening a 10k-line file (new text each run, engine warm) until the visible lines show score badges
+//   editMs[]    replacing one visible line until its new badge is drawn (debounce included)
+//   stall       the longest event-loop delay of the host while a 100k-line file is scored in full
+//   memory      heap held after scoring the 100k-line file (and the document text's own size, for scale)
+//   baseline*   the same work straight through an EngineClient, without the editor: the engine's share
+import * as fs from 'fs';
+import * as inspector from 'inspector';
+import * as path from 'path';
+import { monitorEventLoopDelay, performance } from 'perf_hooks';
+import * as v8 from 'v8';
+import * as vm from 'vm';
+import * as vscode from 'vscode';
+import { EngineClient } from '../../src/engine/client';
+import type { ScoreViewApi } from '../../src/extension/scoreView';
+import type { ScoringApi } from '../../src/extension/scoring';
+
+type Api = ScoreViewApi & ScoringApi;
+
+const RUNS = Number(process.env.SCAR_BENCH_RUNS || 5);
+const EDITS = Number(process.env.SCAR_BENCH_EDITS || 10);
+
+function lines(n: number, salt: string): string[] {
+  const styles = [
+    (i: number) => `Sure! Here are the steps:\n\n1. **Open** the file.\n2. Edit entry ${i}.\n3. Save it.`,
+    (i: number) => `just open it and change entry ${i} lol`,
+    (i: number) => `To do this, read the file, update entry ${i}, and write it back. Finally, check the result.`,
+    (i: number) => `Entry ${i}? Ok. Done.`,
+    (i: number) => `## Summary\n\n- item ${i}\n- another item\n\n\`\`\`python\nprint(${i})\n\`\`\``,
+  ];
+  return Array.from({ length: n }, (_, i) => JSON.stringify({ instruction: `How do I change entry ${i} of the ${salt} settings?`, input: '', output: styles[i % styles.length](i) }));
+}
+
+async function until(what: string, check: () => boolean, timeoutMs = 120000): Promise<number> {
+  const t0 = performance.now();
+  while (!check()) {
+    if (performance.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 2)); // poll without spinning: the engine needs the CPU
+  }
+  return performance.now();
+}
+
+function gc(): void {
+  v8.setFlagsFromString('--expose-gc');
+  (vm.runInNewContext('gc') as () => void)();
+}
+
+async function writeFile(name: string, text: string[]): Promise<vscode.Uri> {
+  const folder = vscode.workspace.workspaceFolders![0].uri;
+  const uri = vscode.Uri.joinPath(folder, name);
+  await vscode.workspace.fs.writeFile(uri, Buffer.from(text.join('\n') + '\n'));
+  return uri;
+}
+
+/** True when every visible non-blank line of the editor has a drawn score badge for the current text. */
+function visibleDecorated(api: Api, editor: vscode.TextEditor): boolean {
+  const r = api.renderedDecorations(editor);
+  if (!r || r.version !== editor.document.version || r.badges.pending.length > 0) return false;
+  const shown = new Set([...r.badges.high, ...r.badges.mid, ...r.badges.low, ...r.badges.problem].map((b) => b.line));
+  for (const range of editor.visibleRanges) {
+    for (let i = range.start.line; i <= range.end.line; i++) if (!shown.has(i + 1)) return false;
+  }
+  return true;
+}
+
+export async function run(): Promise<void> {
+  const out = process.env.SCAR_BENCH_RESULTS!;
+  const ext = vscode.extensions.getExtension('scar-lens.scar-lens')!;
+  const api = (ext.isActive ? ext.exports : await ext.activate()) as Api;
+  const config = vscode.workspace.getConfiguration('scar');
+  await config.update('scoring.auto', true, vscode.ConfigurationTarget.Global);
+  await config.update('scoring.autoScoreMaxLines', 200000, vscode.ConfigurationTarget.Global);
+  const results: Record<string, unknown> = {};
+  const profile = process.env.SCAR_BENCH_PROFILE ? new inspector.Session() : undefined;
+  if (profile) {
+    profile.connect();
+    await new Promise<void>((res) => profile.post('Profiler.enable', () => profile.post('Profiler.start', () => res())));
+  }
+
+  // Warm the engine (process started, model loaded) with a small file.
+  const warm = await writeFile('warm.jsonl', lines(50, 'warm'));
+  const warmEditor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(warm));
+  await until('the warm-up file', () => api.liveScoring(warm)?.complete === true);
+  await until('warm badges', () => visibleDecorated(api, warmEditor));
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+
+  // 1. Open a 10k-line file (new text each run) until the visible lines carry badges; 2. one-line edits.
+  const openMs: number[] = [];
+  const shownMs: number[] = [];
+  const appliedMs: number[] = [];
+  const editMs: number[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    const uri = await writeFile(`open-${r}.jsonl`, lines(10000, `run${r}-${Date.now()}`));
+    const t0 = performance.now();
+    // Opened by the workbench, as a user opens a file (and closed for good when its editor closes).
+    await vscode.commands.executeCommand('vscode.open', uri);
+    const editor = vscode.window.activeTextEditor!;
+    const doc = editor.document;
+    // VS Code's own share: the editor and its visible range are known to the extension host.
+    shownMs.push(performance.now() - t0);
+    const t1 = await until('visible badges', () => visibleDecorated(api, editor));
+    openMs.push(t1 - t0);
+    for (let k = 0; k < Math.ceil(EDITS / RUNS); k++) {
+      const line = 3 + k;
+      const text = JSON.stringify({ instruction: `Edited question ${r}.${k}: how do I rename a file?`, input: '', output: `Use mv, run ${r}.${k}.` });
+      const e0 = performance.now();
+      await editor.edit((b) => b.replace(doc.lineAt(line).range, text));
+      appliedMs.push(performance.now() - e0);
+      await until('the edited line\'s badge', () => {
+        const rd = api.renderedDecorations(editor);
+        if (!rd || rd.version !== doc.version) return false;
+        return [...rd.badges.high, ...rd.badges.mid, ...rd.badges.low].some((b) => b.line === line + 1);
+      });
+      editMs.push(performance.now() - e0);
+    }
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await until('the file to close', () => doc.isClosed, 60000);
+  }
+  results.openMs = openMs;
+  results.shownMs = shownMs;
+  results.appliedMs = appliedMs;
+  results.roundTripsDuringEdits = api.engineRoundTrips();
+  results.editMs = editMs;
+
+  // Baselines: the engine alone, for the first 60 lines of a fresh 10k file and for one edited pair.
+  const client = new EngineClient({ enginePath: path.join(ext.extensionPath, 'dist', 'engine.js'), modelDir: path.join(ext.extensionPath, 'models'), cacheDir: null });
+  await client.start();
+  const baseOpen: number[] = [];
+  const baseEdit: number[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    const pairs = lines(60, `base${r}-${Date.now()}`).map((l) => JSON.parse(l) as { instruction: string; output: string }).map((p) => ({ instruction: p.instruction, response: p.output }));
+    let t = performance.now();
+    await client.score(pairs);
+    baseOpen.push(performance.now() - t);
+    t = performance.now();
+    await client.score([{ instruction: `Edited question ${r}: how?`, response: `Like this, ${r}.` }]);
+    baseEdit.push(performance.now() - t);
+  }
+  client.dispose();
+  results.baselineOpenMs = baseOpen;
+  results.baselineEditMs = baseEdit;
+
+  // 3. and 4. A 100k-line file scored in full: the host's longest event-loop stall, and the heap held. Opening a
+  // document this size costs VS Code itself a stall in the host (it receives 16 MB of text): measured first with
+  // live scoring off (baseline), then with it on, each while opening and then after the document is open.
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  const openBig = async (name: string, auto: boolean): Promise<{ uri: vscode.Uri; openStallMs: number; afterStallMs: number; p99AfterMs: number; wallMs: number; textBytes: number }> => {
+    await config.update('scoring.auto', auto, vscode.ConfigurationTarget.Global);
+    const text = lines(100000, `${name}-${Date.now()}`);
+    const uri = await writeFile(`${name}.jsonl`, text);
+    const textBytes = text.reduce((n, l) => n + l.length * 2, 0); // UTF-16 in the host
+    gc();
+    const during = monitorEventLoopDelay({ resolution: 5 });
+    during.enable();
+    const s0 = performance.now();
+    // openTextDocument: vscode.open asks before showing a file this large.
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    during.disable();
+    const after = monitorEventLoopDelay({ resolution: 5 });
+    after.enable();
+    api.scoringTaskTimings(true);
+    if (auto) await until('the 100k-line file scored', () => api.liveScoring(uri)?.complete === true, 600000);
+    else await (api as unknown as { whenAnalysed(u: vscode.Uri, t: number): Promise<unknown> }).whenAnalysed(uri, 600000);
+    after.disable();
+    if (auto) tasks = api.scoringTaskTimings();
+    return { uri, openStallMs: during.max / 1e6, afterStallMs: after.max / 1e6, p99AfterMs: after.percentile(99) / 1e6, wallMs: performance.now() - s0, textBytes };
+  };
+  let tasks: ReturnType<Api['scoringTaskTimings']> | undefined;
+  const base = await openBig('big-baseline', false);
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  gc();
+  const heapBefore = process.memoryUsage().heapUsed;
+  const big = await openBig('big-scored', true);
+  gc();
+  const heapAfter = process.memoryUsage().heapUsed;
+  results.big = {
+    lines: 100000,
+    fullScoreMs: big.wallMs,
+    maxStallMs: big.afterStallMs,
+    p99StallMs: big.p99AfterMs,
+    openStallMs: big.openStallMs,
+    baselineOpenStallMs: base.openStallMs,
+    baselineAfterStallMs: base.afterStallMs,
+    heapHeldMB: (heapAfter - heapBefore) / 2 ** 20,
+    documentTextMB: big.textBytes / 2 ** 20,
+    rssMB: process.memoryUsage().rss / 2 ** 20,
+    longestTask: tasks,
+  };
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  if (profile) {
+    await new Promise<void>((res) => profile.post('Profiler.stop', (err, r) => {
+      if (!err) fs.writeFileSync(process.env.SCAR_BENCH_PROFILE!, JSON.stringify(r.profile));
+      res();
+    }));
+    profile.disconnect();
+  }
+  fs.writeFileSync(out, JSON.stringify(results, null, 2));
+}
