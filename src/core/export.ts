@@ -176,3 +176,27 @@ export class AtomicFileWriter implements OutputSink {
     await fs.promises.unlink(this.tempPath).catch(() => undefined);
   }
 }
+
+/**
+ * Appends text to a file atomically: its old content and the new text go to a temporary file that replaces it
+ * (AtomicFileWriter), so a reader sees the file before or after, never half. A missing file is created; an
+ * existing one that does not end with a line ending gets `eol` first, so lines never run together.
+ */
+export async function appendToFileAtomically(file: string, text: string | Buffer, eol = '\n'): Promise<void> {
+  let old: Buffer = Buffer.alloc(0);
+  try {
+    old = await fs.promises.readFile(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot read '${file}': ${(e as Error).message}`);
+  }
+  const w = await AtomicFileWriter.open(file);
+  try {
+    await w.write(old);
+    if (old.length > 0 && old[old.length - 1] !== 0x0a) await w.write(eol);
+    await w.write(text);
+    await w.close();
+  } catch (e) {
+    await w.abort();
+    throw e;
+  }
+}

@@ -1,12 +1,12 @@
 // "SCAR: Sort lines by style consistency" (scar.sortByScore) and "SCAR: Filter out lines below…" (scar.filterBelow).
 // Each is ONE edit replacing the document's text (one undo step; the rules are in lineEdits.ts). The filter first
 // appends the removed lines to `<name>.removed.jsonl` beside the source (written atomically), so nothing is lost
-// even after a save; for an untitled source they open in a new untitled editor instead.
+// even after a save; for an untitled source they open in a new untitled editor instead. With
+// scar.removedLinesFile "none" (shared with "Remove duplicates") they are kept nowhere and only Undo restores them.
 // Arguments skip the UI: executeCommand('scar.filterBelow', { threshold: 0.3 }) or ({ percentile: 25 }).
-import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { AtomicFileWriter } from '../core/export';
+import { appendToFileAtomically } from '../core/export';
 import type { ScarContext } from './context';
 import { alreadySorted, filteredText, linesAsJsonl, sortedText } from './lineEdits';
 import { baseName, commandArgs, fmt, scoredLines, siblingPath, targetDocument } from './scoredDocument';
@@ -88,27 +88,6 @@ async function pickCut(lines: DocLines): Promise<FilterCut | undefined> {
   return 'error' in r ? undefined : r.cut;
 }
 
-/** Appends text to a file atomically: the old content and the new lines go to a temporary file, renamed over it. */
-async function appendAtomically(file: string, text: string, eol: string): Promise<void> {
-  let old: Buffer = Buffer.alloc(0);
-  try {
-    old = await fs.promises.readFile(file);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot read '${file}': ${(e as Error).message}`);
-  }
-  const w = await AtomicFileWriter.open(file);
-  try {
-    await w.write(old);
-    // An existing file that does not end with a line ending gets one first, so lines never run together.
-    if (old.length > 0 && old[old.length - 1] !== 0x0a) await w.write(eol);
-    await w.write(text);
-    await w.close();
-  } catch (e) {
-    await w.abort();
-    throw e;
-  }
-}
-
 async function filterBelow(ctx: ScarContext, arg: unknown): Promise<EditOutcome | undefined> {
   const { uri, options } = commandArgs<FilterArgs>(arg);
   const doc = await targetDocument(uri, 'filter it');
@@ -139,14 +118,16 @@ async function filterBelow(ctx: ScarContext, arg: unknown): Promise<EditOutcome 
     return { message, count: 0 };
   }
   const outcome: EditOutcome = { message: '', count: removed.length };
-  let where: string;
+  let where: string | undefined;
+  const keepRemoved = ctx.config.current.hygiene.removedLinesFile === 'sibling';
   try {
-    if (doc.uri.scheme === 'file') {
+    // With scar.removedLinesFile "none", `where` stays undefined: only Undo brings the lines back.
+    if (keepRemoved && doc.uri.scheme === 'file') {
       const sibling = siblingPath(doc.uri.fsPath, 'removed');
-      await appendAtomically(sibling, linesAsJsonl(removed, lines.eol), lines.eol);
+      await appendToFileAtomically(sibling, linesAsJsonl(removed, lines.eol), lines.eol);
       outcome.removedFile = sibling;
       where = path.basename(sibling);
-    } else {
+    } else if (keepRemoved) {
       const side = await vscode.workspace.openTextDocument({ language: 'jsonl', content: linesAsJsonl(removed, lines.eol) });
       outcome.removedUntitled = side.uri.toString();
       where = 'a new editor';
@@ -156,10 +137,11 @@ async function filterBelow(ctx: ScarContext, arg: unknown): Promise<EditOutcome 
     return undefined;
   }
   if (doc.version !== version || !(await replaceAll(doc, text))) {
-    void vscode.window.showErrorMessage(`SCAR Lens: ${baseName(doc.uri)} changed before it could be filtered; its lines are unchanged (a copy of the lines below the cut is in ${where}).`);
+    void vscode.window.showErrorMessage(`SCAR Lens: ${baseName(doc.uri)} changed before it could be filtered; its lines are unchanged${where ? ` (a copy of the lines below the cut is in ${where})` : ''}.`);
     return undefined;
   }
-  outcome.message = `Moved ${fmt(removed.length)} line${removed.length === 1 ? '' : 's'} (${cut.description}) to ${where}; Undo puts them back.`;
+  const count = `${fmt(removed.length)} line${removed.length === 1 ? '' : 's'} (${cut.description})`;
+  outcome.message = where ? `Moved ${count} to ${where}; Undo puts them back.` : `Removed ${count}; Undo puts them back.`;
   void vscode.window.showInformationMessage(`SCAR Lens: ${outcome.message}`);
   return outcome;
 }

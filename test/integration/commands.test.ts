@@ -226,6 +226,23 @@ describe('commands that act on scores', function () {
     assert.equal(doc.getText(), original);
   });
 
+  it('Filter with scar.removedLinesFile "none" writes no sibling file; Undo still restores', async () => {
+    await restore?.();
+    restore = await setScarSettings({ removedLinesFile: 'none' });
+    const { doc, editor, api } = await openFixture(FIXTURE);
+    const scores = await scoresOf(doc, api);
+    const original = doc.getText();
+    const t = [...scores.values()].sort((a, b) => a - b)[3];
+    const result = (await vscode.commands.executeCommand('scar.filterBelow', { threshold: t })) as EditOutcome;
+    assert.equal(result.count, 3);
+    assert.equal(result.removedFile, undefined);
+    assert.equal(fs.existsSync(path.join(path.dirname(doc.uri.fsPath), 'curated-crlf.removed.jsonl')), false);
+    assert.match(result.message, /^Removed 3 lines \(score < .*\); Undo puts them back\.$/);
+    await vscode.window.showTextDocument(doc, editor.viewColumn);
+    await vscode.commands.executeCommand('undo');
+    assert.equal(doc.getText(), original);
+  });
+
   it('Filter by percentile removes the lines under it', async () => {
     const { doc, api } = await openFixture(FIXTURE);
     const scores = await scoresOf(doc, api);
