@@ -13,61 +13,18 @@
 // components and percentile, or the `error` that says why the line has no pair.
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { summarizeScores, type ScoreSummary } from '../core/scores';
 import { CancelledError } from '../engine/client';
 import type { EngineStats } from '../engine/protocol';
 import { isJsonlDocument } from './analysisRegistry';
 import type { ScarContext } from './context';
 import { EngineHost } from './engineHost';
 import { LiveScorer } from './liveScoring';
-import type { ScoreTable } from './scoreTable';
-
-/** One non-blank line of a scored document. */
-export interface LineScore {
-  /** 0-based line index in the document. */
-  index: number;
-  /** The line score (mean over its exchanges with the turn policy 'all'); undefined when the line has no pair. */
-  score?: number;
-  composition?: number;
-  presentation?: number;
-  /** 0-100 within the document (core/scores percentiles). */
-  percentile?: number;
-  /** Why the line has no score. */
-  error?: string;
-}
-
-/** The scores of one document, for the version of its text they were computed on. */
-export interface DocumentScores {
-  uri: string;
-  version: number;
-  modelId: string;
-  /** Non-blank lines in document order. */
-  lines: LineScore[];
-  pairs: number;
-  summary?: ScoreSummary;
-  durationMs: number;
-}
+import { documentScoresOf, type DocumentScores } from './documentScores';
 
 export { EngineHost } from './engineHost';
+export { documentScoresOf, type DocumentScores, type LineScore } from './documentScores';
 
 const fmt = (n: number): string => n.toLocaleString('en-US');
-
-/**
- * The DocumentScores of a complete table (every line has an entry). Percentiles as core/scores defines them, over
- * the file's scored lines.
- */
-export function documentScoresOf(doc: { uri: { toString(): string }; version: number }, table: ScoreTable, modelId: string, durationMs: number): DocumentScores {
-  const lines: LineScore[] = [];
-  const values: number[] = [];
-  for (let i = 0; i < table.lineCount; i++) {
-    const e = table.entry(i);
-    if (!e || e.blank) continue;
-    if (e.score === undefined) { lines.push({ index: i, error: e.error ?? 'no pair' }); continue; }
-    lines.push({ index: i, score: e.score, composition: e.composition, presentation: e.presentation, percentile: table.percentileOf(e.score) });
-    values.push(e.score);
-  }
-  return { uri: doc.uri.toString(), version: doc.version, modelId, lines, pairs: table.stats().pairs, summary: summarizeScores(values), durationMs };
-}
 
 /** The summary message, e.g. "Scored 9,998 pairs in 3.2 s — median 0.41, 2 lines without a pair". */
 export function scoringMessage(result: DocumentScores): string {

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { alpacaLines, tempDir } from '../util/scoringCli';
-import { openAnalysed, replaceLine, revertActive, waitUntil, workspaceUri } from '../util/scarExtension';
+import { openAnalysed, replaceLine, revertActive, setScarSettings, waitUntil, workspaceUri } from '../util/scarExtension';
 import { badgeOf, clearAllScores, cliScores, fullApi, liveScoringOn, settledBadges } from '../util/scoreView';
 
 async function writeWorkspaceFile(name: string, lines: string[]): Promise<vscode.Uri> {
@@ -110,6 +110,7 @@ describe('live scoring', function () {
     const api = await fullApi();
     await waitUntil('scoring under way', () => (api.liveScoring(uri)?.percentDone ?? 0) > 0, 20000);
     assert.equal(api.liveScoring(uri)?.complete, false, 'still scoring when closed');
+    await waitUntil('the progress in the status bar', () => /^\$\(sync~spin\) .* · scoring \d+% · /.test(api.statusText() ?? ''), 10000);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await waitUntil('the document to close', () => doc.isClosed, 30000);
     assert.equal(api.liveScoring(uri), undefined, 'its state is gone');
@@ -134,6 +135,24 @@ describe('live scoring', function () {
       return !!a?.complete && !!b?.complete;
     }, 80000);
     assert.ok(both, 'both files were past 5% while neither had finished');
+  });
+
+  it('does not score a file above scar.scoring.autoScoreMaxLines on opening; Score current file does', async () => {
+    const undo = await setScarSettings({ 'scoring.autoScoreMaxLines': 3 });
+    try {
+      const uri = await writeWorkspaceFile('live-limit-generated.jsonl', alpacaLines(6));
+      await vscode.commands.executeCommand('vscode.open', uri);
+      const editor = vscode.window.activeTextEditor!;
+      const api = await fullApi();
+      await new Promise((r) => setTimeout(r, 500));
+      assert.equal(api.liveScoring(uri)?.mode, 'off', 'not scored on opening');
+      assert.equal(api.documentScores(uri), undefined);
+      const result = await vscode.commands.executeCommand<{ pairs: number }>('scar.scoreFile');
+      assert.equal(result?.pairs, 6);
+      await settledBadges(api, editor);
+    } finally {
+      await undo();
+    }
   });
 
   it('goes to the next and previous low-scoring line, wrapping around', async () => {

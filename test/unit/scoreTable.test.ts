@@ -1,7 +1,8 @@
 // The per-document score table: entries follow edits, only the text they were computed for gets them, percentiles
 // and ranks agree with core/scores, and next/previous low lines wrap around.
 import * as assert from 'node:assert/strict';
-import { percentiles } from '../../src/core/scores';
+import { percentiles, summarizeScores } from '../../src/core/scores';
+import { documentScoresOf } from '../../src/extension/documentScores';
 import { ScoreTable, type ScoredLine } from '../../src/extension/scoreTable';
 
 const scored = (text: string, score: number): ScoredLine => ({ text, pairs: 1, score, composition: score / 2, presentation: score / 2 });
@@ -111,5 +112,24 @@ describe('ScoreTable', () => {
         assert.deepEqual([...t.sortedScores()], want, `step ${step}`);
       }
     }
+  });
+
+  it('makes DocumentScores with core/scores percentiles and summary, blank lines left out', () => {
+    const values = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3];
+    const t = new ScoreTable(values.length + 2);
+    values.forEach((v, i) => t.set(i, scored(`line ${i}`, v)));
+    t.set(values.length, { text: '', pairs: 0, blank: true });
+    t.set(values.length + 1, { text: 'x', pairs: 0, error: 'no assistant turn' });
+    const d = documentScoresOf({ uri: 'file:///a.jsonl', version: 3 }, t, 'm', 12);
+    const want = percentiles(values);
+    assert.equal(d.lines.length, values.length + 1);
+    values.forEach((v, i) => {
+      assert.equal(d.lines[i].score, v);
+      assert.ok(Math.abs(d.lines[i].percentile! - want[i]) < 1e-9, `line ${i}`);
+    });
+    assert.deepEqual(d.lines[values.length], { index: values.length + 1, error: 'no assistant turn' });
+    assert.deepEqual(d.summary, summarizeScores(values));
+    assert.equal(d.pairs, values.length);
+    assert.equal(d.version, 3);
   });
 });
