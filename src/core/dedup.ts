@@ -339,8 +339,8 @@ export class NearDupIndex {
       return s;
     };
     // Rejected candidates, so that a pair colliding in several bands is verified once (mostly: the memo is
-    // bounded, ~4 slots a text up to 32 MB, and a forgotten pair is merely verified again).
-    const rejected = new PairMemo(4 * n);
+    // bounded, ~16 slots a text up to 32 MB, and a forgotten pair is merely verified again).
+    const rejected = new PairMemo(16 * n);
     let candidates = 0;
     let prefiltered = 0;
     let verified = 0;

@@ -17,5 +17,7 @@ export * from './dedup';
 export * from './language';
 export * from './hygiene';
 export * from './cleaningPass';
+export * from './documentHygiene';
+export * from './packedHygiene';
 export * from './selectionPipeline';
 export * from './emptyResponse';

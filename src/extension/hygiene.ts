@@ -1,45 +1,49 @@
 // Data hygiene of open JSONL documents: SCAR's cleaning checks (core/cleaningPass.ts: exact duplicates, not English,
 // near-duplicates), empty responses and responses the ranker truncates, as warnings in their own Problems source.
-// A check runs after the line analysis (analysisRegistry) settles on a new version, debounced, in slices of a few
-// milliseconds with setImmediate between them, and is dropped as soon as the document changes under it. The
-// clustering at the end is one step (it compares only candidate pairs, far cheaper than the signatures).
+// A check runs after the line analysis (analysisRegistry) settles on a new version, debounced. The whole check
+// (parsing, signatures, clustering: core/documentHygiene.ts) runs in a worker thread (hygieneWorker.ts through
+// hygieneWorkerClient.ts), so documents of any size are checked without stalling the extension host, which only
+// takes the text, posts it and turns the reply into diagnostics. A check whose document changed (or closed) is
+// cancelled, and a result is used only for the version it was computed on.
+// When the document has complete ranker scores (ctx.scoring.scoresFor), each duplicate group keeps its
+// best-scored line; the check runs again (debounced) when the scores change.
 // hygieneActions.ts adds the quick fixes, the hover and the removal command on top of the snapshots kept here.
 import * as fs from 'fs';
 import * as path from 'path';
-import { performance } from 'perf_hooks';
 import * as vscode from 'vscode';
-import { CleaningPass, cleaningFindings } from '../core/cleaningPass';
-import type { TextPair } from '../core/dedup';
-import { emptyResponseField } from '../core/emptyResponse';
-import { countResponseTokens, DEFAULT_MAX_RESPONSE_TOKENS, FEATURISER_FILE } from '../core/featurise';
-import { analyseRecord } from '../core/inspect';
-import { parseLine } from '../core/jsonl';
-import type { AdapterOptions, DuplicateCluster, HygieneFinding } from '../core/types';
+import type { DocumentHygieneOptions } from '../core/documentHygiene';
+import { DEFAULT_MAX_RESPONSE_TOKENS, FEATURISER_FILE } from '../core/featurise';
+import { HygieneFindings } from '../core/packedHygiene';
+import type { DuplicateCluster } from '../core/types';
 import type { AnalysisRegistry } from './analysisRegistry';
 import type { ConfigSource, ScarConfig } from './config';
-import { sameHygieneChecks, type HygieneConfig } from './hygieneConfig';
-import { SLICE_MS } from './lineModel';
+import { sameHygieneChecks } from './hygieneConfig';
+import type { HygieneWorkerClient } from './hygieneWorkerClient';
+import type { DocumentScores } from './scoring';
 
 export const HYGIENE_SOURCE = 'SCAR hygiene';
 /** At most this many hygiene warnings per file are listed. */
 export const MAX_HYGIENE_DIAGNOSTICS = 1000;
-/**
- * Documents with more lines are not checked in the editor: the final clustering step is not sliced, and on a file
- * of many near-identical lines it can take seconds. `scar dedup` handles files of any size.
- */
-export const MAX_HYGIENE_LINES = 20000;
+/** How long to wait after scores change before checking again with them. */
+export const SCORES_DEBOUNCE_MS = 300;
 
 /** One document's findings, for the version of its text they were computed on. */
 export interface HygieneSnapshot {
   readonly version: number;
-  /** Findings by 0-based line index. */
-  readonly findings: ReadonlyMap<number, readonly HygieneFinding[]>;
+  /** Every finding, in line order (HygieneFindings.onLine(line) gives a 1-based line's). */
+  readonly findings: HygieneFindings;
   /** Exact groups and near-duplicate clusters (1-based lines), for the hover. */
   readonly exactGroups: readonly DuplicateCluster[];
   readonly nearClusters: readonly DuplicateCluster[];
   readonly counts: { readonly exact: number; readonly nearDuplicate: number; readonly language: number };
-  /** Set when the document has more than MAX_HYGIENE_LINES lines and was not checked. */
-  readonly tooLarge?: number;
+  /** True when ranker scores chose the kept copies (else the first in the file is kept). */
+  readonly scored: boolean;
+  /**
+   * Milliseconds the extension host itself spent: the longest step of taking the text and posting it (it goes in
+   * parts of PART_LINES lines, one per turn of the event loop); reading the reply; publishing the warnings (at
+   * most MAX_HYGIENE_DIAGNOSTICS, through VS Code's DiagnosticCollection).
+   */
+  readonly hostMs: { readonly post: number; readonly read: number; readonly publish: number };
 }
 
 /** The ranker's response token limit from the model folder's featuriser.json (the default if it cannot be read). */
@@ -53,71 +57,44 @@ export function maxResponseTokensIn(modelDir: string): number {
   }
 }
 
-const yieldToHost = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/** Lines per part of the text posted to the worker. */
+export const PART_LINES = 5000;
 
-/**
- * Runs the checks over a document's current text, yielding to the event loop every SLICE_MS. Resolves to
- * undefined when the document changed (or `cancelled()` said so) before the end.
- */
-export async function computeHygiene(
-  doc: vscode.TextDocument,
-  adapter: Readonly<AdapterOptions>,
-  hygiene: HygieneConfig,
-  maxResponseTokens: number,
-  cancelled: () => boolean = () => false,
-): Promise<HygieneSnapshot | undefined> {
-  const version = doc.version;
-  if (doc.lineCount > MAX_HYGIENE_LINES) {
-    return { version, findings: new Map(), exactGroups: [], nearClusters: [], counts: { exact: 0, nearDuplicate: 0, language: 0 }, tooLarge: doc.lineCount };
+class DocumentChanged extends Error {}
+
+/** The document's text in parts of PART_LINES lines (line endings kept), taken as they are asked for. */
+function* documentParts(doc: vscode.TextDocument, version: number): Generator<string> {
+  for (let start = 0; start < doc.lineCount; start += PART_LINES) {
+    if (doc.isClosed || doc.version !== version) throw new DocumentChanged(`${doc.uri.toString()} changed`);
+    // A range past the last line is clamped to the end of the document.
+    yield doc.getText(new vscode.Range(start, 0, start + PART_LINES, 0));
   }
-  const stale = (): boolean => cancelled() || doc.isClosed || doc.version !== version;
-  const pass = new CleaningPass({
-    language: hygiene.languageCheck ? 'detector' : 'off',
-    near: { threshold: hygiene.nearDuplicateThreshold, ngram: hygiene.ngram },
-    truncation: { maxResponseTokens, responseTokens: (s) => countResponseTokens(s, maxResponseTokens) },
-  });
-  const empty: HygieneFinding[] = [];
-  let deadline = performance.now() + SLICE_MS;
-  for (let i = 0; i < doc.lineCount; i++) {
-    if ((i & 7) === 0 && performance.now() > deadline) {
-      await yieldToHost();
-      if (stale()) return undefined;
-      deadline = performance.now() + SLICE_MS;
-    }
-    const text = doc.lineAt(i).text;
-    const record = parseLine(text, i + 1, 0, text.length);
-    if (record.blank || record.error) continue;
-    const { result } = analyseRecord(record, adapter);
-    if (result?.ok) pass.add(i + 1, result.pairs);
-    else if (result && emptyResponseField(record.value, result.reason, adapter as AdapterOptions)) {
-      empty.push({ line: i + 1, kind: 'empty-response', message: 'Empty response' });
-    }
-  }
-  await yieldToHost();
-  if (stale()) return undefined;
-  const pairsOf = (line: number): ReadonlyArray<TextPair> => {
-    const text = doc.lineAt(line - 1).text;
-    const r = analyseRecord(parseLine(text, line, 0, text.length), adapter).result;
-    if (!r?.ok) throw new Error(`line ${line} changed during the hygiene check`);
-    return r.pairs;
-  };
-  const result = pass.finish(pairsOf);
-  const findings = new Map<number, HygieneFinding[]>();
-  for (const f of [...cleaningFindings(result), ...empty]) {
-    const list = findings.get(f.line - 1);
-    if (list) list.push(f);
-    else findings.set(f.line - 1, [f]);
-  }
-  return { version, findings, exactGroups: result.exactGroups, nearClusters: result.nearClusters, counts: result.counts };
+}
+
+/** Line scores by 0-based index (NaN for lines without one), from a document's scores. */
+export function scoresByLine(scores: Pick<DocumentScores, 'lines'>, lineCount: number): Float64Array {
+  const out = new Float64Array(lineCount).fill(NaN);
+  for (const l of scores.lines) if (l.score !== undefined && l.index < lineCount) out[l.index] = l.score;
+  return out;
+}
+
+/** Where the hygiene check finds a document's scores (ctx.scoring; absent in tests without scoring). */
+export interface HygieneScores {
+  scoresFor(document: vscode.TextDocument): DocumentScores | undefined;
+  readonly onDidChangeScores: vscode.Event<vscode.Uri>;
 }
 
 /** Keeps one hygiene snapshot per open JSONL document, recomputed (debounced) after each settled analysis. */
 export class HygieneService implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection('scar-hygiene');
   private readonly snapshots = new Map<string, HygieneSnapshot>();
+  /** The scores each snapshot was computed with (undefined: none), to tell when new scores call for a new check. */
+  private readonly scoresUsed = new Map<string, DocumentScores | undefined>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
-  /** A running pass per document, with its cancel switch. */
-  private readonly running = new Map<string, { version: number; cancel: () => void; done: Promise<HygieneSnapshot | undefined> }>();
+  /** A running check per document, with its cancel switch. */
+  private readonly running = new Map<string, {
+    version: number; scores: DocumentScores | undefined; cancel: () => void; done: Promise<HygieneSnapshot | undefined>;
+  }>();
   private readonly subscriptions: vscode.Disposable[] = [];
   private readonly changed = new vscode.EventEmitter<vscode.TextDocument>();
   /** Fires when a document's snapshot is new. */
@@ -125,7 +102,13 @@ export class HygieneService implements vscode.Disposable {
   private config: ScarConfig;
   private maxTokens: number;
 
-  constructor(private readonly analyses: AnalysisRegistry, configSource: ConfigSource, private readonly modelDir: (config: ScarConfig) => string) {
+  constructor(
+    private readonly analyses: AnalysisRegistry,
+    configSource: ConfigSource,
+    private readonly modelDir: (config: ScarConfig) => string,
+    private readonly worker: HygieneWorkerClient,
+    private readonly scoring?: HygieneScores,
+  ) {
     this.config = configSource.current;
     this.maxTokens = maxResponseTokensIn(modelDir(this.config));
     this.subscriptions.push(
@@ -133,6 +116,7 @@ export class HygieneService implements vscode.Disposable {
       analyses.onDidClose((uri) => this.forget(uri)),
       configSource.onDidChange(({ current }) => this.configure(current)),
     );
+    if (scoring) this.subscriptions.push(scoring.onDidChangeScores((uri) => this.scoresChanged(uri)));
     for (const a of analyses.all()) if (a.isCurrent) this.schedule(a.document, 0);
   }
 
@@ -142,15 +126,33 @@ export class HygieneService implements vscode.Disposable {
     return s && s.version === doc.version ? s : undefined;
   }
 
-  /** The snapshot of the document's current text, computing it now (not debounced) when needed. */
+  /**
+   * The snapshot of the document's current text and current scores, computing it now (not debounced) when needed.
+   */
   async ensure(doc: vscode.TextDocument): Promise<HygieneSnapshot | undefined> {
     for (let attempt = 0; attempt < 3; attempt++) {
       const have = this.current(doc);
-      if (have) return have;
+      if (have && this.scoresUsed.get(doc.uri.toString()) === this.scoresOf(doc)) return have;
       const snapshot = await this.run(doc);
       if (snapshot) return snapshot;
     }
     return undefined;
+  }
+
+  private scoresOf(doc: vscode.TextDocument): DocumentScores | undefined {
+    const s = this.scoring?.scoresFor(doc);
+    return s && s.version === doc.version ? s : undefined;
+  }
+
+  /** New (or cleared) scores: check again when they would change which copies are kept. */
+  private scoresChanged(uri: vscode.Uri): void {
+    const key = uri.toString();
+    const a = [...this.analyses.all()].find((x) => x.document.uri.toString() === key);
+    if (!a || a.document.isClosed) return;
+    const scores = this.scoresOf(a.document);
+    const busy = this.running.get(key);
+    if (busy ? busy.scores === scores : this.scoresUsed.get(key) === scores && this.current(a.document)) return;
+    this.schedule(a.document, SCORES_DEBOUNCE_MS);
   }
 
   private schedule(doc: vscode.TextDocument, delay: number): void {
@@ -165,24 +167,46 @@ export class HygieneService implements vscode.Disposable {
 
   private run(doc: vscode.TextDocument): Promise<HygieneSnapshot | undefined> {
     const key = doc.uri.toString();
+    const version = doc.version;
+    const scores = this.scoresOf(doc);
     const busy = this.running.get(key);
-    if (busy && busy.version === doc.version) return busy.done;
+    if (busy && busy.version === version && busy.scores === scores) return busy.done;
     busy?.cancel();
-    let cancelled = false;
-    const config = this.config;
-    const done = computeHygiene(doc, config.adapter, config.hygiene, this.maxTokens, () => cancelled).then((snapshot) => {
+    if (doc.isClosed) return Promise.resolve(undefined);
+    const hygiene = this.config.hygiene;
+    const options: DocumentHygieneOptions = {
+      adapter: this.config.adapter,
+      languageCheck: hygiene.languageCheck,
+      nearDuplicateThreshold: hygiene.nearDuplicateThreshold,
+      ngram: hygiene.ngram,
+      maxResponseTokens: this.maxTokens,
+      scores: scores ? scoresByLine(scores, doc.lineCount) : undefined,
+    };
+    const job = this.worker.run(documentParts(doc, version), options);
+    const done = job.result.then((result) => {
       if (this.running.get(key)?.done === done) this.running.delete(key);
-      if (!snapshot || cancelled) return undefined;
+      if (!result || doc.isClosed || doc.version !== version) return undefined;
+      const receiving = performance.now();
+      const findings = new HygieneFindings(result);
+      const hostMs = { post: job.longestStepMs, read: performance.now() - receiving, publish: 0 };
+      const snapshot: HygieneSnapshot = {
+        version, findings, exactGroups: findings.exactGroups, nearClusters: findings.nearClusters, counts: findings.counts,
+        scored: scores !== undefined, hostMs,
+      };
       this.snapshots.set(key, snapshot);
+      this.scoresUsed.set(key, scores);
+      const publishing = performance.now();
       this.publish(doc, snapshot);
+      hostMs.publish = performance.now() - publishing;
       this.changed.fire(doc);
       return snapshot;
     }, (e) => {
       if (this.running.get(key)?.done === done) this.running.delete(key);
+      if (e instanceof DocumentChanged) return undefined;
       console.error(`SCAR Lens: hygiene check of ${doc.uri.toString()} failed: ${(e as Error).stack ?? e}`);
       return undefined;
     });
-    this.running.set(key, { version: doc.version, cancel: () => { cancelled = true; }, done });
+    this.running.set(key, { version, scores, cancel: () => job.cancel(), done });
     return done;
   }
 
@@ -192,20 +216,19 @@ export class HygieneService implements vscode.Disposable {
       return;
     }
     const out: vscode.Diagnostic[] = [];
-    const indices = [...snapshot.findings.keys()].sort((a, b) => a - b);
-    for (const index of indices) {
-      for (const f of snapshot.findings.get(index)!) {
-        if (out.length >= MAX_HYGIENE_DIAGNOSTICS) break;
-        const d = new vscode.Diagnostic(doc.lineAt(index).range, f.message, f.kind === 'truncated' ? vscode.DiagnosticSeverity.Information : vscode.DiagnosticSeverity.Warning);
-        d.source = HYGIENE_SOURCE;
-        d.code = f.kind;
-        if (f.otherLine !== undefined && f.otherLine - 1 < doc.lineCount) {
-          d.relatedInformation = [new vscode.DiagnosticRelatedInformation(
-            new vscode.Location(doc.uri, doc.lineAt(f.otherLine - 1).range), `the kept copy (line ${f.otherLine})`,
-          )];
-        }
-        out.push(d);
+    const shown = Math.min(snapshot.findings.size, MAX_HYGIENE_DIAGNOSTICS);
+    for (let i = 0; i < shown; i++) {
+      const f = snapshot.findings.at(i);
+      if (f.line - 1 >= doc.lineCount) continue;
+      const d = new vscode.Diagnostic(doc.lineAt(f.line - 1).range, f.message, f.kind === 'truncated' ? vscode.DiagnosticSeverity.Information : vscode.DiagnosticSeverity.Warning);
+      d.source = HYGIENE_SOURCE;
+      d.code = f.kind;
+      if (f.otherLine !== undefined && f.otherLine - 1 < doc.lineCount) {
+        d.relatedInformation = [new vscode.DiagnosticRelatedInformation(
+          new vscode.Location(doc.uri, doc.lineAt(f.otherLine - 1).range), `the kept copy (line ${f.otherLine})`,
+        )];
       }
+      out.push(d);
     }
     this.collection.set(doc.uri, out);
   }
@@ -235,6 +258,7 @@ export class HygieneService implements vscode.Disposable {
     this.running.get(key)?.cancel();
     this.running.delete(key);
     this.snapshots.delete(key);
+    this.scoresUsed.delete(key);
     this.collection.delete(uri);
   }
 
@@ -242,6 +266,7 @@ export class HygieneService implements vscode.Disposable {
     for (const s of this.subscriptions) s.dispose();
     for (const t of this.timers.values()) clearTimeout(t);
     for (const r of this.running.values()) r.cancel();
+    this.worker.dispose();
     this.collection.dispose();
     this.changed.dispose();
   }

@@ -5,11 +5,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { Worker } from 'worker_threads';
 import { AtomicFileWriter } from '../core/export';
 import type { DuplicateCluster } from '../core/types';
 import { isJsonlDocument } from './analysisRegistry';
 import type { Feature } from './context';
 import { HYGIENE_SOURCE, HygieneService, type HygieneSnapshot } from './hygiene';
+import { HygieneWorkerClient } from './hygieneWorkerClient';
 
 /** What the removal command did (also its return value, for tests and other commands). */
 export interface RemovalResult {
@@ -100,22 +102,9 @@ async function removeDuplicates(service: HygieneService, removedLinesFile: () =>
     void vscode.window.showWarningMessage('SCAR Lens: the file kept changing; try again when it is quiet.');
     return undefined;
   }
-  if (snapshot.tooLarge) {
-    void vscode.window.showWarningMessage(`SCAR Lens: ${snapshot.tooLarge.toLocaleString('en-US')} lines is more than the editor checks for duplicates; run \`scar dedup\` on the file instead.`);
-    return undefined;
-  }
-  const lines: number[] = [];
-  let duplicates = 0;
-  let nearDuplicates = 0;
-  for (const [index, findings] of snapshot.findings) {
-    for (const f of findings) {
-      if (f.kind === 'duplicate') duplicates++;
-      else if (f.kind === 'near-duplicate') nearDuplicates++;
-      else continue;
-      lines.push(index + 1);
-    }
-  }
-  lines.sort((a, b) => a - b);
+  const duplicates = snapshot.findings.linesOf(['duplicate']).length;
+  const nearDuplicates = snapshot.findings.linesOf(['near-duplicate']).length;
+  const lines = snapshot.findings.linesOf(['duplicate', 'near-duplicate']); // in file order
   if (lines.length === 0) {
     const message = removalMessage(0, 0);
     void vscode.window.showInformationMessage(`SCAR Lens: ${message}`);
@@ -158,7 +147,7 @@ class HygieneCodeActions implements vscode.CodeActionProvider {
     for (const d of context.diagnostics) {
       if (d.source !== HYGIENE_SOURCE || (d.code !== 'duplicate' && d.code !== 'near-duplicate')) continue;
       const index = d.range.start.line;
-      const finding = snapshot.findings.get(index)?.find((f) => f.kind === d.code);
+      const finding = snapshot.findings.onLine(index + 1).find((f) => f.kind === d.code);
       if (!finding?.otherLine) continue;
       const go = new vscode.CodeAction('Go to the kept copy', vscode.CodeActionKind.QuickFix);
       go.command = { command: 'scar.hygiene.revealLine', title: 'Go to the kept copy', arguments: [doc.uri, finding.otherLine - 1] };
@@ -175,7 +164,10 @@ class HygieneCodeActions implements vscode.CodeActionProvider {
 
 /** The hygiene feature: checks, warnings, quick fixes, hover and the removal command. */
 export const registerHygiene: Feature = (ctx) => {
-  const service = new HygieneService(ctx.analyses, ctx.config, (config) => config.modelPath || path.join(ctx.extension.extensionPath, 'models'));
+  const worker = new HygieneWorkerClient(() => new Worker(path.join(ctx.extension.extensionPath, 'dist', 'hygieneWorker.js')));
+  const service = new HygieneService(
+    ctx.analyses, ctx.config, (config) => config.modelPath || path.join(ctx.extension.extensionPath, 'models'), worker, ctx.scoring,
+  );
   const selector: vscode.DocumentSelector = { language: 'jsonl' };
   return [
     service,

@@ -130,4 +130,70 @@ describe('hygiene', () => {
       await c.update('hygiene.enabled', undefined, vscode.ConfigurationTarget.Global);
     }
   });
+
+  it('keeps the best-scored copy once the file is scored, and the first again when the scores are cleared', async () => {
+    const { doc } = await openAnalysed('dupes.jsonl');
+    await waitForHygiene(doc.uri, (d) => d.some((x) => x.message === 'Near-duplicate of line 2 (Jaccard 0.87)'), 'the unscored warnings');
+    // scar score gives line 6 -3.17 and line 2 -3.40; lines 1 and 3 are the same pair, so they tie and 1 stays.
+    await vscode.commands.executeCommand('scar.scoreFile', doc.uri);
+    const diags = await waitForHygiene(doc.uri, (d) => d.some((x) => x.message === 'Near-duplicate of line 6 (Jaccard 0.87)'), 'the warning moved to line 2');
+    assert.deepEqual(asLines(diags).filter((m) => /uplicate/.test(m)), ['2: Near-duplicate of line 6 (Jaccard 0.87)', '3: Duplicate of line 1']);
+    assert.equal(diags.find((d) => d.code === 'near-duplicate')?.relatedInformation?.[0].location.range.start.line, 5, 'points at the kept copy, line 6');
+    const snapshot = await vscode.commands.executeCommand<{ scored: boolean; nearClusters: Array<{ kept: number }> }>('scar.hygiene.snapshot', doc.uri);
+    assert.equal(snapshot.scored, true);
+    assert.equal(snapshot.nearClusters[0].kept, 6);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(1, 3));
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : (c as vscode.MarkdownString).value))).join('\n');
+    assert.match(text, /Near-duplicate cluster: lines 2 \(J 0\.87\), 6 \(kept\)/);
+
+    await vscode.commands.executeCommand('scar.clearScores');
+    await waitForHygiene(doc.uri, (d) => d.some((x) => x.message === 'Near-duplicate of line 2 (Jaccard 0.87)'), 'the first copy kept again');
+  });
+
+  it('checks a 100,000-line file in the worker without stalling the extension host', async function () {
+    this.timeout(180000);
+    const uri = workspaceUri('hygiene-large.jsonl');
+    const N = 100000;
+    const lines: string[] = [];
+    for (let i = 0; i < N; i++) {
+      // Every 1,000th line repeats line 1; the rest share a template (near-duplicates of line 1 at SCAR's 0.5).
+      lines.push(i > 0 && i % 1000 === 0
+        ? lines[0]
+        : JSON.stringify({ instruction: `Explain item ${i} of the list in two sentences, please.`, input: '', output: `Item ${i} is an example. It exists to make this file large.` }));
+    }
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(lines.join('\n') + '\n'));
+    try {
+      const doc = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(doc);
+      let last = performance.now();
+      let worst = 0;
+      const tick = setInterval(() => {
+        const now = performance.now();
+        worst = Math.max(worst, now - last);
+        last = now;
+      }, 5);
+      let snapshot: { counts: { exact: number; nearDuplicate: number }; hostMs: { post: number; read: number; publish: number } } | undefined;
+      const started = performance.now();
+      try {
+        snapshot = await vscode.commands.executeCommand('scar.hygiene.snapshot', doc.uri);
+      } finally {
+        clearInterval(tick);
+      }
+      assert.ok(snapshot, 'a snapshot of the large file');
+      console.log(`      hygiene of ${N.toLocaleString('en-US')} lines: ${((performance.now() - started) / 1000).toFixed(1)} s; on the extension host: `
+        + `longest step taking and posting the text ${snapshot.hostMs.post.toFixed(1)} ms, reading the reply ${snapshot.hostMs.read.toFixed(1)} ms, `
+        + `publishing 1,000 warnings ${snapshot.hostMs.publish.toFixed(1)} ms; `
+        + `longest timer gap of the host meanwhile ${worst.toFixed(0)} ms (the line analysis and VS Code's own work included)`);
+      // The host's own share stays short; the check itself ran in the worker.
+      assert.ok(snapshot.hostMs.post < 50, `posting took ${snapshot.hostMs.post} ms`);
+      assert.ok(snapshot.hostMs.read < 50, `reading the reply took ${snapshot.hostMs.read} ms`);
+      assert.equal(snapshot.counts.exact, 99);
+      assert.equal(snapshot.counts.nearDuplicate, N - 100);
+      const diags = await waitForHygiene(uri, (d) => d.length === 1000, 'the first 1,000 warnings');
+      assert.equal(diags[0].message.startsWith('Near-duplicate of line 1 ('), true, diags[0].message);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.workspace.fs.delete(uri);
+    }
+  });
 });
