@@ -2,7 +2,8 @@
 // Near-duplicate detection at scale: MinHash-LSH (src/core/dedup.ts) on 100,000 generated pairs with planted
 // near-duplicates, against an exact all-pairs pass (SCAR's O(n^2) step) on a 5,000-pair sample in the same run.
 //   node bench/dedup.bench.js [pairs]        (needs out/core.js: `node esbuild.js` or `npm run bench -- dedup`)
-// Prints: time (median of 3), peak memory, recall against exact Jaccard, and the all-pairs comparison.
+// Prints: time (median of 3), peak memory, recall against exact Jaccard, the all-pairs comparison, and `scar dedup`
+// end to end on the corpus as a JSONL file and on 100k near-identical lines (needs dist/cli.js).
 // Targets (issue 4): 100k pairs <= 60 s on 2 cores, peak memory <= 1 GB, recall >= 0.95 at Jaccard >= 0.7.
 'use strict';
 const path = require('path');
@@ -215,6 +216,59 @@ function main() {
     ` (CPU ${(apCpuMs / 1000).toFixed(2)} s vs ${(lshCpuMs / 1000).toFixed(3)} s: x${(apCpuMs / lshCpuMs).toFixed(0)});` +
     ` all-pairs at ${N} pairs would take ~${((apMs * (N / SAMPLE) ** 2) / 60000).toFixed(0)} min`);
   console.log(`  LSH recall of the all-pairs edges: J >= 0.7 ${(f7 / n7).toFixed(4)} (${f7}/${n7}), J >= 0.5 ${(f5 / n5).toFixed(4)} (${f5}/${n5})`);
+
+  cliFigures(pairs);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// 3. `scar dedup` end to end on the same corpus written as JSONL, and on 100k near-identical lines (one template,
+// a varying number: every line a near-duplicate of every other), each in its own process for its peak memory.
+// Baseline in the same run: a process that only reads the file line by line and parses each line's JSON.
+
+function timedProcess(args) {
+  const { spawnSync } = require('child_process');
+  const fs = require('fs');
+  const timeBin = '/usr/bin/time';
+  const useTime = fs.existsSync(timeBin);
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(useTime ? timeBin : process.execPath, useTime ? ['-f', 'maxrss_kb=%M', process.execPath, ...args] : args, { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0) throw new Error(`${args.join(' ')} exited with ${r.status}: ${r.stderr}`);
+  const m = /maxrss_kb=(\d+)/.exec(r.stderr);
+  return { ms, rssMb: m ? Number(m[1]) / 1024 : NaN, stderr: r.stderr.replace(/maxrss_kb=\d+\s*/, '').trim() };
+}
+
+function cliFigures(pairs) {
+  const fs = require('fs');
+  const cli = path.join(__dirname, '..', 'dist', 'cli.js');
+  if (!fs.existsSync(cli)) {
+    console.log('scar dedup: dist/cli.js is missing (run `node esbuild.js`); skipped');
+    return;
+  }
+  const work = path.join(__dirname, 'work');
+  fs.mkdirSync(work, { recursive: true });
+  const corpusFile = path.join(work, `dedup-${pairs.length}.jsonl`);
+  fs.writeFileSync(corpusFile, pairs.map((p) => JSON.stringify({ instruction: p.instruction, input: '', output: p.response })).join('\n') + '\n');
+  const templateFile = path.join(work, 'dedup-template-100000.jsonl');
+  const lines = [];
+  for (let i = 0; i < 100000; i++) {
+    lines.push(JSON.stringify({ instruction: `Explain item ${i} of the list in two sentences, please.`, input: '', output: `Item ${i} is an example. It exists to make this file large enough to need several slices.` }));
+  }
+  fs.writeFileSync(templateFile, lines.join('\n') + '\n');
+  const readOnly = "const rl=require('readline').createInterface({input:require('fs').createReadStream(process.argv[1])});let n=0;rl.on('line',(l)=>{if(l.trim())JSON.parse(l);n++;});rl.on('close',()=>console.error(n+' lines'));";
+  const out = path.join(work, 'dedup-out.jsonl');
+  console.log(`scar dedup end to end (one process each, ${RUNS} runs, median wall time; peak memory of the process):`);
+  for (const [name, file] of [['planted corpus', corpusFile], ['near-identical template', templateFile]]) {
+    const mb = (fs.statSync(file).size / 1048576).toFixed(0);
+    const base = Array.from({ length: RUNS }, () => timedProcess(['-e', readOnly, file]));
+    const runs = Array.from({ length: RUNS }, () => timedProcess([cli, 'dedup', file, '-o', out]));
+    const t = median(runs.map((r) => r.ms));
+    const b = median(base.map((r) => r.ms));
+    console.log(`  ${name} (${mb} MB, ${(file === templateFile ? 100000 : pairs.length).toLocaleString('en')} lines): ${(t / 1000).toFixed(2)} s, peak ${Math.max(...runs.map((r) => r.rssMb)).toFixed(0)} MB`
+      + `   [baseline: read + JSON.parse every line ${(b / 1000).toFixed(2)} s, peak ${Math.max(...base.map((r) => r.rssMb)).toFixed(0)} MB]`);
+    console.log(`    ${runs[0].stderr}`);
+  }
+  fs.rmSync(out, { force: true });
 }
 
 main();

@@ -116,6 +116,7 @@ export class HygieneFindings {
   /** Finding i (0 <= i < size), in line order. */
   at(i: number): HygieneFinding {
     const p = this.p;
+    if (!(Number.isInteger(i) && i >= 0 && i < p.line.length)) throw new RangeError(`no finding ${i}: there are ${p.line.length}`);
     const f: HygieneFinding = { line: p.line[i], kind: KINDS[p.kind[i]], message: this.messages.part(i) };
     if (p.other[i] !== 0) f.otherLine = p.other[i];
     if (!Number.isNaN(p.similarity[i])) f.similarity = p.similarity[i];

@@ -45,6 +45,12 @@ describe('packedHygiene (the worker reply)', () => {
     assert.deepEqual(f.linesOf(['empty-response']), [7]);
   });
 
+  it('says so when asked for a finding it does not have', () => {
+    const f = new HygieneFindings(packHygiene(result));
+    assert.throws(() => f.at(5), /no finding 5: there are 5/);
+    assert.throws(() => f.at(-1), /no finding -1: there are 5/);
+  });
+
   it('packs an empty result', () => {
     const f = new HygieneFindings(packHygiene({ findings: [], exactGroups: [], nearClusters: [], counts: { exact: 0, nearDuplicate: 0, language: 0 }, checked: 0 }));
     assert.equal(f.size, 0);
