@@ -86,6 +86,29 @@ export async function run(): Promise<void> {
   await until('warm badges', () => visibleDecorated(api, warmEditor));
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 
+  // Baseline for VS Code's own share: opening a 10k-line file and applying one-line edits with live scoring off.
+  await config.update('scoring.auto', false, vscode.ConfigurationTarget.Global);
+  const vsOpenMs: number[] = [];
+  const vsEditMs: number[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    const uri = await writeFile(`plain-${r}.jsonl`, lines(10000, `plain${r}-${Date.now()}`));
+    const t0 = performance.now();
+    await vscode.commands.executeCommand('vscode.open', uri);
+    const editor = vscode.window.activeTextEditor!;
+    vsOpenMs.push(performance.now() - t0);
+    for (let k = 0; k < Math.ceil(EDITS / RUNS); k++) {
+      const e0 = performance.now();
+      await editor.edit((b) => b.replace(editor.document.lineAt(3 + k).range, JSON.stringify({ instruction: `Plain ${r}.${k}?`, input: '', output: 'ok' })));
+      vsEditMs.push(performance.now() - e0);
+    }
+    const doc = editor.document;
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await until('the file to close', () => doc.isClosed, 60000);
+  }
+  results.vsOpenMs = vsOpenMs;
+  results.vsEditMs = vsEditMs;
+  await config.update('scoring.auto', true, vscode.ConfigurationTarget.Global);
+
   // 1. Open a 10k-line file (new text each run) until the visible lines carry badges; 2. one-line edits.
   const openMs: number[] = [];
   const shownMs: number[] = [];

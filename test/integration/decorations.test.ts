@@ -32,7 +32,7 @@ describe('score decorations', function () {
       if (cli.score === null) {
         assert.equal(b.kind, 'problem', `line ${line}`);
         assert.ok(b.text.startsWith('⚠ '), `line ${line}: ${b.text}`);
-        assert.ok(cli.error!.startsWith(b.text.slice(2).replace(/…$/, '')), `line ${line}: "${b.text}" begins "${cli.error}"`);
+        assert.ok(cli.error!.startsWith(b.text.slice(2).trimEnd().replace(/…$/, '')), `line ${line}: "${b.text}" begins "${cli.error}"`);
       } else {
         assert.equal(b.kind, band(cli.percentile!), `line ${line} (percentile ${cli.percentile})`);
         const symbol = { high: '▲', mid: '●', low: '▼' }[b.kind];
