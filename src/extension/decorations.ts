@@ -17,8 +17,11 @@ const MAX_LINES = 600;
 /** Quickest redraw of the visible badges after a change, and of the overview ruler. */
 const BADGE_THROTTLE_MS = 30;
 const RULER_THROTTLE_MS = 500;
-/** Most overview-ruler marks per kind (the ruler has a few hundred pixels anyway). */
-const MAX_RULER_MARKS = 5000;
+/**
+ * Most overview-ruler marks per kind: the ruler has a few hundred pixels, so a long file is cut into this many
+ * equal stretches and each stretch with a low line (or a problem) gets one mark, at its first such line.
+ */
+const RULER_BUCKETS = 1500;
 
 export type DecorationKind = Band | 'problem' | 'pending';
 const KINDS: readonly DecorationKind[] = ['high', 'mid', 'low', 'problem', 'pending'];
@@ -200,11 +203,19 @@ export class ScoreDecorations implements vscode.Disposable {
     const problem: vscode.Range[] = [];
     if (table.lineCount === editor.document.lineCount) {
       const cut = table.lowCut(s.bandLow);
-      for (let i = 0; i < table.lineCount; i++) {
-        const e = table.entry(i);
-        if (!e || e.blank) continue;
-        if (e.score === undefined) { if (problem.length < MAX_RULER_MARKS) problem.push(new vscode.Range(i, 0, i, 0)); }
-        else if (e.score < cut && low.length < MAX_RULER_MARKS) low.push(new vscode.Range(i, 0, i, 0));
+      const n = table.lineCount;
+      const per = Math.max(1, Math.ceil(n / RULER_BUCKETS));
+      for (let start = 0; start < n; start += per) {
+        let lowAt = -1;
+        let problemAt = -1;
+        for (let i = start; i < Math.min(n, start + per) && (lowAt < 0 || problemAt < 0); i++) {
+          const e = table.entry(i);
+          if (!e || e.blank) continue;
+          if (e.score === undefined) { if (problemAt < 0) problemAt = i; }
+          else if (lowAt < 0 && e.score < cut) lowAt = i;
+        }
+        if (lowAt >= 0) low.push(new vscode.Range(lowAt, 0, lowAt, 0));
+        if (problemAt >= 0) problem.push(new vscode.Range(problemAt, 0, problemAt, 0));
       }
     }
     editor.setDecorations(this.rulerTypes.low, low);

@@ -68,6 +68,7 @@ export function registerScoring(ctx: Pick<ScarContext, 'extension' | 'config'>):
   /** The materialised scores per document, for the version (and generation) they were built from. */
   const built = new Map<string, { version: number; generation: number; scores: DocumentScores }>();
   let modelId = '';
+  const pendingNotice = new Map<string, vscode.Uri>();
 
   const scoresFor = (doc: vscode.TextDocument): DocumentScores | undefined => {
     const st = scorer.state(doc);
@@ -172,8 +173,16 @@ export function registerScoring(ctx: Pick<ScarContext, 'extension' | 'config'>):
     engine,
     changed,
     scorer.onDidChange((e) => {
-      if (!e.complete && scorer.state(e.document)?.complete !== true) built.delete(e.document.uri.toString());
-      changed.fire(e.document.uri);
+      const key = e.document.uri.toString();
+      if (!e.complete && scorer.state(e.document)?.complete !== true) built.delete(key);
+      // Told once per tick and document, after the batch is stored: listeners' work is a task of its own.
+      if (pendingNotice.has(key)) return;
+      pendingNotice.set(key, e.document.uri);
+      setImmediate(() => {
+        const uri = pendingNotice.get(key);
+        pendingNotice.delete(key);
+        if (uri) changed.fire(uri);
+      });
     }),
     vscode.commands.registerCommand('scar.scoreFile', scoreFile),
     vscode.commands.registerCommand('scar.clearScores', clearScores),
