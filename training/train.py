@@ -51,7 +51,7 @@ class Ranker(nn.Module):
     signals and a hashed n-gram bag (presentation), and two additive output MLP heads: score = composition +
     presentation, so each component is that head's exact contribution."""
 
-    def __init__(self, emb_init, n_ids, n_ngrams, n_pres, n_comp, hidden=64, inner=128, bag=8, dropout=0.2):
+    def __init__(self, emb_init, n_ids, n_ngrams, n_pres, n_comp, hidden=64, inner=128, bag=8, dropout=0.2, linear=False):
         super().__init__()
         dims = emb_init.shape[1]
         self.emb = nn.Embedding(n_ids, dims, padding_idx=0, sparse=True)
@@ -68,6 +68,18 @@ class Ranker(nn.Module):
         self.form = nn.Sequential(nn.Dropout(dropout), nn.Linear(hidden + n_pres + bag, inner), nn.ReLU(), nn.Linear(inner, hidden))
         self.comp_head = nn.Sequential(nn.ReLU(), nn.Linear(hidden, inner // 2), nn.ReLU(), nn.Linear(inner // 2, 1))
         self.pres_head = nn.Sequential(nn.ReLU(), nn.Linear(hidden, inner // 2), nn.ReLU(), nn.Linear(inner // 2, 1))
+        # The optional linear path: a logistic regression's score over the same hashed n-grams (sum of bucket
+        # weights / sqrt(ids in the row)) and style features, added to the two components (n-grams and
+        # presentation features to presentation, composition features to composition). fit_linear_path sets it.
+        self.linear = linear
+        if linear:
+            self.lin_ngram = nn.Embedding(n_ngrams, 1, padding_idx=0, sparse=True)
+            self.lin_pres = nn.Linear(n_pres, 1, bias=False)
+            self.lin_comp = nn.Linear(n_comp, 1, bias=False)
+            with torch.no_grad():
+                self.lin_ngram.weight.zero_()
+                self.lin_pres.weight.zero_()
+                self.lin_comp.weight.zero_()
         self.folded = None
 
     def fold(self):
@@ -100,10 +112,20 @@ class Ranker(nn.Module):
         pres = self.form(torch.cat([rmax, presentation_features, bag], dim=1))
         return comp, pres
 
-    def forward(self, instruction_ids, response_ids, response_ngrams, presentation_features, composition_features):
-        comp, pres = self.embed(instruction_ids, response_ids, response_ngrams, presentation_features, composition_features)
+    def heads(self, comp, pres, response_ngrams, presentation_features, composition_features):
+        """The two components from the two embeddings (plus the linear path when there is one)."""
         c = self.comp_head(comp).squeeze(-1)
         p = self.pres_head(pres).squeeze(-1)
+        if self.linear:
+            g = response_ngrams.long()
+            n = (g > 0).float().sum(1).clamp(min=1.0)
+            c = c + self.lin_comp(composition_features).squeeze(-1)
+            p = p + self.lin_ngram(g).squeeze(-1).sum(1) / n.sqrt() + self.lin_pres(presentation_features).squeeze(-1)
+        return c, p
+
+    def forward(self, instruction_ids, response_ids, response_ngrams, presentation_features, composition_features):
+        comp, pres = self.embed(instruction_ids, response_ids, response_ngrams, presentation_features, composition_features)
+        c, p = self.heads(comp, pres, response_ngrams, presentation_features, composition_features)
         return c + p, c, p
 
 
@@ -145,6 +167,42 @@ def mean_source_accuracy(scores, pairs):
     return float(np.mean([pair_accuracy(scores, ps) for ps in by.values()]))
 
 
+def fit_linear_path(model, meta, arrays, tr, va, scale, grid=(0.1, 1.0, 10.0)):
+    """Fits the linear path as a pairwise logistic regression (LLM minus human = 1, human minus LLM = 0) on the
+    train split over exactly the model's inputs: the response's n-gram ids as counts / sqrt(ids in the row), and
+    the presentation and composition features. C is chosen on the val mean per-source accuracy. The weights are
+    multiplied by `scale`: fitted on the train split, the regression ranks nearly every train pair right by a wide
+    margin, and at full scale it would leave the network almost no ranking loss to learn from."""
+    from scipy import sparse as sp
+    from sklearn.linear_model import LogisticRegression
+    g = arrays['response_ngrams']
+    n_rows, n_buckets = g.shape[0], model.lin_ngram.weight.shape[0]
+    rows, cols = np.nonzero(g)
+    X = sp.csr_matrix((np.ones(len(rows)), (rows, g[rows, cols])), shape=(n_rows, n_buckets))
+    X.sum_duplicates()
+    X = sp.diags(1.0 / np.sqrt(np.maximum(np.asarray((g > 0).sum(1)).ravel(), 1))) @ X
+    pf, cf = arrays['presentation_features'], arrays['composition_features']
+    X = sp.hstack([X, sp.csr_matrix(np.hstack([pf, cf]).astype(np.float64))]).tocsr()
+    D = X[[p['l'] for p in tr]] - X[[p['h'] for p in tr]]
+    w = np.array([p['weight'] for p in tr])
+    best = None
+    for C in grid:
+        clf = LogisticRegression(C=C, fit_intercept=False, max_iter=3000, solver='liblinear')
+        clf.fit(sp.vstack([D, -D]).tocsr(), np.r_[np.ones(len(tr)), np.zeros(len(tr))], sample_weight=np.r_[w, w])
+        s = X @ clf.coef_.ravel()
+        acc = mean_source_accuracy(s, va)
+        print(f'linear path C={C}: val mean per-source accuracy {acc:.4f}', flush=True)
+        if best is None or acc > best[0]:
+            best = (acc, C, clf.coef_.ravel().astype(np.float32))
+    coef = best[2] * np.float32(scale)
+    with torch.no_grad():
+        model.lin_ngram.weight[:, 0] = torch.from_numpy(coef[:n_buckets])
+        model.lin_ngram.weight[0] = 0.0
+        model.lin_pres.weight[0] = torch.from_numpy(coef[n_buckets:n_buckets + pf.shape[1]])
+        model.lin_comp.weight[0] = torch.from_numpy(coef[n_buckets + pf.shape[1]:])
+    return best[1]
+
+
 def train(meta, arrays, args):
     seed_everything(SEED)
     emb = json.load(open(os.path.join(WORK, 'embeddings.json')))
@@ -152,7 +210,7 @@ def train(meta, arrays, args):
     fcfg = json.load(open(os.path.join(MODELS, 'featuriser.json')))
     n_ids = 1 + emb['words'] + fcfg['oovBuckets']
     model = Ranker(emb_init, n_ids, fcfg['ngramBuckets'] + 1, meta['widths']['presentation_features'],
-                   meta['widths']['composition_features'], hidden=args.hidden, dropout=args.dropout)
+                   meta['widths']['composition_features'], hidden=args.hidden, dropout=args.dropout, linear=args.linear)
     pairs = meta['pairs']
     tr = [p for p in pairs if p['split'] == 'train']
     va = [p for p in pairs if p['split'] == 'val']
@@ -161,8 +219,15 @@ def train(meta, arrays, args):
 
     # The two big tables get sparse gradients and SparseAdam (only the rows a batch touches are updated);
     # everything else AdamW with weight decay.
+    if args.linear:
+        fit_linear_path(model, meta, arrays, tr, va, args.linear_scale)
+    # The linear path stays as the logistic regression fitted it (frozen): the network learns around it.
+    frozen = ('lin_ngram.weight', 'lin_pres.weight', 'lin_comp.weight')
+    for n_, p_ in model.named_parameters():
+        if n_ in frozen:
+            p_.requires_grad_(False)
     sparse = [model.emb.weight, model.ngram.weight]
-    dense = [p for n, p in model.named_parameters() if n not in ('emb.weight', 'ngram.weight')]
+    dense = [p for n, p in model.named_parameters() if n not in ('emb.weight', 'ngram.weight') + frozen]
     opt = torch.optim.AdamW(dense, lr=args.lr, weight_decay=0.01)
     opt_sparse = torch.optim.SparseAdam(sparse, lr=args.lr * args.emb_lr_scale)
     steps_per_epoch = math.ceil(len(tr) / args.batch)
@@ -186,8 +251,7 @@ def train(meta, arrays, args):
             ls = [p['l'] for p in bp]
             inputs = batch_of(arrays, np.array(hs + ls))
             comp, pres = model.embed(*inputs)
-            c = model.comp_head(comp).squeeze(-1)
-            p_ = model.pres_head(pres).squeeze(-1)
+            c, p_ = model.heads(comp, pres, inputs[2], inputs[3], inputs[4])
             s = c + p_
             n = len(bp)
             w = torch.tensor([p['weight'] for p in bp], dtype=torch.float32)
@@ -232,8 +296,10 @@ def export_onnx(model, arrays, path):
     dyn = {name: {0: 'batch', 1: f'{name}_len'} for name in INPUTS}
     for out in ['score', 'composition', 'presentation']:
         dyn[out] = {0: 'batch'}
-    torch.onnx.export(model, tuple(sample), path, input_names=INPUTS, output_names=['score', 'composition', 'presentation'],
+    tmp = path + '.tmp'  # written aside, then renamed: an engine loading the model never sees half a file
+    torch.onnx.export(model, tuple(sample), tmp, input_names=INPUTS, output_names=['score', 'composition', 'presentation'],
                       dynamic_axes=dyn, opset_version=13, do_constant_folding=True)
+    os.replace(tmp, path)
     print(f'exported {os.path.relpath(path, ROOT)} ({os.path.getsize(path) / 1e6:.1f} MB)')
 
 
@@ -246,6 +312,8 @@ def main():
     ap.add_argument('--emb-lr-scale', type=float, default=0.5)
     ap.add_argument('--hidden', type=int, default=64)
     ap.add_argument('--dropout', type=float, default=0.2)
+    ap.add_argument('--linear', action='store_true', help='add the frozen logistic-regression path (see fit_linear_path)')
+    ap.add_argument('--linear-scale', type=float, default=0.3)
     ap.add_argument('--no-eval', action='store_true')
     args = ap.parse_args()
     meta, arrays = load_dump()
