@@ -1,4 +1,4 @@
-// "SCAR: Select top style-consistent examples…" (scar.selectTop) and "SCAR: Export top examples…" (scar.exportTop).
+// "SCAR: Select top style-consistent examples" (scar.selectTop) and "SCAR: Export top examples…" (scar.exportTop).
 // Both score the document if needed, clean it in SCAR's order (exact dedup, language, near-dedup: settings
 // scar.selection.dedup / languageFilter), ask for a criterion in a quick pick whose items say how many lines each
 // keeps, and write the selected lines:
