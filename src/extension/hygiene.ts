@@ -5,6 +5,11 @@
 // hygieneWorkerClient.ts), so documents of any size are checked without stalling the extension host, which only
 // takes the text, posts it and turns the reply into diagnostics. A check whose document changed (or closed) is
 // cancelled, and a result is used only for the version it was computed on.
+// Only documents the user has in an editor tab are checked on their own: VS Code keeps a document that an extension
+// opened (workspace.openTextDocument) open for minutes after its last editor closes, and such a document must not
+// hold the worker (one check at a time) for the files the user is looking at. A document without a tab is checked
+// when it gets one, or when a command needs its findings (ensure); closing its last tab cancels its running check.
+// A check that is current for the document's version, scores and check settings is never run again.
 // When the document has complete ranker scores (ctx.scoring.scoresFor), each duplicate group keeps its
 // best-scored line; the check runs again (debounced) when the scores change.
 // hygieneActions.ts adds the quick fixes, the hover and the removal command on top of the snapshots kept here.
@@ -18,7 +23,7 @@ import type { DuplicateCluster } from '../core/types';
 import type { AnalysisRegistry } from './analysisRegistry';
 import type { ConfigSource, ScarConfig } from './config';
 import { sameHygieneChecks } from './hygieneConfig';
-import type { HygieneWorkerClient } from './hygieneWorkerClient';
+import { threadCpuMs, type HygieneWorkerClient } from './hygieneWorkerClient';
 import type { DocumentScores } from './scoring';
 
 export const HYGIENE_SOURCE = 'SCAR hygiene';
@@ -41,9 +46,13 @@ export interface HygieneSnapshot {
   /**
    * Milliseconds the extension host itself spent: the longest step of taking the text and posting it (it goes in
    * parts of PART_LINES lines, one per turn of the event loop); reading the reply; publishing the warnings (at
-   * most MAX_HYGIENE_DIAGNOSTICS, through VS Code's DiagnosticCollection).
+   * most MAX_HYGIENE_DIAGNOSTICS, through VS Code's DiagnosticCollection). `postCpu` and `readCpu`: the CPU time of
+   * the host's thread in the same steps (undefined where Node cannot tell), which a busy machine does not inflate.
    */
-  readonly hostMs: { readonly post: number; readonly read: number; readonly publish: number };
+  readonly hostMs: {
+    readonly post: number; readonly read: number; readonly publish: number;
+    readonly postCpu: number | undefined; readonly readCpu: number | undefined;
+  };
 }
 
 /** The ranker's response token limit from the model folder's featuriser.json (the default if it cannot be read). */
@@ -90,10 +99,14 @@ export class HygieneService implements vscode.Disposable {
   private readonly snapshots = new Map<string, HygieneSnapshot>();
   /** The scores each snapshot was computed with (undefined: none), to tell when new scores call for a new check. */
   private readonly scoresUsed = new Map<string, DocumentScores | undefined>();
+  /** The check settings (checkKey) each snapshot was computed with. */
+  private readonly keysUsed = new Map<string, string>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   /** A running check per document, with its cancel switch. */
   private readonly running = new Map<string, {
-    version: number; scores: DocumentScores | undefined; cancel: () => void; done: Promise<HygieneSnapshot | undefined>;
+    version: number; scores: DocumentScores | undefined; key: string; cancel: () => void; done: Promise<HygieneSnapshot | undefined>;
+    /** Asked for by a command (ensure): not cancelled when the document's last tab closes. */
+    explicit: boolean;
   }>();
   private readonly subscriptions: vscode.Disposable[] = [];
   private readonly changed = new vscode.EventEmitter<vscode.TextDocument>();
@@ -115,9 +128,58 @@ export class HygieneService implements vscode.Disposable {
       analyses.onDidUpdate((a) => { if (a.isCurrent) this.schedule(a.document, this.config.diagnostics.debounceMs); }),
       analyses.onDidClose((uri) => this.forget(uri)),
       configSource.onDidChange(({ current }) => this.configure(current)),
+      vscode.window.tabGroups.onDidChangeTabs(() => this.tabsChanged()),
+      vscode.window.onDidChangeVisibleTextEditors(() => this.tabsChanged()),
     );
     if (scoring) this.subscriptions.push(scoring.onDidChangeScores((uri) => this.scoresChanged(uri)));
     for (const a of analyses.all()) if (a.isCurrent) this.schedule(a.document, 0);
+  }
+
+  /** True when the document is in an editor tab (or a visible editor): the user has it open. */
+  private shown(doc: vscode.TextDocument): boolean {
+    const key = doc.uri.toString();
+    if (vscode.window.visibleTextEditors.some((e) => e.document === doc)) return true;
+    for (const group of vscode.window.tabGroups.all) {
+      for (const tab of group.tabs) {
+        const input = tab.input;
+        if (input instanceof vscode.TabInputText && input.uri.toString() === key) return true;
+        if (input instanceof vscode.TabInputTextDiff && (input.modified.toString() === key || input.original.toString() === key)) return true;
+      }
+    }
+    return false;
+  }
+
+  /** Tabs opened or closed: check documents that got one; cancel the (not asked for) checks of those that lost it. */
+  private tabsChanged(): void {
+    for (const a of this.analyses.all()) {
+      const doc = a.document;
+      const key = doc.uri.toString();
+      if (doc.isClosed) continue;
+      if (this.shown(doc)) {
+        if (a.isCurrent && !this.timers.has(key) && !this.running.has(key) && !this.upToDate(doc)) this.schedule(doc, 0);
+        continue;
+      }
+      const t = this.timers.get(key);
+      if (t) clearTimeout(t);
+      this.timers.delete(key);
+      const busy = this.running.get(key);
+      if (busy && !busy.explicit) {
+        busy.cancel();
+        this.running.delete(key);
+      }
+    }
+  }
+
+  /** The check settings and adapter a snapshot depends on, as one comparable string. */
+  private checkKey(): string {
+    const h = this.config.hygiene;
+    return JSON.stringify([this.config.adapter, h.languageCheck, h.nearDuplicateThreshold, h.ngram, this.maxTokens]);
+  }
+
+  /** True when the document's snapshot belongs to its current text, scores and check settings. */
+  private upToDate(doc: vscode.TextDocument): boolean {
+    const key = doc.uri.toString();
+    return !!this.current(doc) && this.scoresUsed.get(key) === this.scoresOf(doc) && this.keysUsed.get(key) === this.checkKey();
   }
 
   /** The snapshot of the document's current text, if there is one. */
@@ -131,9 +193,8 @@ export class HygieneService implements vscode.Disposable {
    */
   async ensure(doc: vscode.TextDocument): Promise<HygieneSnapshot | undefined> {
     for (let attempt = 0; attempt < 3; attempt++) {
-      const have = this.current(doc);
-      if (have && this.scoresUsed.get(doc.uri.toString()) === this.scoresOf(doc)) return have;
-      const snapshot = await this.run(doc);
+      if (this.upToDate(doc)) return this.current(doc);
+      const snapshot = await this.run(doc, true);
       if (snapshot) return snapshot;
     }
     return undefined;
@@ -151,7 +212,7 @@ export class HygieneService implements vscode.Disposable {
     if (!a || a.document.isClosed) return;
     const scores = this.scoresOf(a.document);
     const busy = this.running.get(key);
-    if (busy ? busy.scores === scores : this.scoresUsed.get(key) === scores && this.current(a.document)) return;
+    if (busy ? busy.scores === scores : this.upToDate(a.document)) return;
     this.schedule(a.document, SCORES_DEBOUNCE_MS);
   }
 
@@ -161,16 +222,20 @@ export class HygieneService implements vscode.Disposable {
     if (old) clearTimeout(old);
     this.timers.set(key, setTimeout(() => {
       this.timers.delete(key);
-      void this.run(doc);
+      if (this.shown(doc) && !this.upToDate(doc)) void this.run(doc, false);
     }, delay));
   }
 
-  private run(doc: vscode.TextDocument): Promise<HygieneSnapshot | undefined> {
+  private run(doc: vscode.TextDocument, explicit: boolean): Promise<HygieneSnapshot | undefined> {
     const key = doc.uri.toString();
     const version = doc.version;
     const scores = this.scoresOf(doc);
+    const checkKey = this.checkKey();
     const busy = this.running.get(key);
-    if (busy && busy.version === version && busy.scores === scores) return busy.done;
+    if (busy && busy.version === version && busy.scores === scores && busy.key === checkKey) {
+      busy.explicit ||= explicit;
+      return busy.done;
+    }
     busy?.cancel();
     if (doc.isClosed) return Promise.resolve(undefined);
     const hygiene = this.config.hygiene;
@@ -187,14 +252,17 @@ export class HygieneService implements vscode.Disposable {
       if (this.running.get(key)?.done === done) this.running.delete(key);
       if (!result || doc.isClosed || doc.version !== version) return undefined;
       const receiving = performance.now();
+      const receivingCpu = threadCpuMs();
       const findings = new HygieneFindings(result);
-      const hostMs = { post: job.longestStepMs, read: performance.now() - receiving, publish: 0 };
+      const readCpu = receivingCpu === undefined ? undefined : threadCpuMs()! - receivingCpu;
+      const hostMs = { post: job.longestStepMs, read: performance.now() - receiving, publish: 0, postCpu: job.longestStepCpuMs, readCpu };
       const snapshot: HygieneSnapshot = {
         version, findings, exactGroups: findings.exactGroups, nearClusters: findings.nearClusters, counts: findings.counts,
         scored: scores !== undefined, hostMs,
       };
       this.snapshots.set(key, snapshot);
       this.scoresUsed.set(key, scores);
+      this.keysUsed.set(key, checkKey);
       const publishing = performance.now();
       this.publish(doc, snapshot);
       hostMs.publish = performance.now() - publishing;
@@ -206,7 +274,7 @@ export class HygieneService implements vscode.Disposable {
       console.error(`SCAR Lens: hygiene check of ${doc.uri.toString()} failed: ${(e as Error).stack ?? e}`);
       return undefined;
     });
-    this.running.set(key, { version, scores, cancel: () => job.cancel(), done });
+    this.running.set(key, { version, scores, key: checkKey, cancel: () => job.cancel(), done, explicit });
     return done;
   }
 
@@ -259,6 +327,7 @@ export class HygieneService implements vscode.Disposable {
     this.running.delete(key);
     this.snapshots.delete(key);
     this.scoresUsed.delete(key);
+    this.keysUsed.delete(key);
     this.collection.delete(uri);
   }
 
