@@ -28,6 +28,9 @@ export const VISIBLE_MARGIN = 40;
 /** Longest stretch of line extraction (parse + adapt) before a batch is sent, so the host never stalls. */
 const EXTRACT_MS = 8;
 
+/** Documents whose engine request counts are kept (the most recently used). */
+const MAX_COUNTED_DOCUMENTS = 64;
+
 /** Why a document is (not) being scored. */
 export type ScoringMode = 'auto' | 'requested' | 'off';
 
@@ -96,6 +99,11 @@ export class LiveScorer implements vscode.Disposable {
   private config: ScarConfig;
   /** Milliseconds of the latest engine requests, from send to answer (the last 200), for the benchmark. */
   readonly roundTrips: number[] = [];
+  /**
+   * Engine requests per document (uri), kept after it closes so a test can tell that none followed: sent, settled
+   * (answered, failed or cancelled) and pairs sent. The oldest documents' counts go past MAX_COUNTED_DOCUMENTS.
+   */
+  private readonly requestCounts = new Map<string, { sent: number; settled: number; pairs: number }>();
   /** The longest synchronous work of scoring and drawing (decorations record theirs here too). */
   readonly timings = new TaskTimings();
 
@@ -118,6 +126,22 @@ export class LiveScorer implements vscode.Disposable {
   /** The state of a tracked document. */
   state(doc: vscode.TextDocument): DocState | undefined {
     return this.docs.get(doc.uri.toString());
+  }
+
+  /** The engine requests made for a document so far (zeros when none). */
+  requestsFor(uri: vscode.Uri): { sent: number; settled: number; pairs: number } {
+    const c = this.requestCounts.get(uri.toString());
+    return c ? { ...c } : { sent: 0, settled: 0, pairs: 0 };
+  }
+
+  private countsOf(doc: vscode.TextDocument): { sent: number; settled: number; pairs: number } {
+    const key = doc.uri.toString();
+    let c = this.requestCounts.get(key);
+    if (c) this.requestCounts.delete(key); // re-inserted last: the map stays in order of use
+    else c = { sent: 0, settled: 0, pairs: 0 };
+    this.requestCounts.set(key, c);
+    if (this.requestCounts.size > MAX_COUNTED_DOCUMENTS) this.requestCounts.delete(this.requestCounts.keys().next().value!);
+    return c;
   }
 
   /** Starts (or resumes) scoring a document whatever its size, e.g. for "Score current file". */
@@ -359,6 +383,9 @@ export class LiveScorer implements vscode.Disposable {
       return;
     }
     const sent = performance.now();
+    const counts = this.countsOf(st.document);
+    counts.sent++;
+    counts.pairs += job.pairs.length;
     client
       .score(job.pairs, { signal: ac.signal })
       .then((scores) => {
@@ -373,6 +400,7 @@ export class LiveScorer implements vscode.Disposable {
         this.changed.fire({ document: st.document, complete: false });
       })
       .finally(() => {
+        counts.settled++;
         this.inFlight--;
         st.controllers.delete(ac);
         for (const l of job.lines) st.inflightTexts.delete(l.text);

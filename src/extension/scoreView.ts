@@ -48,6 +48,8 @@ export interface ScoreViewApi {
   liveScoring(uri: vscode.Uri): { mode: string; percentDone: number; complete: boolean; startedAt: number; completedAt: number; error?: string } | undefined;
   /** Milliseconds of the latest engine requests of live scoring, from send to answer. */
   engineRoundTrips(): number[];
+  /** Live scoring's engine requests for one document: sent, settled (answered, failed or cancelled), pairs sent. */
+  engineRequests(uri: vscode.Uri): { sent: number; settled: number; pairs: number };
   /** The longest synchronous work of live scoring and drawing since the last reset (wall and CPU ms). */
   scoringTaskTimings(reset?: boolean): ReturnType<TaskTimings['snapshot']>;
 }
@@ -191,6 +193,7 @@ export function registerScoreView(
   const api: ScoreViewApi = {
     renderedDecorations: (editor) => decorations.renderedIn(editor),
     engineRoundTrips: () => [...scorer.roundTrips],
+    engineRequests: (uri) => scorer.requestsFor(uri),
     scoringTaskTimings: (reset) => {
       const s = scorer.timings.snapshot();
       if (reset) scorer.timings.reset();
