@@ -12,12 +12,26 @@ import type { HygieneWorkerReply, HygieneWorkerRequest } from './hygieneWorkerPr
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/**
+ * CPU milliseconds of this thread so far (process.threadCpuUsage, Node 23.9 and later), or undefined where Node
+ * lacks it. The process's CPU time would count the worker's own computation too, and wall time counts the moments
+ * the OS gave the CPU to another process.
+ */
+export function threadCpuMs(): number | undefined {
+  const usage = (process as { threadCpuUsage?: () => { user: number; system: number } }).threadCpuUsage;
+  if (typeof usage !== 'function') return undefined;
+  const u = usage.call(process);
+  return (u.user + u.system) / 1000;
+}
+
 /** A request in flight: its result (undefined when cancelled) and its cancel switch. */
 export interface HygieneJob {
   readonly result: Promise<PackedHygiene | undefined>;
   cancel(): void;
   /** The longest the host spent in one step of taking a part of the text and posting it, in milliseconds. */
   readonly longestStepMs: number;
+  /** The same step's longest CPU time of the host's thread (undefined where Node cannot tell: threadCpuMs). */
+  readonly longestStepCpuMs: number | undefined;
 }
 
 interface Pending {
@@ -25,6 +39,7 @@ interface Pending {
   parts: Iterator<string>;
   options: DocumentHygieneOptions;
   longestStepMs: number;
+  longestStepCpuMs: number | undefined;
   resolve(result: PackedHygiene | undefined): void;
   reject(error: Error): void;
   done: boolean;
@@ -46,7 +61,7 @@ export class HygieneWorkerClient {
   run(parts: Iterable<string> & object, options: DocumentHygieneOptions): HygieneJob { // `& object`: not a bare string
     let pending!: Pending;
     const result = new Promise<PackedHygiene | undefined>((resolve, reject) => {
-      pending = { id: this.nextId++, parts: parts[Symbol.iterator](), options, longestStepMs: 0, resolve, reject, done: false };
+      pending = { id: this.nextId++, parts: parts[Symbol.iterator](), options, longestStepMs: 0, longestStepCpuMs: undefined, resolve, reject, done: false };
     });
     if (this.disposed) {
       pending.done = true;
@@ -55,7 +70,8 @@ export class HygieneWorkerClient {
       this.queue.push(pending);
       this.pump();
     }
-    return { result, cancel: () => this.cancel(pending), get longestStepMs() { return pending.longestStepMs; } };
+    return { result, cancel: () => this.cancel(pending), get longestStepMs() { return pending.longestStepMs; },
+      get longestStepCpuMs() { return pending.longestStepCpuMs; } };
   }
 
   private cancel(p: Pending): void {
@@ -87,10 +103,12 @@ export class HygieneWorkerClient {
     try {
       for (;;) {
         const started = performance.now();
+        const startedCpu = threadCpuMs();
         const part = p.parts.next();
         if (part.done) break;
         post({ type: 'text', id: p.id, text: part.value });
         p.longestStepMs = Math.max(p.longestStepMs, performance.now() - started);
+        if (startedCpu !== undefined) p.longestStepCpuMs = Math.max(p.longestStepCpuMs ?? 0, threadCpuMs()! - startedCpu);
         await nextTurn();
         if (p.done || worker !== this.worker) return;
       }

@@ -95,7 +95,10 @@ describe('HygieneWorkerClient', function () {
       assert.equal((await job.result)!.checked, 10);
       clearImmediate(counterRef);
       assert.equal(new Set(seen).size, 5, `parts taken at turns ${seen.join(', ')}`);
-      assert.ok(job.longestStepMs >= 0 && job.longestStepMs < 50);
+      // Each step takes one small part: well under 50 ms of the thread's CPU where Node tells it; in wall time
+      // (Node before 23.9) generously, as a loaded machine may take the CPU away mid-step.
+      if (job.longestStepCpuMs !== undefined) assert.ok(job.longestStepCpuMs >= 0 && job.longestStepCpuMs < 50, `${job.longestStepCpuMs} ms CPU`);
+      assert.ok(job.longestStepMs >= 0 && job.longestStepMs < 1000, `${job.longestStepMs} ms`);
       function* broken(): Generator<string> {
         yield 'a';
         throw new Error('the document was closed');
