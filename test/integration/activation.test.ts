@@ -3,6 +3,8 @@ import * as assert from 'node:assert/strict';
 import * as path from 'path';
 import * as vscode from 'vscode';
 
+import { closeAllEditors, openInEditor } from '../util/scarExtension';
+
 const EXTENSION_ID = 'scar-lens.scar-lens';
 
 async function waitFor(what: string, check: () => boolean, timeoutMs = 15000): Promise<void> {
@@ -14,6 +16,7 @@ async function waitFor(what: string, check: () => boolean, timeoutMs = 15000): P
 }
 
 describe('activation', () => {
+  after(async () => { await closeAllEditors(); });
   it('has a workspace folder copied from test/fixtures/workspace', () => {
     const folders = vscode.workspace.workspaceFolders ?? [];
     assert.equal(folders.length, 1, 'the test run opens exactly one workspace folder');
@@ -24,8 +27,7 @@ describe('activation', () => {
     assert.ok(ext, `extension ${EXTENSION_ID} is not loaded in the extension host`);
     const folder = vscode.workspace.workspaceFolders![0].uri;
     const uri = vscode.Uri.joinPath(folder, 'sharegpt.jsonl');
-    const doc = await vscode.workspace.openTextDocument(uri);
-    await vscode.window.showTextDocument(doc);
+    const doc = (await openInEditor(uri)).document;
     assert.equal(path.basename(doc.fileName), 'sharegpt.jsonl');
     assert.equal(doc.languageId, 'jsonl');
     assert.ok(doc.lineCount >= 5, `expected the fixture's lines, got ${doc.lineCount}`);

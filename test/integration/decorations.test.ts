@@ -3,7 +3,7 @@
 // overview-ruler marks.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { openAnalysed, setScarSettings, waitUntil, workspaceUri } from '../util/scarExtension';
+import { closeAllEditors, openAnalysed, setScarSettings, waitUntil, workspaceUri } from '../util/scarExtension';
 import { badgeOf, clearAllScores, cliScores, fullApi, liveScoringOn, settledBadges, type CliLine } from '../util/scoreView';
 
 /** The band a CLI percentile falls in with the default cut-offs (high >= 75, low < 25). */
@@ -20,7 +20,7 @@ describe('score decorations', function () {
     expected = await cliScores(workspaceUri('problems.jsonl').fsPath);
   });
   after(async () => { await restore(); await clearAllScores(); });
-  afterEach(async () => { await vscode.commands.executeCommand('workbench.action.closeAllEditors'); });
+  afterEach(async () => { await closeAllEditors(); });
 
   it('badges every line of problems.jsonl with its band, score and share of the file, and problems with their reason', async () => {
     const { editor } = await openAnalysed('problems.jsonl');

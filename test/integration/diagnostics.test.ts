@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import {
-  openAnalysed, replaceLine, revertActive, scarApi, scarDiagnostics, setScarSettings, waitForDiagnostics, waitUntil, workspaceUri,
+  closeAllEditors, openAnalysed, openInEditor, replaceLine, revertActive, scarApi, scarDiagnostics, setScarSettings, waitForDiagnostics, waitUntil, workspaceUri,
 } from '../util/scarExtension';
 import type { PassTiming } from '../../src/extension/testApi';
 
@@ -12,7 +12,7 @@ const TRAILING_COMMA = "invalid JSON at column 128: trailing comma before ']' (J
 describe('diagnostics', () => {
   afterEach(async () => {
     await revertActive();
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await closeAllEditors();
   });
 
   it('reports exactly the two problem lines of problems.jsonl, with inspect\'s wording', async () => {
@@ -131,8 +131,7 @@ describe('diagnostics', () => {
         : JSON.stringify({ instruction: `Explain item ${i} of the list in two sentences, please.`, input: '', output: `Item ${i} is an example. It exists to make this file large enough to need several slices.` }));
     }
     await vscode.workspace.fs.writeFile(uri, Buffer.from(lines.join('\n') + '\n'));
-    const doc = await vscode.workspace.openTextDocument(uri);
-    await vscode.window.showTextDocument(doc);
+    const doc = (await openInEditor(uri)).document;
     const api = await scarApi();
     const first = await api.whenAnalysed(doc.uri, 60000);
     assert.equal(first.pairs, N - 5);

@@ -2,7 +2,7 @@
 // two components against the file's medians with a reading, the pair's texts and fields, and the command links.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { openAnalysed, workspaceUri } from '../util/scarExtension';
+import { closeAllEditors, openAnalysed, workspaceUri } from '../util/scarExtension';
 import { clearAllScores, cliScores, fullApi, liveScoringOn, settledBadges } from '../util/scoreView';
 
 function hoverText(hovers: vscode.Hover[]): string {
@@ -14,7 +14,7 @@ describe('score hover', function () {
   let restore: () => Promise<void>;
   before(async () => { restore = await liveScoringOn(); });
   after(async () => { await restore(); await clearAllScores(); });
-  afterEach(async () => { await vscode.commands.executeCommand('workbench.action.closeAllEditors'); });
+  afterEach(async () => { await closeAllEditors(); });
 
   it('explains the best line of problems.jsonl: score, percentile, rank, components, texts, links', async () => {
     const expected = await cliScores(workspaceUri('problems.jsonl').fsPath);

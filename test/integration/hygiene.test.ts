@@ -5,7 +5,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as vscode from 'vscode';
 import type { RemovalResult } from '../../src/extension/hygieneActions';
-import { openAnalysed, revertActive, setScarSettings, waitUntil, workspaceUri } from '../util/scarExtension';
+import {
+  closeAllEditors, openAnalysed, openInEditor, revertActive, setScarSettings, waitUntil, workspaceUri,
+} from '../util/scarExtension';
 
 const SOURCE = 'SCAR hygiene';
 
@@ -25,7 +27,7 @@ const asLines = (d: vscode.Diagnostic[]): string[] => d.map((x) => `${x.range.st
 describe('hygiene', () => {
   afterEach(async () => {
     await revertActive();
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await closeAllEditors();
   });
 
   it('warns about duplicates, near-duplicates, language, empty and truncated responses (Alpaca)', async () => {
@@ -163,8 +165,7 @@ describe('hygiene', () => {
     }
     await vscode.workspace.fs.writeFile(uri, Buffer.from(lines.join('\n') + '\n'));
     try {
-      const doc = await vscode.workspace.openTextDocument(uri);
-      await vscode.window.showTextDocument(doc);
+      const doc = (await openInEditor(uri)).document;
       let last = performance.now();
       let worst = 0;
       const tick = setInterval(() => {
@@ -172,7 +173,7 @@ describe('hygiene', () => {
         worst = Math.max(worst, now - last);
         last = now;
       }, 5);
-      let snapshot: { counts: { exact: number; nearDuplicate: number }; hostMs: { post: number; read: number; publish: number } } | undefined;
+      let snapshot: { counts: { exact: number; nearDuplicate: number }; hostMs: { post: number; read: number; publish: number; postCpu?: number; readCpu?: number } } | undefined;
       const started = performance.now();
       try {
         snapshot = await vscode.commands.executeCommand('scar.hygiene.snapshot', doc.uri);
@@ -185,14 +186,20 @@ describe('hygiene', () => {
         + `publishing 1,000 warnings ${snapshot.hostMs.publish.toFixed(1)} ms; `
         + `longest timer gap of the host meanwhile ${worst.toFixed(0)} ms (the line analysis and VS Code's own work included)`);
       // The host's own share stays short; the check itself ran in the worker.
-      assert.ok(snapshot.hostMs.post < 50, `posting took ${snapshot.hostMs.post} ms`);
-      assert.ok(snapshot.hostMs.read < 50, `reading the reply took ${snapshot.hostMs.read} ms`);
+      // CPU time of the host's thread where Node tells it (a busy machine stretches wall time, not CPU time); else
+      // wall time, with room for the OS taking the CPU away.
+      const [post, read, unit] = snapshot.hostMs.postCpu !== undefined && snapshot.hostMs.readCpu !== undefined
+        ? [snapshot.hostMs.postCpu, snapshot.hostMs.readCpu, 'CPU'] : [snapshot.hostMs.post, snapshot.hostMs.read, 'wall'];
+      console.log(`      (checked in ${unit} time: posting ${post.toFixed(1)} ms, reading ${read.toFixed(1)} ms)`);
+      const limit = unit === 'CPU' ? 50 : 250;
+      assert.ok(post < limit, `posting took ${post.toFixed(1)} ms of ${unit} time in one step`);
+      assert.ok(read < limit, `reading the reply took ${read.toFixed(1)} ms of ${unit} time`);
       assert.equal(snapshot.counts.exact, 99);
       assert.equal(snapshot.counts.nearDuplicate, N - 100);
       const diags = await waitForHygiene(uri, (d) => d.length === 1000, 'the first 1,000 warnings');
       assert.equal(diags[0].message.startsWith('Near-duplicate of line 1 ('), true, diags[0].message);
     } finally {
-      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await closeAllEditors();
       await vscode.workspace.fs.delete(uri);
     }
   });

@@ -7,7 +7,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { alpacaLines, tempDir } from '../util/scoringCli';
-import { openAnalysed, replaceLine, revertActive, setScarSettings, waitUntil, workspaceUri } from '../util/scarExtension';
+import {
+  closeAllEditors, openAnalysed, openInEditor, replaceLine, revertActive, setScarSettings, waitUntil, workspaceUri,
+} from '../util/scarExtension';
 import { badgeOf, clearAllScores, cliScores, fullApi, liveScoringOn, settledBadges } from '../util/scoreView';
 
 async function writeWorkspaceFile(name: string, lines: string[]): Promise<vscode.Uri> {
@@ -33,7 +35,7 @@ describe('live scoring', function () {
   after(async () => { await restore(); await clearAllScores(); });
   afterEach(async () => {
     await revertActive();
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await closeAllEditors();
   });
 
   it('scores a file on opening, and the service gives its scores', async () => {
@@ -114,10 +116,14 @@ describe('live scoring', function () {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await waitUntil('the document to close', () => doc.isClosed, 30000);
     assert.equal(api.liveScoring(uri), undefined, 'its state is gone');
-    const a = (await api.engineStats())!;
+    // Only this file's requests are counted (other files' work, if any, does not matter here).
+    const atClose = api.engineRequests(uri);
+    assert.ok(atClose.sent > 0 && atClose.pairs > 0, `it had sent requests: ${JSON.stringify(atClose)}`);
+    await waitUntil('its requests in flight to be cancelled', () => { const c = api.engineRequests(uri); return c.settled === c.sent; }, 5000);
+    const settled = api.engineRequests(uri);
     await new Promise((r) => setTimeout(r, 800));
-    const b = (await api.engineStats())!;
-    assert.equal(b.pairsScored + b.cacheHits, a.pairsScored + a.cacheHits, 'the engine does no more work for it');
+    assert.deepEqual(api.engineRequests(uri), settled, 'no request for it after it closed');
+    assert.equal(settled.sent, atClose.sent, 'not even one more while the requests in flight were cancelled');
   });
 
   it('scores two open files side by side without starving either', async () => {
@@ -126,9 +132,8 @@ describe('live scoring', function () {
     const api = await fullApi();
     // Both open before live scoring starts, so that they start together (opening takes a while on a busy machine).
     const pause = await setScarSettings({ 'scoring.auto': false });
-    const [d1, d2] = await Promise.all([vscode.workspace.openTextDocument(u1), vscode.workspace.openTextDocument(u2)]);
-    await vscode.window.showTextDocument(d1, vscode.ViewColumn.One);
-    await vscode.window.showTextDocument(d2, vscode.ViewColumn.Two);
+    await openInEditor(u1, vscode.ViewColumn.One);
+    await openInEditor(u2, vscode.ViewColumn.Two);
     await pause(); // back to on
     let both = false;
     await waitUntil('both files complete', () => {

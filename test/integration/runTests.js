@@ -53,7 +53,9 @@ async function runIntegrationTests(opts = {}) {
   // settings for a deterministic run (no telemetry, no welcome page, no update checks), as the profile's settings.json
   // Live scoring is off by default here so that the tests of the analysis see its status text alone; the tests of
   // live scoring, decorations and hovers turn it on (scar.scoring.auto) for themselves.
-  require('../harness/code-server').writeUserSettings(userDataDir, { 'scar.scoring.auto': false });
+  // The browser workbench asks before showing a file above 10 MB (the desktop one above 1 GB); the tests open their
+  // 100,000-line files in an editor through the workbench (vscode.open), so that they close with it.
+  require('../harness/code-server').writeUserSettings(userDataDir, { 'scar.scoring.auto': false, 'workbench.editorLargeFileConfirmation': 1024 });
 
   const options = {
     extensionDevelopmentPath: repoRoot,

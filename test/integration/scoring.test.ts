@@ -3,14 +3,14 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ScoringApi, DocumentScores } from '../../src/extension/scoring';
-import { openAnalysed } from '../util/scarExtension';
+import { closeAllEditors, openAnalysed } from '../util/scarExtension';
 import { clearAllScores } from '../util/scoreView';
 
 describe('scoring', function () {
   this.timeout(60000);
   afterEach(async () => {
     await clearAllScores(); // later tests see the files as not scored
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await closeAllEditors();
   });
 
   it('scores the active file through the engine and keeps the results for its version', async () => {

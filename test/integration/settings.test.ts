@@ -2,7 +2,9 @@
 // Each test sets user settings and restores them afterwards.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { openAnalysed, replaceLine, revertActive, scarApi, setScarSettings, waitForDiagnostics, waitUntil } from '../util/scarExtension';
+import {
+  closeAllEditors, openAnalysed, replaceLine, revertActive, scarApi, setScarSettings, waitForDiagnostics, waitUntil,
+} from '../util/scarExtension';
 
 describe('settings', () => {
   let restore: (() => Promise<void>) | undefined;
@@ -10,7 +12,7 @@ describe('settings', () => {
     if (restore) await restore();
     restore = undefined;
     await revertActive();
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await closeAllEditors();
   });
 
   it('declares every scar.* setting with its default', () => {

@@ -2,12 +2,14 @@
 // as the user edits, hidden for other editors.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { openAnalysed, replaceLine, revertActive, waitUntil, workspaceUri } from '../util/scarExtension';
+import {
+  closeAllEditors, openAnalysed, openInEditor, replaceLine, revertActive, waitUntil, workspaceUri,
+} from '../util/scarExtension';
 
 describe('status bar', () => {
   afterEach(async () => {
     await revertActive();
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await closeAllEditors();
   });
 
   it('shows schema, pairs and problems of problems.jsonl', async () => {
@@ -36,8 +38,7 @@ describe('status bar', () => {
   it('is hidden while the active editor is not a JSONL file', async () => {
     const { api } = await openAnalysed('sharegpt.jsonl');
     await waitUntil('the item to show', () => api.statusText() !== undefined);
-    const readme = await vscode.workspace.openTextDocument(workspaceUri('README.md'));
-    await vscode.window.showTextDocument(readme);
+    await openInEditor(workspaceUri('README.md'));
     await waitUntil('the item to hide for README.md', () => api.statusText() === undefined);
   });
 

@@ -18,13 +18,47 @@ export async function scarApi(): Promise<ScarLensApi> {
   return ext.isActive ? ext.exports : await ext.activate();
 }
 
+/** Documents opened through openInEditor, which closeAllEditors waits for. */
+const openedHere = new Set<vscode.TextDocument>();
+
+/**
+ * Opens a file in a (non-preview) editor through the workbench (vscode.open), so that the document closes with its
+ * last editor: a document opened by workspace.openTextDocument stays open for minutes after its editors close, and
+ * SCAR Lens's work on it (analysis, hygiene, scoring) would run on into later tests.
+ */
+export async function openInEditor(uri: vscode.Uri, column?: vscode.ViewColumn): Promise<vscode.TextEditor> {
+  await vscode.commands.executeCommand('vscode.open', uri, { preview: false, viewColumn: column });
+  const editor = vscode.window.activeTextEditor;
+  if (!editor || editor.document.uri.toString() !== uri.toString()) {
+    throw new Error(`${uri.toString()} did not open in the active editor (active: ${editor?.document.uri.toString() ?? 'none'})`);
+  }
+  openedHere.add(editor.document);
+  return editor;
+}
+
 /** Opens a workspace file in an editor and waits until SCAR Lens has analysed its current text. */
-export async function openAnalysed(name: string): Promise<{ doc: vscode.TextDocument; editor: vscode.TextEditor; api: ScarLensApi }> {
-  const doc = await vscode.workspace.openTextDocument(workspaceUri(name));
-  const editor = await vscode.window.showTextDocument(doc);
+export async function openAnalysed(name: string, timeoutMs?: number): Promise<{ doc: vscode.TextDocument; editor: vscode.TextEditor; api: ScarLensApi }> {
+  const editor = await openInEditor(workspaceUri(name));
+  const doc = editor.document;
   const api = await scarApi();
-  await api.whenAnalysed(doc.uri);
+  await api.whenAnalysed(doc.uri, timeoutMs);
   return { doc, editor, api };
+}
+
+/**
+ * Closes every editor and waits until the documents opened through openInEditor are closed (onDidCloseTextDocument
+ * has fired for them), so that a later test sees none of this test's documents or the extension's work on them.
+ */
+export async function closeAllEditors(timeoutMs = 30000): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  try {
+    await waitUntil('the documents opened by the test to close', () => [...openedHere].every((d) => d.isClosed), timeoutMs);
+  } catch (e) {
+    const open = [...openedHere].filter((d) => !d.isClosed).map((d) => d.uri.path.split('/').pop());
+    throw new Error(`${(e as Error).message}: still open: ${open.join(', ')}`);
+  } finally {
+    for (const d of [...openedHere]) if (d.isClosed) openedHere.delete(d);
+  }
 }
 
 /** SCAR's diagnostics of a document, sorted by line. */
