@@ -10,13 +10,15 @@
 // output: 'untitled' }); a Uri argument (from a menu) names the file.
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { Worker } from 'worker_threads';
 import { AtomicFileWriter, EXPORT_FORMATS, ExportFormatter, type ExportFormat } from '../core/export';
 import { criterionProblem, type SelectCriterion } from '../core/select';
 import { formatPipelineReport, type PipelineReport } from '../core/selectionPipeline';
+import { cleanInWorker } from './cleaningWorkerClient';
 import type { ScarContext } from './context';
 import type { SelectionOutput } from './configValues';
 import { baseName, commandArgs, fmt, mayWrite, scoredLines, siblingPath, targetDocument } from './scoredDocument';
-import { applyCriterion, criterionChoices, parseCriterionInput, prepareSelection, type DocLines, type PreparedSelection, type RankedScores, type ScoredLine, type SelectionSwitches } from './selectionModel';
+import { applyCriterion, criterionChoices, parseCriterionInput, prepareSelection, type DocLines, type PrepareOptions, type PreparedSelection, type RankedScores, type ScoredLine, type SelectionSwitches } from './selectionModel';
 
 /** Options that skip the quick pick and input boxes. */
 export interface SelectArgs {
@@ -89,11 +91,16 @@ export async function pickCriterion(prep: RankedScores, title: string, switches:
 
 const QUIET_CLEANING_LINES = 5000;
 
-/** SCAR's cleaning of the document, with a cancellable notification when it takes more than a moment. */
-async function cleanWithProgress(lines: DocLines, switches: SelectionSwitches, name: string): Promise<PreparedSelection | undefined> {
-  // A small document is cleaned in well under a second: no notification flashing by.
-  if ((!switches.dedup && !switches.languageFilter) || lines.lines.length < QUIET_CLEANING_LINES) return prepareSelection(lines.lines, switches);
+/**
+ * SCAR's cleaning of the document in a worker thread (dist/cleaningWorker.js: its clustering takes seconds on 100k
+ * lines, which the extension host must not spend), with a cancellable notification when it takes more than a moment.
+ */
+async function cleanWithProgress(lines: DocLines, switches: SelectionSwitches, name: string, extensionPath: string): Promise<PreparedSelection | undefined> {
+  const spawn = (): Worker => new Worker(path.join(extensionPath, 'dist', 'cleaningWorker.js'));
+  const clean: PrepareOptions['clean'] = (candidates, options, run) => cleanInWorker(spawn, candidates, options, run);
   try {
+    // A small document is cleaned in well under a second: no notification flashing by.
+    if ((!switches.dedup && !switches.languageFilter) || lines.lines.length < QUIET_CLEANING_LINES) return await prepareSelection(lines.lines, switches, { clean });
     return await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `SCAR: removing duplicates and non-English lines from ${name}`, cancellable: true },
       async (progress, token) => {
@@ -102,6 +109,7 @@ async function cleanWithProgress(lines: DocLines, switches: SelectionSwitches, n
         let reported = 0;
         try {
           return await prepareSelection(lines.lines, switches, {
+            clean,
             signal: ac.signal,
             onProgress: (done, total) => {
               const pct = (100 * done) / total;
@@ -138,7 +146,7 @@ async function runSelection(
   const lines = await scoredLines(ctx, doc);
   if (!lines) return undefined;
   const { dedup, languageFilter } = ctx.config.current.selection;
-  const prep = await cleanWithProgress(lines, { dedup, languageFilter }, baseName(doc.uri));
+  const prep = await cleanWithProgress(lines, { dedup, languageFilter }, baseName(doc.uri), ctx.extension.extensionPath);
   if (!prep) return undefined;
   if (prep.rankedScores.length === 0) {
     void vscode.window.showWarningMessage(`SCAR Lens: ${baseName(doc.uri)} has no scored line to select from.`);

@@ -7,7 +7,7 @@ import { analyseRecord } from '../core/inspect';
 import { iterateRecords } from '../core/jsonl';
 import { percentiles, summarizeScores } from '../core/scores';
 import { describeCriterion, ratioCount, type SelectCriterion } from '../core/select';
-import { CleaningPass, type Removal } from '../core/cleaningPass';
+import { CleaningPass, type CleaningOptions, type Removal } from '../core/cleaningPass';
 import { pipelineCleaningOptions, pipelineReport, selectSurvivors, type PipelineReport } from '../core/selectionPipeline';
 import type { AdapterOptions, Pair } from '../core/types';
 
@@ -161,9 +161,40 @@ export interface PrepareOptions {
   onProgress?: (done: number, total: number) => void;
   /** Stops between slices (rejects with the signal's reason). */
   signal?: AbortSignal;
+  /**
+   * Runs the cleaning elsewhere (e.g. cleaningWorkerClient's cleanInWorker, off the extension host) instead of in
+   * slices here: given the candidates and the CleaningPass options, it must give what CleaningPass gives.
+   */
+  clean?: (candidates: ReadonlyArray<DocLine>, options: CleaningOptions, run: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void }) => Promise<CleaningOutcome>;
+}
+
+/** What cleaning removed and its counts (core/cleaningPass CleaningResult's fields that selection uses). */
+export interface CleaningOutcome {
+  input: number;
+  removed: Map<number, Removal>;
+  counts: { exact: number; language: number; nearDuplicate: number };
 }
 
 const macrotask = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** CleaningPass over the candidates in this thread: adding lines in slices that yield, then finish() in one go. */
+async function cleanInSlices(candidates: ReadonlyArray<DocLine>, cleaningOptions: CleaningOptions, options: PrepareOptions): Promise<CleaningOutcome> {
+  const sliceMs = options.sliceMs ?? 20;
+  const pause = options.pause ?? macrotask;
+  const pass = new CleaningPass(cleaningOptions);
+  let sliceStart = performance.now();
+  for (let i = 0; i < candidates.length; i++) {
+    pass.add(candidates[i].index + 1, candidates[i].pairs as Pair[]);
+    if ((i & 31) === 31 && performance.now() - sliceStart > sliceMs) {
+      options.onProgress?.(i + 1, candidates.length);
+      await pause();
+      options.signal?.throwIfAborted();
+      sliceStart = performance.now();
+    }
+  }
+  const byLine = new Map(candidates.map((l) => [l.index + 1, l]));
+  return pass.finish((line) => byLine.get(line)?.pairs as Pair[], (line) => byLine.get(line)?.score);
+}
 
 /**
  * Runs SCAR's cleaning over the lines once (exact dedup, language, near-dedup, keeping best-scored copies), as
@@ -177,21 +208,10 @@ export async function prepareSelection(lines: ReadonlyArray<DocLine>, switches: 
   let removed = new Map<number, Removal>();
   let cleaning = { input: candidates.length, counts: { exact: 0, language: 0, nearDuplicate: 0 } };
   if (switches.dedup || switches.languageFilter) {
-    const sliceMs = options.sliceMs ?? 20;
-    const pause = options.pause ?? macrotask;
-    const pass = new CleaningPass(pipelineCleaningOptions(switches));
-    let sliceStart = performance.now();
-    for (let i = 0; i < candidates.length; i++) {
-      pass.add(candidates[i].index + 1, candidates[i].pairs as Pair[]);
-      if ((i & 31) === 31 && performance.now() - sliceStart > sliceMs) {
-        options.onProgress?.(i + 1, candidates.length);
-        await pause();
-        options.signal?.throwIfAborted();
-        sliceStart = performance.now();
-      }
-    }
-    const byLine = new Map(candidates.map((l) => [l.index + 1, l]));
-    const result = pass.finish((line) => byLine.get(line)?.pairs as Pair[], (line) => byLine.get(line)?.score);
+    const cleaningOptions = pipelineCleaningOptions(switches);
+    const result = options.clean
+      ? await options.clean(candidates, cleaningOptions, { signal: options.signal, onProgress: options.onProgress })
+      : await cleanInSlices(candidates, cleaningOptions, options);
     removed = result.removed;
     cleaning = { input: result.input, counts: result.counts };
   }
