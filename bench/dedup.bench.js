@@ -8,6 +8,7 @@
 'use strict';
 const path = require('path');
 const core = require(path.join(__dirname, '..', 'out', 'core.js'));
+const { mulberry32: rng } = require('../test/util/prng.js');
 const { NearDupIndex, nearDupText, shingleSet, shingleHashes, jaccard } = core;
 
 const N = Number(process.argv[2]) || 100000;
@@ -19,16 +20,6 @@ const RUNS = 3;
 // words (log-normal-ish, median ~150), words drawn from a skewed 30,000-word vocabulary. A quarter of the pairs
 // are planted copies of an earlier original, edited at a random rate of 0-30% (deletions, replacements,
 // insertions), which spreads their Jaccard over ~0.35-1; 2% are verbatim copies; 1% share one refusal text.
-
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function makeCorpus(n, seed) {
   const rand = rng(seed);

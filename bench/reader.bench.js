@@ -13,6 +13,7 @@
 const fs = require('fs');
 const path = require('path');
 const { iterateRecords, readRecords, streamRecords, adaptRecord, DEFAULT_ADAPTER_OPTIONS } = require('../out/core.js');
+const { mulberry32: prng } = require('../test/util/prng.js');
 
 const LINES = Number(process.env.READER_BENCH_LINES || 100000);
 const RUNS = 5;
@@ -20,16 +21,6 @@ const workDir = path.join(__dirname, 'work');
 const file = path.join(workDir, `reader-v2-${LINES}.jsonl`);
 
 // --- a deterministic generator of realistic records -----------------------------------------------------------
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const WORDS = ('the a of to and in is for that with as on by this be are from it an or which can at your use when you ' +
   'data model function value list file example step first then each number result error code line string return ' +
   'because however therefore consider simple important note following python method users time système café naïve ' +

@@ -12,16 +12,7 @@ import {
 } from '../../src/core/dedup';
 import { jaccard, shingleSet } from '../../src/core/minhash';
 import { UnionFind } from '../../src/core/unionFind';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as rng } from '../util/prng';
 
 /**
  * A corpus of random "documents" over a 5,000-word vocabulary (skewed like natural text), a third of them

@@ -7,18 +7,8 @@ import { analyseRecord } from '../../src/core/inspect';
 import { locateJsonError, readRecords, readRecordsFromBytes, streamRecords } from '../../src/core/jsonl';
 import { adaptRecord } from '../../src/core/schema';
 import type { AdapterOptions, JsonlRecord } from '../../src/core/types';
+import { mulberry32 as prng } from '../util/prng';
 
-/** mulberry32: a tiny, seeded 32-bit PRNG, so a failure can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEEDS = Array.from({ length: 40 }, (_, i) => 0x5ca7 + i * 7919);
 

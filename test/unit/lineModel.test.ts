@@ -3,18 +3,8 @@
 import * as assert from 'node:assert/strict';
 import { DirtyRanges, LineModel, lineSpan, type LineInfo } from '../../src/extension/lineModel';
 import { lineAnalyserFor } from '../../src/extension/lineAnalyser';
+import { mulberry32 as rng } from '../util/prng';
 
-/** A deterministic PRNG so a failing case can be replayed. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const good = (i: number): string => JSON.stringify({ instruction: `question ${i}`, output: `answer ${i}` });
 const LINE_KINDS = [

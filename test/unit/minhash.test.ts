@@ -12,17 +12,7 @@ import {
   shingleSet,
 } from '../../src/core/minhash';
 import { UnionFind } from '../../src/core/unionFind';
-
-/** mulberry32: a small seeded PRNG so that every run sees the same "random" data. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as rng } from '../util/prng';
 
 /** Two sets of distinct random 32-bit values sharing `common` values, with `onlyA` / `onlyB` of their own. */
 function setPair(rand: () => number, common: number, onlyA: number, onlyB: number): { a: Uint32Array; b: Uint32Array; j: number } {
