@@ -2,7 +2,8 @@
 // The pure work behind the editor's score commands (src/extension/selectionModel.ts + lineEdits.ts) on a generated
 // document of 100,000 lines: reading it into lines with pairs and scores (baseline: JSON.parse of every line alone),
 // SCAR's cleaning in slices (baseline: core runSelectionPipeline in one go, same run) with the longest stretch
-// between two yields to the event loop, the quick pick's counts, a selection, and the whole-text edits of sort and
+// between two yields to the event loop, the same cleaning in the worker thread "Select top" uses (the longest gap of
+// this thread's timer meanwhile), the quick pick's counts, a selection, and the whole-text edits of sort and
 // filter. Prints medians; asserts nothing.
 //   node bench/commands.bench.js [lines]       (`npm run bench -- commands`; builds out/bench/commands-model.js itself)
 'use strict';
@@ -17,6 +18,7 @@ require('esbuild').buildSync({
       "export { documentLines, prepareSelection, applyCriterion, criterionChoices, parseFilterInput } from './src/extension/selectionModel';",
       "export { sortedText, filteredText } from './src/extension/lineEdits';",
       "export { runSelectionPipeline } from './src/core/selectionPipeline';",
+      "export { cleanInWorker } from './src/extension/cleaningWorkerClient';",
     ].join('\n'),
     resolveDir: root,
     loader: 'ts',
@@ -24,20 +26,19 @@ require('esbuild').buildSync({
   bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: bundle, logLevel: 'warning',
 });
 const m = require(bundle);
+// The selection command's cleaning worker, as the extension ships it.
+const workerFile = path.join(root, 'out', 'bench', 'cleaningWorker.js');
+require('esbuild').buildSync({
+  entryPoints: [path.join(root, 'src/extension/cleaningWorker.ts')],
+  bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: workerFile, logLevel: 'warning',
+});
+const { Worker } = require('worker_threads');
+const { mulberry32: rng } = require('../test/util/prng.js');
 
 const N = Number(process.argv[2]) || 100000;
 const RUNS = 5;
 const CLEAN_RUNS = 3;
 
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rand = rng(11);
 const WORDS = 'the a of to and in is it you that for on with as are this be at have or from by one but not what all were when we there can an your which their said if do will each about how up out them then she many some so these would other into has more her two like him see time could no make than first been its who now people my made over did down only way find use may water long little very after words called just where most know'.split(' ');
 const words = (n) => Array.from({ length: n }, () => WORDS[Math.floor(rand() * WORDS.length)]).join(' ');
@@ -90,6 +91,22 @@ async function timeIt(label, runs, fn) {
   });
   console.log(`  sliced vs one go: ${(sliced.median / base.median).toFixed(2)}x; longest stretch without yielding: median ${ms(median(longest))} (the final clustering step)`);
   console.log(`  removed ${sliced.result.removed.size.toLocaleString('en-US')} lines (${JSON.stringify(sliced.result.cleaning.counts)}); baseline removed ${base.result.removed.size.toLocaleString('en-US')}`);
+
+  // What "Select top" does now: the same cleaning in a worker thread; the host only posts the lines in parts.
+  const longestHost = [];
+  const inWorker = await timeIt('prepareSelection with SCAR cleaning in the worker', CLEAN_RUNS, async () => {
+    let last = performance.now();
+    let worst = 0;
+    const tick = setInterval(() => { const now = performance.now(); worst = Math.max(worst, now - last); last = now; }, 1);
+    try {
+      return await m.prepareSelection(doc.lines, on, { clean: (c, o, r) => m.cleanInWorker(() => new Worker(workerFile), c, o, r) });
+    } finally {
+      clearInterval(tick);
+      longestHost.push(Math.max(worst, performance.now() - last));
+    }
+  });
+  const same = JSON.stringify([...inWorker.result.removed]) === JSON.stringify([...sliced.result.removed]);
+  console.log(`  worker vs sliced: ${(inWorker.median / sliced.median).toFixed(2)}x wall; longest gap of this thread's timer: median ${ms(median(longestHost))} (sliced: ${ms(median(longest))}); same removals: ${same}`);
 
   const prep = sliced.result;
   await timeIt('criterionChoices (quick pick items with counts)', RUNS, () => m.criterionChoices(prep));
