@@ -9,14 +9,11 @@ import { Worker } from 'worker_threads';
 import { cleanInWorker, PART_LINES } from '../../src/extension/cleaningWorkerClient';
 import { applyCriterion, documentLines, prepareSelection } from '../../src/extension/selectionModel';
 import { distDir } from '../util/paths';
+import { mulberry32 as rng } from '../util/prng';
 
 const WORKER = path.join(distDir, 'cleaningWorker.js');
 const ADAPTER = { schema: 'auto' as const, turnPolicy: 'all' as const };
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => { s = (s * 1664525 + 1013904223) >>> 0; return s / 2 ** 32; };
-}
 const WORDS = 'the a river mountain quietly explains why every student should measure carefully before writing answers about history science music'.split(' ');
 const sentence = (r: () => number, n: number): string => Array.from({ length: n }, () => WORDS[Math.floor(r() * WORDS.length)]).join(' ');
 const alpaca = (instruction: string, output: string): string => JSON.stringify({ instruction, input: '', output });
