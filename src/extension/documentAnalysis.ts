@@ -5,6 +5,7 @@ import { performance } from 'perf_hooks';
 import * as vscode from 'vscode';
 import { fileShapeProblem } from '../core/jsonl';
 import { LineModel, lineSpan, SLICE_MS, type LineAnalyser, type LineModelSummary } from './lineModel';
+import { hostCpuMs } from './cpuTime';
 
 /** How often a long first pass reports its progress (for the status bar), at most. */
 const PROGRESS_EVERY_MS = 200;
@@ -107,11 +108,10 @@ export class DocumentAnalysis implements vscode.Disposable {
       this.passStart = started;
       Object.assign(this.lastPass, { slices: 0, lines: 0, longestSliceMs: 0, longestSliceCpuMs: 0, wallMs: 0, startedAt: started, endedAt: 0 });
     }
-    const cpuBefore = process.cpuUsage();
+    const cpuBefore = hostCpuMs();
     const done = this.model.analysePending((i) => doc.lineAt(i).text, () => performance.now() > deadline);
     const ended = performance.now();
-    const cpu = process.cpuUsage(cpuBefore);
-    this.lastPass.longestSliceCpuMs = Math.max(this.lastPass.longestSliceCpuMs, (cpu.user + cpu.system) / 1000);
+    this.lastPass.longestSliceCpuMs = Math.max(this.lastPass.longestSliceCpuMs, hostCpuMs() - cpuBefore);
     this.lastPass.slices++;
     this.lastPass.lines += pendingBefore - this.model.pending;
     this.lastPass.longestSliceMs = Math.max(this.lastPass.longestSliceMs, ended - started);

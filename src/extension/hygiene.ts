@@ -23,7 +23,8 @@ import type { DuplicateCluster } from '../core/types';
 import type { AnalysisRegistry } from './analysisRegistry';
 import type { ConfigSource, ScarConfig } from './config';
 import { sameHygieneChecks } from './hygieneConfig';
-import { threadCpuMs, type HygieneWorkerClient } from './hygieneWorkerClient';
+import { threadCpuMs } from './cpuTime';
+import type { HygieneWorkerClient } from './hygieneWorkerClient';
 import type { DocumentScores } from './scoring';
 
 export const HYGIENE_SOURCE = 'SCAR hygiene';

@@ -8,21 +8,10 @@
 import type { Worker } from 'worker_threads';
 import type { DocumentHygieneOptions } from '../core/documentHygiene';
 import type { PackedHygiene } from '../core/packedHygiene';
+import { threadCpuMs } from './cpuTime';
 import type { HygieneWorkerReply, HygieneWorkerRequest } from './hygieneWorkerProtocol';
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-/**
- * CPU milliseconds of this thread so far (process.threadCpuUsage, Node 23.9 and later), or undefined where Node
- * lacks it. The process's CPU time would count the worker's own computation too, and wall time counts the moments
- * the OS gave the CPU to another process.
- */
-export function threadCpuMs(): number | undefined {
-  const usage = (process as { threadCpuUsage?: () => { user: number; system: number } }).threadCpuUsage;
-  if (typeof usage !== 'function') return undefined;
-  const u = usage.call(process);
-  return (u.user + u.system) / 1000;
-}
 
 /** A request in flight: its result (undefined when cancelled) and its cancel switch. */
 export interface HygieneJob {
