@@ -9,8 +9,11 @@ const path = require('path');
 
 const root = path.resolve(__dirname, '..');
 const only = process.argv.slice(2);
-const build = spawnSync(process.execPath, [path.join(root, 'esbuild.js')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-if (build.status !== 0) process.exit(build.status ?? 1);
+const build = spawnSync(process.execPath, [path.join(root, 'esbuild.js')], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+if (build.status !== 0) {
+  process.stderr.write(build.stdout + build.stderr);
+  process.exit(build.status ?? 1);
+}
 
 const sections = fs.readdirSync(__dirname).filter((f) => f.endsWith('.bench.js')).sort()
   .filter((f) => only.length === 0 || only.some((o) => f.includes(o)));
