@@ -14,33 +14,13 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { repoRoot, harnessInstalled, startCodeServer, launchBrowser, tail, writeUserSettings } = require('../harness/code-server');
+const { repoRoot, harnessInstalled, startCodeServer, launchBrowser, tail, writeUserSettings, installBuiltExtension } = require('../harness/code-server');
+const { runMain } = require('./runMain');
 
 const WAIT = Number(process.env.SCAR_E2E_TIMEOUT_MS || 30000);
 const FILE = 'problems.jsonl';
 const shotsDir = path.join(repoRoot, '.test-results', 'screenshots');
 const resultsFile = path.resolve(process.env.SCAR_E2E_RESULTS || path.join(repoRoot, '.test-results', 'e2e.json'));
-
-/**
- * Makes the built extension visible to code-server as an installed extension: a folder named
- * <publisher>.<name>-<version> in the extensions dir, holding links to what the .vsix would ship.
- */
-function installBuiltExtension(extensionsDir) {
-  const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
-  const id = `${pkg.publisher}.${pkg.name}`;
-  const dir = path.join(extensionsDir, `${id}-${pkg.version}`);
-  fs.mkdirSync(path.join(dir, 'node_modules'), { recursive: true });
-  if (!fs.existsSync(path.join(repoRoot, pkg.main || 'dist/extension.js'))) {
-    throw new Error(`${pkg.main} is missing: build first with \`node esbuild.js\``);
-  }
-  fs.copyFileSync(path.join(repoRoot, 'package.json'), path.join(dir, 'package.json'));
-  for (const rel of ['dist', 'models', 'media', 'LICENSE', 'README.md', 'node_modules/onnxruntime-node',
-    'node_modules/onnxruntime-common']) {
-    const src = path.join(repoRoot, rel);
-    if (fs.existsSync(src)) fs.symlinkSync(src, path.join(dir, rel));
-  }
-  return { id, dir };
-}
 
 /** The text of the rendered editor lines, with the non-breaking spaces monaco uses made plain. */
 async function renderedLines(page) {
@@ -213,20 +193,4 @@ async function main() {
   return { passed: checks.length, failed: failures.length, failures };
 }
 
-function report(results) {
-  fs.mkdirSync(path.dirname(resultsFile), { recursive: true });
-  fs.writeFileSync(resultsFile, JSON.stringify(results, null, 2));
-  console.log(`e2e: ${results.passed} passed, ${results.failed} failed`);
-  process.exit(results.failed === 0 ? 0 : 1);
-}
-
-const hardTimeout = setTimeout(() => {
-  console.error('e2e: gave up after 5 minutes');
-  report({ passed: 0, failed: 1, failures: [{ title: 'e2e run', error: 'timed out after 5 minutes' }] });
-}, 300000);
-hardTimeout.unref();
-
-main().then(report, (e) => {
-  console.error(`e2e: ${e && e.stack ? e.stack : e}`);
-  report({ passed: 0, failed: 1, failures: [{ title: 'e2e run', error: String(e && e.message ? e.message : e) }] });
-});
+runMain(main, resultsFile);

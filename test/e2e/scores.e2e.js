@@ -13,6 +13,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { repoRoot, harnessInstalled, startCodeServer, launchBrowser, tail, installBuiltExtension } = require('../harness/code-server');
+const { runMain } = require('./runMain');
 
 const WAIT = Number(process.env.SCAR_E2E_TIMEOUT_MS || 30000);
 const FILE = 'sample.jsonl';
@@ -164,20 +165,4 @@ async function main() {
   return { passed: checks.length, failed: failures.length, failures };
 }
 
-function report(results) {
-  fs.mkdirSync(path.dirname(resultsFile), { recursive: true });
-  fs.writeFileSync(resultsFile, JSON.stringify(results, null, 2));
-  console.log(`e2e: ${results.passed} passed, ${results.failed} failed`);
-  process.exit(results.failed === 0 ? 0 : 1);
-}
-
-const hardTimeout = setTimeout(() => {
-  console.error('e2e: gave up after 5 minutes');
-  report({ passed: 0, failed: 1, failures: [{ title: 'e2e run', error: 'timed out after 5 minutes' }] });
-}, 300000);
-hardTimeout.unref();
-
-main().then(report, (e) => {
-  console.error(`e2e: ${e && e.stack ? e.stack : e}`);
-  report({ passed: 0, failed: 1, failures: [{ title: 'e2e run', error: String(e && e.message ? e.message : e) }] });
-});
+runMain(main, resultsFile);
