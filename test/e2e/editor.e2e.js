@@ -15,7 +15,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { repoRoot, harnessInstalled, startCodeServer, launchBrowser, tail, writeUserSettings, installBuiltExtension } = require('../harness/code-server');
-const { runMain } = require('./runMain');
+const { runMain, CheckList } = require('./runMain');
 
 const WAIT = Number(process.env.SCAR_E2E_TIMEOUT_MS || 30000);
 const FILE = 'problems.jsonl';
@@ -29,25 +29,8 @@ async function renderedLines(page) {
 }
 
 async function main() {
-  const checks = [];
-  const failures = [];
-  let fatal = null;
-  const check = async (title, fn) => {
-    if (fatal) {
-      failures.push({ title, error: `not run: an earlier step failed (${fatal})` });
-      console.log(`  ✗ ${title} (not run)`);
-      return;
-    }
-    const t0 = Date.now();
-    try {
-      const note = await fn();
-      checks.push(title);
-      console.log(`  ✓ ${title}${note ? ` — ${note}` : ''} (${Date.now() - t0} ms)`);
-    } catch (e) {
-      failures.push({ title, error: e && e.stack ? e.stack : String(e) });
-      console.log(`  ✗ ${title}\n    ${String(e && e.message ? e.message : e).split('\n').join('\n    ')}`);
-    }
-  };
+  const list = new CheckList();
+  const { check, failures } = list;
 
   if (!harnessInstalled()) throw new Error('the code-server harness is not installed: run bash test/harness/install.sh');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'scar-e2e-'));
@@ -78,7 +61,7 @@ async function main() {
       await page.locator('.monaco-workbench').waitFor({ timeout: WAIT });
       await page.getByRole('treeitem', { name: FILE }).waitFor({ timeout: WAIT });
     });
-    if (failures.length) fatal = 'the workbench did not load';
+    list.stopIfFailed('the workbench did not load');
 
     await check(`${FILE} opens and its lines render in the editor`, async () => {
       await page.getByRole('treeitem', { name: FILE }).click();
@@ -99,7 +82,7 @@ async function main() {
       }
       return `${want.length} lines visible`;
     });
-    if (failures.length) fatal = `${FILE} did not open`;
+    list.stopIfFailed(`${FILE} did not open`);
 
     await check('the lines that yield no pair are underlined', async () => {
       const squiggles = page.locator('.editor-instance .monaco-editor [class*="squiggly-"]');
@@ -190,7 +173,7 @@ async function main() {
     // on failure keep the logs (code-server's, and VS Code's under user-data/logs), not the browser profile
     fs.rmSync(failures.length ? path.join(tmp, 'chromium') : tmp, { recursive: true, force: true });
   }
-  return { passed: checks.length, failed: failures.length, failures };
+  return list.results();
 }
 
 runMain(main, resultsFile);

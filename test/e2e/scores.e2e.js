@@ -13,7 +13,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { repoRoot, harnessInstalled, startCodeServer, launchBrowser, tail, installBuiltExtension } = require('../harness/code-server');
-const { runMain } = require('./runMain');
+const { runMain, CheckList } = require('./runMain');
 
 const WAIT = Number(process.env.SCAR_E2E_TIMEOUT_MS || 30000);
 const FILE = 'sample.jsonl';
@@ -38,25 +38,8 @@ async function badgesOnScreen(page) {
 }
 
 async function main() {
-  const checks = [];
-  const failures = [];
-  let fatal = null;
-  const check = async (title, fn) => {
-    if (fatal) {
-      failures.push({ title, error: `not run: an earlier step failed (${fatal})` });
-      console.log(`  ✗ ${title} (not run)`);
-      return;
-    }
-    const t0 = Date.now();
-    try {
-      const note = await fn();
-      checks.push(title);
-      console.log(`  ✓ ${title}${note ? ` — ${note}` : ''} (${Date.now() - t0} ms)`);
-    } catch (e) {
-      failures.push({ title, error: e && e.stack ? e.stack : String(e) });
-      console.log(`  ✗ ${title}\n    ${String(e && e.message ? e.message : e).split('\n').join('\n    ')}`);
-    }
-  };
+  const list = new CheckList();
+  const { check, failures } = list;
 
   if (!harnessInstalled()) throw new Error('the code-server harness is not installed: run bash test/harness/install.sh');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'scar-e2e-scores-'));
@@ -83,7 +66,7 @@ async function main() {
       await page.locator('.monaco-workbench').waitFor({ timeout: WAIT });
       await page.getByRole('treeitem', { name: FILE }).waitFor({ timeout: WAIT });
     });
-    if (failures.length) fatal = 'the workbench did not load';
+    list.stopIfFailed('the workbench did not load');
 
     let badges = [];
     await check(`${FILE} opens and score badges stand before its lines`, async () => {
@@ -103,7 +86,7 @@ async function main() {
       if (bands.size < 2) throw new Error(`all visible badges are in one band: ${[...bands].join('')}`);
       return `${badges.length} badges, e.g. "${badges[0].text}"`;
     });
-    if (failures.length) fatal = 'no badges';
+    list.stopIfFailed('no badges');
 
     await check('the badges have one width, so the JSON stays aligned', async () => {
       const jsonStarts = () => page.$$eval('.editor-instance .monaco-editor .view-lines .view-line', (lines) => lines.map((line) => {
@@ -162,7 +145,7 @@ async function main() {
     server.stop();
     fs.rmSync(failures.length ? path.join(tmp, 'chromium') : tmp, { recursive: true, force: true });
   }
-  return { passed: checks.length, failed: failures.length, failures };
+  return list.results();
 }
 
 runMain(main, resultsFile);
