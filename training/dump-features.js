@@ -1,6 +1,9 @@
 // Step 2 of the pipeline: featurises every pair with the product's own featuriser (src/core/featurise.ts, bundled
 // as out/core.js) and dumps the model inputs for train.py, so training reads exactly what inference computes.
-//   node training/dump-features.js
+//   node training/dump-features.js [--tier] [--work DIR]
+//   --tier      also dumps the train-only lower tier (pairs.js loadTierPairs: OASST human reply over a weak
+//               LLaMA-1 QLoRA answer), appended after every other pair and row, so those keep their indices
+//   --work DIR  writes the dump to DIR instead of training/work/ (experiments); the golden file is then not written
 // Writes training/work/:
 //   rows.<input>.bin   one row per distinct (instruction, response): int32 ids padded with 0 / float32 features
 //   rows.texts.jsonl   the response text of each row (for the n-gram baseline)
@@ -10,13 +13,25 @@
 const fs = require('fs');
 const path = require('path');
 const core = require('../out/core.js');
-const { loadPairs } = require('./pairs');
+const { loadPairs, loadTierPairs } = require('./pairs');
 
 const ROOT = path.join(__dirname, '..');
-const WORK = path.join(__dirname, 'work');
+const DEFAULT_WORK = path.join(__dirname, 'work');
 const GOLDEN = path.join(ROOT, 'test', 'fixtures', 'featurise-golden.json');
 
+function parseArgs(argv) {
+  const opts = { tier: false, work: DEFAULT_WORK };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--tier') opts.tier = true;
+    else if (argv[i] === '--work' && i + 1 < argv.length) opts.work = path.resolve(argv[++i]);
+    else throw new Error(`dump-features.js: unknown or incomplete option ${JSON.stringify(argv[i])} (expected --tier, --work DIR)`);
+  }
+  return opts;
+}
+
 function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const WORK = opts.work;
   const f = core.loadFeaturiser(path.join(ROOT, 'models'));
   const cfg = f.config;
   const widths = {
@@ -26,7 +41,8 @@ function main() {
     presentation_features: cfg.presentationFeatures.length,
     composition_features: cfg.compositionFeatures.length,
   };
-  const pairs = loadPairs();
+  // Tier pairs come last: every other pair, and so every other row, keeps the index it has without them.
+  const pairs = opts.tier ? [...loadPairs(), ...loadTierPairs()] : loadPairs();
   const rowIndex = new Map();
   const rows = [];
   const rowOf = (instruction, response) => {
@@ -41,7 +57,7 @@ function main() {
   };
   const metaPairs = pairs.map((p) => ({
     h: rowOf(p.instruction, p.human), l: rowOf(p.instruction, p.llm), source: p.source, model: p.model, kind: p.kind,
-    split: p.split, group: core.hashString(p.group), weight: p.weight,
+    split: p.split, group: core.hashString(p.group), weight: p.weight, ...(p.better ? { better: p.better } : {}),
     hw: core.countTokens(p.human), lw: core.countTokens(p.llm), hc: p.human.length, lc: p.llm.length,
   }));
   const N = rows.length;
@@ -72,8 +88,10 @@ function main() {
   for (const [name, a] of Object.entries(arrays)) fs.writeFileSync(path.join(WORK, `rows.${name}.bin`), Buffer.from(a.buffer));
   fs.writeFileSync(path.join(WORK, 'rows.texts.jsonl'), rows.map((r) => JSON.stringify(r.response)).join('\n') + '\n');
   fs.writeFileSync(path.join(WORK, 'meta.json'), JSON.stringify({ rows: N, widths, modelId: f.modelId, pairs: metaPairs }));
-  console.log(`wrote training/work/ (${N} rows, ${metaPairs.length} pairs)`);
-  writeGolden(f, pairs, metaPairs, rows, arrays, lengths, widths);
+  const tierN = metaPairs.filter((m) => m.split === 'tier').length;
+  console.log(`wrote ${path.relative(ROOT, WORK)}/ (${N} rows, ${metaPairs.length} pairs${opts.tier ? `, ${tierN} of them train-only tier pairs` : ''})`);
+  if (WORK === DEFAULT_WORK) writeGolden(f, pairs, metaPairs, rows, arrays, lengths, widths);
+  else console.log('experiment dump: golden file not written');
 }
 
 /** ~20 train pairs (3 per source, short ones first, plus one truncated), with their features from the dump. */

@@ -3,7 +3,11 @@ models/MODEL_CARD.md (between the validation-table markers). Called by train.py;
 
 Rows: per source, pairwise accuracy (LLM response scored above the human one) on the TEST split; the same on
 length-matched pairs (token counts within 30% of each other); rewrite/continuation-over-human rows where the data
-has them; and out-of-domain files read from ../shared/data (never trained on, not shipped)."""
+has them; and out-of-domain files read from ../shared/data (never trained on, not shipped).
+
+For experiments, val_report() compares a candidate with the shipped run and the baselines on the VALIDATION split
+only (no test figure is computed), so that a variant is chosen without looking at test:
+    /usr/bin/python3 training/evaluate.py --split val --scores DIR/torch_scores.f32 [--dump DUMPDIR]"""
 import json
 import os
 
@@ -61,10 +65,11 @@ def length_baseline(meta):
     return sign * logn
 
 
-def lr_baseline(meta, arrays):
+def lr_baseline(meta, arrays, work=WORK):
     """Logistic regression over hashed word 1-2-grams + char 3-5-grams + the same style features, trained
-    pairwise on feature differences (LLM minus human = 1, human minus LLM = 0); C chosen on val."""
-    texts = [json.loads(l) for l in open(os.path.join(WORK, 'rows.texts.jsonl'), encoding='utf8') if l.strip()]
+    pairwise on feature differences (LLM minus human = 1, human minus LLM = 0); C chosen on val. Trained on the
+    'train' split only (never on the train-only tier pairs)."""
+    texts = [json.loads(l) for l in open(os.path.join(work, 'rows.texts.jsonl'), encoding='utf8') if l.strip()]
     words = HashingVectorizer(analyzer='word', ngram_range=(1, 2), n_features=2 ** 18, alternate_sign=False, lowercase=True)
     chars = HashingVectorizer(analyzer='char_wb', ngram_range=(3, 5), n_features=2 ** 18, alternate_sign=False, lowercase=True)
     style = np.hstack([arrays['presentation_features'], arrays['composition_features']])
@@ -92,10 +97,10 @@ def fmt(acc, n):
     return '–' if n == 0 else f'{acc:.3f}'
 
 
-def main(meta, arrays, model_scores, info):
+def main(meta, arrays, model_scores, info, work=WORK):
     print('baselines ...', flush=True)
     length = length_baseline(meta)
-    lr, lr_c = lr_baseline(meta, arrays)
+    lr, lr_c = lr_baseline(meta, arrays, work)
     cols = [('model', model_scores), ('length', length), ('lr', lr)]
     sources = []
     for p in meta['pairs']:
@@ -147,7 +152,7 @@ def main(meta, arrays, model_scores, info):
                      + '; '.join(ceiling) + '.')
     table = '\n'.join(lines + notes)
     print(table)
-    json.dump({'rows': rows, 'summary': summary, 'lr_C': lr_c, 'unbeaten': unbeaten, 'ceiling': ceiling}, open(os.path.join(WORK, 'eval.json'), 'w'), indent=1)
+    json.dump({'rows': rows, 'summary': summary, 'lr_C': lr_c, 'unbeaten': unbeaten, 'ceiling': ceiling}, open(os.path.join(work, 'eval.json'), 'w'), indent=1)
     if os.path.exists(CARD):
         card = open(CARD, encoding='utf8').read()
         if START in card and END in card:
@@ -159,11 +164,82 @@ def main(meta, arrays, model_scores, info):
             print(f'{CARD} has no validation-table markers; table not written')
 
 
+def cached_lr_scores(meta, arrays, work):
+    """The LR baseline's scores of every row of a dump, computed once per dump and kept in it (lr_scores.npy)."""
+    path = os.path.join(work, 'lr_scores.npy')
+    if os.path.exists(path) and os.path.getmtime(path) >= os.path.getmtime(os.path.join(work, 'meta.json')):
+        return np.load(path)
+    s, _ = lr_baseline(meta, arrays, work)
+    np.save(path, s)
+    return s
+
+
+def correct(scores, p):
+    """1 when the LLM response scores above the human one, a half for a tie, else 0."""
+    d = scores[p['l']] - scores[p['h']]
+    return 1.0 if d > 0 else 0.5 if d == 0 else 0.0
+
+
+def val_report(meta, arrays, model_scores, work=WORK, out=None, ref_scores=None):
+    """Validation split only: per source, the pairwise accuracy on all pairs and on length-matched pairs, the mean
+    per-source accuracy and the number of val pairs ranked right, for the candidate, a reference run (by default
+    the last full run's scores in training/work/torch_scores.f32, i.e. the shipped model, when its dump is a prefix
+    of this one), the length baseline and the LR baseline. Prints it, writes it as JSON to `out` when given."""
+    va = [p for p in meta['pairs'] if p['split'] == 'val']
+    cols = [('candidate', model_scores)]
+    if ref_scores is None:
+        ref_path = os.path.join(WORK, 'torch_scores.f32')
+        ref_meta_path = os.path.join(WORK, 'meta.json')
+        if os.path.exists(ref_path) and os.path.exists(ref_meta_path):
+            ref_meta = json.load(open(ref_meta_path))
+            ref_va = [(p['h'], p['l'], p['source']) for p in ref_meta['pairs'] if p['split'] == 'val']
+            if ref_va == [(p['h'], p['l'], p['source']) for p in va]:
+                ref_scores = np.fromfile(ref_path, dtype=np.float32).reshape(-1, 3)[:, 0]
+            else:
+                print('(training/work is another dump: no reference column)')
+    if ref_scores is not None:
+        cols.append(('shipped', ref_scores))
+    cols += [('length', length_baseline(meta)), ('lr', cached_lr_scores(meta, arrays, work))]
+    sources = []
+    for p in va:
+        if p['source'] not in sources:
+            sources.append(p['source'])
+    rows = []
+    for src in sources:
+        ps = [p for p in va if p['source'] == src]
+        for variant, sel in (('all', ps), ('length-matched', [p for p in ps if length_matched(p)])):
+            rows.append({'source': src, 'variant': variant, 'n': len(sel), **{name: pair_acc(s, sel) for name, s in cols}})
+    summary = {name: {'mean_per_source': float(np.mean([r[name] for r in rows if r['variant'] == 'all'])),
+                      'right': float(sum(correct(s, p) for p in va)), 'n': len(va)} for name, s in cols}
+    names = [name for name, _ in cols]
+    print('VALIDATION split only')
+    print(f"{'source':22} {'pairs':15} {'n':>4} " + ' '.join(f'{n:>9}' for n in names))
+    for r in rows:
+        print(f"{r['source']:22} {r['variant']:15} {r['n']:>4} " + ' '.join(f'{r[n]:9.3f}' for n in names))
+    print(f"{'mean per-source (all)':38} {'':>4} " + ' '.join(f"{summary[n]['mean_per_source']:9.4f}" for n in names))
+    print(f"{'val pairs right':38} {len(va):>4} " + ' '.join(f"{summary[n]['right']:9.1f}" for n in names))
+    report = {'rows': rows, 'summary': summary}
+    if out:
+        json.dump(report, open(out, 'w'), indent=1)
+    return report
+
+
 if __name__ == '__main__':
-    # Re-evaluate the last training run from training/work/ (scores saved by train.py), without retraining.
+    import argparse
     import sys
     sys.path.insert(0, HERE)
     from train import load_dump
-    meta, arrays = load_dump()
-    scores = np.fromfile(os.path.join(WORK, 'torch_scores.f32'), dtype=np.float32).reshape(-1, 3)[:, 0]
-    main(meta, arrays, scores, json.load(open(os.path.join(WORK, 'train_info.json'))))
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--split', choices=['test', 'val'], default='test',
+                    help='test: the model card table (writes MODEL_CARD.md); val: the validation-only report')
+    ap.add_argument('--dump', default=WORK, help='the features dump (default training/work)')
+    ap.add_argument('--scores', default=None, help='the run\'s torch_scores.f32 (default DUMP/torch_scores.f32)')
+    a = ap.parse_args()
+    meta, arrays = load_dump(a.dump)
+    scores_path = a.scores or os.path.join(a.dump, 'torch_scores.f32')
+    scores = np.fromfile(scores_path, dtype=np.float32).reshape(-1, 3)[:, 0]
+    if a.split == 'val':
+        val_report(meta, arrays, scores, a.dump)
+    else:
+        # Re-evaluate the last training run (scores saved by train.py), without retraining.
+        main(meta, arrays, scores, json.load(open(os.path.join(os.path.dirname(scores_path), 'train_info.json'))), work=a.dump)

@@ -88,4 +88,29 @@ function loadPairs({ includeOod = true } = {}) {
   return pairs;
 }
 
-module.exports = { loadPairs, splitOf, isStrongModel, TRAIN_FILES, OOD_FILES, OOD_DIR };
+/**
+ * The optional lower tier, for training only: OASST prompts of the TRAIN split (the same seeded split by prompt),
+ * the human reply over a weak LLaMA-1 QLoRA fine-tune's answer to the same prompt (English prompts only). With the
+ * strong-LLM pairs this teaches an order of three tiers: strong chat model > human assistant reply > weak
+ * fine-tune. Returned as pairs of the same shape as loadPairs' with split 'tier' (never 'train', 'val' or 'test',
+ * so no evaluation and no baseline sees them) and better: 'human' (the human side is the preferred one here).
+ * loadPairs() never returns them and they change no other pair, nor the split.
+ */
+function loadTierPairs() {
+  const pairs = [];
+  const file = path.join(DATA_DIR, TRAIN_FILES.oasst);
+  for (const { row, line } of readJsonl(file)) {
+    if (!/^qlora-/i.test(row.llm_model)) continue;
+    if (row.lang && row.lang !== 'en') continue;
+    const instruction = row.instruction ?? '';
+    const group = instruction !== '' ? instruction : row.human;
+    if (splitOf(group) !== 'train') continue;
+    pairs.push({
+      source: 'oasst', file: path.basename(file), line, instruction, human: row.human, llm: row.llm, model: row.llm_model,
+      kind: 'direct', split: 'tier', better: 'human', group, weight: 1,
+    });
+  }
+  return pairs;
+}
+
+module.exports = { loadPairs, loadTierPairs, splitOf, isStrongModel, TRAIN_FILES, OOD_FILES, OOD_DIR };

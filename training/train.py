@@ -3,7 +3,11 @@ trains and evaluates the two baselines on the same split, and writes the validat
 
     /usr/bin/python3 training/train.py [--epochs N]
 
-Seeded and deterministic on CPU (2 threads)."""
+Experiments write nowhere near models/: `--dump DIR` reads another features dump (dump-features.js --work DIR) and
+`--out DIR` puts ranker.onnx, the scores, train_info.json and a validation-only report (evaluate.py val_report) in
+DIR, without the test table and without touching models/MODEL_CARD.md.
+
+Seeded and deterministic on CPU (one thread)."""
 import argparse
 import json
 import math
@@ -34,14 +38,14 @@ def seed_everything(seed):
     torch.set_num_threads(int(os.environ.get('SCAR_TRAIN_THREADS', '1')))
 
 
-def load_dump():
-    meta = json.load(open(os.path.join(WORK, 'meta.json')))
+def load_dump(work=WORK):
+    meta = json.load(open(os.path.join(work, 'meta.json')))
     n = meta['rows']
     arrays = {}
     for name in INPUTS:
         w = meta['widths'][name]
         dtype = np.float32 if name.endswith('_features') else np.int32
-        arrays[name] = np.fromfile(os.path.join(WORK, f'rows.{name}.bin'), dtype=dtype).reshape(n, w)
+        arrays[name] = np.fromfile(os.path.join(work, f'rows.{name}.bin'), dtype=dtype).reshape(n, w)
     return meta, arrays
 
 
@@ -51,7 +55,8 @@ class Ranker(nn.Module):
     signals and a hashed n-gram bag (presentation), and two additive output MLP heads: score = composition +
     presentation, so each component is that head's exact contribution."""
 
-    def __init__(self, emb_init, n_ids, n_ngrams, n_pres, n_comp, hidden=64, inner=128, bag=8, dropout=0.2, linear=False):
+    def __init__(self, emb_init, n_ids, n_ngrams, n_pres, n_comp, hidden=64, inner=128, bag=8, dropout=0.2, linear=False,
+                 bag_head=False):
         super().__init__()
         dims = emb_init.shape[1]
         self.emb = nn.Embedding(n_ids, dims, padding_idx=0, sparse=True)
@@ -68,6 +73,13 @@ class Ranker(nn.Module):
         self.form = nn.Sequential(nn.Dropout(dropout), nn.Linear(hidden + n_pres + bag, inner), nn.ReLU(), nn.Linear(inner, hidden))
         self.comp_head = nn.Sequential(nn.ReLU(), nn.Linear(hidden, inner // 2), nn.ReLU(), nn.Linear(inner // 2, 1))
         self.pres_head = nn.Sequential(nn.ReLU(), nn.Linear(hidden, inner // 2), nn.ReLU(), nn.Linear(inner // 2, 1))
+        # The optional bag head: a linear map of the mean n-gram bag straight into the presentation component,
+        # beside the MLP, trained jointly from zero (not from a fitted regression).
+        self.bag_head = nn.Linear(bag, 1) if bag_head else None
+        if bag_head:
+            with torch.no_grad():
+                self.bag_head.weight.zero_()
+                self.bag_head.bias.zero_()
         # The optional linear path: a logistic regression's score over the same hashed n-grams (sum of bucket
         # weights / sqrt(ids in the row)) and style features, added to the two components (n-grams and
         # presentation features to presentation, composition features to composition). fit_linear_path sets it.
@@ -110,12 +122,15 @@ class Ranker(nn.Module):
         bag = self.masked_mean(self.ngram(g), gm)
         comp = self.relation(torch.cat([iv, rv, iv * rv, (iv - rv).abs(), composition_features], dim=1))
         pres = self.form(torch.cat([rmax, presentation_features, bag], dim=1))
+        self.last_bag = bag
         return comp, pres
 
-    def heads(self, comp, pres, response_ngrams, presentation_features, composition_features):
-        """The two components from the two embeddings (plus the linear path when there is one)."""
+    def heads(self, comp, pres, response_ngrams, presentation_features, composition_features, bag=None):
+        """The two components from the two embeddings (plus the linear path and the bag head when there are)."""
         c = self.comp_head(comp).squeeze(-1)
         p = self.pres_head(pres).squeeze(-1)
+        if self.bag_head is not None:
+            p = p + self.bag_head(self.last_bag if bag is None else bag).squeeze(-1)
         if self.linear:
             g = response_ngrams.long()
             n = (g > 0).float().sum(1).clamp(min=1.0)
@@ -204,15 +219,27 @@ def fit_linear_path(model, meta, arrays, tr, va, scale, grid=(0.1, 1.0, 10.0)):
 
 
 def train(meta, arrays, args):
-    seed_everything(SEED)
+    seed_everything(args.seed)
     emb = json.load(open(os.path.join(WORK, 'embeddings.json')))
     emb_init = np.fromfile(os.path.join(WORK, 'embeddings.f32'), dtype=np.float32).reshape(emb['words'], emb['dims'])
     fcfg = json.load(open(os.path.join(MODELS, 'featuriser.json')))
     n_ids = 1 + emb['words'] + fcfg['oovBuckets']
     model = Ranker(emb_init, n_ids, fcfg['ngramBuckets'] + 1, meta['widths']['presentation_features'],
-                   meta['widths']['composition_features'], hidden=args.hidden, dropout=args.dropout, linear=args.linear)
+                   meta['widths']['composition_features'], hidden=args.hidden, bag=args.bag, dropout=args.dropout,
+                   linear=args.linear, bag_head=args.bag_head)
     pairs = meta['pairs']
     tr = [p for p in pairs if p['split'] == 'train']
+    # The train-only lower tier (dump-features.js --tier): the human reply is the preferred side there. As
+    # (lower row, higher row, weight) for the loss; the tier never enters validation or the baselines.
+    tier = [p for p in pairs if p['split'] == 'tier'] if args.tier_weight > 0 else []
+    if args.tier_weight > 0 and not tier:
+        sys.exit('--tier-weight needs a dump with tier pairs: node training/dump-features.js --tier [--work DIR]')
+    def lo_hi(p):
+        return (p['l'], p['h']) if p.get('better') == 'human' else (p['h'], p['l'])
+    train_pairs = [(*lo_hi(p), p['weight'], p['kind'] == 'referenced') for p in tr] + \
+                  [(*lo_hi(p), p['weight'] * args.tier_weight, False) for p in tier]
+    if tier:
+        print(f'{len(tr)} train pairs + {len(tier)} tier pairs (weight {args.tier_weight})', flush=True)
     va = [p for p in pairs if p['split'] == 'val']
     val_rows = sorted({r for p in va for r in (p['h'], p['l'])})
     val_index = {r: i for i, r in enumerate(val_rows)}
@@ -227,10 +254,14 @@ def train(meta, arrays, args):
         if n_ in frozen:
             p_.requires_grad_(False)
     sparse = [model.emb.weight, model.ngram.weight]
-    dense = [p for n, p in model.named_parameters() if n not in ('emb.weight', 'ngram.weight') + frozen]
-    opt = torch.optim.AdamW(dense, lr=args.lr, weight_decay=0.01)
+    head = [p for n, p in model.named_parameters() if n.startswith('bag_head.')]
+    dense = [p for n, p in model.named_parameters() if n not in ('emb.weight', 'ngram.weight') + frozen and not n.startswith('bag_head.')]
+    groups = [{'params': dense, 'weight_decay': 0.01}]
+    if head:
+        groups.append({'params': head, 'weight_decay': args.bag_head_decay})
+    opt = torch.optim.AdamW(groups, lr=args.lr)
     opt_sparse = torch.optim.SparseAdam(sparse, lr=args.lr * args.emb_lr_scale)
-    steps_per_epoch = math.ceil(len(tr) / args.batch)
+    steps_per_epoch = math.ceil(len(train_pairs) / args.batch)
     total = steps_per_epoch * args.epochs
     warm = max(1, int(0.1 * total))
     def lr_factor(step):  # linear warm-up over the first 10% of steps, then linear decay
@@ -239,27 +270,33 @@ def train(meta, arrays, args):
     sched_sparse = torch.optim.lr_scheduler.LambdaLR(opt_sparse, lr_factor)
     rank_loss = nn.MarginRankingLoss(margin=0.5, reduction='none')
     best, best_state, best_epoch, bad = -1.0, None, -1, 0
-    rng = np.random.RandomState(SEED)
+    rng = np.random.RandomState(args.seed)
     for epoch in range(args.epochs):
         model.train()
-        order = rng.permutation(len(tr))
+        order = rng.permutation(len(train_pairs))
         t0 = time.time()
         tot = 0.0
         for i in range(0, len(order), args.batch):
-            bp = [tr[j] for j in order[i:i + args.batch]]
-            hs = [p['h'] for p in bp]
-            ls = [p['l'] for p in bp]
+            bp = [train_pairs[j] for j in order[i:i + args.batch]]
+            hs = [p[0] for p in bp]
+            ls = [p[1] for p in bp]
             inputs = batch_of(arrays, np.array(hs + ls))
             comp, pres = model.embed(*inputs)
             c, p_ = model.heads(comp, pres, inputs[2], inputs[3], inputs[4])
             s = c + p_
             n = len(bp)
-            w = torch.tensor([p['weight'] for p in bp], dtype=torch.float32)
+            w = torch.tensor([p[2] for p in bp], dtype=torch.float32)
             loss = (rank_loss(s[n:], s[:n], torch.ones(n)) * w).sum() / w.sum()
+            if args.bag_l2 > 0:
+                # Weight decay for the sparse n-gram table (SparseAdam has none): an L2 penalty on the rows this
+                # batch looks up.
+                g = inputs[2].long()
+                rows_used = torch.unique(g[g > 0])
+                loss = loss + args.bag_l2 * model.ngram(rows_used).pow(2).sum(1).mean()
             # Disentangling, adapted to pairs (SCAR's triplets need three responses per instruction; none of our
             # instructions has them): for a referenced response (an LLM rewrite or continuation of the human text),
             # its composition embedding should stay close to the human one while its presentation moves apart.
-            ref = torch.tensor([p['kind'] == 'referenced' for p in bp])
+            ref = torch.tensor([p[3] for p in bp])
             if ref.any():
                 dc = (comp[n:][ref] - comp[:n][ref]).norm(dim=1)
                 dp = (pres[n:][ref] - pres[:n][ref]).norm(dim=1)
@@ -276,7 +313,7 @@ def train(meta, arrays, args):
         sc = score_rows(model, arrays, np.array(val_rows))[:, 0]
         vs = {r: sc[val_index[r]] for r in val_rows}
         acc = mean_source_accuracy(vs, va)
-        print(f'epoch {epoch + 1}: loss {tot / len(tr):.4f}  val mean per-source accuracy {acc:.4f}  ({time.time() - t0:.1f}s)', flush=True)
+        print(f'epoch {epoch + 1}: loss {tot / len(train_pairs):.4f}  val mean per-source accuracy {acc:.4f}  ({time.time() - t0:.1f}s)', flush=True)
         if acc > best:
             best, best_epoch, bad = acc, epoch + 1, 0
             best_state = {k: v.clone() for k, v in model.state_dict().items()}
@@ -314,20 +351,38 @@ def main():
     ap.add_argument('--dropout', type=float, default=0.2)
     ap.add_argument('--linear', action='store_true', help='add the frozen logistic-regression path (see fit_linear_path)')
     ap.add_argument('--linear-scale', type=float, default=0.3)
+    ap.add_argument('--tier-weight', type=float, default=0.0,
+                    help='loss weight of the train-only tier pairs (human reply over a weak fine-tune; needs dump-features.js --tier); 0 = not used')
+    ap.add_argument('--bag', type=int, default=8, help='width of the hashed n-gram bag')
+    ap.add_argument('--bag-head', action='store_true', help='also map the n-gram bag linearly into the presentation component (trained from zero)')
+    ap.add_argument('--bag-head-decay', type=float, default=0.1, help='AdamW weight decay of the bag head')
+    ap.add_argument('--bag-l2', type=float, default=0.0, help='L2 penalty on the n-gram table rows a batch uses')
+    ap.add_argument('--seed', type=int, default=SEED)
+    ap.add_argument('--dump', default=WORK, help='the features dump to train on (default training/work)')
+    ap.add_argument('--out', default=MODELS, help='where ranker.onnx goes (default models/); any other folder is an '
+                    'experiment: scores, train_info.json and a validation-only report go there too, and no test table is written')
     ap.add_argument('--no-eval', action='store_true')
     args = ap.parse_args()
-    meta, arrays = load_dump()
+    experiment = os.path.abspath(args.out) != os.path.abspath(MODELS)
+    meta, arrays = load_dump(args.dump)
     model, info = train(meta, arrays, args)
     scores = score_rows(model, arrays, np.arange(meta['rows']))
     model.fold()
-    export_onnx(model, arrays, os.path.join(MODELS, 'ranker.onnx'))
-    scores.tofile(os.path.join(WORK, 'torch_scores.f32'))
+    os.makedirs(args.out, exist_ok=True)
+    export_onnx(model, arrays, os.path.join(args.out, 'ranker.onnx'))
+    side = args.out if experiment else WORK
+    scores.tofile(os.path.join(side, 'torch_scores.f32'))
     info['params'] = int(sum(p.numel() for p in model.parameters()))
     info['args'] = vars(args)
-    json.dump(info, open(os.path.join(WORK, 'train_info.json'), 'w'), indent=1)
-    if not args.no_eval:
-        import evaluate
-        evaluate.main(meta, arrays, scores[:, 0], info)
+    info['tier_pairs'] = sum(1 for p in meta['pairs'] if p['split'] == 'tier') if args.tier_weight > 0 else 0
+    json.dump(info, open(os.path.join(side, 'train_info.json'), 'w'), indent=1)
+    if args.no_eval:
+        return
+    import evaluate
+    if experiment:
+        evaluate.val_report(meta, arrays, scores[:, 0], args.dump, os.path.join(args.out, 'val_report.json'))
+    else:
+        evaluate.main(meta, arrays, scores[:, 0], info, work=args.dump)
 
 
 if __name__ == '__main__':
