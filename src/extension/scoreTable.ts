@@ -33,7 +33,14 @@ export interface TableCounts {
 
 export class ScoreTable {
   private entries: Array<ScoredLine | undefined>;
-  private sorted: Float64Array = new Float64Array(0);
+  /**
+   * The scores in ascending order are sortedBuffer[0, sortedSize); the buffer grows by doubling and is merged into
+   * in place, so keeping it up to date while a file is scored allocates almost nothing (a fresh copy per update
+   * would be 800 kB for 100k lines, many times a second, and cost the host long garbage-collection pauses).
+   */
+  private sortedBuffer: Float64Array = new Float64Array(0);
+  private sortedSize = 0;
+  private sortedView: Float64Array = new Float64Array(0);
   /** Scores added to and removed from the table since `sorted` was last brought up to date. */
   private added: number[] = [];
   private removed: number[] = [];
@@ -108,7 +115,9 @@ export class ScoreTable {
   reset(lineCount: number): void {
     this.entries = new Array<ScoredLine | undefined>(lineCount).fill(undefined);
     this.counts = { lines: lineCount, done: 0, scored: 0, pairs: 0, errors: 0, blank: 0 };
-    this.sorted = new Float64Array(0);
+    this.sortedBuffer = new Float64Array(0);
+    this.sortedSize = 0;
+    this.sortedView = new Float64Array(0);
     this.added = [];
     this.removed = [];
     this.medians = undefined;
@@ -134,27 +143,63 @@ export class ScoreTable {
     return undefined;
   }
 
-  /** Ascending scores of every scored line (brought up to date with the changes since the last call). */
+  /**
+   * Ascending scores of every scored line, brought up to date with the changes since the last call. The array is a
+   * view that the next change rewrites: read it at once, do not keep it.
+   */
   sortedScores(): Float64Array {
-    if (this.added.length === 0 && this.removed.length === 0) return this.sorted;
+    if (this.added.length === 0 && this.removed.length === 0) return this.sortedView;
     const add = Float64Array.from(this.added).sort();
     const rem = Float64Array.from(this.removed).sort();
     this.added = [];
     this.removed = [];
-    const base = this.sorted;
-    const out = new Float64Array(base.length + add.length - rem.length);
-    // One merge of three sorted runs: base plus add, minus rem (a multiset difference).
-    let i = 0, j = 0, r = 0, k = 0;
-    while (i < base.length || j < add.length) {
-      const fromBase = j >= add.length || (i < base.length && base[i] <= add[j]);
-      const v = fromBase ? base[i] : add[j];
-      while (r < rem.length && rem[r] < v) r++; // (cannot happen for a consistent table)
-      if (r < rem.length && rem[r] === v) { r++; if (fromBase) i++; else j++; continue; }
-      out[k++] = v;
-      if (fromBase) i++; else j++;
+    // A score added and removed again since the last call cancels out (a multiset difference of the two).
+    let addLeft = 0, remLeft = 0;
+    for (let a = 0, r = 0; a < add.length || r < rem.length;) {
+      if (r >= rem.length || (a < add.length && add[a] < rem[r])) add[addLeft++] = add[a++];
+      else if (a >= add.length || rem[r] < add[a]) rem[remLeft++] = rem[r++];
+      else { a++; r++; }
     }
-    this.sorted = k === out.length ? out : out.slice(0, k);
-    return this.sorted;
+    let buf = this.sortedBuffer;
+    let size = this.sortedSize;
+    if (remLeft > 0) {
+      // Every remaining removal is in the buffer: compact it in place, dropping each removed value once.
+      let k = 0;
+      for (let i = 0, r = 0; i < size; i++) {
+        const v = buf[i];
+        while (r < remLeft && rem[r] < v) r++; // (cannot happen for a consistent table)
+        if (r < remLeft && rem[r] === v) { r++; continue; }
+        buf[k++] = v;
+      }
+      size = k;
+    }
+    if (addLeft > 0) {
+      const need = size + addLeft;
+      if (need > buf.length) {
+        const grown = new Float64Array(Math.max(need, 2 * buf.length, 1024));
+        grown.set(buf.subarray(0, size));
+        buf = grown;
+      }
+      // Merge from the back, so nothing is overwritten before it is read.
+      for (let i = size - 1, j = addLeft - 1, k = need - 1; j >= 0; k--) {
+        buf[k] = i >= 0 && buf[i] > add[j] ? buf[i--] : add[j--];
+      }
+      size = need;
+    }
+    this.sortedBuffer = buf;
+    this.sortedSize = size;
+    this.sortedView = buf.subarray(0, size);
+    return this.sortedView;
+  }
+
+  /** One number per line: its score, NaN for a line without an entry, a blank line or a line without a pair. */
+  scoresByLine(): Float64Array {
+    const out = new Float64Array(this.entries.length).fill(NaN);
+    for (let i = 0; i < this.entries.length; i++) {
+      const score = this.entries[i]?.score;
+      if (score !== undefined) out[i] = score;
+    }
+    return out;
   }
 
   /** Medians of the two components over the scored lines (NaN when none is scored). */
