@@ -25,7 +25,6 @@ import type { ConfigSource, ScarConfig } from './config';
 import { sameHygieneChecks } from './hygieneConfig';
 import { threadCpuMs } from './cpuTime';
 import type { HygieneWorkerClient } from './hygieneWorkerClient';
-import type { DocumentScores } from './scoring';
 
 export const HYGIENE_SOURCE = 'SCAR hygiene';
 /** At most this many hygiene warnings per file are listed. */
@@ -82,15 +81,10 @@ function* documentParts(doc: vscode.TextDocument, version: number): Generator<st
 }
 
 /** Line scores by 0-based index (NaN for lines without one), from a document's scores. */
-export function scoresByLine(scores: Pick<DocumentScores, 'lines'>, lineCount: number): Float64Array {
-  const out = new Float64Array(lineCount).fill(NaN);
-  for (const l of scores.lines) if (l.score !== undefined && l.index < lineCount) out[l.index] = l.score;
-  return out;
-}
-
 /** Where the hygiene check finds a document's scores (ctx.scoring; absent in tests without scoring). */
 export interface HygieneScores {
-  scoresFor(document: vscode.TextDocument): DocumentScores | undefined;
+  /** One score per line (NaN where none) when the document is fully scored; the same object until scores change. */
+  lineScoresFor(document: vscode.TextDocument): Float64Array | undefined;
   readonly onDidChangeScores: vscode.Event<vscode.Uri>;
 }
 
@@ -99,13 +93,13 @@ export class HygieneService implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection('scar-hygiene');
   private readonly snapshots = new Map<string, HygieneSnapshot>();
   /** The scores each snapshot was computed with (undefined: none), to tell when new scores call for a new check. */
-  private readonly scoresUsed = new Map<string, DocumentScores | undefined>();
+  private readonly scoresUsed = new Map<string, Float64Array | undefined>();
   /** The check settings (checkKey) each snapshot was computed with. */
   private readonly keysUsed = new Map<string, string>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   /** A running check per document, with its cancel switch. */
   private readonly running = new Map<string, {
-    version: number; scores: DocumentScores | undefined; key: string; cancel: () => void; done: Promise<HygieneSnapshot | undefined>;
+    version: number; scores: Float64Array | undefined; key: string; cancel: () => void; done: Promise<HygieneSnapshot | undefined>;
     /** Asked for by a command (ensure): not cancelled when the document's last tab closes. */
     explicit: boolean;
   }>();
@@ -201,9 +195,8 @@ export class HygieneService implements vscode.Disposable {
     return undefined;
   }
 
-  private scoresOf(doc: vscode.TextDocument): DocumentScores | undefined {
-    const s = this.scoring?.scoresFor(doc);
-    return s && s.version === doc.version ? s : undefined;
+  private scoresOf(doc: vscode.TextDocument): Float64Array | undefined {
+    return this.scoring?.lineScoresFor(doc);
   }
 
   /** New (or cleared) scores: check again when they would change which copies are kept. */
@@ -223,7 +216,8 @@ export class HygieneService implements vscode.Disposable {
     if (old) clearTimeout(old);
     this.timers.set(key, setTimeout(() => {
       this.timers.delete(key);
-      if (this.shown(doc) && !this.upToDate(doc)) void this.run(doc, false);
+      // Switched off: no checks in the background (commands still ask for theirs through ensure()).
+      if (this.config.hygiene.enabled && this.shown(doc) && !this.upToDate(doc)) void this.run(doc, false);
     }, delay));
   }
 
@@ -246,7 +240,7 @@ export class HygieneService implements vscode.Disposable {
       nearDuplicateThreshold: hygiene.nearDuplicateThreshold,
       ngram: hygiene.ngram,
       maxResponseTokens: this.maxTokens,
-      scores: scores ? scoresByLine(scores, doc.lineCount) : undefined,
+      scores,
     };
     const job = this.worker.run(documentParts(doc, version), options);
     const done = job.result.then((result) => {
@@ -306,7 +300,8 @@ export class HygieneService implements vscode.Disposable {
     const previous = this.config;
     this.config = current;
     if (previous.modelPath !== current.modelPath) this.maxTokens = maxResponseTokensIn(this.modelDir(current));
-    const recheck = !sameHygieneChecks(previous.hygiene, current.hygiene) || previous.modelPath !== current.modelPath;
+    const recheck = !sameHygieneChecks(previous.hygiene, current.hygiene) || previous.modelPath !== current.modelPath
+      || (current.hygiene.enabled && !previous.hygiene.enabled);
     for (const a of this.analyses.all()) {
       if (recheck) {
         this.snapshots.delete(a.document.uri.toString());

@@ -8,6 +8,10 @@
 //       '../engine/client') when the token or the user cancels, with Error for a non-JSONL document.
 //   ctx.scoring.scoresFor(document) -> DocumentScores | undefined
 //       The scores of the document's current version when every line is scored; undefined otherwise. Never stale.
+//   ctx.scoring.lineScoresFor(document) -> Float64Array | undefined
+//       The same scores as one number per document line (NaN for a blank line or a line without a pair), when every
+//       line is scored; the same array object until the scores change, so it can be compared by identity. Cheap:
+//       no object per line, for listeners that run on every change.
 //   ctx.scoring.onDidChangeScores(uri => ...)  fires when a document's scores change (or are cleared).
 // DocumentScores.lines holds the NON-BLANK lines in document order (0-based `index`), each with its score,
 // components and percentile, or the `error` that says why the line has no pair.
@@ -40,6 +44,8 @@ export interface ScoringService {
   ensureScored(document: vscode.TextDocument, token?: vscode.CancellationToken): Promise<DocumentScores>;
   /** The scores of the document's current version when complete, else undefined. */
   scoresFor(document: vscode.TextDocument): DocumentScores | undefined;
+  /** One score per document line (NaN where none) when complete, else undefined; the same object until they change. */
+  lineScoresFor(document: vscode.TextDocument): Float64Array | undefined;
   /** Fires with a document's uri when its scores changed or were cleared. */
   readonly onDidChangeScores: vscode.Event<vscode.Uri>;
 }
@@ -67,6 +73,8 @@ export function registerScoring(ctx: Pick<ScarContext, 'extension' | 'config'>):
   const changed = new vscode.EventEmitter<vscode.Uri>();
   /** The materialised scores per document, for the version (and generation) they were built from. */
   const built = new Map<string, { version: number; generation: number; scores: DocumentScores }>();
+  /** The per-line score arrays, likewise. */
+  const builtLines = new Map<string, { version: number; generation: number; scores: Float64Array }>();
   let modelId = '';
   const pendingNotice = new Map<string, vscode.Uri>();
 
@@ -79,6 +87,17 @@ export function registerScoring(ctx: Pick<ScarContext, 'extension' | 'config'>):
     const durationMs = st.completedAt > 0 && st.startedAt > 0 ? st.completedAt - st.startedAt : 0;
     const scores = documentScoresOf(doc, st.table, modelId, Math.round(durationMs));
     built.set(key, { version: doc.version, generation: st.generation, scores });
+    return scores;
+  };
+
+  const lineScoresFor = (doc: vscode.TextDocument): Float64Array | undefined => {
+    const st = scorer.state(doc);
+    if (!st || !st.complete) return undefined;
+    const key = doc.uri.toString();
+    const memo = builtLines.get(key);
+    if (memo && memo.version === doc.version && memo.generation === st.generation) return memo.scores;
+    const scores = st.table.scoresByLine();
+    builtLines.set(key, { version: doc.version, generation: st.generation, scores });
     return scores;
   };
 
@@ -129,7 +148,7 @@ export function registerScoring(ctx: Pick<ScarContext, 'extension' | 'config'>):
     );
   };
 
-  const service: ScoringService = { ensureScored, scoresFor, onDidChangeScores: changed.event };
+  const service: ScoringService = { ensureScored, scoresFor, lineScoresFor, onDidChangeScores: changed.event };
 
   const scoreFile = async (uri?: vscode.Uri): Promise<DocumentScores | undefined> => {
     const doc = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
@@ -161,6 +180,7 @@ export function registerScoring(ctx: Pick<ScarContext, 'extension' | 'config'>):
     }
     const had = scorer.clear(doc);
     built.delete(doc.uri.toString());
+    builtLines.delete(doc.uri.toString());
     const name = path.basename(doc.uri.fsPath || doc.uri.path);
     void vscode.window.showInformationMessage(had
       ? `SCAR Lens: cleared the scores of ${name}; it is not scored again until you run "SCAR: Score current file".`
@@ -174,7 +194,7 @@ export function registerScoring(ctx: Pick<ScarContext, 'extension' | 'config'>):
     changed,
     scorer.onDidChange((e) => {
       const key = e.document.uri.toString();
-      if (!e.complete && scorer.state(e.document)?.complete !== true) built.delete(key);
+      if (!e.complete && scorer.state(e.document)?.complete !== true) { built.delete(key); builtLines.delete(key); }
       // Told once per tick and document, after the batch is stored: listeners' work is a task of its own.
       if (pendingNotice.has(key)) return;
       pendingNotice.set(key, e.document.uri);
