@@ -3,8 +3,9 @@
 // If the engine dies, every waiting caller gets an EngineCrashedError (never a hang) and the next request
 // starts a new engine, after a back-off that doubles with each consecutive crash, up to a limit.
 import { fork, type ChildProcess } from 'child_process';
-import type { PairScore } from '../core/types';
-import type { EngineMessage, EngineRequest, EngineStats, PairText } from './protocol';
+import * as os from 'os';
+import type { AdapterOptions, PairScore } from '../core/types';
+import type { EngineMessage, EngineRequest, EngineStats, LineResult, PairText } from './protocol';
 
 /** The caller cancelled the request. */
 export class CancelledError extends Error {
@@ -36,6 +37,11 @@ export interface EngineClientOptions {
   cacheDir: string | null;
   /** onnxruntime intra-op threads; default chosen by the engine. */
   threads?: number;
+  /**
+   * Scheduling priority of the engine process (os.setPriority: 0 normal, 19 lowest; default 0). The editor runs
+   * its engine at 10, so that scoring in the background never takes a core from the editor while the user types.
+   */
+  niceness?: number;
   /** Extra environment for the engine (on top of this process's). */
   env?: NodeJS.ProcessEnv;
   /** How many consecutive crashes are restarted before giving up (default 3). */
@@ -87,6 +93,14 @@ export class EngineClient {
   async score(pairs: ReadonlyArray<PairText>, options: ScoreOptions = {}): Promise<PairScore[]> {
     const wire: PairText[] = pairs.map((p) => ({ instruction: p.instruction, response: p.response }));
     return this.request<PairScore[]>((id) => ({ type: 'score', id, pairs: wire, persistentCache: options.persistentCache }), options.signal);
+  }
+
+  /**
+   * Scores JSON Lines lines as they are (the engine reads their pairs with the adapter options): one LineResult
+   * per line, in order. `firstLine` is the 1-based number of lines[0]. Rejects with CancelledError when the signal aborts.
+   */
+  async scoreLines(lines: ReadonlyArray<string>, firstLine: number, adapter: Readonly<AdapterOptions>, options: ScoreOptions = {}): Promise<LineResult[]> {
+    return this.request<LineResult[]>((id) => ({ type: 'score-lines', id, lines: lines as string[], firstLine, adapter: adapter as AdapterOptions, persistentCache: options.persistentCache }), options.signal);
   }
 
   async stats(): Promise<EngineStats> {
@@ -179,6 +193,13 @@ export class EngineClient {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'advanced',
     });
+    if (this.options.niceness && child.pid !== undefined) {
+      try {
+        os.setPriority(child.pid, this.options.niceness);
+      } catch {
+        // Not permitted here (some containers): the engine runs at normal priority.
+      }
+    }
     const stderr: string[] = [];
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (s: string) => { stderr.push(s); if (stderr.length > 20) stderr.shift(); });
@@ -239,7 +260,7 @@ export class EngineClient {
           p.reject(msg.code === 'cancelled' ? new CancelledError() : msg.code === 'model' ? new ModelError(msg.message) : new EngineError(msg.message));
         } else {
           this.crashes = 0; // a good answer ends a crash streak
-          p.resolve(msg.type === 'scores' ? msg.scores : msg.type === 'stats' ? msg.stats : undefined);
+          p.resolve(msg.type === 'scores' ? msg.scores : msg.type === 'line-scores' ? msg.lines : msg.type === 'stats' ? msg.stats : undefined);
         }
       }
     }

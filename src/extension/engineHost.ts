@@ -6,6 +6,12 @@ import * as vscode from 'vscode';
 import { EngineClient } from '../engine/client';
 import type { EngineStats } from '../engine/protocol';
 
+/**
+ * The engine's scheduling priority: below the editor's, so that background scoring yields the CPU to the extension
+ * host, the renderer and the user's typing on a small machine (scores still arrive at full speed when the CPU is free).
+ */
+const ENGINE_NICENESS = 10;
+
 /** Owns the engine client for the extension: created lazily for the current model folder. */
 export class EngineHost implements vscode.Disposable {
   private client: EngineClient | undefined;
@@ -28,6 +34,7 @@ export class EngineHost implements vscode.Disposable {
       enginePath: path.join(this.extension.extensionPath, 'dist', 'engine.js'),
       modelDir: dir,
       cacheDir: this.extension.globalStorageUri.fsPath,
+      niceness: ENGINE_NICENESS,
       onRestart: (_attempt, reason) => {
         if (this.toldRestart) return;
         this.toldRestart = true; // say it once per session, not on every crash
