@@ -21,3 +21,4 @@ export * from './documentHygiene';
 export * from './packedHygiene';
 export * from './selectionPipeline';
 export * from './emptyResponse';
+export * from './linePairs';

@@ -3,8 +3,9 @@
 // into inference batches, and between batches the engine yields so that a 'cancel' can arrive and stop it.
 import * as fs from 'fs';
 import { DiskCache, MemoryLru, cacheKey } from './cache';
-import { INFERENCE_BATCH, type EngineMessage, type EngineRequest, type EngineStats, type InitRequest, type ScoreRequest } from './protocol';
+import { INFERENCE_BATCH, type EngineMessage, type EngineRequest, type EngineStats, type InitRequest, type LineResult, type PairText, type ScoreLinesRequest } from './protocol';
 import { ModelLoadError, RankerSession } from './session';
+import { linePairs } from '../core/linePairs';
 import type { PairScore } from '../core/types';
 
 const MEMORY_ENTRIES = 100_000;
@@ -22,12 +23,51 @@ function peakRss(): number {
   return process.memoryUsage.rss();
 }
 
+/** A queued request: the pairs to score, and the answer made from their scores. */
+interface Job {
+  id: number;
+  pairs: PairText[];
+  persistentCache?: boolean;
+  answer: (scores: PairScore[]) => EngineMessage;
+}
+
+/**
+ * The job of a 'score-lines' request: each line's pairs (read here, with the request's adapter options), scored
+ * together, and one LineResult per line with the means over its pairs.
+ */
+function lineJob(req: ScoreLinesRequest): Job {
+  const results: Array<LineResult | number> = new Array(req.lines.length); // a number: how many pairs, scored later
+  const pairs: PairText[] = [];
+  for (let i = 0; i < req.lines.length; i++) {
+    const found = linePairs(String(req.lines[i]), req.firstLine + i, req.adapter);
+    if ('blank' in found) results[i] = { kind: 'blank' };
+    else if ('error' in found) results[i] = { kind: 'error', error: found.error };
+    else {
+      results[i] = found.pairs.length;
+      for (const p of found.pairs) pairs.push({ instruction: p.instruction, response: p.response });
+    }
+  }
+  return {
+    id: req.id, pairs, persistentCache: req.persistentCache,
+    answer: (scores) => {
+      let k = 0;
+      const lines = results.map((r): LineResult => {
+        if (typeof r !== 'number') return r;
+        let score = 0, composition = 0, presentation = 0;
+        for (let j = 0; j < r; j++, k++) { score += scores[k].score; composition += scores[k].composition; presentation += scores[k].presentation; }
+        return { kind: 'scored', pairs: r, score: score / r, composition: composition / r, presentation: presentation / r };
+      });
+      return { type: 'line-scores', id: req.id, lines };
+    },
+  };
+}
+
 class Engine {
   private session: RankerSession | undefined;
   private disk: DiskCache | null = null;
   private diskProblem: string | undefined;
   private readonly memory = new MemoryLru(MEMORY_ENTRIES);
-  private readonly queue: ScoreRequest[] = [];
+  private readonly queue: Job[] = [];
   private readonly cancelled = new Set<number>();
   private running = false;
   private batchDelayMs = 0;
@@ -66,7 +106,15 @@ class Engine {
         return;
       case 'score':
         if (!Array.isArray(req.pairs)) { send({ type: 'error', id: req.id, code: 'bad-request', message: 'score: pairs must be an array' }); return; }
-        this.queue.push(req);
+        this.queue.push({ id: req.id, pairs: req.pairs, persistentCache: req.persistentCache, answer: (scores) => ({ type: 'scores', id: req.id, scores }) });
+        this.pump();
+        return;
+      case 'score-lines':
+        if (!Array.isArray(req.lines) || typeof req.adapter !== 'object' || req.adapter === null || !Number.isInteger(req.firstLine)) {
+          send({ type: 'error', id: req.id, code: 'bad-request', message: 'score-lines: lines must be an array, firstLine an integer and adapter an object' });
+          return;
+        }
+        this.queue.push(lineJob(req));
         this.pump();
         return;
       case 'cancel': {
@@ -120,7 +168,7 @@ class Engine {
     this.running = true;
     const req = this.queue.shift()!;
     this.score(req).then(
-      (scores) => { if (scores) send({ type: 'scores', id: req.id, scores }); },
+      (scores) => { if (scores) send(req.answer(scores)); },
       (e) => send({ type: 'error', id: req.id, code: 'internal', message: (e as Error).message }),
     ).finally(() => {
       this.cancelled.delete(req.id);
@@ -130,7 +178,7 @@ class Engine {
   }
 
   /** Scores a request's pairs, cache first; undefined when it was cancelled (the answer is already sent). */
-  private async score(req: ScoreRequest): Promise<PairScore[] | undefined> {
+  private async score(req: Job): Promise<PairScore[] | undefined> {
     const session = this.session!;
     const disk = req.persistentCache === false ? null : this.disk;
     const n = req.pairs.length;

@@ -1,7 +1,7 @@
 // The messages between an EngineClient (extension host or CLI) and the engine child process, over the
 // Node IPC channel. Every request carries an id; the engine answers each request once (a cancelled request
 // gets a 'cancelled' error, which the client has usually stopped waiting for).
-import type { PairScore } from '../core/types';
+import type { AdapterOptions, PairScore } from '../core/types';
 
 /** A pair as the engine needs it: only the two texts are scored. */
 export interface PairText {
@@ -29,6 +29,27 @@ export interface ScoreRequest {
   persistentCache?: boolean;
 }
 
+/**
+ * Scores JSON Lines lines as they are: the engine reads each line's pairs with the adapter options (src/core/linePairs)
+ * and answers one LineResult per line, in order. The editor sends its lines this way, so that parsing them costs the
+ * engine's heap and thread, not the extension host's.
+ */
+export interface ScoreLinesRequest {
+  type: 'score-lines';
+  id: number;
+  lines: string[];
+  /** 1-based line number of lines[0]; it labels the records read (a batch may skip lines, so it is a hint, not an address). */
+  firstLine: number;
+  adapter: AdapterOptions;
+  persistentCache?: boolean;
+}
+
+/** What one line of a ScoreLinesRequest turned out to be; a scored line's figures are the means over its pairs. */
+export type LineResult =
+  | { kind: 'blank' }
+  | { kind: 'error'; error: string }
+  | { kind: 'scored'; pairs: number; score: number; composition: number; presentation: number };
+
 export interface CancelRequest {
   type: 'cancel';
   /** The id of the request to cancel. */
@@ -55,7 +76,7 @@ export interface SlowRequest {
   batchDelayMs: number;
 }
 
-export type EngineRequest = InitRequest | ScoreRequest | CancelRequest | StatsRequest | CrashRequest | SlowRequest;
+export type EngineRequest = InitRequest | ScoreRequest | ScoreLinesRequest | CancelRequest | StatsRequest | CrashRequest | SlowRequest;
 
 export interface EngineStats {
   modelId: string;
@@ -84,6 +105,7 @@ export type EngineMessage =
   | { type: 'ready'; modelId: string; loadMs: number; pid: number }
   | { type: 'init-error'; message: string }
   | { type: 'scores'; id: number; scores: PairScore[] }
+  | { type: 'line-scores'; id: number; lines: LineResult[] }
   | { type: 'stats'; id: number; stats: EngineStats }
   | { type: 'ok'; id: number }
   | { type: 'error'; id: number; code: ErrorCode; message: string };

@@ -16,6 +16,11 @@ const MARGIN = 30;
 const MAX_LINES = 600;
 /** Quickest redraw of the visible badges after a change, and of the overview ruler. */
 const BADGE_THROTTLE_MS = 30;
+/**
+ * Quickest redraw when only lines off screen got scores (the background pass): the visible badges change then only
+ * through their percentiles, and redrawing them every batch would keep the renderer busy while the user types.
+ */
+const BACKGROUND_BADGE_THROTTLE_MS = 400;
 const RULER_THROTTLE_MS = 500;
 /**
  * Most overview-ruler marks per kind: the ruler has a few hundred pixels, so a long file is cut into this many
@@ -46,6 +51,8 @@ export class ScoreDecorations implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
   private readonly rendered = new WeakMap<vscode.TextEditor, RenderedDecorations>();
   private badgeTimer: NodeJS.Timeout | undefined;
+  /** performance.now() when the scheduled badge draw runs. */
+  private badgeDue = 0;
   private rulerTimer: NodeJS.Timeout | undefined;
   private lastBadgeDraw = 0;
   private lastRulerDraw = 0;
@@ -55,7 +62,7 @@ export class ScoreDecorations implements vscode.Disposable {
     this.settings = config.current.scores;
     this.createTypes();
     this.subscriptions.push(
-      scorer.onDidChange(() => { this.scheduleBadges(); this.scheduleRuler(); }),
+      scorer.onDidChange((e) => { this.scheduleBadges(e.background && !e.complete ? BACKGROUND_BADGE_THROTTLE_MS : BADGE_THROTTLE_MS); this.scheduleRuler(); }),
       vscode.window.onDidChangeTextEditorVisibleRanges(() => this.scheduleBadges()),
       vscode.window.onDidChangeVisibleTextEditors(() => { this.scheduleBadges(); this.scheduleRuler(true); }),
       config.onDidChange(({ current }) => {
@@ -112,13 +119,18 @@ export class ScoreDecorations implements vscode.Disposable {
     this.rulerTypes = undefined;
   }
 
-  private scheduleBadges(): void {
-    if (this.badgeTimer) return;
-    const wait = Math.max(0, this.lastBadgeDraw + BADGE_THROTTLE_MS - performance.now());
+  /** Draws the visible badges `throttleMs` after the last draw at the earliest (sooner if a sooner draw is asked). */
+  private scheduleBadges(throttleMs = BADGE_THROTTLE_MS): void {
+    const due = Math.max(performance.now(), this.lastBadgeDraw + throttleMs);
+    if (this.badgeTimer) {
+      if (due >= this.badgeDue) return;
+      clearTimeout(this.badgeTimer);
+    }
+    this.badgeDue = due;
     this.badgeTimer = setTimeout(() => {
       this.badgeTimer = undefined;
       this.drawBadges();
-    }, wait);
+    }, due - performance.now());
   }
 
   private scheduleRuler(now = false): void {

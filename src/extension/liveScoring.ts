@@ -3,14 +3,13 @@
 // batches, round-robin between documents so that two files progress together. An edit removes the scores of the
 // edited lines only (the table follows the edit) and, after a short quiet time, those lines are scored again; a
 // result is stored only if its line still has the text it was computed for, so nothing stale is ever drawn.
-// Closing a document cancels its requests in the engine.
+// The host sends the lines as they are and the engine reads their pairs, so scoring a large file costs the host
+// almost no garbage (and no long garbage-collection pauses). While the user types, only edited and visible lines
+// are scored; the rest waits until the typing stops. Closing a document cancels its requests in the engine.
 import { performance } from 'perf_hooks';
 import * as vscode from 'vscode';
-import { analyseRecord } from '../core/inspect';
-import { parseLine } from '../core/jsonl';
-import type { AdapterOptions, Pair } from '../core/types';
 import { CancelledError } from '../engine/client';
-import type { PairText } from '../engine/protocol';
+import type { LineResult } from '../engine/protocol';
 import { isJsonlDocument } from './analysisRegistry';
 import type { ConfigSource, ScarConfig } from './config';
 import type { EngineHost } from './engineHost';
@@ -20,13 +19,20 @@ import { TaskTimings } from './taskTimings';
 
 /** Requests kept in flight to the engine (two: the engine never waits for the next batch). */
 const MAX_IN_FLIGHT = 2;
-/** Lines per background batch, and pairs at most (turn policy 'all' gives several pairs per line). */
+/** Lines per batch (the engine reads their pairs; turn policy 'all' gives several pairs per line). */
 const BATCH_LINES = 128;
-const BATCH_PAIRS = 512;
+/** Characters of line text per batch at most (a file of very long lines sends fewer lines per batch). */
+const BATCH_CHARS = 1 << 20;
 /** Lines above and below the visible range that count as visible (scrolling a little needs no new request). */
 export const VISIBLE_MARGIN = 40;
-/** Longest stretch of line extraction (parse + adapt) before a batch is sent, so the host never stalls. */
-const EXTRACT_MS = 8;
+/** Longest stretch of collecting a batch's lines before it is sent, so the host never stalls. */
+const COLLECT_MS = 8;
+
+/**
+ * After the user edits any document, lines off screen wait this long without a further edit before they are scored:
+ * while the user types, only the edited and visible lines are scored, and the CPU stays with the editor.
+ */
+export const BACKGROUND_QUIET_MS = 500;
 
 /** Documents whose engine request counts are kept (the most recently used). */
 const MAX_COUNTED_DOCUMENTS = 64;
@@ -34,21 +40,13 @@ const MAX_COUNTED_DOCUMENTS = 64;
 /** Why a document is (not) being scored. */
 export type ScoringMode = 'auto' | 'requested' | 'off';
 
-/** The pairs a line yields, or why it yields none. Pure. */
-export function linePairs(text: string, line: number, adapter: Readonly<AdapterOptions>): { blank: true } | { pairs: Pair[] } | { error: string } {
-  const record = parseLine(text, line, 0, text.length);
-  if (record.blank) return { blank: true };
-  const a = analyseRecord(record, adapter);
-  if (a.problem !== undefined || !a.result?.ok) return { error: a.problem ?? 'no pair' };
-  return { pairs: a.result.pairs };
-}
-
 interface Job {
   state: DocState;
   generation: number;
-  /** Line index and text of each line sent, and how many of `pairs` belong to it. */
-  lines: Array<{ index: number; text: string; count: number }>;
-  pairs: PairText[];
+  /** Lines of a visible range (else the background pass over the rest of the file). */
+  visible: boolean;
+  /** Line index and text of each line sent, in order; the engine reads their pairs. */
+  lines: Array<{ index: number; text: string }>;
 }
 
 /** One tracked document. */
@@ -86,6 +84,11 @@ export interface ScoresChange {
   document: vscode.TextDocument;
   /** The document's table now has an entry for every line. */
   complete: boolean;
+  /**
+   * Only lines off screen got entries (a batch of the background pass): what the visible lines show changes only
+   * through the percentiles, so views may redraw less often.
+   */
+  background?: boolean;
 }
 
 export class LiveScorer implements vscode.Disposable {
@@ -96,14 +99,17 @@ export class LiveScorer implements vscode.Disposable {
   private roundRobin = 0;
   private pumpQueued = false;
   private disposed = false;
+  /** performance.now() of the user's last edit of a tracked document, and the timer that resumes the background. */
+  private lastEditAt = -Infinity;
+  private resumeTimer: NodeJS.Timeout | undefined;
   private config: ScarConfig;
   /** Milliseconds of the latest engine requests, from send to answer (the last 200), for the benchmark. */
   readonly roundTrips: number[] = [];
   /**
    * Engine requests per document (uri), kept after it closes so a test can tell that none followed: sent, settled
-   * (answered, failed or cancelled) and pairs sent. The oldest documents' counts go past MAX_COUNTED_DOCUMENTS.
+   * (answered, failed or cancelled) and lines sent. The oldest documents' counts go past MAX_COUNTED_DOCUMENTS.
    */
-  private readonly requestCounts = new Map<string, { sent: number; settled: number; pairs: number }>();
+  private readonly requestCounts = new Map<string, { sent: number; settled: number; lines: number }>();
   /** The longest synchronous work of scoring and drawing (decorations record theirs here too). */
   readonly timings = new TaskTimings();
 
@@ -129,16 +135,16 @@ export class LiveScorer implements vscode.Disposable {
   }
 
   /** The engine requests made for a document so far (zeros when none). */
-  requestsFor(uri: vscode.Uri): { sent: number; settled: number; pairs: number } {
+  requestsFor(uri: vscode.Uri): { sent: number; settled: number; lines: number } {
     const c = this.requestCounts.get(uri.toString());
-    return c ? { ...c } : { sent: 0, settled: 0, pairs: 0 };
+    return c ? { ...c } : { sent: 0, settled: 0, lines: 0 };
   }
 
-  private countsOf(doc: vscode.TextDocument): { sent: number; settled: number; pairs: number } {
+  private countsOf(doc: vscode.TextDocument): { sent: number; settled: number; lines: number } {
     const key = doc.uri.toString();
     let c = this.requestCounts.get(key);
     if (c) this.requestCounts.delete(key); // re-inserted last: the map stays in order of use
-    else c = { sent: 0, settled: 0, pairs: 0 };
+    else c = { sent: 0, settled: 0, lines: 0 };
     this.requestCounts.set(key, c);
     if (this.requestCounts.size > MAX_COUNTED_DOCUMENTS) this.requestCounts.delete(this.requestCounts.keys().next().value!);
     return c;
@@ -241,6 +247,7 @@ export class LiveScorer implements vscode.Disposable {
     }
     if (st.table.lineCount !== e.document.lineCount) st.table.reset(e.document.lineCount);
     if (st.completedAt !== 0) this.restartClock(st);
+    this.lastEditAt = performance.now();
     this.changed.fire({ document: e.document, complete: false });
     if (st.mode === 'off') return;
     if (st.debounce) clearTimeout(st.debounce);
@@ -297,7 +304,7 @@ export class LiveScorer implements vscode.Disposable {
     while (!this.disposed && this.inFlight < MAX_IN_FLIGHT) {
       const job = this.nextJob();
       if (!job) return;
-      if (job.pairs.length === 0) continue; // only blank or problem lines: already stored
+      if (job.lines.length === 0) return; // nothing could be collected now
       this.send(job);
     }
   }
@@ -316,18 +323,31 @@ export class LiveScorer implements vscode.Disposable {
       if (!st || !this.wanting(st)) continue;
       for (const r of editor.visibleRanges) {
         const lines = this.missing(st, r.start.line - VISIBLE_MARGIN, r.end.line + VISIBLE_MARGIN + 1, BATCH_LINES);
-        if (lines.length > 0) return this.extract(st, lines);
+        if (lines.length > 0) return this.collect(st, lines, true);
       }
     }
     const all = [...this.docs.values()].filter((st) => this.wanting(st));
+    if (all.length > 0 && this.waitForQuiet()) return undefined;
     for (let tries = 0; tries < all.length; tries++) {
       const st = all[this.roundRobin++ % all.length];
       const first = st.table.firstMissing();
       if (first === undefined) continue;
       const lines = this.missing(st, first, st.table.lineCount, BATCH_LINES);
-      if (lines.length > 0) return this.extract(st, lines); // else everything left of it is in flight
+      if (lines.length > 0) return this.collect(st, lines, false); // else everything left of it is in flight
     }
     return undefined;
+  }
+
+  /** True while the user is typing (an edit less than BACKGROUND_QUIET_MS ago); the pump runs again after it. */
+  private waitForQuiet(): boolean {
+    const wait = this.lastEditAt + BACKGROUND_QUIET_MS - performance.now();
+    if (wait <= 0) return false;
+    if (this.resumeTimer) clearTimeout(this.resumeTimer);
+    this.resumeTimer = setTimeout(() => {
+      this.resumeTimer = undefined;
+      this.schedulePump();
+    }, wait + 1);
+    return true;
   }
 
   private missing(st: DocState, from: number, to: number, max: number): number[] {
@@ -344,27 +364,20 @@ export class LiveScorer implements vscode.Disposable {
     return out;
   }
 
-  /** Reads the lines' pairs; blank and problem lines are stored at once, the others make the engine request. */
-  private extract(st: DocState, indexes: number[]): Job {
-    const job: Job = { state: st, generation: st.generation, lines: [], pairs: [] };
-    const deadline = performance.now() + EXTRACT_MS;
-    const adapter = this.config.adapter;
-    let stored = false;
+  /**
+   * The batch of lines to send, in order: consecutive runs are what `missing` returns. The host does not parse them
+   * (the engine does), so collecting a batch costs the host a few line look-ups and no garbage.
+   */
+  private collect(st: DocState, indexes: number[], visible: boolean): Job {
+    const job: Job = { state: st, generation: st.generation, visible, lines: [] };
+    const deadline = performance.now() + COLLECT_MS;
+    let chars = 0;
     for (const index of indexes) {
       const text = st.document.lineAt(index).text;
-      const r = linePairs(text, index + 1, adapter);
-      if ('blank' in r) { st.table.set(index, { text, pairs: 0, blank: true }); stored = true; }
-      else if ('error' in r) { st.table.set(index, { text, pairs: 0, error: r.error }); stored = true; }
-      else {
-        job.lines.push({ index, text, count: r.pairs.length });
-        for (const p of r.pairs) job.pairs.push({ instruction: p.instruction, response: p.response });
-        st.inflightTexts.add(text);
-      }
-      if (job.pairs.length >= BATCH_PAIRS || performance.now() > deadline) break;
-    }
-    if (stored) {
-      this.finishIfComplete(st);
-      this.changed.fire({ document: st.document, complete: st.complete });
+      job.lines.push({ index, text });
+      st.inflightTexts.add(text);
+      chars += text.length;
+      if (chars >= BATCH_CHARS || performance.now() > deadline) break;
     }
     return job;
   }
@@ -385,13 +398,13 @@ export class LiveScorer implements vscode.Disposable {
     const sent = performance.now();
     const counts = this.countsOf(st.document);
     counts.sent++;
-    counts.pairs += job.pairs.length;
+    counts.lines += job.lines.length;
     client
-      .score(job.pairs, { signal: ac.signal })
-      .then((scores) => {
+      .scoreLines(job.lines.map((l) => l.text), job.lines[0].index + 1, this.config.adapter, { signal: ac.signal })
+      .then((results) => {
         this.roundTrips.push(performance.now() - sent);
         if (this.roundTrips.length > 200) this.roundTrips.shift();
-        this.timings.run('store a batch of scores', () => this.apply(job, scores));
+        this.timings.run('store a batch of scores', () => this.apply(job, results));
       })
       .catch((e: unknown) => {
         if (e instanceof CancelledError || ac.signal.aborted) return;
@@ -408,24 +421,24 @@ export class LiveScorer implements vscode.Disposable {
       });
   }
 
-  private apply(job: Job, scores: ReadonlyArray<{ score: number; composition: number; presentation: number }>): void {
+  private apply(job: Job, results: ReadonlyArray<LineResult>): void {
     const st = job.state;
     if (st.generation !== job.generation || st.document.isClosed || this.docs.get(st.document.uri.toString()) !== st) return;
     const doc = st.document;
-    let k = 0;
     let stored = 0;
-    for (const l of job.lines) {
-      let s = 0, c = 0, p = 0;
-      for (let j = 0; j < l.count; j++, k++) { s += scores[k].score; c += scores[k].composition; p += scores[k].presentation; }
+    job.lines.forEach((l, k) => {
+      const r = results[k];
       // Stored only where the line still has the text that was scored (an edit since then leaves it to the next batch).
-      if (l.index >= doc.lineCount || st.table.entry(l.index) !== undefined || doc.lineAt(l.index).text !== l.text) continue;
-      const entry: ScoredLine = { text: l.text, pairs: l.count, score: s / l.count, composition: c / l.count, presentation: p / l.count };
+      if (!r || l.index >= doc.lineCount || st.table.entry(l.index) !== undefined || doc.lineAt(l.index).text !== l.text) return;
+      const entry: ScoredLine = r.kind === 'blank' ? { text: l.text, pairs: 0, blank: true }
+        : r.kind === 'error' ? { text: l.text, pairs: 0, error: r.error }
+        : { text: l.text, pairs: r.pairs, score: r.score, composition: r.composition, presentation: r.presentation };
       st.table.set(l.index, entry);
       stored++;
-    }
+    });
     if (stored === 0) return;
     this.finishIfComplete(st);
-    this.changed.fire({ document: doc, complete: st.complete });
+    this.changed.fire({ document: doc, complete: st.complete, background: !job.visible });
   }
 
   private finishIfComplete(st: DocState): void {
@@ -434,6 +447,7 @@ export class LiveScorer implements vscode.Disposable {
 
   dispose(): void {
     this.disposed = true;
+    if (this.resumeTimer) clearTimeout(this.resumeTimer);
     for (const s of this.subscriptions) s.dispose();
     for (const st of this.docs.values()) { this.abort(st); if (st.debounce) clearTimeout(st.debounce); }
     this.docs.clear();

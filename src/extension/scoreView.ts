@@ -6,7 +6,8 @@ import { topShare } from './badgeText';
 import type { ConfigSource } from './config';
 import { ScoreDecorations, type RenderedDecorations } from './decorations';
 import { scoreHoverMarkdown } from './hoverText';
-import { linePairs, type LiveScorer } from './liveScoring';
+import { linePairs } from '../core/linePairs';
+import type { LiveScorer } from './liveScoring';
 import type { ScarStatusBar } from './statusBar';
 import { formatCount, type ScoreStatus } from './statusText';
 import type { TaskTimings } from './taskTimings';
@@ -48,8 +49,8 @@ export interface ScoreViewApi {
   liveScoring(uri: vscode.Uri): { mode: string; percentDone: number; complete: boolean; startedAt: number; completedAt: number; error?: string } | undefined;
   /** Milliseconds of the latest engine requests of live scoring, from send to answer. */
   engineRoundTrips(): number[];
-  /** Live scoring's engine requests for one document: sent, settled (answered, failed or cancelled), pairs sent. */
-  engineRequests(uri: vscode.Uri): { sent: number; settled: number; pairs: number };
+  /** Live scoring's engine requests for one document: sent, settled (answered, failed or cancelled), lines sent. */
+  engineRequests(uri: vscode.Uri): { sent: number; settled: number; lines: number };
   /** The longest synchronous work of live scoring and drawing since the last reset (wall and CPU ms). */
   scoringTaskTimings(reset?: boolean): ReturnType<TaskTimings['snapshot']>;
 }

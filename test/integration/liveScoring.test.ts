@@ -118,7 +118,7 @@ describe('live scoring', function () {
     assert.equal(api.liveScoring(uri), undefined, 'its state is gone');
     // Only this file's requests are counted (other files' work, if any, does not matter here).
     const atClose = api.engineRequests(uri);
-    assert.ok(atClose.sent > 0 && atClose.pairs > 0, `it had sent requests: ${JSON.stringify(atClose)}`);
+    assert.ok(atClose.sent > 0 && atClose.lines > 0, `it had sent requests: ${JSON.stringify(atClose)}`);
     await waitUntil('its requests in flight to be cancelled', () => { const c = api.engineRequests(uri); return c.settled === c.sent; }, 5000);
     const settled = api.engineRequests(uri);
     await new Promise((r) => setTimeout(r, 800));

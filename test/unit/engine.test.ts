@@ -125,6 +125,59 @@ describe('engine', function () {
     await assert.rejects(c.score(pairs(1), { signal: AbortSignal.abort() }), CancelledError);
   });
 
+  it('scores JSONL lines as they are: blank, problem and scored lines, a line\'s mean over its pairs', async () => {
+    const c = client({ cacheDir: null });
+    const [a, b] = pairs(2, 'lines');
+    const chat = JSON.stringify({ messages: [
+      { role: 'user', content: a.instruction }, { role: 'assistant', content: a.response },
+      { role: 'user', content: b.instruction }, { role: 'assistant', content: b.response },
+    ] });
+    const lines = [
+      JSON.stringify({ instruction: a.instruction, output: a.response }),
+      '   ',
+      '{"instruction": "cut off',
+      JSON.stringify({ instruction: 'no answer here' }),
+      chat,
+    ];
+    const byPair = await c.score([a, b]);
+    const last = await c.scoreLines(lines, 10, { schema: 'auto', turnPolicy: 'last' });
+    assert.equal(last.length, 5);
+    assert.equal(last[0].kind, 'scored');
+    if (last[0].kind === 'scored') {
+      assert.equal(last[0].pairs, 1);
+      assert.ok(Math.abs(last[0].score - byPair[0].score) < 1e-4, 'the same score as the pair itself');
+      assert.ok(Math.abs(last[0].score - (last[0].composition + last[0].presentation)) < 1e-4);
+    }
+    assert.deepEqual(last[1], { kind: 'blank' });
+    assert.equal(last[2].kind, 'error');
+    if (last[2].kind === 'error') assert.match(last[2].error, /invalid JSON at column \d+/);
+    assert.equal(last[3].kind, 'error');
+    assert.equal(last[4].kind, 'scored');
+    if (last[4].kind === 'scored') assert.ok(Math.abs(last[4].score - byPair[1].score) < 1e-4, "turn policy 'last': the second exchange");
+    const all = await c.scoreLines([chat], 1, { schema: 'auto', turnPolicy: 'all' });
+    assert.equal(all[0].kind, 'scored');
+    if (all[0].kind === 'scored') {
+      assert.equal(all[0].pairs, 2);
+      assert.ok(Math.abs(all[0].score - (byPair[0].score + byPair[1].score) / 2) < 1e-4, "turn policy 'all': the mean of both exchanges");
+    }
+    // A malformed request is refused with a message, and the engine goes on serving.
+    await assert.rejects(c.scoreLines('not an array' as unknown as string[], 1, { schema: 'auto', turnPolicy: 'last' }), /lines must be an array/);
+    assert.equal((await c.scoreLines([lines[0]], 1, { schema: 'auto', turnPolicy: 'last' }))[0].kind, 'scored');
+  });
+
+  it('cancels a running score-lines request', async () => {
+    const c = client({ cacheDir: null });
+    await c.slowForTest(100);
+    const ac = new AbortController();
+    const lines = pairs(64 * 20, 'cancel-lines').map((p) => JSON.stringify({ instruction: p.instruction, output: p.response }));
+    const big = c.scoreLines(lines, 1, { schema: 'auto', turnPolicy: 'last' }, { signal: ac.signal });
+    setTimeout(() => ac.abort(), 250);
+    await assert.rejects(big, CancelledError);
+    await c.slowForTest(0);
+    const st = await c.stats();
+    assert.ok(st.pairsScored < 64 * 10, `the engine stopped early (scored ${st.pairsScored})`);
+  });
+
   it('scoreAll reports progress and returns scores in order', async () => {
     const c = client({ cacheDir: null });
     const input = pairs(300, 'all');
