@@ -97,7 +97,8 @@ def fmt(acc, n):
     return '–' if n == 0 else f'{acc:.3f}'
 
 
-def main(meta, arrays, model_scores, info, work=WORK):
+def main(meta, arrays, model_scores, info, work=WORK, card=CARD, out_dir=None):
+    """The test/OOD table. Written into `card` (None: not written) and eval.json into `out_dir` (default `work`)."""
     print('baselines ...', flush=True)
     length = length_baseline(meta)
     lr, lr_c = lr_baseline(meta, arrays, work)
@@ -152,16 +153,16 @@ def main(meta, arrays, model_scores, info, work=WORK):
                      + '; '.join(ceiling) + '.')
     table = '\n'.join(lines + notes)
     print(table)
-    json.dump({'rows': rows, 'summary': summary, 'lr_C': lr_c, 'unbeaten': unbeaten, 'ceiling': ceiling}, open(os.path.join(work, 'eval.json'), 'w'), indent=1)
-    if os.path.exists(CARD):
-        card = open(CARD, encoding='utf8').read()
-        if START in card and END in card:
-            head, rest = card.split(START, 1)
+    json.dump({'rows': rows, 'summary': summary, 'lr_C': lr_c, 'unbeaten': unbeaten, 'ceiling': ceiling}, open(os.path.join(out_dir or work, 'eval.json'), 'w'), indent=1)
+    if card and os.path.exists(card):
+        text = open(card, encoding='utf8').read()
+        if START in text and END in text:
+            head, rest = text.split(START, 1)
             _, tail = rest.split(END, 1)
-            open(CARD, 'w', encoding='utf8').write(head + START + '\n' + table + '\n' + END + tail)
-            print(f'wrote the table into {os.path.relpath(CARD, ROOT)}')
+            open(card, 'w', encoding='utf8').write(head + START + '\n' + table + '\n' + END + tail)
+            print(f'wrote the table into {os.path.relpath(card, ROOT)}')
         else:
-            print(f'{CARD} has no validation-table markers; table not written')
+            print(f'{card} has no validation-table markers; table not written')
 
 
 def cached_lr_scores(meta, arrays, work):
@@ -234,6 +235,8 @@ if __name__ == '__main__':
                     help='test: the model card table (writes MODEL_CARD.md); val: the validation-only report')
     ap.add_argument('--dump', default=WORK, help='the features dump (default training/work)')
     ap.add_argument('--scores', default=None, help='the run\'s torch_scores.f32 (default DUMP/torch_scores.f32)')
+    ap.add_argument('--no-card', action='store_true', help='print the test table and write eval.json beside the scores, '
+                    'but leave models/MODEL_CARD.md alone (an experiment\'s one look at test)')
     a = ap.parse_args()
     meta, arrays = load_dump(a.dump)
     scores_path = a.scores or os.path.join(a.dump, 'torch_scores.f32')
@@ -242,4 +245,6 @@ if __name__ == '__main__':
         val_report(meta, arrays, scores, a.dump)
     else:
         # Re-evaluate the last training run (scores saved by train.py), without retraining.
-        main(meta, arrays, scores, json.load(open(os.path.join(os.path.dirname(scores_path), 'train_info.json'))), work=a.dump)
+        run_dir = os.path.dirname(os.path.abspath(scores_path))
+        main(meta, arrays, scores, json.load(open(os.path.join(run_dir, 'train_info.json'))), work=a.dump,
+             card=None if a.no_card else CARD, out_dir=run_dir)
