@@ -50,6 +50,8 @@ export class ScoreDecorations implements vscode.Disposable {
   private rulerTypes: { low: vscode.TextEditorDecorationType; problem: vscode.TextEditorDecorationType } | undefined;
   private readonly subscriptions: vscode.Disposable[] = [];
   private readonly rendered = new WeakMap<vscode.TextEditor, RenderedDecorations>();
+  /** What each editor's badges were last set to (line and text per kind), to skip draws that change nothing. */
+  private drawnKeys = new WeakMap<vscode.TextEditor, string>();
   private badgeTimer: NodeJS.Timeout | undefined;
   /** performance.now() when the scheduled badge draw runs. */
   private badgeDue = 0;
@@ -69,6 +71,7 @@ export class ScoreDecorations implements vscode.Disposable {
         this.settings = current.scores;
         this.disposeTypes();
         this.createTypes();
+        this.drawnKeys = new WeakMap(); // new decoration types: every badge is drawn again
         this.drawBadges();
         this.drawRulers();
       }),
@@ -130,7 +133,7 @@ export class ScoreDecorations implements vscode.Disposable {
     this.badgeTimer = setTimeout(() => {
       this.badgeTimer = undefined;
       this.drawBadges();
-    }, due - performance.now());
+    }, Math.max(0, due - performance.now()));
   }
 
   private scheduleRuler(now = false): void {
@@ -200,8 +203,12 @@ export class ScoreDecorations implements vscode.Disposable {
         shown[kind].push({ line: i + 1, text });
       }
     }
-    for (const kind of KINDS) editor.setDecorations(this.types.get(kind)!, byKind[kind]);
     const previous = this.rendered.get(editor);
+    // Nothing changed on screen (a background batch that moved no visible percentile): send nothing to the window.
+    const key = KINDS.map((k) => shown[k].map((b) => `${b.line}:${b.text}`).join('|')).join('\u0000');
+    if (previous && previous.version === doc.version && this.drawnKeys.get(editor) === key) return;
+    this.drawnKeys.set(editor, key);
+    for (const kind of KINDS) editor.setDecorations(this.types.get(kind)!, byKind[kind]);
     this.rendered.set(editor, { version: doc.version, at: performance.now(), badges: shown, ruler: previous?.ruler ?? { low: 0, problem: 0 } });
   }
 

@@ -27,10 +27,15 @@ export function statusFor(analysis: DocumentAnalysis, scores?: ScoreStatus): Sta
   return statusContent({ summary: analysis.model.summary(), label: schemaLabel, problems: 0 });
 }
 
+/** Quickest refresh of the item while a file's scores arrive. */
+const SCORE_REFRESH_MS = 250;
+
 export class ScarStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem(STATUS_ITEM_ID, vscode.StatusBarAlignment.Left, 100);
   private readonly subscriptions: vscode.Disposable[] = [];
   private visible = false;
+  /** What the item shows (text, tooltip and command), to skip refreshes that would change nothing. */
+  private shown = '';
 
   private scores: ScoreStatusSource | undefined;
   private scoreSub: vscode.Disposable | undefined;
@@ -56,10 +61,10 @@ export class ScarStatusBar implements vscode.Disposable {
     this.scoreSub?.dispose();
     let queued = false;
     this.scoreSub = source.onDidChange((doc) => {
-      // Scores arrive in many batches: redraw at most once per tick.
+      // Scores arrive in many batches: redraw at most a few times a second (a percentage needs no more).
       if (queued || vscode.window.activeTextEditor?.document !== doc) return;
       queued = true;
-      setTimeout(() => { queued = false; this.refresh(); }, 50);
+      setTimeout(() => { queued = false; this.refresh(); }, SCORE_REFRESH_MS);
     });
     this.refresh();
   }
@@ -89,15 +94,21 @@ export class ScarStatusBar implements vscode.Disposable {
     if (!content) {
       this.item.hide();
       this.visible = false;
+      this.shown = '';
       return;
     }
+    const command = scores?.state === 'done' && this.scores ? this.scores.summaryCommand : 'workbench.actions.view.problems';
+    // Every assignment below is a message to the window: send them only when something changed.
+    const key = `${content.text}\u0000${content.tooltip}\u0000${command}`;
+    if (this.visible && key === this.shown) return;
+    this.shown = key;
     this.item.text = content.text;
     const tooltip = new vscode.MarkdownString(content.tooltip);
     tooltip.isTrusted = { enabledCommands: ['workbench.actions.view.problems'] };
     this.item.tooltip = tooltip;
-    this.item.command = scores?.state === 'done' && this.scores
-      ? { title: 'Show score summary', command: this.scores.summaryCommand }
-      : { title: 'Show Problems', command: 'workbench.actions.view.problems' };
+    this.item.command = command === 'workbench.actions.view.problems'
+      ? { title: 'Show Problems', command }
+      : { title: 'Show score summary', command };
     this.item.show();
     this.visible = true;
   }
