@@ -55,7 +55,7 @@ export interface ScoresConfig {
 }
 
 export const SCORES_DEFAULTS: ScoresConfig = {
-  auto: true, autoScoreMaxLines: 50000, debounceMs: 100, badges: true, gutter: true, overviewRuler: true,
+  auto: true, autoScoreMaxLines: 50000, debounceMs: 50, badges: true, gutter: true, overviewRuler: true,
   position: 'before', format: 'both', reviewMode: false, reviewThreshold: 25, bandHigh: 75, bandLow: 25, threshold: -5,
 };
 
