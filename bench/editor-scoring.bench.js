@@ -7,7 +7,8 @@
 //   - the longest event-loop stall of the extension host while a 100k-line file is scored in full (<= 50 ms)
 //   - the heap held after the 100k-line file is scored (< 200 MB), with the document text's own size for scale
 // Env: SCAR_BENCH_RUNS (default 5), SCAR_BENCH_EDITS (default 10), SCAR_BENCH_PROFILE=<file.cpuprofile> (a CPU
-// profile of the host while the 100k-line file is scored). Needs the harness (test/harness/install.sh).
+// profile of the host while the 100k-line file is scored), SCAR_BENCH_HEAP_PROFILE=<file.heapprofile> (a sampling
+// profile of what the host allocates while the 100k-line file is opened and scored). Needs the harness (test/harness/install.sh).
 'use strict';
 const fs = require('fs');
 const os = require('os');
@@ -36,6 +37,11 @@ async function main() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'scar-bench-editor-'));
   const workspace = path.join(tmp, 'workspace');
   fs.mkdirSync(workspace, { recursive: true });
+  // The 100k-line files, written here rather than in the host (see bench/host/benchLines.js).
+  const { benchLines } = require('./host/benchLines');
+  for (const name of ['big-baseline', 'big-scored']) {
+    fs.writeFileSync(path.join(workspace, `${name}.jsonl`), benchLines(100000, `${name}-${Date.now()}`).join('\n') + '\n');
+  }
   const userDataDir = path.join(tmp, 'user-data');
   harness.writeUserSettings(userDataDir, { 'scar.hygiene.enabled': false });
   const resultsFile = path.join(tmp, 'results.json');
@@ -49,7 +55,7 @@ async function main() {
       extensionTestsEnv: {
         SCAR_BENCH_RESULTS: resultsFile,
         SCAR_BENCH_RUNS: process.env.SCAR_BENCH_RUNS, SCAR_BENCH_EDITS: process.env.SCAR_BENCH_EDITS,
-        SCAR_BENCH_PROFILE: process.env.SCAR_BENCH_PROFILE,
+        SCAR_BENCH_PROFILE: process.env.SCAR_BENCH_PROFILE, SCAR_BENCH_HEAP_PROFILE: process.env.SCAR_BENCH_HEAP_PROFILE,
       },
       vscodeExecutablePath: path.join(root, 'test/harness/vscode-shim.js'),
     });
@@ -70,6 +76,7 @@ async function main() {
   row('  editor shown -> visible lines decorated', after, r.baselineOpenMs, 500);
   row('one-line edit -> its new badge (incl. debounce)', r.editMs, r.baselineEditMs, 150);
   console.log(`${'  of which VS Code applying the edit'.padEnd(46)} median ${ms(median(r.appliedMs)).padStart(7)}  (scoring off: ${ms(median(r.vsEditMs))})`);
+  if (process.env.SCAR_BENCH_VERBOSE) console.log(`  each edit applied (ms): ${r.appliedMs.map((x) => x.toFixed(0)).join(' ')}; scoring off: ${r.vsEditMs.map((x) => x.toFixed(0)).join(' ')}`);
   row('  edit applied -> its new badge (incl. debounce)', r.editMs.map((x, i) => x - r.appliedMs[i]), r.baselineEditMs, 150);
   const rt = r.roundTripsDuringEdits;
   if (rt.length) console.log(`${'  engine round trips of live scoring'.padEnd(46)} median ${ms(median(rt)).padStart(7)}  (max ${ms(Math.max(...rt))}, last ${rt.length})`);
@@ -81,6 +88,9 @@ async function main() {
     console.log(`${'  longest SCAR task while scoring (wall)'.padEnd(46)} ${lt.byWall.wallMs.toFixed(1)} ms "${lt.byWall.name}" (its CPU time ${lt.byWall.cpuMs.toFixed(1)} ms) of ${lt.tasks} tasks`);
     console.log(`${'  longest SCAR task while scoring (CPU)'.padEnd(46)} ${lt.byCpu.cpuMs.toFixed(1)} ms "${lt.byCpu.name}"  target <= 50 ms  ${lt.byCpu.cpuMs <= 50 ? 'OK' : 'MISSED'}`);
   }
+  if (b.gc) console.log(`${'  garbage collection in the host meanwhile'.padEnd(46)} longest pause ${b.gc.longestMs.toFixed(1)} ms (${b.gc.longestKind}), ${b.gc.count} pauses, ${b.gc.totalMs.toFixed(0)} ms in all`
+    + ` (${Object.entries(b.gc.byKind || {}).map(([k, v]) => `${k} ${v.count}x, longest ${v.longestMs.toFixed(0)} ms`).join('; ')})`);
+  if (b.gc && b.gc.long && b.gc.long.length) console.log(`${'  of which pauses over 20 ms'.padEnd(46)} ${b.gc.long.join(', ')}`);
   console.log(`${'  stall while VS Code opens the document'.padEnd(46)} ${b.openStallMs.toFixed(1)} ms (scoring off: ${b.baselineOpenStallMs.toFixed(1)} ms)`);
   console.log(`${'  heap held after scoring'.padEnd(46)} ${b.heapHeldMB.toFixed(0)} MB (the document's text alone: ${b.documentTextMB.toFixed(0)} MB; host RSS ${b.rssMB.toFixed(0)} MB)  target < 200 MB  ${b.heapHeldMB < 200 ? 'OK' : 'MISSED'}`);
 }

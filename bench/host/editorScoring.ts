@@ -9,7 +9,7 @@
 import * as fs from 'fs';
 import * as inspector from 'inspector';
 import * as path from 'path';
-import { monitorEventLoopDelay, performance } from 'perf_hooks';
+import { constants as perfConstants, monitorEventLoopDelay, performance, PerformanceObserver } from 'perf_hooks';
 import * as v8 from 'v8';
 import * as vm from 'vm';
 import * as vscode from 'vscode';
@@ -22,16 +22,7 @@ type Api = ScoreViewApi & ScoringApi;
 const RUNS = Number(process.env.SCAR_BENCH_RUNS || 5);
 const EDITS = Number(process.env.SCAR_BENCH_EDITS || 10);
 
-function lines(n: number, salt: string): string[] {
-  const styles = [
-    (i: number) => `Sure! Here are the steps:\n\n1. **Open** the file.\n2. Edit entry ${i}.\n3. Save it.`,
-    (i: number) => `just open it and change entry ${i} lol`,
-    (i: number) => `To do this, read the file, update entry ${i}, and write it back. Finally, check the result.`,
-    (i: number) => `Entry ${i}? Ok. Done.`,
-    (i: number) => `## Summary\n\n- item ${i}\n- another item\n\n\`\`\`python\nprint(${i})\n\`\`\``,
-  ];
-  return Array.from({ length: n }, (_, i) => JSON.stringify({ instruction: `How do I change entry ${i} of the ${salt} settings?`, input: '', output: styles[i % styles.length](i) }));
-}
+const { benchLines: lines } = require('./benchLines.js') as { benchLines(n: number, salt: string): string[] };
 
 async function until(what: string, check: () => boolean, timeoutMs = 120000): Promise<number> {
   const t0 = performance.now();
@@ -40,6 +31,52 @@ async function until(what: string, check: () => boolean, timeoutMs = 120000): Pr
     await new Promise((r) => setTimeout(r, 2)); // poll without spinning: the engine needs the CPU
   }
   return performance.now();
+}
+
+/** perf_hooks' gc entry kinds. */
+function gcKind(kind: number | undefined): string {
+  const c = perfConstants;
+  return kind === c.NODE_PERFORMANCE_GC_MINOR ? 'minor' : kind === c.NODE_PERFORMANCE_GC_MAJOR ? 'major'
+    : kind === c.NODE_PERFORMANCE_GC_INCREMENTAL ? 'incremental' : kind === c.NODE_PERFORMANCE_GC_WEAKCB ? 'weak callbacks' : `kind ${kind}`;
+}
+
+interface GcSummary {
+  longestMs: number;
+  longestKind: string;
+  totalMs: number;
+  count: number;
+  byKind: Record<string, { count: number; totalMs: number; longestMs: number }>;
+  /** The pauses over 20 ms: kind, length and when, from the start of scoring. */
+  long?: string[];
+}
+
+/** Records the host's garbage-collection pauses (perf_hooks 'gc' entries) until stopped. */
+function recordGc(): { stop(): Promise<void>; summary(from: number): GcSummary } {
+  const entries: Array<{ start: number; duration: number; kind: string }> = [];
+  const obs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) entries.push({ start: e.startTime, duration: e.duration, kind: gcKind((e as unknown as { detail?: { kind?: number } }).detail?.kind) });
+  });
+  obs.observe({ entryTypes: ['gc'] });
+  return {
+    async stop() {
+      await new Promise((r) => setTimeout(r, 0)); // let the observer deliver the last entries
+      obs.disconnect();
+    },
+    /** The pauses that began at or after `from` (performance.now()). */
+    summary(from) {
+      const out: GcSummary = { longestMs: 0, longestKind: '', totalMs: 0, count: 0, byKind: {}, long: [] };
+      for (const e of entries) {
+        if (e.start < from) continue;
+        if (e.duration > out.longestMs) { out.longestMs = e.duration; out.longestKind = e.kind; }
+        out.totalMs += e.duration;
+        out.count++;
+        const k = out.byKind[e.kind] ?? (out.byKind[e.kind] = { count: 0, totalMs: 0, longestMs: 0 });
+        k.count++; k.totalMs += e.duration; k.longestMs = Math.max(k.longestMs, e.duration);
+      }
+      out.long = entries.filter((e) => e.start >= from && e.duration > 20).map((e) => `${e.kind} ${e.duration.toFixed(0)} ms at +${(e.start - from).toFixed(0)} ms`);
+      return out;
+    },
+  };
 }
 
 function gc(): void {
@@ -169,11 +206,11 @@ export async function run(): Promise<void> {
   // document this size costs VS Code itself a stall in the host (it receives 16 MB of text): measured first with
   // live scoring off (baseline), then with it on, each while opening and then after the document is open.
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-  const openBig = async (name: string, auto: boolean): Promise<{ uri: vscode.Uri; openStallMs: number; afterStallMs: number; p99AfterMs: number; wallMs: number; textBytes: number }> => {
+  const openBig = async (name: string, auto: boolean): Promise<{ uri: vscode.Uri; openStallMs: number; afterStallMs: number; p99AfterMs: number; wallMs: number; textBytes: number; scoringFrom: number }> => {
     await config.update('scoring.auto', auto, vscode.ConfigurationTarget.Global);
-    const text = lines(100000, `${name}-${Date.now()}`);
-    const uri = await writeFile(`${name}.jsonl`, text);
-    const textBytes = text.reduce((n, l) => n + l.length * 2, 0); // UTF-16 in the host
+    // Written by the outer script before VS Code started: making 100k lines here would leave garbage in the host.
+    const uri = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, `${name}.jsonl`);
+    const textBytes = (await vscode.workspace.fs.stat(uri)).size * 2; // ASCII on disk, UTF-16 in the host
     gc();
     const during = monitorEventLoopDelay({ resolution: 5 });
     during.enable();
@@ -182,6 +219,7 @@ export async function run(): Promise<void> {
     const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(doc);
     during.disable();
+    const scoringFrom = performance.now();
     const after = monitorEventLoopDelay({ resolution: 5 });
     after.enable();
     api.scoringTaskTimings(true);
@@ -189,14 +227,29 @@ export async function run(): Promise<void> {
     else await (api as unknown as { whenAnalysed(u: vscode.Uri, t: number): Promise<unknown> }).whenAnalysed(uri, 600000);
     after.disable();
     if (auto) tasks = api.scoringTaskTimings();
-    return { uri, openStallMs: during.max / 1e6, afterStallMs: after.max / 1e6, p99AfterMs: after.percentile(99) / 1e6, wallMs: performance.now() - s0, textBytes };
+    return { uri, openStallMs: during.max / 1e6, afterStallMs: after.max / 1e6, p99AfterMs: after.percentile(99) / 1e6, wallMs: performance.now() - s0, textBytes, scoringFrom };
   };
   let tasks: ReturnType<Api['scoringTaskTimings']> | undefined;
   const base = await openBig('big-baseline', false);
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   gc();
   const heapBefore = process.memoryUsage().heapUsed;
+  const heap = process.env.SCAR_BENCH_HEAP_PROFILE ? new inspector.Session() : undefined;
+  if (heap) {
+    heap.connect();
+    await new Promise<void>((res) => heap.post('HeapProfiler.startSampling', { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true }, () => res()));
+  }
+  const gcLog = recordGc();
   const big = await openBig('big-scored', true);
+  await gcLog.stop();
+  const bigGc = gcLog.summary(big.scoringFrom);
+  if (heap) {
+    await new Promise<void>((res) => heap.post('HeapProfiler.stopSampling', (err, r) => {
+      if (!err) fs.writeFileSync(process.env.SCAR_BENCH_HEAP_PROFILE!, JSON.stringify(r.profile));
+      res();
+    }));
+    heap.disconnect();
+  }
   gc();
   const heapAfter = process.memoryUsage().heapUsed;
   results.big = {
@@ -211,6 +264,7 @@ export async function run(): Promise<void> {
     documentTextMB: big.textBytes / 2 ** 20,
     rssMB: process.memoryUsage().rss / 2 ** 20,
     longestTask: tasks,
+    gc: bigGc,
   };
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   if (profile) {
