@@ -5,7 +5,7 @@
 import { fork, type ChildProcess } from 'child_process';
 import * as os from 'os';
 import type { AdapterOptions, PairScore } from '../core/types';
-import type { EngineMessage, EngineRequest, EngineStats, LineResult, PairText } from './protocol';
+import { LINE_BLANK, LINE_ERROR, type EngineMessage, type EngineRequest, type EngineStats, type LineResult, type LineScores, type PairText } from './protocol';
 
 /** The caller cancelled the request. */
 export class CancelledError extends Error {
@@ -96,11 +96,12 @@ export class EngineClient {
   }
 
   /**
-   * Scores JSON Lines lines as they are (the engine reads their pairs with the adapter options): one LineResult
-   * per line, in order. `firstLine` is the 1-based number of lines[0]. Rejects with CancelledError when the signal aborts.
+   * Scores JSON Lines lines as they are (the engine reads their pairs with the adapter options): the packed
+   * LineScores, one entry per line in order (lineResults unpacks them). `firstLine` is the 1-based number of
+   * lines[0]. Rejects with CancelledError when the signal aborts.
    */
-  async scoreLines(lines: ReadonlyArray<string>, firstLine: number, adapter: Readonly<AdapterOptions>, options: ScoreOptions = {}): Promise<LineResult[]> {
-    return this.request<LineResult[]>((id) => ({ type: 'score-lines', id, lines: lines as string[], firstLine, adapter: adapter as AdapterOptions, persistentCache: options.persistentCache }), options.signal);
+  async scoreLines(lines: ReadonlyArray<string>, firstLine: number, adapter: Readonly<AdapterOptions>, options: ScoreOptions = {}): Promise<LineScores> {
+    return this.request<LineScores>((id) => ({ type: 'score-lines', id, lines: lines as string[], firstLine, adapter: adapter as AdapterOptions, persistentCache: options.persistentCache }), options.signal);
   }
 
   async stats(): Promise<EngineStats> {
@@ -260,11 +261,19 @@ export class EngineClient {
           p.reject(msg.code === 'cancelled' ? new CancelledError() : msg.code === 'model' ? new ModelError(msg.message) : new EngineError(msg.message));
         } else {
           this.crashes = 0; // a good answer ends a crash streak
-          p.resolve(msg.type === 'scores' ? msg.scores : msg.type === 'line-scores' ? msg.lines : msg.type === 'stats' ? msg.stats : undefined);
+          p.resolve(msg.type === 'scores' || msg.type === 'line-scores' ? msg.scores : msg.type === 'stats' ? msg.stats : undefined);
         }
       }
     }
   }
+}
+
+/** LineScores as one LineResult per line (an object each: for tests and small answers, not for 100k lines). */
+export function lineResults(s: LineScores): LineResult[] {
+  const errors = new Map(s.errors);
+  return Array.from(s.kinds, (kind, i): LineResult => kind === LINE_BLANK ? { kind: 'blank' }
+    : kind === LINE_ERROR ? { kind: 'error', error: errors.get(i) ?? 'no pair' }
+    : { kind: 'scored', pairs: s.pairs[i], score: s.values[3 * i], composition: s.values[3 * i + 1], presentation: s.values[3 * i + 2] });
 }
 
 /** Options for scoreAll: chunking and progress on top of score(). */

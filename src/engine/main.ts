@@ -3,7 +3,7 @@
 // into inference batches, and between batches the engine yields so that a 'cancel' can arrive and stop it.
 import * as fs from 'fs';
 import { DiskCache, MemoryLru, cacheKey } from './cache';
-import { INFERENCE_BATCH, type EngineMessage, type EngineRequest, type EngineStats, type InitRequest, type LineResult, type PairText, type ScoreLinesRequest } from './protocol';
+import { INFERENCE_BATCH, LINE_BLANK, LINE_ERROR, LINE_SCORED, type EngineMessage, type EngineRequest, type EngineStats, type InitRequest, type LineScores, type PairText, type ScoreLinesRequest } from './protocol';
 import { ModelLoadError, RankerSession } from './session';
 import { linePairs } from '../core/linePairs';
 import type { PairScore } from '../core/types';
@@ -33,31 +33,35 @@ interface Job {
 
 /**
  * The job of a 'score-lines' request: each line's pairs (read here, with the request's adapter options), scored
- * together, and one LineResult per line with the means over its pairs.
+ * together, and the packed LineScores with each line's means over its pairs.
  */
 function lineJob(req: ScoreLinesRequest): Job {
-  const results: Array<LineResult | number> = new Array(req.lines.length); // a number: how many pairs, scored later
+  const n = req.lines.length;
+  const out: LineScores = { kinds: new Uint8Array(n), pairs: new Uint32Array(n), values: new Float64Array(3 * n).fill(NaN), errors: [] };
   const pairs: PairText[] = [];
-  for (let i = 0; i < req.lines.length; i++) {
+  for (let i = 0; i < n; i++) {
     const found = linePairs(String(req.lines[i]), req.firstLine + i, req.adapter);
-    if ('blank' in found) results[i] = { kind: 'blank' };
-    else if ('error' in found) results[i] = { kind: 'error', error: found.error };
+    if ('blank' in found) out.kinds[i] = LINE_BLANK;
+    else if ('error' in found) { out.kinds[i] = LINE_ERROR; out.errors.push([i, found.error]); }
     else {
-      results[i] = found.pairs.length;
+      out.kinds[i] = LINE_SCORED;
+      out.pairs[i] = found.pairs.length;
       for (const p of found.pairs) pairs.push({ instruction: p.instruction, response: p.response });
     }
   }
   return {
     id: req.id, pairs, persistentCache: req.persistentCache,
     answer: (scores) => {
-      let k = 0;
-      const lines = results.map((r): LineResult => {
-        if (typeof r !== 'number') return r;
+      for (let i = 0, k = 0; i < n; i++) {
+        const r = out.pairs[i];
+        if (out.kinds[i] !== LINE_SCORED) continue;
         let score = 0, composition = 0, presentation = 0;
         for (let j = 0; j < r; j++, k++) { score += scores[k].score; composition += scores[k].composition; presentation += scores[k].presentation; }
-        return { kind: 'scored', pairs: r, score: score / r, composition: composition / r, presentation: presentation / r };
-      });
-      return { type: 'line-scores', id: req.id, lines };
+        out.values[3 * i] = score / r;
+        out.values[3 * i + 1] = composition / r;
+        out.values[3 * i + 2] = presentation / r;
+      }
+      return { type: 'line-scores', id: req.id, scores: out };
     },
   };
 }

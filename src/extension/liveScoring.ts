@@ -9,7 +9,7 @@
 import { performance } from 'perf_hooks';
 import * as vscode from 'vscode';
 import { CancelledError } from '../engine/client';
-import type { LineResult } from '../engine/protocol';
+import { LINE_BLANK, LINE_ERROR, type LineScores } from '../engine/protocol';
 import { isJsonlDocument } from './analysisRegistry';
 import type { ConfigSource, ScarConfig } from './config';
 import type { EngineHost } from './engineHost';
@@ -421,21 +421,24 @@ export class LiveScorer implements vscode.Disposable {
       });
   }
 
-  private apply(job: Job, results: ReadonlyArray<LineResult>): void {
+  private apply(job: Job, results: LineScores): void {
     const st = job.state;
     if (st.generation !== job.generation || st.document.isClosed || this.docs.get(st.document.uri.toString()) !== st) return;
     const doc = st.document;
+    const errors = results.errors.length ? new Map(results.errors) : undefined;
     let stored = 0;
-    job.lines.forEach((l, k) => {
-      const r = results[k];
+    for (let k = 0; k < job.lines.length && k < results.kinds.length; k++) {
+      const l = job.lines[k];
       // Stored only where the line still has the text that was scored (an edit since then leaves it to the next batch).
-      if (!r || l.index >= doc.lineCount || st.table.entry(l.index) !== undefined || doc.lineAt(l.index).text !== l.text) return;
-      const entry: ScoredLine = r.kind === 'blank' ? { text: l.text, pairs: 0, blank: true }
-        : r.kind === 'error' ? { text: l.text, pairs: 0, error: r.error }
-        : { text: l.text, pairs: r.pairs, score: r.score, composition: r.composition, presentation: r.presentation };
+      if (l.index >= doc.lineCount || st.table.entry(l.index) !== undefined || doc.lineAt(l.index).text !== l.text) continue;
+      const kind = results.kinds[k];
+      const v = results.values;
+      const entry: ScoredLine = kind === LINE_BLANK ? { text: l.text, pairs: 0, blank: true }
+        : kind === LINE_ERROR ? { text: l.text, pairs: 0, error: errors?.get(k) ?? 'no pair' }
+        : { text: l.text, pairs: results.pairs[k], score: v[3 * k], composition: v[3 * k + 1], presentation: v[3 * k + 2] };
       st.table.set(l.index, entry);
       stored++;
-    });
+    }
     if (stored === 0) return;
     this.finishIfComplete(st);
     this.changed.fire({ document: doc, complete: st.complete, background: !job.visible });

@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CancelledError, EngineClient, EngineCrashedError, ModelError, scoreAll, type EngineClientOptions } from '../../src/engine/client';
+import { CancelledError, EngineClient, EngineCrashedError, ModelError, lineResults, scoreAll, type EngineClientOptions } from '../../src/engine/client';
 import { CACHE_FILE, DiskCache, RECORD_BYTES, cacheKey } from '../../src/engine/cache';
 import { distDir, modelsDir } from '../util/paths';
 
@@ -140,7 +140,9 @@ describe('engine', function () {
       chat,
     ];
     const byPair = await c.score([a, b]);
-    const last = await c.scoreLines(lines, 10, { schema: 'auto', turnPolicy: 'last' });
+    const packed = await c.scoreLines(lines, 10, { schema: 'auto', turnPolicy: 'last' });
+    assert.ok(packed.kinds instanceof Uint8Array && packed.values instanceof Float64Array, 'answered packed, not an object per line');
+    const last = lineResults(packed);
     assert.equal(last.length, 5);
     assert.equal(last[0].kind, 'scored');
     if (last[0].kind === 'scored') {
@@ -154,7 +156,7 @@ describe('engine', function () {
     assert.equal(last[3].kind, 'error');
     assert.equal(last[4].kind, 'scored');
     if (last[4].kind === 'scored') assert.ok(Math.abs(last[4].score - byPair[1].score) < 1e-4, "turn policy 'last': the second exchange");
-    const all = await c.scoreLines([chat], 1, { schema: 'auto', turnPolicy: 'all' });
+    const all = lineResults(await c.scoreLines([chat], 1, { schema: 'auto', turnPolicy: 'all' }));
     assert.equal(all[0].kind, 'scored');
     if (all[0].kind === 'scored') {
       assert.equal(all[0].pairs, 2);
@@ -162,7 +164,7 @@ describe('engine', function () {
     }
     // A malformed request is refused with a message, and the engine goes on serving.
     await assert.rejects(c.scoreLines('not an array' as unknown as string[], 1, { schema: 'auto', turnPolicy: 'last' }), /lines must be an array/);
-    assert.equal((await c.scoreLines([lines[0]], 1, { schema: 'auto', turnPolicy: 'last' }))[0].kind, 'scored');
+    assert.equal(lineResults(await c.scoreLines([lines[0]], 1, { schema: 'auto', turnPolicy: 'last' }))[0].kind, 'scored');
   });
 
   it('cancels a running score-lines request', async () => {
