@@ -1,7 +1,7 @@
 // Live scoring in the real VS Code: a file is scored as it opens; an edit re-scores the edited line only (the
 // engine's counters prove it), unchanged lines keep their scores, the result for text that was replaced in the
 // meantime is never drawn, closing a file cancels its work, two files progress together, and "Go to next/previous
-// low-scoring line" walk the low lines with wrap-around.
+// low-scoring line" walk the low lines with wrap-around. While the user edits, the rest of the file waits.
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -124,6 +124,28 @@ describe('live scoring', function () {
     await new Promise((r) => setTimeout(r, 800));
     assert.deepEqual(api.engineRequests(uri), settled, 'no request for it after it closed');
     assert.equal(settled.sent, atClose.sent, 'not even one more while the requests in flight were cancelled');
+  });
+
+  it('holds the rest of the file back for half a second after each edit, then goes on', async () => {
+    const uri = await writeWorkspaceFile('live-typing-generated.jsonl', alpacaLines(30000).map((l) => l.replace('config', 'typing')));
+    await vscode.commands.executeCommand('vscode.open', uri);
+    const editor = vscode.window.activeTextEditor!;
+    const api = await fullApi();
+    await waitUntil('scoring under way', () => (api.liveScoring(uri)?.percentDone ?? 0) > 0, 20000);
+    let checked = 0;
+    for (let k = 0; k < 3 && api.liveScoring(uri)?.complete === false; k++) {
+      await replaceLine(editor, 2, JSON.stringify({ instruction: `Typing ${k}: how do I rename a file?`, input: '', output: `Use mv, take ${k}.` }));
+      const atEdit = api.engineRequests(uri).lines;
+      await new Promise((r) => setTimeout(r, 400));
+      const held = api.engineRequests(uri).lines - atEdit;
+      // At most the two batches already in flight (2 x 128 lines) and the edited line itself.
+      assert.ok(held <= 2 * 128 + 1, `edit ${k}: ${held} lines sent in the 400 ms after it`);
+      await waitUntil(`the rest of the file going on after edit ${k}`,
+        () => api.engineRequests(uri).lines - atEdit > 2 * 128 + 1 || api.liveScoring(uri)?.complete === true, 10000);
+      checked++;
+    }
+    assert.ok(checked >= 1, 'the file was scored before the first edit was applied: nothing was checked');
+    await waitUntil('the whole file scored', () => api.liveScoring(uri)?.complete === true, 60000);
   });
 
   it('scores two open files side by side without starving either', async () => {
