@@ -80,7 +80,6 @@ function* documentParts(doc: vscode.TextDocument, version: number): Generator<st
   }
 }
 
-/** Line scores by 0-based index (NaN for lines without one), from a document's scores. */
 /** Where the hygiene check finds a document's scores (ctx.scoring; absent in tests without scoring). */
 export interface HygieneScores {
   /** One score per line (NaN where none) when the document is fully scored; the same object until scores change. */
