@@ -22,7 +22,7 @@ import type { EngineStats } from '../engine/protocol';
 import { isJsonlDocument } from './analysisRegistry';
 import type { ScarContext } from './context';
 import { EngineHost } from './engineHost';
-import { LiveScorer } from './liveScoring';
+import { LiveScorer, type DocState } from './liveScoring';
 import { documentScoresOf, type DocumentScores } from './documentScores';
 
 export { EngineHost } from './engineHost';
@@ -71,35 +71,29 @@ export function registerScoring(ctx: Pick<ScarContext, 'extension' | 'config'>):
   const engine = new EngineHost(ctx.extension, () => ctx.config.current.modelPath);
   const scorer = new LiveScorer(engine, ctx.config);
   const changed = new vscode.EventEmitter<vscode.Uri>();
-  /** The materialised scores per document, for the version (and generation) they were built from. */
+  /** The materialised scores (and per-line arrays) per document, for the version and generation they were built from. */
   const built = new Map<string, { version: number; generation: number; scores: DocumentScores }>();
-  /** The per-line score arrays, likewise. */
   const builtLines = new Map<string, { version: number; generation: number; scores: Float64Array }>();
   let modelId = '';
   const pendingNotice = new Map<string, vscode.Uri>();
 
-  const scoresFor = (doc: vscode.TextDocument): DocumentScores | undefined => {
-    const st = scorer.state(doc);
-    if (!st || !st.complete) return undefined;
-    const key = doc.uri.toString();
-    const memo = built.get(key);
-    if (memo && memo.version === doc.version && memo.generation === st.generation) return memo.scores;
+  /** What `build` makes of a complete document, made once per version and generation; undefined while incomplete. */
+  const memoised = <T>(cache: Map<string, { version: number; generation: number; scores: T }>, build: (doc: vscode.TextDocument, st: DocState) => T) =>
+    (doc: vscode.TextDocument): T | undefined => {
+      const st = scorer.state(doc);
+      if (!st || !st.complete) return undefined;
+      const key = doc.uri.toString();
+      const memo = cache.get(key);
+      if (memo && memo.version === doc.version && memo.generation === st.generation) return memo.scores;
+      const scores = build(doc, st);
+      cache.set(key, { version: doc.version, generation: st.generation, scores });
+      return scores;
+    };
+  const scoresFor = memoised(built, (doc, st) => {
     const durationMs = st.completedAt > 0 && st.startedAt > 0 ? st.completedAt - st.startedAt : 0;
-    const scores = documentScoresOf(doc, st.table, modelId, Math.round(durationMs));
-    built.set(key, { version: doc.version, generation: st.generation, scores });
-    return scores;
-  };
-
-  const lineScoresFor = (doc: vscode.TextDocument): Float64Array | undefined => {
-    const st = scorer.state(doc);
-    if (!st || !st.complete) return undefined;
-    const key = doc.uri.toString();
-    const memo = builtLines.get(key);
-    if (memo && memo.version === doc.version && memo.generation === st.generation) return memo.scores;
-    const scores = st.table.scoresByLine();
-    builtLines.set(key, { version: doc.version, generation: st.generation, scores });
-    return scores;
-  };
+    return documentScoresOf(doc, st.table, modelId, Math.round(durationMs));
+  });
+  const lineScoresFor = memoised(builtLines, (_doc, st) => st.table.scoresByLine());
 
   /** Resolves when the document's table is complete; rejects when the token fires, the file closes or scoring fails. */
   const whenComplete = (doc: vscode.TextDocument, token: vscode.CancellationToken | undefined, onProgress?: (pct: number) => void): Promise<DocumentScores> =>
