@@ -3,8 +3,8 @@
 // batches, round-robin between documents so that two files progress together. An edit removes the scores of the
 // edited lines only (the table follows the edit) and, after a short quiet time, those lines are scored again; a
 // result is stored only if its line still has the text it was computed for, so nothing stale is ever drawn.
-// The host sends the lines as they are and the engine reads their pairs, so scoring a large file costs the host
-// almost no garbage (and no long garbage-collection pauses). While the user types, only edited and visible lines
+// The host sends the lines as they are and the engine reads their pairs, so scoring a large file leaves the host
+// little garbage to collect. While the user types, only edited and visible lines
 // are scored; the rest waits until the typing stops. Closing a document cancels its requests in the engine.
 import { performance } from 'perf_hooks';
 import * as vscode from 'vscode';
