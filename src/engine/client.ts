@@ -3,6 +3,7 @@
 // If the engine dies, every waiting caller gets an EngineCrashedError (never a hang) and the next request
 // starts a new engine, after a back-off that doubles with each consecutive crash, up to a limit.
 import { fork, type ChildProcess } from 'child_process';
+import * as fs from 'fs';
 import * as os from 'os';
 import type { AdapterOptions, PairScore } from '../core/types';
 import { LINE_BLANK, LINE_ERROR, type EngineMessage, type EngineRequest, type EngineStats, type LineResult, type LineScores, type PairText } from './protocol';
@@ -69,6 +70,24 @@ interface Running {
   ready: Promise<{ modelId: string; loadMs: number; pid: number }>;
   stderr: string[];
   initError?: string;
+}
+
+/**
+ * Lowers a process's scheduling priority: its nice value and, where it leads an autogroup of its own (Linux), the
+ * group's. Where that is not permitted (some containers) it runs at normal priority.
+ */
+function lowerPriority(pid: number, niceness: number, ownGroup: boolean): void {
+  try {
+    os.setPriority(pid, niceness);
+  } catch {
+    // not permitted: normal priority
+  }
+  if (!ownGroup) return;
+  try {
+    fs.writeFileSync(`/proc/${pid}/autogroup`, String(niceness));
+  } catch {
+    // no autogroups here (the kernel's sched_autogroup is off, or the process runs in a cgroup): nothing to weigh
+  }
 }
 
 export class EngineClient {
@@ -188,19 +207,20 @@ export class EngineClient {
   }
 
   private spawn(): Running {
+    const niceness = this.options.niceness ?? 0;
+    // On Linux a niced engine gets a session of its own, so that it also gets a scheduler autogroup of its own,
+    // weighted by the same niceness (below). Within one autogroup a nice value only ranks the group's own tasks; a
+    // busy engine sharing its caller's group would use up the group's share, and its caller would wait behind other
+    // groups. The engine still exits when its caller goes (the IPC channel closes: see main.ts).
+    const ownGroup = niceness > 0 && process.platform === 'linux';
     const child = fork(this.options.enginePath, [], {
       execArgv: [],
       env: { ...process.env, ...this.options.env, ELECTRON_RUN_AS_NODE: '1' },
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'advanced',
+      detached: ownGroup,
     });
-    if (this.options.niceness && child.pid !== undefined) {
-      try {
-        os.setPriority(child.pid, this.options.niceness);
-      } catch {
-        // Not permitted here (some containers): the engine runs at normal priority.
-      }
-    }
+    if (niceness > 0 && child.pid !== undefined) lowerPriority(child.pid, niceness, ownGroup);
     const stderr: string[] = [];
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (s: string) => { stderr.push(s); if (stderr.length > 20) stderr.shift(); });
