@@ -228,10 +228,8 @@ export class ScoreDecorations implements vscode.Disposable {
         let lowAt = -1;
         let problemAt = -1;
         for (let i = start; i < Math.min(n, start + per) && (lowAt < 0 || problemAt < 0); i++) {
-          const e = table.entry(i);
-          if (!e || e.blank) continue;
-          if (e.score === undefined) { if (problemAt < 0) problemAt = i; }
-          else if (lowAt < 0 && e.score < cut) lowAt = i;
+          if (table.isProblem(i)) { if (problemAt < 0) problemAt = i; }
+          else if (lowAt < 0 && table.scoreAt(i) < cut) lowAt = i; // NaN (no score) is never below
         }
         if (lowAt >= 0) low.push(new vscode.Range(lowAt, 0, lowAt, 0));
         if (problemAt >= 0) problem.push(new vscode.Range(problemAt, 0, problemAt, 0));

@@ -14,7 +14,7 @@ import { isJsonlDocument } from './analysisRegistry';
 import type { ConfigSource, ScarConfig } from './config';
 import type { EngineHost } from './engineHost';
 import { lineSpan } from './lineModel';
-import { ScoreTable, type ScoredLine } from './scoreTable';
+import { ScoreTable } from './scoreTable';
 import { TaskTimings } from './taskTimings';
 
 /** Requests kept in flight to the engine (two: the engine never waits for the next batch). */
@@ -430,13 +430,12 @@ export class LiveScorer implements vscode.Disposable {
     for (let k = 0; k < job.lines.length && k < results.kinds.length; k++) {
       const l = job.lines[k];
       // Stored only where the line still has the text that was scored (an edit since then leaves it to the next batch).
-      if (l.index >= doc.lineCount || st.table.entry(l.index) !== undefined || doc.lineAt(l.index).text !== l.text) continue;
+      if (l.index >= doc.lineCount || st.table.has(l.index) || doc.lineAt(l.index).text !== l.text) continue;
       const kind = results.kinds[k];
       const v = results.values;
-      const entry: ScoredLine = kind === LINE_BLANK ? { text: l.text, pairs: 0, blank: true }
-        : kind === LINE_ERROR ? { text: l.text, pairs: 0, error: errors?.get(k) ?? 'no pair' }
-        : { text: l.text, pairs: results.pairs[k], score: v[3 * k], composition: v[3 * k + 1], presentation: v[3 * k + 2] };
-      st.table.set(l.index, entry);
+      if (kind === LINE_BLANK) st.table.setBlank(l.index, l.text);
+      else if (kind === LINE_ERROR) st.table.setProblem(l.index, l.text, errors?.get(k) ?? 'no pair');
+      else st.table.setScored(l.index, l.text, results.pairs[k], v[3 * k], v[3 * k + 1], v[3 * k + 2]);
       stored++;
     }
     if (stored === 0) return;

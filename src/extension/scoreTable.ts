@@ -1,8 +1,11 @@
 // One document's line scores, aligned to its lines and kept in step with its edits. Pure (no vscode import).
 // An entry remembers the exact line text it was computed for, so a score is only ever shown for that text: an
 // edited line loses its entry (it is scored again), lines around it keep theirs, and a result that arrives for
-// text the line no longer has is dropped. Percentiles and ranks come from one sorted copy of the scores, rebuilt
-// only when a score changed since it was last asked for (a sort of the file: a few ms for 100k lines).
+// text the line no longer has is dropped. Percentiles and ranks come from one sorted copy of the scores, brought up
+// to date only when a score changed since it was last asked for.
+// The entries are stored column by column (typed arrays of kinds, pair counts and scores, one array of texts), not
+// as an object per line: a 100k-line file would otherwise hold 400k small objects (each entry and its three
+// numbers) that every major garbage collection of the extension host has to mark.
 
 /** What a line turned out to be once scored. */
 export interface ScoredLine {
@@ -31,8 +34,24 @@ export interface TableCounts {
   blank: number;
 }
 
+/** What a line's slot holds. */
+const NONE = 0;
+const BLANK = 1;
+const ERROR = 2;
+const SCORED = 3;
+
 export class ScoreTable {
-  private entries: Array<ScoredLine | undefined>;
+  /** Lines of the document; the typed columns have room for `capacity` lines. */
+  private n: number;
+  private capacity: number;
+  /** The line text each entry belongs to (undefined: no entry). */
+  private texts: Array<string | undefined>;
+  private kinds: Uint8Array;
+  private pairCounts: Uint32Array;
+  /** score, composition, presentation of line i at 3i, 3i+1, 3i+2. */
+  private values: Float64Array;
+  /** Why lines without a pair have none, by line text, with the number of entries that use each. */
+  private errors = new Map<string, { message: string; uses: number }>();
   /**
    * The scores in ascending order are sortedBuffer[0, sortedSize); the buffer grows by doubling and is merged into
    * in place, so keeping it up to date while a file is scored allocates almost nothing (a fresh copy per update
@@ -50,16 +69,21 @@ export class ScoreTable {
   private firstGap = 0;
 
   constructor(lineCount: number) {
-    this.entries = new Array<ScoredLine | undefined>(lineCount).fill(undefined);
+    this.n = lineCount;
+    this.capacity = lineCount;
+    this.texts = new Array<string | undefined>(lineCount).fill(undefined);
+    this.kinds = new Uint8Array(lineCount);
+    this.pairCounts = new Uint32Array(lineCount);
+    this.values = new Float64Array(3 * lineCount);
     this.counts = { lines: lineCount, done: 0, scored: 0, pairs: 0, errors: 0, blank: 0 };
   }
 
   get lineCount(): number {
-    return this.entries.length;
+    return this.n;
   }
 
   get complete(): boolean {
-    return this.counts.done === this.entries.length;
+    return this.counts.done === this.n;
   }
 
   stats(): TableCounts {
@@ -68,52 +92,144 @@ export class ScoreTable {
 
   /** The entry of line `index` if it belongs to `text` (the line's current text), else undefined. */
   get(index: number, text: string): ScoredLine | undefined {
-    const e = this.entries[index];
-    return e !== undefined && e.text === text ? e : undefined;
+    return this.has(index) && this.texts[index] === text ? this.entry(index) : undefined;
   }
 
   /** The entry of line `index` whatever its text (callers that know the table mirrors the document). */
   entry(index: number): ScoredLine | undefined {
-    return this.entries[index];
+    if (!this.has(index)) return undefined;
+    const text = this.texts[index]!;
+    switch (this.kinds[index]) {
+      case BLANK: return { text, pairs: 0, blank: true };
+      case ERROR: return { text, pairs: 0, error: this.errors.get(text)?.message ?? 'no pair' };
+      default: {
+        const v = this.values;
+        return { text, pairs: this.pairCounts[index], score: v[3 * index], composition: v[3 * index + 1], presentation: v[3 * index + 2] };
+      }
+    }
+  }
+
+  /** True when line `index` has an entry (scored, blank or with a problem). */
+  has(index: number): boolean {
+    return index >= 0 && index < this.n && this.kinds[index] !== NONE;
+  }
+
+  /** The score of line `index`, or NaN when it has none (no entry, blank, or no pair): for loops over every line. */
+  scoreAt(index: number): number {
+    return index >= 0 && index < this.n && this.kinds[index] === SCORED ? this.values[3 * index] : NaN;
+  }
+
+  /** True when line `index` has an entry that is a problem (a line without a pair). */
+  isProblem(index: number): boolean {
+    return index >= 0 && index < this.n && this.kinds[index] === ERROR;
   }
 
   /** Stores the entry of line `index` (replacing any). */
   set(index: number, entry: ScoredLine): void {
-    if (index < 0 || index >= this.entries.length) return;
-    const old = this.entries[index];
-    if (old) this.count(old, -1);
-    this.entries[index] = entry;
-    this.count(entry, +1);
+    if (entry.blank) this.setBlank(index, entry.text);
+    else if (entry.score === undefined) this.setProblem(index, entry.text, entry.error ?? 'no pair');
+    else this.setScored(index, entry.text, entry.pairs, entry.score, entry.composition ?? NaN, entry.presentation ?? NaN);
+  }
+
+  /** Line `index` (with text `text`) scored: the mean score and components over its `pairs` pairs. */
+  setScored(index: number, text: string, pairs: number, score: number, composition: number, presentation: number): void {
+    if (!this.take(index, text, SCORED)) return;
+    this.pairCounts[index] = pairs;
+    this.values[3 * index] = score;
+    this.values[3 * index + 1] = composition;
+    this.values[3 * index + 2] = presentation;
+    this.count(index, +1);
+  }
+
+  /** Line `index` (with text `text`) is blank. */
+  setBlank(index: number, text: string): void {
+    if (!this.take(index, text, BLANK)) return;
+    this.count(index, +1);
+  }
+
+  /** Line `index` (with text `text`) yields no pair, for the reason given. */
+  setProblem(index: number, text: string, message: string): void {
+    if (!this.take(index, text, ERROR)) return;
+    const e = this.errors.get(text);
+    if (e) { e.message = message; e.uses++; } else this.errors.set(text, { message, uses: 1 });
+    this.count(index, +1);
+  }
+
+  /** Clears line `index`'s slot for a new entry of `kind`; false when the index is outside the table. */
+  private take(index: number, text: string, kind: number): boolean {
+    if (index < 0 || index >= this.n) return false;
+    this.drop(index);
+    this.texts[index] = text;
+    this.kinds[index] = kind;
+    this.pairCounts[index] = 0;
+    return true;
+  }
+
+  /** Forgets line `index`'s entry, if any. */
+  private drop(index: number): void {
+    if (this.kinds[index] === NONE) return;
+    this.count(index, -1);
+    if (this.kinds[index] === ERROR) {
+      const text = this.texts[index]!;
+      const e = this.errors.get(text);
+      if (e && --e.uses === 0) this.errors.delete(text);
+    }
+    this.kinds[index] = NONE;
+    this.texts[index] = undefined;
   }
 
   /**
    * Lines firstLine..lastLine (0-based, inclusive) were replaced by `newLineCount` lines: their entries go, the
-   * lines below move. Costs O(lines of the document) for an edit that changes the line count (an array splice).
+   * lines below move. Costs O(lines of the document) for an edit that changes the line count (the columns shift).
    */
   replaceLines(firstLine: number, lastLine: number, newLineCount: number): void {
-    const n = this.entries.length;
+    const n = this.n;
     if (firstLine < 0 || lastLine < firstLine || lastLine >= n || newLineCount < 0) {
       throw new RangeError(`edit of lines ${firstLine}..${lastLine} does not fit a table of ${n} lines`);
     }
+    for (let i = firstLine; i <= lastLine; i++) this.drop(i);
     const removedCount = lastLine - firstLine + 1;
-    let removed: Array<ScoredLine | undefined>;
-    if (newLineCount === removedCount) {
-      removed = this.entries.slice(firstLine, lastLine + 1);
-      for (let i = firstLine; i <= lastLine; i++) this.entries[i] = undefined;
-    } else if (newLineCount <= 4096) {
-      removed = this.entries.splice(firstLine, removedCount, ...new Array<undefined>(newLineCount));
-    } else {
-      removed = this.entries.slice(firstLine, lastLine + 1);
-      this.entries = this.entries.slice(0, firstLine).concat(new Array<undefined>(newLineCount).fill(undefined), this.entries.slice(lastLine + 1));
+    if (newLineCount !== removedCount) {
+      const size = n - removedCount + newLineCount;
+      if (size > this.capacity) this.grow(Math.max(size, Math.ceil(this.capacity * 1.5)));
+      const from = lastLine + 1;
+      const to = firstLine + newLineCount;
+      this.kinds.copyWithin(to, from, n);
+      this.pairCounts.copyWithin(to, from, n);
+      this.values.copyWithin(3 * to, 3 * from, 3 * n);
+      if (size < n) this.kinds.fill(NONE, size, n); // the freed tail
+      this.kinds.fill(NONE, firstLine, to);
+      if (newLineCount <= 4096) this.texts.splice(firstLine, removedCount, ...new Array<undefined>(newLineCount));
+      else this.texts = this.texts.slice(0, firstLine).concat(new Array<undefined>(newLineCount).fill(undefined), this.texts.slice(from));
+      this.n = size;
     }
-    for (const e of removed) if (e) this.count(e, -1);
-    this.counts.lines = this.entries.length;
+    this.counts.lines = this.n;
     this.firstGap = Math.min(this.firstGap, firstLine);
+  }
+
+  /** Makes room for `capacity` lines, keeping the first n. */
+  private grow(capacity: number): void {
+    const kinds = new Uint8Array(capacity);
+    kinds.set(this.kinds.subarray(0, this.n));
+    const pairCounts = new Uint32Array(capacity);
+    pairCounts.set(this.pairCounts.subarray(0, this.n));
+    const values = new Float64Array(3 * capacity);
+    values.set(this.values.subarray(0, 3 * this.n));
+    this.kinds = kinds;
+    this.pairCounts = pairCounts;
+    this.values = values;
+    this.capacity = capacity;
   }
 
   /** Forgets every entry (new settings or model); the table takes the given line count. */
   reset(lineCount: number): void {
-    this.entries = new Array<ScoredLine | undefined>(lineCount).fill(undefined);
+    this.n = lineCount;
+    this.capacity = lineCount;
+    this.texts = new Array<string | undefined>(lineCount).fill(undefined);
+    this.kinds = new Uint8Array(lineCount);
+    this.pairCounts = new Uint32Array(lineCount);
+    this.values = new Float64Array(3 * lineCount);
+    this.errors = new Map();
     this.counts = { lines: lineCount, done: 0, scored: 0, pairs: 0, errors: 0, blank: 0 };
     this.sortedBuffer = new Float64Array(0);
     this.sortedSize = 0;
@@ -127,19 +243,19 @@ export class ScoreTable {
   /** Up to `max` line indexes without an entry in [from, to), in order. */
   missingIn(from: number, to: number, max: number): number[] {
     const out: number[] = [];
-    const end = Math.min(to, this.entries.length);
-    for (let i = Math.max(0, from); i < end && out.length < max; i++) if (this.entries[i] === undefined) out.push(i);
+    const end = Math.min(to, this.n);
+    for (let i = Math.max(0, from); i < end && out.length < max; i++) if (this.kinds[i] === NONE) out.push(i);
     return out;
   }
 
   /** The first line without an entry, at or after the remembered first gap; undefined when complete. */
   firstMissing(): number | undefined {
     if (this.complete) return undefined;
-    for (let i = this.firstGap; i < this.entries.length; i++) {
-      if (this.entries[i] === undefined) { this.firstGap = i; return i; }
+    for (let i = this.firstGap; i < this.n; i++) {
+      if (this.kinds[i] === NONE) { this.firstGap = i; return i; }
     }
     // The counts say something is missing above the remembered gap (should not happen): search from the start.
-    for (let i = 0; i < this.entries.length; i++) if (this.entries[i] === undefined) { this.firstGap = i; return i; }
+    for (let i = 0; i < this.n; i++) if (this.kinds[i] === NONE) { this.firstGap = i; return i; }
     return undefined;
   }
 
@@ -194,11 +310,8 @@ export class ScoreTable {
 
   /** One number per line: its score, NaN for a line without an entry, a blank line or a line without a pair. */
   scoresByLine(): Float64Array {
-    const out = new Float64Array(this.entries.length).fill(NaN);
-    for (let i = 0; i < this.entries.length; i++) {
-      const score = this.entries[i]?.score;
-      if (score !== undefined) out[i] = score;
-    }
+    const out = new Float64Array(this.n).fill(NaN);
+    for (let i = 0; i < this.n; i++) if (this.kinds[i] === SCORED) out[i] = this.values[3 * i];
     return out;
   }
 
@@ -208,8 +321,8 @@ export class ScoreTable {
     const c = new Float64Array(this.counts.scored);
     const p = new Float64Array(this.counts.scored);
     let k = 0;
-    for (const e of this.entries) {
-      if (e?.score !== undefined && k < c.length) { c[k] = e.composition ?? NaN; p[k] = e.presentation ?? NaN; k++; }
+    for (let i = 0; i < this.n && k < c.length; i++) {
+      if (this.kinds[i] === SCORED) { c[k] = this.values[3 * i + 1]; p[k] = this.values[3 * i + 2]; k++; }
     }
     const median = (a: Float64Array): number => {
       if (a.length === 0) return NaN;
@@ -269,24 +382,25 @@ export class ScoreTable {
    * wrapping around the document; undefined when there is none. O(lines).
    */
   nextLow(from: number, dir: 1 | -1, belowPercentile: number): number | undefined {
-    const n = this.entries.length;
+    const n = this.n;
     if (n === 0) return undefined;
     const cut = this.lowCut(belowPercentile);
     for (let step = 1; step <= n; step++) {
       const i = (((from + dir * step) % n) + n) % n;
-      const score = this.entries[i]?.score;
-      if (score !== undefined && score < cut) return i;
+      if (this.kinds[i] === SCORED && this.values[3 * i] < cut) return i;
     }
     return undefined;
   }
 
-  private count(e: ScoredLine, sign: 1 | -1): void {
+  /** Counts line `index`'s entry in (+1) or out (-1) of the totals and the sorted scores. */
+  private count(index: number, sign: 1 | -1): void {
     this.counts.done += sign;
-    if (e.blank) this.counts.blank += sign;
-    else if (e.score !== undefined) {
+    const kind = this.kinds[index];
+    if (kind === BLANK) this.counts.blank += sign;
+    else if (kind === SCORED) {
       this.counts.scored += sign;
-      this.counts.pairs += sign * e.pairs;
-      (sign > 0 ? this.added : this.removed).push(e.score);
+      this.counts.pairs += sign * this.pairCounts[index];
+      (sign > 0 ? this.added : this.removed).push(this.values[3 * index]);
       this.medians = undefined;
     } else this.counts.errors += sign;
   }

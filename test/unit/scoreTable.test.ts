@@ -114,6 +114,54 @@ describe('ScoreTable', () => {
     }
   });
 
+  it('keeps every entry, count and per-line score equal to a plain array of entries through random sets, edits and resets', () => {
+    let seed = 11;
+    const rand = (): number => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+    const t = new ScoreTable(40);
+    let model: Array<ScoredLine | undefined> = new Array(40).fill(undefined);
+    for (let step = 0; step < 4000; step++) {
+      const n = model.length;
+      const op = rand();
+      if (op < 0.6 && n > 0) {
+        const i = Math.floor(rand() * n);
+        const r = rand();
+        // Problem texts repeat (two lines with the same broken text share one stored reason).
+        const e: ScoredLine = r < 0.15 ? { text: `bad ${Math.floor(rand() * 3)}`, pairs: 0, error: `reason ${step % 3}` }
+          : r < 0.25 ? { text: '', pairs: 0, blank: true }
+          : { text: `s${step}`, pairs: 1 + Math.floor(rand() * 3), score: Math.floor(rand() * 20) / 4, composition: rand(), presentation: rand() };
+        t.set(i, e);
+        // The same broken text gives the same reason everywhere: the model follows the latest one.
+        if (e.error !== undefined) model = model.map((m) => (m?.error !== undefined && m.text === e.text ? { ...m, error: e.error } : m));
+        model[i] = e;
+      } else if (op < 0.97 && n > 0) {
+        const a = Math.floor(rand() * n);
+        const b = Math.min(n - 1, a + Math.floor(rand() * 3));
+        const added = rand() < 0.2 ? 5 + Math.floor(rand() * 60) : Math.floor(rand() * 4); // some edits outgrow the columns
+        t.replaceLines(a, b, added);
+        model.splice(a, b - a + 1, ...new Array<undefined>(added).fill(undefined));
+      } else {
+        const size = 20 + Math.floor(rand() * 60);
+        t.reset(size);
+        model = new Array(size).fill(undefined);
+      }
+      assert.equal(t.lineCount, model.length, `step ${step}`);
+      if (step % 5 !== 0) continue;
+      for (let i = 0; i < model.length; i++) assert.deepEqual(t.entry(i), model[i], `step ${step}, line ${i}`);
+      const scoredLines = model.filter((m) => m?.score !== undefined);
+      assert.deepEqual(t.stats(), {
+        lines: model.length,
+        done: model.filter((m) => m !== undefined).length,
+        scored: scoredLines.length,
+        pairs: scoredLines.reduce((a, m) => a + m!.pairs, 0),
+        errors: model.filter((m) => m?.error !== undefined).length,
+        blank: model.filter((m) => m?.blank).length,
+      }, `step ${step}`);
+      assert.deepEqual([...t.scoresByLine()], model.map((m) => m?.score ?? NaN), `step ${step}`);
+      const gap = model.findIndex((m) => m === undefined);
+      assert.equal(t.firstMissing(), gap < 0 ? undefined : gap, `step ${step}`);
+    }
+  });
+
   it('makes DocumentScores with core/scores percentiles and summary, blank lines left out', () => {
     const values = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3];
     const t = new ScoreTable(values.length + 2);
