@@ -3,7 +3,8 @@
 // bench/host/editorScoring.ts, starts VS Code on a temporary workspace with it as the tests module, and prints
 // medians over several runs, each next to a baseline measured in the same run (the engine alone, no editor):
 //   - opening a 10k-line file (engine warm, new text) until the visible lines show score badges (target <= 500 ms)
-//   - a one-line edit until its new badge is drawn, debounce (scar.scoring.debounceMs, 100 ms) included (<= 150 ms)
+//   - a one-line edit until its new badge is drawn, debounce (scar.scoring.debounceMs) included (<= 150 ms), right after
+//     opening (the background pass running) and again once the file is scored in full
 //   - the longest event-loop stall of the extension host while a 100k-line file is scored in full (<= 50 ms)
 //   - the heap held after the 100k-line file is scored (< 200 MB), with the document text's own size for scale
 // Env: SCAR_BENCH_RUNS (default 5), SCAR_BENCH_EDITS (default 10), SCAR_BENCH_PROFILE=<file.cpuprofile> (a CPU
@@ -78,11 +79,13 @@ async function main() {
   console.log(`${'  of which VS Code applying the edit'.padEnd(46)} median ${ms(median(r.appliedMs)).padStart(7)}  (scoring off: ${ms(median(r.vsEditMs))})`);
   if (process.env.SCAR_BENCH_VERBOSE) console.log(`  each edit applied (ms): ${r.appliedMs.map((x) => x.toFixed(0)).join(' ')}; scoring off: ${r.vsEditMs.map((x) => x.toFixed(0)).join(' ')}`);
   row('  edit applied -> its new badge (incl. debounce)', r.editMs.map((x, i) => x - r.appliedMs[i]), r.baselineEditMs, 150);
+  row('one-line edit, file scored in full and settled', r.settledEditMs, r.baselineEditMs, 150);
+  console.log(`${'  of which VS Code applying the edit'.padEnd(46)} median ${ms(median(r.settledAppliedMs)).padStart(7)}`);
   const rt = r.roundTripsDuringEdits;
   if (rt.length) console.log(`${'  engine round trips of live scoring'.padEnd(46)} median ${ms(median(rt)).padStart(7)}  (max ${ms(Math.max(...rt))}, last ${rt.length})`);
   const b = r.big;
   console.log(`${'100k lines scored in full'.padEnd(46)} ${ms(b.fullScoreMs)} (${(b.lines / (b.fullScoreMs / 1000)).toFixed(0)} lines/s)`);
-  console.log(`${'  longest event-loop stall while scoring'.padEnd(46)} ${b.maxStallMs.toFixed(1)} ms (p99 ${b.p99StallMs.toFixed(1)} ms; scoring off, checking only: ${b.baselineAfterStallMs.toFixed(1)} ms)  target <= 50 ms  ${b.maxStallMs <= 50 ? 'OK' : 'MISSED'}`);
+  console.log(`${'  longest event-loop stall while scoring'.padEnd(46)} ${b.maxStallMs.toFixed(1)} ms (p99 ${b.p99StallMs.toFixed(1)} ms; scoring off, the file open 8 s: ${b.baselineAfterStallMs.toFixed(1)} ms)  target <= 50 ms  ${b.maxStallMs <= 50 ? 'OK' : 'MISSED'}`);
   const lt = b.longestTask;
   if (lt) {
     console.log(`${'  longest SCAR task while scoring (wall)'.padEnd(46)} ${lt.byWall.wallMs.toFixed(1)} ms "${lt.byWall.name}" (its CPU time ${lt.byWall.cpuMs.toFixed(1)} ms) of ${lt.tasks} tasks`);
@@ -90,6 +93,8 @@ async function main() {
   }
   if (b.gc) console.log(`${'  garbage collection in the host meanwhile'.padEnd(46)} longest pause ${b.gc.longestMs.toFixed(1)} ms (${b.gc.longestKind}), ${b.gc.count} pauses, ${b.gc.totalMs.toFixed(0)} ms in all`
     + ` (${Object.entries(b.gc.byKind || {}).map(([k, v]) => `${k} ${v.count}x, longest ${v.longestMs.toFixed(0)} ms`).join('; ')})`);
+  if (b.stalls && b.stalls.length) console.log(`${'  the longest stalls (host thread CPU in them)'.padEnd(46)} ${b.stalls.map((x) => `${x.wallMs.toFixed(0)} ms (CPU ${x.cpuMs.toFixed(0)}) at +${x.at.toFixed(0)}`).join(', ')}`);
+  if (b.baselineStalls && b.baselineStalls.length) console.log(`${'  the same, scoring off'.padEnd(46)} ${b.baselineStalls.map((x) => `${x.wallMs.toFixed(0)} ms (CPU ${x.cpuMs.toFixed(0)}) at +${x.at.toFixed(0)}`).join(', ')}`);
   if (b.gc && b.gc.long && b.gc.long.length) console.log(`${'  of which pauses over 20 ms'.padEnd(46)} ${b.gc.long.join(', ')}`);
   console.log(`${'  stall while VS Code opens the document'.padEnd(46)} ${b.openStallMs.toFixed(1)} ms (scoring off: ${b.baselineOpenStallMs.toFixed(1)} ms)`);
   console.log(`${'  heap held after scoring'.padEnd(46)} ${b.heapHeldMB.toFixed(0)} MB (the document's text alone: ${b.documentTextMB.toFixed(0)} MB; host RSS ${b.rssMB.toFixed(0)} MB)  target < 200 MB  ${b.heapHeldMB < 200 ? 'OK' : 'MISSED'}`);

@@ -14,6 +14,7 @@ import * as v8 from 'v8';
 import * as vm from 'vm';
 import * as vscode from 'vscode';
 import { EngineClient } from '../../src/engine/client';
+import { hostCpuMs } from '../../src/extension/cpuTime';
 import type { ScoreViewApi } from '../../src/extension/scoreView';
 import type { ScoringApi } from '../../src/extension/scoring';
 
@@ -21,6 +22,8 @@ type Api = ScoreViewApi & ScoringApi;
 
 const RUNS = Number(process.env.SCAR_BENCH_RUNS || 5);
 const EDITS = Number(process.env.SCAR_BENCH_EDITS || 10);
+/** How long the 100k-line file stays open with scoring off, for the baseline of the host's stalls. */
+const BASELINE_WINDOW_MS = 8000;
 
 const { benchLines: lines } = require('./benchLines.js') as { benchLines(n: number, salt: string): string[] };
 
@@ -77,6 +80,25 @@ function recordGc(): { stop(): Promise<void>; summary(from: number): GcSummary }
       return out;
     },
   };
+}
+
+/**
+ * Traces the host's event-loop stalls: a 2 ms interval notes every gap over 25 ms, with the host thread's CPU time
+ * in it (near the gap: the host ran something; far below: it was waiting for a CPU or blocked) and the SCAR tasks
+ * and GC pauses that overlap it, so a stall can be put down to SCAR, to VS Code's own work or to a busy machine.
+ */
+function traceStalls(): { stop(): Array<{ at: number; wallMs: number; cpuMs: number }> } {
+  const stalls: Array<{ at: number; wallMs: number; cpuMs: number }> = [];
+  let last = performance.now();
+  let lastCpu = hostCpuMs();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    const cpu = hostCpuMs();
+    if (now - last > 25) stalls.push({ at: last, wallMs: now - last, cpuMs: cpu - lastCpu });
+    last = now;
+    lastCpu = cpu;
+  }, 2);
+  return { stop() { clearInterval(timer); return stalls; } };
 }
 
 function gc(): void {
@@ -151,6 +173,8 @@ export async function run(): Promise<void> {
   const shownMs: number[] = [];
   const appliedMs: number[] = [];
   const editMs: number[] = [];
+  const settledAppliedMs: number[] = [];
+  const settledEditMs: number[] = [];
   for (let r = 0; r < RUNS; r++) {
     const uri = await writeFile(`open-${r}.jsonl`, lines(10000, `run${r}-${Date.now()}`));
     const t0 = performance.now();
@@ -175,9 +199,28 @@ export async function run(): Promise<void> {
       });
       editMs.push(performance.now() - e0);
     }
+    // The same edits once the file is scored in full and the editor has settled (no background pass running).
+    await until('the file scored in full', () => api.liveScoring(uri)?.complete === true, 60000);
+    await new Promise((r) => setTimeout(r, 1000));
+    for (let k = 0; k < Math.ceil(EDITS / RUNS); k++) {
+      const line = 20 + k;
+      const text = JSON.stringify({ instruction: `Settled question ${r}.${k}: how do I copy a file?`, input: '', output: `Use cp, run ${r}.${k}.` });
+      const e0 = performance.now();
+      await editor.edit((b) => b.replace(doc.lineAt(line).range, text));
+      settledAppliedMs.push(performance.now() - e0);
+      await until('the edited line\'s badge', () => {
+        const rd = api.renderedDecorations(editor);
+        if (!rd || rd.version !== doc.version) return false;
+        return [...rd.badges.high, ...rd.badges.mid, ...rd.badges.low].some((b) => b.line === line + 1);
+      });
+      settledEditMs.push(performance.now() - e0);
+      await new Promise((r) => setTimeout(r, 300));
+    }
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     await until('the file to close', () => doc.isClosed, 60000);
   }
+  results.settledAppliedMs = settledAppliedMs;
+  results.settledEditMs = settledEditMs;
   results.openMs = openMs;
   results.shownMs = shownMs;
   results.appliedMs = appliedMs;
@@ -206,7 +249,7 @@ export async function run(): Promise<void> {
   // document this size costs VS Code itself a stall in the host (it receives 16 MB of text): measured first with
   // live scoring off (baseline), then with it on, each while opening and then after the document is open.
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-  const openBig = async (name: string, auto: boolean): Promise<{ uri: vscode.Uri; openStallMs: number; afterStallMs: number; p99AfterMs: number; wallMs: number; textBytes: number; scoringFrom: number }> => {
+  const openBig = async (name: string, auto: boolean): Promise<{ uri: vscode.Uri; stalls: Array<{ at: number; wallMs: number; cpuMs: number }>; openStallMs: number; afterStallMs: number; p99AfterMs: number; wallMs: number; textBytes: number; scoringFrom: number }> => {
     await config.update('scoring.auto', auto, vscode.ConfigurationTarget.Global);
     // Written by the outer script before VS Code started: making 100k lines here would leave garbage in the host.
     const uri = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, `${name}.jsonl`);
@@ -222,12 +265,19 @@ export async function run(): Promise<void> {
     const scoringFrom = performance.now();
     const after = monitorEventLoopDelay({ resolution: 5 });
     after.enable();
+    const tracer = traceStalls();
     api.scoringTaskTimings(true);
     if (auto) await until('the 100k-line file scored', () => api.liveScoring(uri)?.complete === true, 600000);
-    else await (api as unknown as { whenAnalysed(u: vscode.Uri, t: number): Promise<unknown> }).whenAnalysed(uri, 600000);
+    else {
+      // Scoring off: the same file open for a fixed while (diagnostics running), so the stalls VS Code causes by
+      // itself after an open are measured over a comparable stretch.
+      await (api as unknown as { whenAnalysed(u: vscode.Uri, t: number): Promise<unknown> }).whenAnalysed(uri, 600000);
+      await new Promise((r) => setTimeout(r, Math.max(0, BASELINE_WINDOW_MS - (performance.now() - scoringFrom))));
+    }
     after.disable();
+    const stalls = tracer.stop().sort((a, b) => b.wallMs - a.wallMs).slice(0, 6).map((x) => ({ ...x, at: x.at - scoringFrom }));
     if (auto) tasks = api.scoringTaskTimings();
-    return { uri, openStallMs: during.max / 1e6, afterStallMs: after.max / 1e6, p99AfterMs: after.percentile(99) / 1e6, wallMs: performance.now() - s0, textBytes, scoringFrom };
+    return { uri, stalls, openStallMs: during.max / 1e6, afterStallMs: after.max / 1e6, p99AfterMs: after.percentile(99) / 1e6, wallMs: performance.now() - s0, textBytes, scoringFrom };
   };
   let tasks: ReturnType<Api['scoringTaskTimings']> | undefined;
   const base = await openBig('big-baseline', false);
@@ -260,10 +310,12 @@ export async function run(): Promise<void> {
     openStallMs: big.openStallMs,
     baselineOpenStallMs: base.openStallMs,
     baselineAfterStallMs: base.afterStallMs,
+    baselineStalls: base.stalls,
     heapHeldMB: (heapAfter - heapBefore) / 2 ** 20,
     documentTextMB: big.textBytes / 2 ** 20,
     rssMB: process.memoryUsage().rss / 2 ** 20,
     longestTask: tasks,
+    stalls: big.stalls,
     gc: bigGc,
   };
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
