@@ -1,6 +1,7 @@
 // The engine process through its client: scoring, the caches, cancellation, crashes and restarts, bad models.
 // Needs the build (dist/engine.js) and the bundled model (models/).
 import * as assert from 'node:assert/strict';
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -216,6 +217,30 @@ describe('engine', function () {
     await c.crashForTest();
     await new Promise((r) => setTimeout(r, 300));
     await assert.rejects(c.score(pairs(1)), /crashed 2 times in a row; not restarting it \(last: killed by SIGKILL/);
+  });
+
+  it('runs a niced engine at low priority, in a scheduler group of its own on Linux, and it exits when its caller is killed', async function () {
+    const caller = spawn(process.execPath, [path.join(__dirname, 'helpers', 'engineCaller.js'), enginePath, modelsDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const pid = await new Promise<number>((resolve, reject) => {
+        let out = '';
+        caller.stdout.on('data', (d: Buffer) => { out += d; if (out.includes('\n')) resolve((JSON.parse(out) as { pid: number }).pid); });
+        caller.on('exit', (code) => reject(new Error(`the caller exited (${code}) before the engine started`)));
+      });
+      assert.equal(os.getPriority(pid), 10, 'the engine runs at niceness 10');
+      if (process.platform === 'linux' && fs.existsSync('/proc/self/autogroup')) {
+        const group = (p: number | 'self'): string => fs.readFileSync(`/proc/${p}/autogroup`, 'utf8').trim();
+        assert.notEqual(group(pid).split(' ')[0], group('self').split(' ')[0], 'the engine has an autogroup of its own');
+        assert.match(group(pid), /nice 10$/, 'weighted by its niceness');
+      }
+      caller.kill('SIGKILL'); // the caller dies without a word: the engine must not outlive it
+      const alive = (p: number): boolean => { try { process.kill(p, 0); return true; } catch { return false; } };
+      const t0 = Date.now();
+      while (alive(pid) && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 50));
+      assert.equal(alive(pid), false, 'the engine exited when its caller was killed');
+    } finally {
+      caller.kill('SIGKILL');
+    }
   });
 
   it('ignores the crash request without SCAR_ENGINE_TEST', async () => {
