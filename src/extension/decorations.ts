@@ -14,7 +14,7 @@ import type { LiveScorer } from './liveScoring';
 const MARGIN = 30;
 /** Most lines decorated per editor (a very tall editor or several visible ranges). */
 const MAX_LINES = 600;
-/** Quickest redraw of the visible badges after a change, and of the overview ruler. */
+/** Quickest redraw of the visible badges after a scroll (a change of the visible lines' entries is drawn at once). */
 const BADGE_THROTTLE_MS = 30;
 /**
  * Quickest redraw when only lines off screen got scores (the background pass): the visible badges change then only
@@ -64,7 +64,7 @@ export class ScoreDecorations implements vscode.Disposable {
     this.settings = config.current.scores;
     this.createTypes();
     this.subscriptions.push(
-      scorer.onDidChange((e) => { this.scheduleBadges(e.background && !e.complete ? BACKGROUND_BADGE_THROTTLE_MS : BADGE_THROTTLE_MS); this.scheduleRuler(); }),
+      scorer.onDidChange((e) => { this.scheduleBadges(e.background && !e.complete ? BACKGROUND_BADGE_THROTTLE_MS : 0); this.scheduleRuler(); }),
       vscode.window.onDidChangeTextEditorVisibleRanges(() => this.scheduleBadges()),
       vscode.window.onDidChangeVisibleTextEditors(() => { this.scheduleBadges(); this.scheduleRuler(true); }),
       config.onDidChange(({ current }) => {

@@ -247,14 +247,19 @@ export class LiveScorer implements vscode.Disposable {
     }
     if (st.table.lineCount !== e.document.lineCount) st.table.reset(e.document.lineCount);
     if (st.completedAt !== 0) this.restartClock(st);
-    this.lastEditAt = performance.now();
+    // An edit after a pause is scored at once; one that follows another within the debounce time waits for that
+    // much quiet, so a burst of edits (fast typing, a macro, a multi-step refactoring) costs one request.
+    const now = performance.now();
+    const debounceMs = this.config.scores.debounceMs;
+    const burst = now - this.lastEditAt < debounceMs;
+    this.lastEditAt = now;
     this.changed.fire({ document: e.document, complete: false });
     if (st.mode === 'off') return;
     if (st.debounce) clearTimeout(st.debounce);
     st.debounce = setTimeout(() => {
       st.debounce = undefined;
       this.schedulePump();
-    }, this.config.scores.debounceMs);
+    }, burst ? debounceMs : 0);
   }
 
   private configure(previous: ScarConfig, current: ScarConfig): void {

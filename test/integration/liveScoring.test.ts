@@ -74,6 +74,39 @@ describe('live scoring', function () {
     assert.match(badgeOf(after, 2)!.text, new RegExp(`^[▲●▼] +${want.toFixed(2).replace(/[.-]/g, '\\$&')} · (top|bottom) \\d+%`));
   });
 
+  it('scores an edit after a pause at once, and a burst of edits once, after scar.scoring.debounceMs of quiet', async () => {
+    const undo = await setScarSettings({ 'scoring.debounceMs': 1500 });
+    try {
+      const { doc, editor } = await openAnalysed('alpaca.jsonl');
+      const api = await fullApi();
+      await settledBadges(api, editor);
+      await new Promise((r) => setTimeout(r, 1600)); // a pause longer than the debounce time
+      const base = api.engineRequests(doc.uri);
+      const t0 = Date.now();
+      await replaceLine(editor, 1, JSON.stringify({ instruction: 'After a pause: name a colour.', input: '', output: 'red' }));
+      await settledBadges(api, editor);
+      const firstMs = Date.now() - t0;
+      assert.ok(firstMs < 1000, `the edit after a pause was scored in ${firstMs} ms, without waiting for the 1500 ms debounce`);
+      const afterFirst = api.engineRequests(doc.uri);
+      assert.equal(afterFirst.lines - base.lines, 1, 'one line sent: the edited one');
+      // Three edits in a row, each well within the debounce time of the one before.
+      const burst = Date.now();
+      const last = JSON.stringify({ instruction: 'Burst 2: name a fruit.', input: '', output: 'a pear' });
+      for (const text of [JSON.stringify({ instruction: 'Burst 0: name a fruit.', input: '', output: 'an apple' }), JSON.stringify({ instruction: 'Burst 1', input: '', output: 'a plum' }), last]) {
+        await replaceLine(editor, 2, text);
+      }
+      await new Promise((r) => setTimeout(r, 700));
+      assert.equal(api.engineRequests(doc.uri).lines, afterFirst.lines, 'nothing sent while the edits keep coming within the debounce time');
+      await settledBadges(api, editor);
+      assert.ok(Date.now() - burst >= 1500, 'the burst was scored after the quiet time');
+      assert.equal(api.engineRequests(doc.uri).lines - afterFirst.lines, 1, 'the burst cost one line: its final text');
+      const want = await cliScoreOf(last);
+      assert.ok(Math.abs(api.documentScores(doc.uri)!.lines[2].score! - want) < 1e-4, 'line 3 has the final text\'s score');
+    } finally {
+      await undo();
+    }
+  });
+
   it('never draws the score of text that was replaced meanwhile', async () => {
     const { doc, editor } = await openAnalysed('alpaca.jsonl');
     const api = await fullApi();
