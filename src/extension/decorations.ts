@@ -21,6 +21,12 @@ const BADGE_THROTTLE_MS = 30;
  * through their percentiles, and redrawing them every batch would keep the renderer busy while the user types.
  */
 const BACKGROUND_BADGE_THROTTLE_MS = 400;
+/**
+ * How long after an edit its lines are drawn as pending when their new scores have not come yet. An edit after a
+ * pause is scored within milliseconds, so it is usually drawn once, with its new score, not twice (pending, then
+ * scored): half the redraws per keystroke, and no flicker. Until then the edited line keeps its badge as drawn.
+ */
+const EDIT_PENDING_MS = 40;
 const RULER_THROTTLE_MS = 500;
 /**
  * Most overview-ruler marks per kind: the ruler has a few hundred pixels, so a long file is cut into this many
@@ -64,7 +70,11 @@ export class ScoreDecorations implements vscode.Disposable {
     this.settings = config.current.scores;
     this.createTypes();
     this.subscriptions.push(
-      scorer.onDidChange((e) => { this.scheduleBadges(e.background && !e.complete ? BACKGROUND_BADGE_THROTTLE_MS : 0); this.scheduleRuler(); }),
+      scorer.onDidChange((e) => {
+        if (e.edited) this.scheduleBadges(0, EDIT_PENDING_MS);
+        else this.scheduleBadges(e.background && !e.complete ? BACKGROUND_BADGE_THROTTLE_MS : 0);
+        this.scheduleRuler();
+      }),
       vscode.window.onDidChangeTextEditorVisibleRanges(() => this.scheduleBadges()),
       vscode.window.onDidChangeVisibleTextEditors(() => { this.scheduleBadges(); this.scheduleRuler(true); }),
       config.onDidChange(({ current }) => {
@@ -122,9 +132,12 @@ export class ScoreDecorations implements vscode.Disposable {
     this.rulerTypes = undefined;
   }
 
-  /** Draws the visible badges `throttleMs` after the last draw at the earliest (sooner if a sooner draw is asked). */
-  private scheduleBadges(throttleMs = BADGE_THROTTLE_MS): void {
-    const due = Math.max(performance.now(), this.lastBadgeDraw + throttleMs);
+  /**
+   * Draws the visible badges `delayMs` from now and `throttleMs` after the last draw at the earliest (sooner if a
+   * sooner draw is asked).
+   */
+  private scheduleBadges(throttleMs = BADGE_THROTTLE_MS, delayMs = 0): void {
+    const due = Math.max(performance.now() + delayMs, this.lastBadgeDraw + throttleMs);
     if (this.badgeTimer) {
       if (due >= this.badgeDue) return;
       clearTimeout(this.badgeTimer);

@@ -4,8 +4,8 @@
 // edited lines only (the table follows the edit) and, after a short quiet time, those lines are scored again; a
 // result is stored only if its line still has the text it was computed for, so nothing stale is ever drawn.
 // The host sends the lines as they are and the engine reads their pairs, so scoring a large file leaves the host
-// little garbage to collect. While the user types, only edited and visible lines
-// are scored; the rest waits until the typing stops. Closing a document cancels its requests in the engine.
+// little garbage to collect. While the user types, and for half a second after a file opens (VS Code's busiest
+// moment), only edited and visible lines are scored; the rest waits. Closing a document cancels its requests.
 import { performance } from 'perf_hooks';
 import * as vscode from 'vscode';
 import { CancelledError } from '../engine/client';
@@ -25,6 +25,8 @@ const BATCH_LINES = 128;
 const BATCH_CHARS = 1 << 20;
 /** Lines above and below the visible range that count as visible (scrolling a little needs no new request). */
 export const VISIBLE_MARGIN = 40;
+/** Lines from the top of a file sent as soon as it opens, before its editor shows (a tall editor's screenful). */
+const FIRST_SCREEN_LINES = 80;
 /** Longest stretch of collecting a batch's lines before it is sent, so the host never stalls. */
 const COLLECT_MS = 8;
 
@@ -64,6 +66,8 @@ export class DocState {
   /** The last error the engine gave for this document (scoring stops until it is requested again). */
   error: string | undefined;
   offeredLargeFile = false;
+  /** Whether the first lines were sent as soon as the document opened (before its editor shows: see nextJob). */
+  firstScreenSent = false;
 
   constructor(readonly document: vscode.TextDocument) {
     this.table = new ScoreTable(document.lineCount);
@@ -89,6 +93,8 @@ export interface ScoresChange {
    * through the percentiles, so views may redraw less often.
    */
   background?: boolean;
+  /** An edit removed the entries of the edited lines (their new scores usually follow within milliseconds). */
+  edited?: boolean;
 }
 
 export class LiveScorer implements vscode.Disposable {
@@ -101,6 +107,8 @@ export class LiveScorer implements vscode.Disposable {
   private disposed = false;
   /** performance.now() of the user's last edit of a tracked document, and the timer that resumes the background. */
   private lastEditAt = -Infinity;
+  /** performance.now() when a tracked document was last opened: VS Code is busiest just after (see waitForQuiet). */
+  private lastOpenAt = -Infinity;
   private resumeTimer: NodeJS.Timeout | undefined;
   private config: ScarConfig;
   /** Milliseconds of the latest engine requests, from send to answer (the last 200), for the benchmark. */
@@ -197,6 +205,7 @@ export class LiveScorer implements vscode.Disposable {
   private opened(doc: vscode.TextDocument): void {
     if (!isJsonlDocument(doc) || this.docs.has(doc.uri.toString())) return;
     const st = this.track(doc);
+    this.lastOpenAt = performance.now();
     const s = this.config.scores;
     if (s.auto && doc.lineCount <= s.autoScoreMaxLines) {
       st.mode = 'auto';
@@ -253,7 +262,7 @@ export class LiveScorer implements vscode.Disposable {
     const debounceMs = this.config.scores.debounceMs;
     const burst = now - this.lastEditAt < debounceMs;
     this.lastEditAt = now;
-    this.changed.fire({ document: e.document, complete: false });
+    this.changed.fire({ document: e.document, complete: false, edited: st.mode !== 'off' });
     if (st.mode === 'off') return;
     if (st.debounce) clearTimeout(st.debounce);
     st.debounce = setTimeout(() => {
@@ -332,6 +341,14 @@ export class LiveScorer implements vscode.Disposable {
       }
     }
     const all = [...this.docs.values()].filter((st) => this.wanting(st));
+    // A file that has just opened shows its first lines almost always (unless VS Code restores a scroll position):
+    // they go at once, as visible lines, without waiting for the editor to show (which takes VS Code a while).
+    for (const st of all) {
+      if (st.firstScreenSent) continue;
+      st.firstScreenSent = true;
+      const lines = this.missing(st, 0, FIRST_SCREEN_LINES, FIRST_SCREEN_LINES);
+      if (lines.length > 0) return this.collect(st, lines, true);
+    }
     if (all.length > 0 && this.waitForQuiet()) return undefined;
     for (let tries = 0; tries < all.length; tries++) {
       const st = all[this.roundRobin++ % all.length];
@@ -343,9 +360,13 @@ export class LiveScorer implements vscode.Disposable {
     return undefined;
   }
 
-  /** True while the user is typing (an edit less than BACKGROUND_QUIET_MS ago); the pump runs again after it. */
+  /**
+   * True while the user is typing (an edit less than BACKGROUND_QUIET_MS ago) or a file has just opened (VS Code is
+   * still laying it out and tokenising it: the visible lines are scored, the rest waits as long); the pump runs again
+   * after it.
+   */
   private waitForQuiet(): boolean {
-    const wait = this.lastEditAt + BACKGROUND_QUIET_MS - performance.now();
+    const wait = Math.max(this.lastEditAt, this.lastOpenAt) + BACKGROUND_QUIET_MS - performance.now();
     if (wait <= 0) return false;
     if (this.resumeTimer) clearTimeout(this.resumeTimer);
     this.resumeTimer = setTimeout(() => {

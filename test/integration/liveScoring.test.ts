@@ -97,6 +97,9 @@ describe('live scoring', function () {
       }
       await new Promise((r) => setTimeout(r, 700));
       assert.equal(api.engineRequests(doc.uri).lines, afterFirst.lines, 'nothing sent while the edits keep coming within the debounce time');
+      const waiting = api.renderedDecorations(editor)!;
+      assert.equal(waiting.version, doc.version, 'the edited text is drawn while its score is on its way');
+      assert.deepEqual(waiting.badges.pending.map((b) => b.line), [3], 'as pending: no score of an earlier text');
       await settledBadges(api, editor);
       assert.ok(Date.now() - burst >= 1500, 'the burst was scored after the quiet time');
       assert.equal(api.engineRequests(doc.uri).lines - afterFirst.lines, 1, 'the burst cost one line: its final text');
