@@ -47,8 +47,9 @@ interface Job {
   generation: number;
   /** Lines of a visible range (else the background pass over the rest of the file). */
   visible: boolean;
-  /** Line index and text of each line sent, in order; the engine reads their pairs. */
-  lines: Array<{ index: number; text: string }>;
+  /** Line index and text of each line sent, in order (two arrays, not an object per line); the engine reads their pairs. */
+  indexes: number[];
+  texts: string[];
 }
 
 /** One tracked document. */
@@ -318,7 +319,6 @@ export class LiveScorer implements vscode.Disposable {
     while (!this.disposed && this.inFlight < MAX_IN_FLIGHT) {
       const job = this.nextJob();
       if (!job) return;
-      if (job.lines.length === 0) return; // nothing could be collected now
       this.send(job);
     }
   }
@@ -336,8 +336,8 @@ export class LiveScorer implements vscode.Disposable {
       const st = this.docs.get(editor.document.uri.toString());
       if (!st || !this.wanting(st)) continue;
       for (const r of editor.visibleRanges) {
-        const lines = this.missing(st, r.start.line - VISIBLE_MARGIN, r.end.line + VISIBLE_MARGIN + 1, BATCH_LINES);
-        if (lines.length > 0) return this.collect(st, lines, true);
+        const job = this.batch(st, r.start.line - VISIBLE_MARGIN, r.end.line + VISIBLE_MARGIN + 1, BATCH_LINES, true);
+        if (job) return job;
       }
     }
     const all = [...this.docs.values()].filter((st) => this.wanting(st));
@@ -346,16 +346,16 @@ export class LiveScorer implements vscode.Disposable {
     for (const st of all) {
       if (st.firstScreenSent) continue;
       st.firstScreenSent = true;
-      const lines = this.missing(st, 0, FIRST_SCREEN_LINES, FIRST_SCREEN_LINES);
-      if (lines.length > 0) return this.collect(st, lines, true);
+      const job = this.batch(st, 0, FIRST_SCREEN_LINES, FIRST_SCREEN_LINES, true);
+      if (job) return job;
     }
     if (all.length > 0 && this.waitForQuiet()) return undefined;
     for (let tries = 0; tries < all.length; tries++) {
       const st = all[this.roundRobin++ % all.length];
       const first = st.table.firstMissing();
       if (first === undefined) continue;
-      const lines = this.missing(st, first, st.table.lineCount, BATCH_LINES);
-      if (lines.length > 0) return this.collect(st, lines, false); // else everything left of it is in flight
+      const job = this.batch(st, first, st.table.lineCount, BATCH_LINES, false);
+      if (job) return job; // else everything left of it is in flight
     }
     return undefined;
   }
@@ -376,36 +376,29 @@ export class LiveScorer implements vscode.Disposable {
     return true;
   }
 
-  private missing(st: DocState, from: number, to: number, max: number): number[] {
-    const out: number[] = [];
-    const doc = st.document;
-    const end = Math.min(to, st.table.lineCount);
-    let i = Math.max(0, from);
-    while (i < end && out.length < max) {
-      const chunk = st.table.missingIn(i, end, max - out.length);
-      if (chunk.length === 0) break;
-      for (const k of chunk) if (!st.inflightTexts.has(doc.lineAt(k).text)) out.push(k);
-      i = chunk[chunk.length - 1] + 1;
-    }
-    return out;
-  }
-
   /**
-   * The batch of lines to send, in order: consecutive runs are what `missing` returns. The host does not parse them
-   * (the engine does), so collecting a batch costs the host a few line look-ups and no garbage.
+   * The next batch of lines of [from, to) that have no entry and are not in flight, in order (at most `max`, and no
+   * more than BATCH_CHARS of text or COLLECT_MS of work); undefined when there is none. The host does not parse
+   * them (the engine does), so a batch costs the host one look-up per line and two arrays.
    */
-  private collect(st: DocState, indexes: number[], visible: boolean): Job {
-    const job: Job = { state: st, generation: st.generation, visible, lines: [] };
+  private batch(st: DocState, from: number, to: number, max: number, visible: boolean): Job | undefined {
+    const doc = st.document;
+    const table = st.table;
+    const end = Math.min(to, table.lineCount);
+    const job: Job = { state: st, generation: st.generation, visible, indexes: [], texts: [] };
     const deadline = performance.now() + COLLECT_MS;
     let chars = 0;
-    for (const index of indexes) {
-      const text = st.document.lineAt(index).text;
-      job.lines.push({ index, text });
+    for (let i = Math.max(0, from); i < end && job.indexes.length < max; i++) {
+      if (table.has(i)) continue;
+      const text = doc.lineAt(i).text;
+      if (st.inflightTexts.has(text)) continue;
+      job.indexes.push(i);
+      job.texts.push(text);
       st.inflightTexts.add(text);
       chars += text.length;
       if (chars >= BATCH_CHARS || performance.now() > deadline) break;
     }
-    return job;
+    return job.indexes.length > 0 ? job : undefined;
   }
 
   private send(job: Job): void {
@@ -424,9 +417,9 @@ export class LiveScorer implements vscode.Disposable {
     const sent = performance.now();
     const counts = this.countsOf(st.document);
     counts.sent++;
-    counts.lines += job.lines.length;
+    counts.lines += job.indexes.length;
     client
-      .scoreLines(job.lines.map((l) => l.text), job.lines[0].index + 1, this.config.adapter, { signal: ac.signal })
+      .scoreLines(job.texts, job.indexes[0] + 1, this.config.adapter, { signal: ac.signal })
       .then((results) => {
         this.roundTrips.push(performance.now() - sent);
         if (this.roundTrips.length > 200) this.roundTrips.shift();
@@ -442,7 +435,7 @@ export class LiveScorer implements vscode.Disposable {
         counts.settled++;
         this.inFlight--;
         st.controllers.delete(ac);
-        for (const l of job.lines) st.inflightTexts.delete(l.text);
+        for (const text of job.texts) st.inflightTexts.delete(text);
         this.schedulePump();
       });
   }
@@ -453,15 +446,16 @@ export class LiveScorer implements vscode.Disposable {
     const doc = st.document;
     const errors = results.errors.length ? new Map(results.errors) : undefined;
     let stored = 0;
-    for (let k = 0; k < job.lines.length && k < results.kinds.length; k++) {
-      const l = job.lines[k];
+    for (let k = 0; k < job.indexes.length && k < results.kinds.length; k++) {
+      const index = job.indexes[k];
+      const text = job.texts[k];
       // Stored only where the line still has the text that was scored (an edit since then leaves it to the next batch).
-      if (l.index >= doc.lineCount || st.table.has(l.index) || doc.lineAt(l.index).text !== l.text) continue;
+      if (index >= doc.lineCount || st.table.has(index) || doc.lineAt(index).text !== text) continue;
       const kind = results.kinds[k];
       const v = results.values;
-      if (kind === LINE_BLANK) st.table.setBlank(l.index, l.text);
-      else if (kind === LINE_ERROR) st.table.setProblem(l.index, l.text, errors?.get(k) ?? 'no pair');
-      else st.table.setScored(l.index, l.text, results.pairs[k], v[3 * k], v[3 * k + 1], v[3 * k + 2]);
+      if (kind === LINE_BLANK) st.table.setBlank(index, text);
+      else if (kind === LINE_ERROR) st.table.setProblem(index, text, errors?.get(k) ?? 'no pair');
+      else st.table.setScored(index, text, results.pairs[k], v[3 * k], v[3 * k + 1], v[3 * k + 2]);
       stored++;
     }
     if (stored === 0) return;

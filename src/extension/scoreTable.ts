@@ -240,14 +240,6 @@ export class ScoreTable {
     this.firstGap = 0;
   }
 
-  /** Up to `max` line indexes without an entry in [from, to), in order. */
-  missingIn(from: number, to: number, max: number): number[] {
-    const out: number[] = [];
-    const end = Math.min(to, this.n);
-    for (let i = Math.max(0, from); i < end && out.length < max; i++) if (this.kinds[i] === NONE) out.push(i);
-    return out;
-  }
-
   /** The first line without an entry, at or after the remembered first gap; undefined when complete. */
   firstMissing(): number | undefined {
     if (this.complete) return undefined;
