@@ -18,16 +18,17 @@ const MAX_LINES = 600;
 const BADGE_THROTTLE_MS = 30;
 /**
  * Quickest redraw when only lines off screen got scores (the background pass): the visible badges change then only
- * through their percentiles, and redrawing them every batch would keep the renderer busy while the user types.
+ * through their percentiles, and redrawing them more often would keep the window busy (on a small machine the
+ * window's redraws take the CPU from the extension host).
  */
-const BACKGROUND_BADGE_THROTTLE_MS = 400;
+const BACKGROUND_BADGE_THROTTLE_MS = 1000;
 /**
  * How long after an edit its lines are drawn as pending when their new scores have not come yet. An edit after a
  * pause is scored within milliseconds, so it is usually drawn once, with its new score, not twice (pending, then
  * scored): half the redraws per keystroke, and no flicker. Until then the edited line keeps its badge as drawn.
  */
 const EDIT_PENDING_MS = 40;
-const RULER_THROTTLE_MS = 500;
+const RULER_THROTTLE_MS = 1000;
 /**
  * Most overview-ruler marks per kind: the ruler has a few hundred pixels, so a long file is cut into this many
  * equal stretches and each stretch with a low line (or a problem) gets one mark, at its first such line.

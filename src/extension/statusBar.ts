@@ -28,7 +28,7 @@ export function statusFor(analysis: DocumentAnalysis, scores?: ScoreStatus): Sta
 }
 
 /** Quickest refresh of the item while a file's scores arrive. */
-const SCORE_REFRESH_MS = 250;
+const SCORE_REFRESH_MS = 500;
 
 export class ScarStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem(STATUS_ITEM_ID, vscode.StatusBarAlignment.Left, 100);
