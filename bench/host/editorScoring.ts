@@ -2,7 +2,7 @@
 // bundles it and starts VS Code with it as the "tests" module). It drives SCAR Lens as a user would, through its
 // API, and writes its figures as JSON to SCAR_BENCH_RESULTS:
 //   openMs[]    opening a 10k-line file (new text each run, engine warm) until the visible lines show score badges
-//   editMs[]    replacing one visible line until its new badge is drawn (debounce included)
+//   editMs[]    replacing one visible line until its new badge is drawn (right after the open, and once settled)
 //   stall       the longest event-loop delay of the host while a 100k-line file is scored in full
 //   memory      heap held after scoring the 100k-line file (and the document text's own size, for scale)
 //   baseline*   the same work straight through an EngineClient, without the editor: the engine's share
