@@ -42,16 +42,16 @@ const SCORED = 3;
 
 export class ScoreTable {
   /** Lines of the document; the typed columns have room for `capacity` lines. */
-  private n: number;
-  private capacity: number;
+  private n!: number;
+  private capacity!: number;
   /** The line text each entry belongs to (undefined: no entry). */
-  private texts: Array<string | undefined>;
-  private kinds: Uint8Array;
-  private pairCounts: Uint32Array;
+  private texts!: Array<string | undefined>;
+  private kinds!: Uint8Array;
+  private pairCounts!: Uint32Array;
   /** score, composition, presentation of line i at 3i, 3i+1, 3i+2. */
-  private values: Float64Array;
+  private values!: Float64Array;
   /** Why lines without a pair have none, by line text, with the number of entries that use each. */
-  private errors = new Map<string, { message: string; uses: number }>();
+  private errors!: Map<string, { message: string; uses: number }>;
   /**
    * The scores in ascending order are sortedBuffer[0, sortedSize); the buffer grows by doubling and is merged into
    * in place, so keeping it up to date while a file is scored allocates almost nothing (a fresh copy per update
@@ -64,18 +64,12 @@ export class ScoreTable {
   private added: number[] = [];
   private removed: number[] = [];
   private medians: { composition: number; presentation: number } | undefined;
-  private counts: TableCounts;
+  private counts!: TableCounts;
   /** Lowest line index that may lack an entry (everything above it has one). */
   private firstGap = 0;
 
   constructor(lineCount: number) {
-    this.n = lineCount;
-    this.capacity = lineCount;
-    this.texts = new Array<string | undefined>(lineCount).fill(undefined);
-    this.kinds = new Uint8Array(lineCount);
-    this.pairCounts = new Uint32Array(lineCount);
-    this.values = new Float64Array(3 * lineCount);
-    this.counts = { lines: lineCount, done: 0, scored: 0, pairs: 0, errors: 0, blank: 0 };
+    this.reset(lineCount);
   }
 
   get lineCount(): number {
@@ -221,7 +215,7 @@ export class ScoreTable {
     this.capacity = capacity;
   }
 
-  /** Forgets every entry (new settings or model); the table takes the given line count. */
+  /** Forgets every entry (new settings or model); the table takes the given line count. (The constructor's too.) */
   reset(lineCount: number): void {
     this.n = lineCount;
     this.capacity = lineCount;
