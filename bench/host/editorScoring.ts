@@ -83,9 +83,9 @@ function recordGc(): { stop(): Promise<void>; summary(from: number): GcSummary }
 }
 
 /**
- * Traces the host's event-loop stalls: a 2 ms interval notes every gap over 25 ms, with the host thread's CPU time
- * in it (near the gap: the host ran something; far below: it was waiting for a CPU or blocked) and the SCAR tasks
- * and GC pauses that overlap it, so a stall can be put down to SCAR, to VS Code's own work or to a busy machine.
+ * Traces the host's event-loop stalls: a 2 ms interval notes every gap over 25 ms, when it began and the host
+ * thread's CPU time in it (near the gap: the host ran something, SCAR's tasks, VS Code's or a GC, which the printed
+ * GC pauses and SCAR task timings tell apart; far below: it was waiting for a CPU or blocked).
  */
 function traceStalls(): { stop(): Array<{ at: number; wallMs: number; cpuMs: number }> } {
   const stalls: Array<{ at: number; wallMs: number; cpuMs: number }> = [];

@@ -1,8 +1,9 @@
 // Live scoring: keeps a ScoreTable per open JSONL document and fills it through the engine in the background, the
 // way a language server works: the editor never waits. The lines on screen are scored first, then the rest in
 // batches, round-robin between documents so that two files progress together. An edit removes the scores of the
-// edited lines only (the table follows the edit) and, after a short quiet time, those lines are scored again; a
-// result is stored only if its line still has the text it was computed for, so nothing stale is ever drawn.
+// edited lines only (the table follows the edit) and those lines are scored again, at once after a pause or after
+// a short quiet time in a burst of edits; a result is stored only if its line still has the text it was computed
+// for, so nothing stale is ever drawn.
 // The host sends the lines as they are and the engine reads their pairs, so scoring a large file leaves the host
 // little garbage to collect. While the user types, and for half a second after a file opens (VS Code's busiest
 // moment), only edited and visible lines are scored; the rest waits. Closing a document cancels its requests.

@@ -234,7 +234,16 @@ describe('engine', function () {
         assert.match(group(pid), /nice 10$/, 'weighted by its niceness');
       }
       caller.kill('SIGKILL'); // the caller dies without a word: the engine must not outlive it
-      const alive = (p: number): boolean => { try { process.kill(p, 0); return true; } catch { return false; } };
+      const alive = (p: number): boolean => {
+        try {
+          process.kill(p, 0);
+          // An exited process no one has reaped yet (a zombie) still answers signal 0.
+          const stat = process.platform === 'linux' ? fs.readFileSync(`/proc/${p}/stat`, 'utf8') : '';
+          return !/^\d+ \(.*\) Z/.test(stat);
+        } catch {
+          return false; // gone (possibly between the two checks)
+        }
+      };
       const t0 = Date.now();
       while (alive(pid) && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 50));
       assert.equal(alive(pid), false, 'the engine exited when its caller was killed');
