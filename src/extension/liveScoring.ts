@@ -15,6 +15,8 @@ import { isJsonlDocument } from './analysisRegistry';
 import type { ConfigSource, ScarConfig } from './config';
 import type { EngineHost } from './engineHost';
 import { lineSpan } from './lineModel';
+import { ScoreReference } from './scoreReference';
+import type { ScoreScale } from './scoreScale';
 import { ScoreTable } from './scoreTable';
 import { TaskTimings } from './taskTimings';
 
@@ -99,8 +101,18 @@ export interface ScoresChange {
   edited?: boolean;
 }
 
+/** Where a scored line stands: its percentile and rank among `of` scored lines of `source` (undefined: its own file). */
+export interface LinePlace {
+  percentile: number;
+  rank: number;
+  of: number;
+  source?: string;
+}
+
 export class LiveScorer implements vscode.Disposable {
   private readonly docs = new Map<string, DocState>();
+  /** Derived documents (a selection's editor) and the score distribution of the file they came from. */
+  private readonly references = new Map<string, ScoreReference>();
   private readonly changed = new vscode.EventEmitter<ScoresChange>();
   private readonly subscriptions: vscode.Disposable[] = [];
   private inFlight = 0;
@@ -142,6 +154,38 @@ export class LiveScorer implements vscode.Disposable {
   /** The state of a tracked document. */
   state(doc: vscode.TextDocument): DocState | undefined {
     return this.docs.get(doc.uri.toString());
+  }
+
+  /** The scale scores are shown and typed on (the model's 0-100 style score, or raw). */
+  scale(): ScoreScale {
+    return this.engine.scale();
+  }
+
+  /**
+   * Marks `uri` as derived from a file whose raw line scores are `sourceScores` (a selection's editor): its lines
+   * then read the percentile and rank they have in that file. Dropped when the document closes.
+   */
+  setReference(uri: vscode.Uri, source: string, sourceScores: ArrayLike<number>): void {
+    this.references.set(uri.toString(), new ScoreReference(source, sourceScores));
+  }
+
+  /** scar.selection.threshold (a style score when the model has a calibration) as a raw score. */
+  settingThresholdRaw(threshold: number): number {
+    return this.engine.settingThresholdRaw(threshold);
+  }
+
+  /** Whether `doc` is a derived document (see setReference). */
+  isDerived(doc: vscode.TextDocument): boolean {
+    return this.references.has(doc.uri.toString());
+  }
+
+  /** Where a score of `doc` stands: in the file it came from for a derived document, else in `doc` itself. */
+  placeOf(doc: vscode.TextDocument, score: number): LinePlace | undefined {
+    const ref = this.references.get(doc.uri.toString());
+    if (ref) return { percentile: ref.percentileOf(score), rank: ref.rankOf(score), of: ref.count, source: ref.source };
+    const st = this.docs.get(doc.uri.toString());
+    if (!st) return undefined;
+    return { percentile: st.table.percentileOf(score), rank: st.table.rankOf(score), of: st.table.stats().scored };
   }
 
   /** The engine requests made for a document so far (zeros when none). */
@@ -239,6 +283,7 @@ export class LiveScorer implements vscode.Disposable {
 
   private closed(doc: vscode.TextDocument): void {
     const key = doc.uri.toString();
+    this.references.delete(key);
     const st = this.docs.get(key);
     if (!st) return;
     this.abort(st);
