@@ -217,7 +217,7 @@ export class ScoreDecorations implements vscode.Disposable {
           const pct = place ? place.percentile : table.percentileOf(e.score);
           if (pct >= lowCut) continue;
           kind = bandOf(pct, { high: s.bandHigh, low: s.bandLow });
-          text = scoreBadge(scale.text(e.score), pct, kind, s.format, scoreWidth);
+          text = scoreBadge(scale.text(e.score), place && !place.shown ? undefined : pct, kind, s.format, scoreWidth);
         }
         const at = s.position === 'before' ? line.range.start : line.range.end;
         const options: vscode.DecorationOptions = { range: new vscode.Range(at, at) };

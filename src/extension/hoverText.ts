@@ -25,6 +25,8 @@ export interface HoverInput {
   scored: number;
   /** The file the percentile and rank are of, when it is not this one (a selection's editor: its source). */
   source?: string;
+  /** False for an output file of SCAR Lens (<name>.top.jsonl): its own percentiles would mean something else. */
+  placeShown?: boolean;
   medians: { composition: number; presentation: number };
   cuts: { high: number; low: number };
   /** The pair(s) of the line, for the excerpts and the style signals (the first is shown). */
@@ -110,7 +112,11 @@ export function scoreHoverMarkdown(h: HoverInput): string {
   const rows: string[] = [];
   const ofFile = h.source ? ` of ${h.source}` : '';
   const outOf = h.shown.calibrated ? ' / 100' : '';
-  rows.push(`**SCAR ${BAND_SYMBOL[band]} ${h.shown.text}${outOf}** ${h.shown.noun} · ${band} band · ${topShare(h.percentile)}${ofFile} (percentile ${Math.round(h.percentile)}) · rank ${numbers.format(h.rank)} of ${numbers.format(h.scored)}${h.source ? ` in ${h.source}` : ''}`);
+  if (h.placeShown === false) {
+    rows.push(`**SCAR ${BAND_SYMBOL[band]} ${h.shown.text}${outOf}** ${h.shown.noun} · this file is an output of SCAR Lens (a selection or removed lines), so percentiles within it are not shown: they would rank the cut against itself`);
+  } else {
+    rows.push(`**SCAR ${BAND_SYMBOL[band]} ${h.shown.text}${outOf}** ${h.shown.noun} · ${band} band · ${topShare(h.percentile)}${ofFile} (percentile ${Math.round(h.percentile)}) · rank ${numbers.format(h.rank)} of ${numbers.format(h.scored)}${h.source ? ` in ${h.source}` : ''}`);
+  }
   rows.push('');
   rows.push(`_${h.shown.meaning}_${h.shown.calibrated ? ` Raw score ${h.score.toFixed(2)} = composition ${h.composition.toFixed(2)} + presentation ${h.presentation.toFixed(2)}.` : ''}`);
   rows.push('');

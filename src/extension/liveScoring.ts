@@ -15,7 +15,7 @@ import { isJsonlDocument } from './analysisRegistry';
 import type { ConfigSource, ScarConfig } from './config';
 import type { EngineHost } from './engineHost';
 import { lineSpan } from './lineModel';
-import { ScoreReference } from './scoreReference';
+import { isOutputFileName, ScoreReference } from './scoreReference';
 import type { ScoreScale } from './scoreScale';
 import { ScoreTable } from './scoreTable';
 import { TaskTimings } from './taskTimings';
@@ -101,12 +101,17 @@ export interface ScoresChange {
   edited?: boolean;
 }
 
-/** Where a scored line stands: its percentile and rank among `of` scored lines of `source` (undefined: its own file). */
+/**
+ * Where a scored line stands: its percentile and rank among `of` scored lines of `source` (undefined: its own file).
+ * `shown` false: the file is an output of SCAR Lens (a selection or removed lines written to disk) whose own
+ * percentiles would mean something else; they order its bands but are not shown.
+ */
 export interface LinePlace {
   percentile: number;
   rank: number;
   of: number;
   source?: string;
+  shown: boolean;
 }
 
 export class LiveScorer implements vscode.Disposable {
@@ -174,18 +179,19 @@ export class LiveScorer implements vscode.Disposable {
     return this.engine.settingThresholdRaw(threshold);
   }
 
-  /** Whether `doc` is a derived document (see setReference). */
+  /** Whether `doc`'s badges need placeOf: a derived document (see setReference) or an output file of SCAR Lens. */
   isDerived(doc: vscode.TextDocument): boolean {
-    return this.references.has(doc.uri.toString());
+    return this.references.has(doc.uri.toString()) || isOutputFileName(doc.uri.path);
   }
 
   /** Where a score of `doc` stands: in the file it came from for a derived document, else in `doc` itself. */
   placeOf(doc: vscode.TextDocument, score: number): LinePlace | undefined {
     const ref = this.references.get(doc.uri.toString());
-    if (ref) return { percentile: ref.percentileOf(score), rank: ref.rankOf(score), of: ref.count, source: ref.source };
+    if (ref) return { percentile: ref.percentileOf(score), rank: ref.rankOf(score), of: ref.count, source: ref.source, shown: true };
     const st = this.docs.get(doc.uri.toString());
     if (!st) return undefined;
-    return { percentile: st.table.percentileOf(score), rank: st.table.rankOf(score), of: st.table.stats().scored };
+    const shown = !isOutputFileName(doc.uri.path);
+    return { percentile: st.table.percentileOf(score), rank: st.table.rankOf(score), of: st.table.stats().scored, shown };
   }
 
   /** The engine requests made for a document so far (zeros when none). */
@@ -236,6 +242,18 @@ export class LiveScorer implements vscode.Disposable {
     if (!st) return;
     this.abort(st);
     st.mode = 'off';
+  }
+
+  /**
+   * Stops scoring a document at the user's word (its scores so far stay) and says why in the status bar, until it
+   * is requested again ("SCAR: Score current file").
+   */
+  stop(doc: vscode.TextDocument, reason: string): void {
+    const st = this.docs.get(doc.uri.toString());
+    if (!st || st.complete) return;
+    this.pause(doc);
+    st.error = reason;
+    this.changed.fire({ document: doc, complete: false });
   }
 
   private track(doc: vscode.TextDocument): DocState {

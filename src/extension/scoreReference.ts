@@ -21,3 +21,12 @@ export class ScoreReference {
 
   rankOf(score: number): number { return rankInSorted(this.sorted, score); }
 }
+
+/**
+ * Whether a file is one SCAR Lens wrote from another (`<name>.top.jsonl` from "Select top…", `<name>.removed.jsonl`
+ * from a filter or dedup): its lines are a cut of their source, so a percentile within it would mean something else
+ * (the best line of a top-10% file is not "top 1%" of anything a user cares about). Such a file shows scores only.
+ */
+export function isOutputFileName(fileName: string): boolean {
+  return /\.(top|removed)\.jsonl$/i.test(fileName);
+}

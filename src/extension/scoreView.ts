@@ -9,6 +9,7 @@ import { scoreHoverMarkdown } from './hoverText';
 import { linePairs } from '../core/linePairs';
 import { lowerBound } from '../core/scores';
 import type { LiveScorer } from './liveScoring';
+import { registerScoringProgress } from './scoringProgress';
 import type { ScarStatusBar } from './statusBar';
 import { formatCount, type ScoreStatus } from './statusText';
 import type { TaskTimings } from './taskTimings';
@@ -178,6 +179,7 @@ export function registerScoreView(
         rank: place.rank,
         scored: place.of,
         source: place.source,
+        placeShown: place.shown,
         medians: st.table.componentMedians(),
         cuts: { high: s.bandHigh, low: s.bandLow },
         pairs: 'pairs' in found ? found.pairs : [],
@@ -203,6 +205,7 @@ export function registerScoreView(
     vscode.commands.registerCommand('scar.nextLowLine', (line?: number) => goToLow(1, line)),
     vscode.commands.registerCommand('scar.previousLowLine', (line?: number) => goToLow(-1, line)),
     vscode.commands.registerCommand('scar.showScoreSummary', showSummary),
+    ...registerScoringProgress(scorer),
   ];
   const api: ScoreViewApi = {
     renderedDecorations: (editor) => decorations.renderedIn(editor),

@@ -49,6 +49,11 @@ export interface ScoringService {
   lineScoresFor(document: vscode.TextDocument): Float64Array | undefined;
   /** Fires with a document's uri when its scores changed or were cleared. */
   readonly onDidChangeScores: vscode.Event<vscode.Uri>;
+  /**
+   * Marks a new document (a selection's editor) as cut from a file whose raw line scores are `sourceScores`: its
+   * lines then show the percentile and rank they have in `source`.
+   */
+  markDerived(uri: vscode.Uri, source: string, sourceScores: ArrayLike<number>): void;
 }
 
 /** What the scoring feature adds to the extension's API (for tests and later features). */
@@ -143,7 +148,10 @@ export function registerScoring(ctx: Pick<ScarContext, 'extension' | 'config'>):
     );
   };
 
-  const service: ScoringService = { ensureScored, scoresFor, lineScoresFor, onDidChangeScores: changed.event };
+  const service: ScoringService = {
+    ensureScored, scoresFor, lineScoresFor, onDidChangeScores: changed.event,
+    markDerived: (uri, source, scores) => scorer.setReference(uri, source, scores),
+  };
 
   const scoreFile = async (uri?: vscode.Uri): Promise<DocumentScores | undefined> => {
     const doc = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;

@@ -226,6 +226,8 @@ async function selectTop(ctx: ScarContext, arg: unknown): Promise<SelectionOutco
   } else {
     const content = chunks.map((c) => (typeof c === 'string' ? c : c.toString('utf8'))).join('');
     const untitled = await vscode.workspace.openTextDocument({ language: 'jsonl', content });
+    // Its lines read the percentile and rank they have in the source, not within the selection.
+    ctx.scoring.markDerived(untitled.uri, baseName(doc.uri), Float64Array.from(lines.lines, (l) => l.score ?? NaN));
     await vscode.window.showTextDocument(untitled, { preview: false });
     result.untitled = untitled.uri.toString();
     where = 'a new editor';

@@ -117,9 +117,9 @@ export function statusContent({ summary, label, fileProblem, problems, scores }:
       + `${Math.round(100 * scores.shareAbove)}% of ${plural(scores.scored, 'scored line')} at or above ${scores.threshold} (\`scar.selection.threshold\`).`, '');
     rows.push('Click for the score summary. [Open the Problems panel](command:workbench.actions.view.problems)');
   } else {
-    if (scores?.state === 'scoring') rows.push(`Scoring: ${scores.percent}% of the lines done.`, '');
+    if (scores?.state === 'scoring') rows.push(`Scoring: ${scores.percent}% of the lines done. Click to stop (**SCAR: Score current file** resumes).`, '');
     if (scores?.state === 'stopped') rows.push(`Not scored: ${scores.reason}`, '');
-    rows.push('Click to open the Problems panel.');
+    if (scores?.state !== 'scoring') rows.push('Click to open the Problems panel.');
   }
   return { text, tooltip: rows.join('\n') };
 }
