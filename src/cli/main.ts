@@ -3,6 +3,7 @@
 import { version } from '../../package.json';
 import { CliError, UsageError } from './args';
 import { EXIT_OK, EXIT_USAGE, type CliIO, type Command } from './command';
+import { cutCommand } from './cut';
 import { dedupCommand } from './dedup';
 import { inspectCommand } from './inspect';
 import { scoreCommand } from './score';
@@ -14,6 +15,7 @@ export const COMMANDS: readonly Command[] = [
   scoreCommand,
   selectCommand,
   dedupCommand,
+  cutCommand,
 ];
 
 function mainHelp(): string {

@@ -16,14 +16,14 @@ import { cleanFile } from './cleanFile';
 import type { FileScores } from './scoreStream';
 
 /** Writes one JSON object per scored (non-blank) line to the sink, in file order. Does not close the sink. */
-export async function writeScoreRows(result: FileScores, out: OutputSink): Promise<void> {
+export async function writeScoreRows(result: FileScores, out: OutputSink, lineOffset = 0): Promise<void> {
   const pct = percentiles(result.score);
   let buf = '';
   for (let i = 0; i < result.count; i++) {
     const error = result.errors.get(i);
     const scored = error === undefined;
     buf += JSON.stringify({
-      line: result.line[i],
+      line: lineOffset + result.line[i],
       score: scored ? roundScore(result.score[i]) : null,
       percentile: scored ? Math.round(pct[i] * 100) / 100 : null,
       error: error ?? null,
