@@ -130,6 +130,7 @@ export async function scoreLinesInOrder(
         totals.pairsScored += scores.length;
         options.onProgress?.(totals.lines, totals.pairsScored);
       });
+    scored.catch(() => undefined); // reaches the chain below; a batch dropped after stop() must not be an unhandled rejection
     b.pairs = []; // the engine client holds the texts until it answers; the batch need not
     chain = chain.then(() => scored).then(() => (totals.stopped ? undefined : emit(b.lines)));
     const p = chain;
