@@ -166,7 +166,8 @@ describe('cli: streaming pipe mode (FILE -)', function () {
     const d2 = await runFile(dedupCommand, [file]);
     assert.equal(d1.code, 0, d1.err);
     assert.equal(d1.out, d2.out);
-    assert.equal(d1.out.split('\n').length, text.split('\n').length - 1);
+    assert.ok(d1.out.length < text.length && d1.out.length > 0);
+    assert.match(d1.err, /Removed 1 exact duplicate/);
   });
 
   it('refuses what a stream cannot do, and says why', async () => {
