@@ -1,15 +1,17 @@
 // `scar score FILE [-o OUT] [--no-percentile] [--summary S] [--line-offset N] [--model DIR] [--no-cache] [--schema S] [--turns P]`
 // Writes one JSON object per non-blank input line, in input order:
-//   {"line", "score", "percentile", "error", "composition", "presentation"}
+//   {"line", "score", "style", "percentile", "error", "composition", "presentation"}
 // score/percentile/composition/presentation are null when error is set (the line yields no pair, and error
 // says why). The percentile is the line's within the file (core/scores percentiles). With --turns all a line
 // scores the mean of its exchanges. FILE '-' is stdin.
 // --no-percentile is the streaming pipe mode (lineStream.ts): one object per input line, blank lines included,
 // written as soon as its batch is scored, in bounded memory. --summary writes the shard summary `scar cut`
 // merges (scoreSummary.ts).
+import * as fs from 'fs';
+import { loadCalibration, styleScore, type Calibration } from '../core/calibration';
 import { roundScore } from '../core/export';
 import { summarizeScores } from '../core/scores';
-import { ADAPTER_OPTIONS_HELP, parseArgs, stringOption } from './args';
+import { ADAPTER_OPTIONS_HELP, CliError, parseArgs, stringOption } from './args';
 import { EXIT_OK, type CliIO, type Command } from './command';
 import { inputSource, withWholeInput } from './input';
 import { scoreLinesInOrder } from './lineStream';
@@ -17,17 +19,19 @@ import { writeScoreRows } from './scoredFile';
 import { SummaryCollector } from './scoreSummary';
 import { scoreFileStream, type FileScores } from './scoreStream';
 import { asCliError, defaultDeps, fmt, LINE_OFFSET_HELP, lineOffsetOption, makeClient, openSink, Progress, SCORING_OPTION_SPECS, SCORING_OPTIONS_HELP, scoringOptions, type ScoringDeps, type ScoringOptions } from './scoringCommon';
-import * as fs from 'fs';
 
 const HELP = `Usage: scar score FILE [options]
 
 Scores every line of a JSON Lines file (streamed, any size; FILE '-' reads stdin) with the style-consistency
 ranker and writes one JSON object per non-blank line, in input order:
-  {"line", "score", "percentile", "error", "composition", "presentation"}
-Higher scores are more style-consistent ("score" is the ranker's raw score); percentile (0-100) is the share of
-the file's other scored lines that score lower (ties count half). A line that yields no pair has "error" set and
-null scores. With --turns all, a conversation's score is the mean over its exchanges. Percentiles need the whole
-input: from stdin it is first copied to a temporary file (TMPDIR); use --no-percentile to stream.
+  {"line", "score", "style", "percentile", "error", "composition", "presentation"}
+score is the ranker's raw score (unbounded; higher is more style-consistent; score = composition +
+presentation). style is the calibrated 0-100 style score the editor shows: the chance, in percent, that an
+answer scoring this was written by a strong instruction-tuned assistant rather than a person (null for a
+ranker without a calibration). percentile (0-100) is the share of the file's other scored lines that score
+lower (ties count half). A line that yields no pair has "error" set and null scores. With
+--turns all, a conversation's score is the mean over its exchanges. Percentiles need the whole input: from
+stdin it is first copied to a temporary file (TMPDIR); use --no-percentile to stream.
 
 Options:
   --no-percentile         stream: one object per INPUT line (a blank line has "error": "blank line"),
@@ -74,13 +78,19 @@ export function createScoreCommand(deps: ScoringDeps = defaultDeps()): Command {
       const opts = scoringOptions(parsed, deps, 'score');
       const offset = lineOffsetOption(parsed, 'score');
       const summaryFile = stringOption(parsed, 'summary');
-      if (parsed.options.has('no-percentile')) return streamScores(opts, offset, summaryFile, deps, io);
+      let calibration: Calibration | undefined;
+      try {
+        calibration = loadCalibration(opts.modelDir);
+      } catch (e) {
+        throw new CliError((e as Error).message);
+      }
+      if (parsed.options.has('no-percentile')) return streamScores(opts, offset, summaryFile, calibration, deps, io);
       return withWholeInput(opts.file, io, async (file) => {
         const t0 = performance.now();
         const result = await scoreWithEngine({ ...opts, file }, deps, io);
         const out = await openSink(opts.output, io.out);
         try {
-          await writeScoreRows(result, out, offset);
+          await writeScoreRows(result, out, calibration, offset);
           await out.close();
         } catch (e) {
           await out.abort();
@@ -95,7 +105,7 @@ export function createScoreCommand(deps: ScoringDeps = defaultDeps()): Command {
         const summary = summarizeScores(result.score);
         const without = result.errors.size;
         io.err.write(`Scored ${fmt(result.pairsScored)} pairs on ${fmt(result.count - without)} lines in ${secs.toFixed(1)} s`
-          + (summary ? ` — median ${summary.median.toFixed(2)}` : '')
+          + (summary ? ` — median ${summary.median.toFixed(2)}${calibration ? ` (style score ${Math.round(styleScore(summary.median, calibration))})` : ''}` : '')
           + (without ? `, ${fmt(without)} line${without === 1 ? '' : 's'} without a pair` : '')
           + (opts.output && opts.output !== '-' ? ` -> ${opts.output}` : '') + '\n');
         return EXIT_OK;
@@ -105,7 +115,7 @@ export function createScoreCommand(deps: ScoringDeps = defaultDeps()): Command {
 }
 
 /** --no-percentile: one row per input line, in order, as each batch is scored. */
-async function streamScores(opts: ScoringOptions, offset: number, summaryFile: string | undefined, deps: ScoringDeps, io: CliIO): Promise<number> {
+async function streamScores(opts: ScoringOptions, offset: number, summaryFile: string | undefined, calibration: Calibration | undefined, deps: ScoringDeps, io: CliIO): Promise<number> {
   const t0 = performance.now();
   const client = makeClient(opts, deps);
   const out = await openSink(opts.output, io.out);
@@ -129,6 +139,7 @@ async function streamScores(opts: ScoringOptions, offset: number, summaryFile: s
         buf += JSON.stringify({
           line,
           score: scored ? roundScore(l.score) : null,
+          style: scored && calibration ? Math.round(styleScore(l.score, calibration) * 100) / 100 : null,
           percentile: null,
           error: scored ? null : l.problem ?? 'blank line',
           composition: scored ? roundScore(l.composition) : null,
