@@ -297,16 +297,17 @@ export function fileShapeProblem(firstNonBlankText: string): string | undefined 
 // Parse errors a person understands
 
 /**
- * Turns a JSON.parse failure into a message and a 1-based column. Our own validator (locateJsonError) explains
- * the problem; V8's "at position N", when present, is the authority on where, and wins if the two disagree.
+ * Turns a JSON.parse failure into a message and a 1-based column (VS Code's numbering: the first character of the
+ * line is column 1). Our own validator (locateJsonError) explains the problem and says where, so that the column
+ * points at the text the message names (`unexpected word 'nul'` at the word's first letter, where V8 would point
+ * at the letter that differs from `null`). V8's message and position are used only if our validator found nothing.
  */
 function describeParseFailure(text: string, e: unknown): ParseError {
-  const v8 = e instanceof Error ? e.message : String(e);
   const mine = locateJsonError(text);
+  if (mine) return { message: mine.message, column: Math.min(mine.position, text.length) + 1 };
+  const v8 = e instanceof Error ? e.message : String(e);
   const m = /at position (\d+)/.exec(v8);
-  const v8pos = m ? Number(m[1]) : undefined;
-  if (mine && (v8pos === undefined || v8pos === mine.position)) return { message: mine.message, column: mine.position + 1 };
-  const pos = v8pos ?? mine?.position ?? 0;
+  const pos = m ? Number(m[1]) : 0;
   return { message: cleanV8Message(v8), column: Math.min(pos, text.length) + 1 };
 }
 
@@ -379,7 +380,7 @@ export function locateJsonError(text: string): JsonErrorLocation | undefined {
       if (lit !== undefined) {
         for (let k = 1; k < lit.length; k++) {
           if (i + k >= n) return { position: n, message: `line ends inside '${lit}'` };
-          if (text.charCodeAt(i + k) !== lit.charCodeAt(k)) return bareWord(text, i, i + k);
+          if (text.charCodeAt(i + k) !== lit.charCodeAt(k)) return bareWord(text, i);
         }
         i += lit.length; state = 1; continue;
       }
@@ -429,14 +430,15 @@ export function locateJsonError(text: string): JsonErrorLocation | undefined {
 }
 
 /**
- * An unquoted word where a value belongs (`not json`, `nul`, `True`). The position is its start, or for a word that
- * begins like a literal, the first character that differs (where V8 reports it too).
+ * An unquoted word where a value belongs (`not json`, `nul`, `True`). The position is the word's first character,
+ * the text the message names, even for a word that begins like a literal (V8 reports the first character that
+ * differs from the literal instead: column 2 for `not json`).
  */
-function bareWord(text: string, at: number, position = at): JsonErrorLocation {
+function bareWord(text: string, at: number): JsonErrorLocation {
   let j = at;
   while (j < text.length && j - at < 20 && /[A-Za-z0-9_]/.test(text.charAt(j))) j++;
   const word = text.slice(at, j);
-  return { position, message: `unexpected word '${word}' where a value was expected (text must be in double quotes; literals are true, false, null)` };
+  return { position: at, message: `unexpected word '${word}' where a value was expected (text must be in double quotes; literals are true, false, null)` };
 }
 
 /** Scans a string starting at the opening quote; returns the index after the closing quote, or the error. */

@@ -55,7 +55,7 @@ describe('jsonl reader', () => {
         ['{"a": 1 "b": 2}', "expected ',' or '}' after a property value, found '\"'", 9],
         ['{"a": "x', 'line ends inside a string (missing closing \'"\'?)', 9],
         ['{"a": 1', "line ends before the JSON value is complete (missing '}'?)", 8],
-        ['{"a": tru}', "unexpected word 'tru' where a value was expected (text must be in double quotes; literals are true, false, null)", 10],
+        ['{"a": tru}', "unexpected word 'tru' where a value was expected (text must be in double quotes; literals are true, false, null)", 7],
         ['{"a": 01}', 'invalid number: leading zeros are not allowed', 8],
         ['{"a": "\\q"}', "invalid escape '\\q' in a string", 9],
         ['{"a": "x\ty"}', 'unescaped control character U+0009 inside a string (a tab: write \\t)', 9],
@@ -63,6 +63,21 @@ describe('jsonl reader', () => {
         ['[1, 2] x', "unexpected 'x' after the JSON value", 8],
         ['NaN', "unexpected word 'NaN' where a value was expected (text must be in double quotes; literals are true, false, null)", 1],
       ];
+      // The column is where the named text starts, as VS Code numbers columns (the first character is column 1),
+      // even for a word that begins like a literal (V8 would say position 1 for "not json": the 'o').
+      const words: Array<[string, string, number]> = [
+        ['not json', 'not', 1],
+        ['nul x', 'nul', 1],
+        ['{"a": fals}', 'fals', 7],
+        ['{"a": [1, nope]}', 'nope', 11],
+        ['{"a": True}', 'True', 7],
+      ];
+      for (const [text, word, column] of words) {
+        const e = parseLine(text, 1, 0, text.length).error;
+        assert.equal(e?.column, column, text);
+        assert.equal(text.slice(column - 1, column - 1 + word.length), word, `${text}: column ${column} is where '${word}' starts`);
+        assert.match(e!.message, new RegExp(`^unexpected word '${word}'`));
+      }
       for (const [text, message, column] of cases) {
         const r = parseLine(text, 7, 0, text.length);
         assert.equal(r.value, undefined, text);
