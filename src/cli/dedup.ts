@@ -7,7 +7,7 @@ import { DEFAULT_NEAR_DUP_OPTIONS } from '../core/dedup';
 import type { OutputSink } from '../core/export';
 import { ADAPTER_OPTION_SPECS, ADAPTER_OPTIONS_HELP, adapterOptionsFromArgs, CliError, ioErrorMessage, parseArgs, stringOption, UsageError, type ParsedArgs } from './args';
 import { cleanFile } from './cleanFile';
-import { EXIT_OK, type CliIO, type Command } from './command';
+import { EXIT_OK, EXIT_PROBLEMS, type CliIO, type Command } from './command';
 import type { Writer } from './output';
 import { fmt, openSink } from './scoringCommon';
 
@@ -34,7 +34,8 @@ ${ADAPTER_OPTIONS_HELP}
 Without -o and --json the kept lines go to stdout. A summary goes to stderr, e.g.
   Removed 12 exact duplicates and 40 near-duplicates; kept 9,948 of 10,000 lines -> out.jsonl
 
-Exit status: 0 success (duplicates found or not), 2 usage or I/O errors.`;
+Exit status: 0 success (duplicates found or not), 1 when a forced --schema (or custom mapping) fits no line
+(the message names the schema the file looks like; nothing is written), 2 usage or I/O errors.`;
 
 function numberOption(parsed: ParsedArgs, name: string): number | undefined {
   const raw = stringOption(parsed, name);
@@ -110,6 +111,10 @@ async function run(args: string[], io: CliIO): Promise<number> {
 
   const cleaned = await cleanFile(file, { adapter, cleaning: { exact: true, language: 'off', near: { threshold, ngram } } });
   const { result } = cleaned;
+  if (cleaned.schemaProblem !== undefined) {
+    io.err.write(`scar: ${file}: ${cleaned.schemaProblem}\n`);
+    return EXIT_PROBLEMS;
+  }
   const removed = result.removed.size;
 
   const writeLines = output !== undefined || !json;

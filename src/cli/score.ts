@@ -6,7 +6,7 @@
 // scores the mean of its exchanges.
 import { summarizeScores } from '../core/scores';
 import { ADAPTER_OPTIONS_HELP, parseArgs } from './args';
-import { EXIT_OK, type CliIO, type Command } from './command';
+import { EXIT_OK, EXIT_PROBLEMS, type CliIO, type Command } from './command';
 import { writeScoreRows } from './scoredFile';
 import { scoreFileStream, type FileScores } from './scoreStream';
 import { asCliError, defaultDeps, fmt, makeClient, openSink, Progress, SCORING_OPTION_SPECS, SCORING_OPTIONS_HELP, scoringOptions, type ScoringDeps, type ScoringOptions } from './scoringCommon';
@@ -25,7 +25,8 @@ ${SCORING_OPTIONS_HELP}
 ${ADAPTER_OPTIONS_HELP}
   -h, --help              show this help
 
-Exit status: 0 success, 2 usage, I/O or model errors.`;
+Exit status: 0 success, 1 when a forced --schema (or custom mapping) fits no line (the message names the
+schema the file looks like; nothing is written), 2 usage, I/O or model errors.`;
 
 /** Pass 1 of both scoring commands, with progress and errors a person can read. */
 export async function scoreWithEngine(opts: ScoringOptions, deps: ScoringDeps, io: CliIO): Promise<FileScores> {
@@ -56,6 +57,10 @@ export function createScoreCommand(deps: ScoringDeps = defaultDeps()): Command {
       const opts = scoringOptions(parsed, deps, 'score');
       const t0 = performance.now();
       const result = await scoreWithEngine(opts, deps, io);
+      if (result.schemaProblem !== undefined) {
+        io.err.write(`scar: ${opts.file}: ${result.schemaProblem}\n`);
+        return EXIT_PROBLEMS;
+      }
       const out = await openSink(opts.output, io.out);
       try {
         await writeScoreRows(result, out);

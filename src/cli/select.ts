@@ -9,7 +9,7 @@ import { EXPORT_FORMATS, type ExportFormat } from '../core/export';
 import { makeCriterion } from '../core/select';
 import { formatPipelineReport, pipelineReport, selectSurvivors } from '../core/selectionPipeline';
 import { ADAPTER_OPTIONS_HELP, parseArgs, stringOption, UsageError, type ParsedArgs } from './args';
-import { EXIT_OK, type CliIO, type Command } from './command';
+import { EXIT_OK, EXIT_PROBLEMS, type CliIO, type Command } from './command';
 import { scoreWithEngine } from './score';
 import { cleanScoredFile, writeSelectedLines, type ScoredFileCleaning } from './scoredFile';
 import { asCliError, defaultDeps, fmt, openSink, Progress, SCORING_OPTION_SPECS, SCORING_OPTIONS_HELP, scoringOptions, type ScoringDeps } from './scoringCommon';
@@ -40,7 +40,8 @@ ${ADAPTER_OPTIONS_HELP}
 Lines that yield no pair are never selected. A summary goes to stderr, e.g.
   Removed 12 exact duplicates, 3 non-English, 40 near-duplicates; kept 2,500 of 9,943 (top 25%) -> out.jsonl
 
-Exit status: 0 success, 2 usage, I/O or model errors.`;
+Exit status: 0 success, 1 when a forced --schema (or custom mapping) fits no line (the message names the
+schema the file looks like; nothing is written), 2 usage, I/O or model errors.`;
 
 function numberOption(parsed: ParsedArgs, name: string, integer: boolean): number | undefined {
   const raw = stringOption(parsed, name);
@@ -82,6 +83,10 @@ export function createSelectCommand(deps: ScoringDeps = defaultDeps()): Command 
 
       // Pass 1: scores, numbers only.
       const scores = await scoreWithEngine(opts, deps, io);
+      if (scores.schemaProblem !== undefined) {
+        io.err.write(`scar: ${opts.file}: ${scores.schemaProblem}\n`);
+        return EXIT_PROBLEMS;
+      }
 
       // Pass 2: SCAR's cleaning, keeping the best-scored copy of duplicates.
       const pipeline = { criterion, dedup, languageFilter, nearDup: nearThreshold === undefined ? undefined : { threshold: nearThreshold } };
