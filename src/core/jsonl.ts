@@ -499,3 +499,38 @@ function scanNumber(text: string, at: number): number | JsonErrorLocation {
   }
   return i;
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Quick fix: trailing commas
+
+/**
+ * The commas to delete (0-based UTF-16 indices in `text`, ascending) to cure a line of its trailing commas, the
+ * most common JSON Lines slip: a comma after the line's value (`{"a": 1},`, as when a JSON array was cut into
+ * lines) and a comma before a closing bracket (`{"a": 1,}`, `[1, 2,]`). Empty when the line's first error is not a
+ * trailing comma. Other errors that remain after the commas go are left alone (the line may still not parse).
+ */
+export function trailingCommaFixes(text: string): number[] {
+  const out: number[] = [];
+  // Each comma removed is replaced by a space in the working copy, so indices stay those of `text`.
+  let work = text;
+  for (let guard = 0; guard < 1000; guard++) {
+    const e = locateJsonError(work);
+    if (!e) break;
+    const at = e.position;
+    let commas: number[] = [];
+    if (/^trailing comma before/.test(e.message)) {
+      let j = at - 1;
+      while (j >= 0 && /\s/.test(work.charAt(j))) j--;
+      if (work.charAt(j) === ',') commas = [j];
+    } else if (work.charAt(at) === ',' && /^unexpected ',' after the JSON value/.test(e.message) && /^[\s,]*$/.test(work.slice(at))) {
+      // Only commas (and spaces) follow the value: every one of them goes.
+      for (let j = at; j < work.length; j++) if (work.charAt(j) === ',') commas.push(j);
+    }
+    if (commas.length === 0) break;
+    for (const j of commas) {
+      out.push(j);
+      work = work.slice(0, j) + ' ' + work.slice(j + 1);
+    }
+  }
+  return out.sort((a, b) => a - b);
+}

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { AnalysisRegistry } from './analysisRegistry';
 import { ConfigSource } from './config';
 import { registerHygiene } from './hygieneActions';
+import { registerJsonFixes } from './jsonFixes';
 import type { Feature, ScarContext } from './context';
 import { ScarDiagnostics } from './diagnostics';
 import { registerScoreView, type ScoreViewApi } from './scoreView';
@@ -18,7 +19,7 @@ import { testApi, type ScarLensApi } from './testApi';
  * Features beyond the foundation (diagnostics and status bar, which the test API needs by name). To add one,
  * write `export const registerX: Feature = (ctx) => ...` in its own module and list it here.
  */
-const FEATURES: readonly Feature[] = [registerSelectCommands, registerSortFilterCommands, registerLargeFileCommands, registerHygiene];
+const FEATURES: readonly Feature[] = [registerSelectCommands, registerSortFilterCommands, registerLargeFileCommands, registerHygiene, registerJsonFixes];
 
 export function activate(context: vscode.ExtensionContext): ScarLensApi & ScoringApi & ScoreViewApi {
   const config = new ConfigSource();

@@ -11,6 +11,7 @@ import {
   readRecords,
   readRecordsFromBytes,
   streamRecords,
+  trailingCommaFixes,
 } from '../../src/core/jsonl';
 import type { JsonlRecord } from '../../src/core/types';
 import { fixture } from '../util/paths';
@@ -226,5 +227,55 @@ describe('jsonl reader', () => {
       await new Promise((res) => setTimeout(res, 50));
       assert.equal(open(), before);
     });
+  });
+});
+
+describe('trailingCommaFixes', () => {
+  const apply = (text: string, commas: number[]): string => {
+    let out = text;
+    for (const j of [...commas].reverse()) {
+      assert.equal(out.charAt(j), ',', `index ${j} of ${JSON.stringify(text)} is a comma`);
+      out = out.slice(0, j) + out.slice(j + 1);
+    }
+    return out;
+  };
+
+  it('removes the comma after the value, and every comma before a closing bracket, leaving valid JSON', () => {
+    const cases: Array<[string, string]> = [
+      ['{"instruction": "a", "output": "b"},', '{"instruction": "a", "output": "b"}'],
+      ['{"instruction": "a", "output": "b"} ,  ', '{"instruction": "a", "output": "b"}   '],
+      ['{"a": 1,}', '{"a": 1}'],
+      ['{"a": 1 , }', '{"a": 1  }'],
+      ['[1, 2,]', '[1, 2]'],
+      ['{"a": [1, {"b": 2,},], "c": "x,",},,', '{"a": [1, {"b": 2}], "c": "x,"}'],
+      ['{"conversations": [{"from": "human", "value": "x"}, {"from": "gpt", "value": "y"},]}', '{"conversations": [{"from": "human", "value": "x"}, {"from": "gpt", "value": "y"}]}'],
+    ];
+    for (const [text, fixed] of cases) {
+      const commas = trailingCommaFixes(text);
+      assert.ok(commas.length > 0, text);
+      assert.deepEqual(commas, [...commas].sort((a, b) => a - b), 'ascending');
+      assert.equal(apply(text, commas), fixed, text);
+      assert.equal(parseLine(fixed, 1, 0, fixed.length).error, undefined, fixed);
+    }
+  });
+
+  it('offers nothing when the line parses or its first error is something else', () => {
+    for (const text of ['{"a": 1}', '{"a": }', '[1,,]', '{"a":1},{"b":2}', "{'a': 1},", '{"a": "x,"', '', 'not json,']) {
+      assert.deepEqual(trailingCommaFixes(text), [], text);
+    }
+  });
+
+  it('removes the trailing commas it finds even when another error remains', () => {
+    const text = '{"a": 1,} {"b": 2}';
+    assert.deepEqual(trailingCommaFixes(text), [7]);
+    assert.match(parseLine('{"a": 1} {"b": 2}', 1, 0, 17).error!.message, /only one JSON value/);
+  });
+
+  it('cures every line of the trailing-comma fixture', () => {
+    for (const r of readRecords(fs.readFileSync(fixture('trailing-comma.jsonl'), 'utf8'))) {
+      if (r.blank) continue;
+      const fixed = apply(r.text, trailingCommaFixes(r.text));
+      assert.equal(parseLine(fixed, 1, 0, fixed.length).error, undefined, r.text);
+    }
   });
 });
