@@ -10,6 +10,7 @@ import { ScarDiagnostics } from './diagnostics';
 import { registerScoreView, type ScoreViewApi } from './scoreView';
 import { registerScoring, type ScoringApi } from './scoring';
 import { registerLargeFileCommands } from './largeFile';
+import { RemovedLinesFiles } from './removedLines';
 import { registerSelectCommands } from './selectCommand';
 import { registerSortFilterCommands } from './sortFilter';
 import { ScarStatusBar } from './statusBar';
@@ -33,7 +34,9 @@ export function activate(context: vscode.ExtensionContext): ScarLensApi & Scorin
   context.subscriptions.push(...scoring.disposables);
   const view = registerScoreView(context, config, scoring.scorer, statusBar);
   context.subscriptions.push(...view.disposables);
-  const ctx: ScarContext = { extension: context, config, analyses, scoring: scoring.service, engine: scoring.engine };
+  const removedLines = new RemovedLinesFiles();
+  context.subscriptions.push(removedLines);
+  const ctx: ScarContext = { extension: context, config, analyses, scoring: scoring.service, engine: scoring.engine, removedLines };
   for (const feature of FEATURES) {
     const registered = feature(ctx);
     if (Array.isArray(registered)) context.subscriptions.push(...registered);
