@@ -193,14 +193,18 @@ function withoutPairNote(lines: DocLines): string {
  * the save dialog say what it holds. An `untitled:` URI with a bare name (no folder) is an untitled document with
  * that title; the content goes in with one edit.
  */
-async function openNamedUntitled(name: string, content: string): Promise<vscode.TextDocument> {
+async function openNamedUntitled(name: string, content: string, eol: string): Promise<vscode.TextDocument> {
   const open = new Set(vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'untitled').map((d) => d.uri.path));
   const uri = vscode.Uri.from({ scheme: 'untitled', path: uniqueName(name, (n) => open.has(n)) });
   let doc = await vscode.workspace.openTextDocument(uri);
   if (doc.languageId !== 'jsonl') doc = await vscode.languages.setTextDocumentLanguage(doc, 'jsonl');
-  const edit = new vscode.WorkspaceEdit();
-  edit.insert(uri, new vscode.Position(0, 0), content);
-  if (!(await vscode.workspace.applyEdit(edit))) throw new Error('the edit that fills it was not applied');
+  const editor = await vscode.window.showTextDocument(doc, { preview: false });
+  // The source's line ending first: inserted text takes the document's (a new untitled one has the default).
+  const ok = await editor.edit((b) => {
+    b.setEndOfLine(eol === '\r\n' ? vscode.EndOfLine.CRLF : vscode.EndOfLine.LF);
+    b.insert(new vscode.Position(0, 0), content);
+  });
+  if (!ok) throw new Error('the edit that fills it was not applied');
   return doc;
 }
 
@@ -240,12 +244,11 @@ async function selectTop(ctx: ScarContext, arg: unknown): Promise<SelectionOutco
     const content = chunks.map((c) => (typeof c === 'string' ? c : c.toString('utf8'))).join('');
     let untitled: vscode.TextDocument;
     try {
-      untitled = await openNamedUntitled(selectionName(baseName(doc.uri), describeCriterion(report.criterion), selected.length), content);
+      untitled = await openNamedUntitled(selectionName(baseName(doc.uri), describeCriterion(report.criterion), selected.length), content, lines.eol);
     } catch (e) {
       void vscode.window.showErrorMessage(`SCAR Lens: could not open an editor for the selection (${(e as Error).message}).`);
       return undefined;
     }
-    await vscode.window.showTextDocument(untitled, { preview: false });
     result.untitled = untitled.uri.toString();
     where = `a new editor (${untitled.uri.path})`;
   }

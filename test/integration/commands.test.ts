@@ -229,28 +229,29 @@ describe('commands that act on scores', function () {
     assert.equal(doc.getText(), original, 'one undo restores the original order');
   });
 
-  /** Saves the document, then puts the fixture's bytes back on disk once the test is over (after the revert). */
-  async function saveKeepingFixture(doc: vscode.TextDocument): Promise<void> {
-    const file = doc.uri.fsPath;
-    const bytes = fs.readFileSync(file);
-    restoreFiles.push([file, bytes]);
-    assert.ok(await doc.save(), `${path.basename(file)} saved`);
+  /**
+   * A copy of the fixture under another name, for tests that save: the fixture itself stays as shipped for the
+   * others (VS Code may keep a saved document's text after its editor closes). Removed with its side file after.
+   */
+  function fixtureCopy(name: string): string {
+    fs.copyFileSync(workspaceUri(FIXTURE).fsPath, workspaceUri(name).fsPath);
+    cleanups.push(workspaceUri(name).fsPath, workspaceUri(name.replace(/\.jsonl$/, '.removed.jsonl')).fsPath);
+    return name;
   }
-  const restoreFiles: Array<[string, Buffer]> = [];
-  afterEach(() => {
-    for (const [file, bytes] of restoreFiles.splice(0)) fs.writeFileSync(file, bytes);
-  });
+  async function save(doc: vscode.TextDocument): Promise<void> {
+    assert.ok(await doc.save(), `${path.basename(doc.uri.fsPath)} saved`);
+  }
 
   it('Filter: removes lines below a score in one edit; saving appends them to <name>.removed.jsonl once; undo restores', async () => {
-    const { doc, editor, api } = await openFixture(FIXTURE);
+    const name = fixtureCopy('filter-saved.jsonl');
+    const { doc, editor, api } = await openFixture(name);
     const scores = await scoresOf(doc, api);
     const original = doc.getText();
-    const raw = fixtureLines(FIXTURE);
+    const raw = fixtureLines(name);
     const values = [...scores.values()].sort((a, b) => a - b);
     const t = values[4]; // removes the 4 lowest (if there is no tie at the cut)
     const below = [...scores.keys()].filter((i) => scores.get(i)! < t).sort((a, b) => a - b);
-    const sibling = path.join(path.dirname(doc.uri.fsPath), 'curated-crlf.removed.jsonl');
-    cleanups.push(sibling);
+    const sibling = path.join(path.dirname(doc.uri.fsPath), 'filter-saved.removed.jsonl');
     // An earlier run left a line without a final line ending: the new lines are appended after one.
     fs.writeFileSync(sibling, '{"earlier": true}');
     const result = (await vscode.commands.executeCommand('scar.filterBelow', { threshold: t })) as EditOutcome;
@@ -259,27 +260,25 @@ describe('commands that act on scores', function () {
     assert.equal(fs.readFileSync(sibling, 'utf8'), '{"earlier": true}', 'nothing is written before the source is saved');
     const keptLines = original.split('\r\n').slice(0, -1).filter((_, i) => !below.includes(i));
     assert.equal(doc.getText(), keptLines.join('\r\n') + '\r\n');
-    assert.match(result.message, new RegExp(`^Removed ${below.length} lines \\(score < .*\\); saving curated-crlf\\.jsonl appends them to curated-crlf\\.removed\\.jsonl\\. Undo puts them back\\.$`));
-    await saveKeepingFixture(doc);
+    assert.match(result.message, new RegExp(`^Removed ${below.length} lines \\(score < .*\\); saving filter-saved\\.jsonl appends them to filter-saved\\.removed\\.jsonl\\. Undo puts them back\\.$`));
+    await save(doc);
     const afterSave = Buffer.concat([Buffer.from('{"earlier": true}\r\n'), joinCrlf(below.map((i) => raw[i]))]);
     assert.deepEqual(fs.readFileSync(sibling), afterSave, 'the removed lines, once, after the save');
-    await saveKeepingFixture(doc);
+    await save(doc);
     assert.deepEqual(fs.readFileSync(sibling), afterSave, 'a second save adds nothing');
     await vscode.window.showTextDocument(doc, editor.viewColumn);
     await vscode.commands.executeCommand('undo');
     assert.equal(doc.getText(), original);
     // Saved after the undo: the lines are back in the source, so they leave the side file.
-    await saveKeepingFixture(doc);
+    await save(doc);
     assert.equal(fs.readFileSync(sibling, 'utf8'), '{"earlier": true}\r\n');
   });
 
   it('Filter, undo, filter again, undo, save: the side file holds no line of the source', async () => {
-    const { doc, editor, api } = await openFixture(FIXTURE);
+    const { doc, editor, api } = await openFixture(fixtureCopy('filter-undone.jsonl'));
     const scores = await scoresOf(doc, api);
     const original = doc.getText();
-    const sibling = path.join(path.dirname(doc.uri.fsPath), 'curated-crlf.removed.jsonl');
-    cleanups.push(sibling);
-    fs.rmSync(sibling, { force: true });
+    const sibling = path.join(path.dirname(doc.uri.fsPath), 'filter-undone.removed.jsonl');
     const values = [...scores.values()].sort((a, b) => a - b);
     for (const t of [values[3], values[6]]) {
       const result = (await vscode.commands.executeCommand('scar.filterBelow', { threshold: t })) as EditOutcome;
@@ -288,11 +287,11 @@ describe('commands that act on scores', function () {
       await vscode.commands.executeCommand('undo');
       assert.equal(doc.getText(), original);
     }
-    await saveKeepingFixture(doc);
+    await save(doc);
     assert.equal(fs.existsSync(sibling), false, 'no side file: every removal was undone');
     // A filter after all that, saved: its lines once, and none of the source's.
     const result = (await vscode.commands.executeCommand('scar.filterBelow', { threshold: values[2] })) as EditOutcome;
-    await saveKeepingFixture(doc);
+    await save(doc);
     const side = fs.readFileSync(sibling, 'utf8').split('\r\n').slice(0, -1);
     assert.equal(side.length, result.count);
     const source = new Set(doc.getText().split('\r\n'));
