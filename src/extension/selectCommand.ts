@@ -18,14 +18,15 @@ import { cleanInWorker } from './cleaningWorkerClient';
 import type { ScarContext } from './context';
 import type { SelectionOutput } from './configValues';
 import { baseName, commandArgs, fmt, mayWrite, scoredLines, siblingPath, targetDocument } from './scoredDocument';
+import type { ScoreScale } from './scoreScale';
 import { selectionName, uniqueName } from './untitledNames';
-import { applyCriterion, criterionChoices, parseCriterionInput, prepareSelection, type DocLines, type PrepareOptions, type PreparedSelection, type RankedScores, type ScoredLine, type SelectionSwitches } from './selectionModel';
+import { applyCriterion, criterionChoices, parseCriterionInput, prepareSelection, thresholdCriterion, type DocLines, type PrepareOptions, type PreparedSelection, type RankedScores, type ScoredLine, type SelectionSwitches } from './selectionModel';
 
 /** Options that skip the quick pick and input boxes. */
 export interface SelectArgs {
   uri?: vscode.Uri | string;
   criterion: SelectCriterion['kind'];
-  /** k for top-k, a ratio in (0, 1] for ratio, a score for threshold. */
+  /** k for top-k, a ratio in (0, 1] for ratio, a score for threshold (on the scale scores are shown on: the 0-100 style score). */
   value: number;
   output?: SelectionOutput;
   includeScore?: boolean;
@@ -53,20 +54,21 @@ export interface SelectionOutcome {
 }
 
 /** The criterion given as command arguments, a message when they are wrong, or undefined when none is given. */
-export function criterionFromArgs(a: Partial<Pick<SelectArgs, 'criterion' | 'value'>>): SelectCriterion | string | undefined {
+export function criterionFromArgs(a: Partial<Pick<SelectArgs, 'criterion' | 'value'>>, scale: ScoreScale): SelectCriterion | string | undefined {
   if (a.criterion === undefined) return undefined;
   const v = Number(a.value);
+  if (a.criterion === 'threshold' && !scale.valid(v)) return `threshold must be a ${scale.noun}${scale.calibrated ? ' from 0 to 100' : ''}, not ${String(a.value)}`;
   const c: SelectCriterion = a.criterion === 'top-k' ? { kind: 'top-k', k: v }
     : a.criterion === 'ratio' ? { kind: 'ratio', ratio: v }
-    : a.criterion === 'threshold' ? { kind: 'threshold', threshold: v }
+    : a.criterion === 'threshold' ? thresholdCriterion(v, scale)
     : ({ kind: a.criterion } as unknown as SelectCriterion);
   if (!['top-k', 'ratio', 'threshold'].includes(a.criterion)) return `unknown criterion "${String(a.criterion)}" (top-k, ratio or threshold)`;
   return criterionProblem(c)?.replace(/^--/, '') ?? c;
 }
 
 /** The criterion quick pick, then an input box for the choices that ask a number. */
-export async function pickCriterion(prep: RankedScores, title: string, switches: SelectionSwitches): Promise<SelectCriterion | undefined> {
-  const choices = criterionChoices(prep);
+export async function pickCriterion(prep: RankedScores, title: string, switches: SelectionSwitches, scale: ScoreScale): Promise<SelectCriterion | undefined> {
+  const choices = criterionChoices(prep, scale);
   const steps = [switches.dedup ? 'duplicates' : '', switches.languageFilter ? 'non-English lines' : ''].filter(Boolean).join(' and ');
   const picked = await vscode.window.showQuickPick(
     choices.map((c) => ({ label: c.label, description: c.description, detail: c.detail, choice: c })),
@@ -75,18 +77,20 @@ export async function pickCriterion(prep: RankedScores, title: string, switches:
   if (!picked) return undefined;
   if (picked.choice.criterion) return picked.choice.criterion;
   const kind = picked.choice.ask as SelectCriterion['kind'];
-  const prompt = kind === 'top-k' ? 'How many lines to keep' : kind === 'ratio' ? 'Which top percentage to keep' : 'Keep lines scoring at least';
+  const median = prep.rankedScores.length ? prep.rankedScores[Math.floor((prep.rankedScores.length - 1) / 2)] : undefined;
+  const prompt = kind === 'top-k' ? 'How many lines to keep' : kind === 'ratio' ? 'Which top percentage to keep'
+    : `Keep lines whose ${scale.noun} is at least${scale.calibrated ? ' (0–100)' : ''}`;
   const text = await vscode.window.showInputBox({
     title,
     prompt,
-    placeHolder: kind === 'top-k' ? '1000' : kind === 'ratio' ? '25%' : '0.5',
+    placeHolder: kind === 'top-k' ? '1000' : kind === 'ratio' ? '25%' : scale.example(median),
     validateInput: (v) => {
-      const r = parseCriterionInput(kind, v, prep);
+      const r = parseCriterionInput(kind, v, prep, scale);
       return 'error' in r ? r.error : { message: r.message, severity: vscode.InputBoxValidationSeverity.Info };
     },
   });
   if (text === undefined) return undefined;
-  const r = parseCriterionInput(kind, text, prep);
+  const r = parseCriterionInput(kind, text, prep, scale);
   return 'error' in r ? undefined : r.criterion;
 }
 
@@ -137,7 +141,7 @@ async function runSelection(
   title: string,
 ): Promise<{ doc: vscode.TextDocument; lines: DocLines; selected: ScoredLine[]; report: PipelineReport; options: Partial<ExportArgs> } | undefined> {
   const { uri, options } = commandArgs<ExportArgs>(arg);
-  const given = criterionFromArgs(options);
+  const given = criterionFromArgs(options, ctx.engine.scale());
   if (typeof given === 'string') {
     void vscode.window.showErrorMessage(`SCAR Lens: ${given}.`);
     return undefined;
@@ -153,7 +157,7 @@ async function runSelection(
     void vscode.window.showWarningMessage(`SCAR Lens: ${baseName(doc.uri)} has no scored line to select from.`);
     return undefined;
   }
-  const criterion = given ?? (await pickCriterion(prep, title, prep.switches));
+  const criterion = given ?? (await pickCriterion(prep, title, prep.switches, ctx.engine.scale()));
   if (!criterion) return undefined;
   const { selected, report } = applyCriterion(prep, criterion, options.keepOrder === true);
   return { doc, lines, selected, report, options };
@@ -193,9 +197,10 @@ function withoutPairNote(lines: DocLines): string {
  * the save dialog say what it holds. An `untitled:` URI with a bare name (no folder) is an untitled document with
  * that title; the content goes in with one edit.
  */
-async function openNamedUntitled(name: string, content: string, eol: string): Promise<vscode.TextDocument> {
+async function openNamedUntitled(name: string, content: string, eol: string, beforeFill: (uri: vscode.Uri) => void): Promise<vscode.TextDocument> {
   const open = new Set(vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'untitled').map((d) => d.uri.path));
   const uri = vscode.Uri.from({ scheme: 'untitled', path: uniqueName(name, (n) => open.has(n)) });
+  beforeFill(uri);
   let doc = await vscode.workspace.openTextDocument(uri);
   if (doc.languageId !== 'jsonl') doc = await vscode.languages.setTextDocumentLanguage(doc, 'jsonl');
   const editor = await vscode.window.showTextDocument(doc, { preview: false });
@@ -244,7 +249,10 @@ async function selectTop(ctx: ScarContext, arg: unknown): Promise<SelectionOutco
     const content = chunks.map((c) => (typeof c === 'string' ? c : c.toString('utf8'))).join('');
     let untitled: vscode.TextDocument;
     try {
-      untitled = await openNamedUntitled(selectionName(baseName(doc.uri), describeCriterion(report.criterion), selected.length), content, lines.eol);
+      // Its lines read the percentile and rank they have in the source, not within the selection (set before it
+      // is filled, so its first scores already read them).
+      const derived = (uri: vscode.Uri): void => ctx.scoring.markDerived(uri, baseName(doc.uri), Float64Array.from(lines.lines, (l) => l.score ?? NaN));
+      untitled = await openNamedUntitled(selectionName(baseName(doc.uri), describeCriterion(report.criterion), selected.length), content, lines.eol, derived);
     } catch (e) {
       void vscode.window.showErrorMessage(`SCAR Lens: could not open an editor for the selection (${(e as Error).message}).`);
       return undefined;

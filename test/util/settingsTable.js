@@ -1,65 +1,62 @@
 #!/usr/bin/env node
-// The README's settings table (between `<!-- settings:start -->` and `<!-- settings:end -->`), generated from
-// package.json's contributes.configuration so that the two never drift: one row per setting, in package.json's
-// order, with its default and its description (markdownDescription, else description; a `%key%` placeholder is
-// read from package.nls.json; `#scar.x#` setting links become `scar.x`), then "One of ..." for an enum.
-// Lines after the table and before the end marker (links to the docs) are kept as they are.
-//   node test/util/settingsTable.js          prints the table
-//   node test/util/settingsTable.js --write  rewrites the README's table in place
-// test/unit/readmeSettings.test.ts fails when the README's table is not what this generates.
+// The README's settings table, made from package.json's contributes.configuration (descriptions resolved through
+// package.nls.json when they are %keys%). `node test/util/settingsTable.js --write` rewrites the table between the
+// README's <!-- settings:start --> and <!-- settings:end --> markers; test/unit/readmeSettings.test.ts checks it.
 'use strict';
 const fs = require('fs');
 const path = require('path');
 
+const repoRoot = path.resolve(__dirname, '../..');
 const START = '<!-- settings:start -->';
 const END = '<!-- settings:end -->';
 
-/** The table's lines (header included) for the package.json (and optional package.nls.json) in `root`. */
-function settingsTable(root) {
-  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
-  const nlsFile = path.join(root, 'package.nls.json');
-  const nls = fs.existsSync(nlsFile) ? JSON.parse(fs.readFileSync(nlsFile, 'utf8')) : {};
-  const localise = (s) => {
-    const m = /^%(.+)%$/.exec(s);
-    if (!m) return s;
-    if (typeof nls[m[1]] !== 'string') throw new Error(`package.json uses ${s} but package.nls.json has no "${m[1]}"`);
-    return nls[m[1]];
-  };
-  const sections = [].concat(pkg.contributes.configuration);
+function nls() {
+  const file = path.join(repoRoot, 'package.nls.json');
+  return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
+}
+
+function resolve(text, strings) {
+  if (typeof text !== 'string') return '';
+  const m = /^%(.+)%$/.exec(text);
+  return m && strings[m[1]] !== undefined ? strings[m[1]] : text;
+}
+
+/** One Markdown row per setting, in the manifest's order. */
+function settingsTable() {
+  const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
+  const strings = nls();
+  const props = pkg.contributes.configuration.properties;
   const rows = ['| setting | default | what it does |', '|---|---|---|'];
-  for (const section of sections) {
-    for (const [key, p] of Object.entries(section.properties)) {
-      let text = localise(p.markdownDescription ?? p.description ?? '').replace(/`#([\w.]+)#`/g, '`$1`').replace(/#(scar\.[\w.]+)#/g, '`$1`');
-      if (Array.isArray(p.enum)) text += ` One of ${p.enum.map((e) => `\`${e}\``).join(', ')}.`;
-      text = text.replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|');
-      rows.push(`| \`${key}\` | \`${JSON.stringify(p.default)}\` | ${text} |`);
-    }
+  for (const [name, p] of Object.entries(props)) {
+    let text = resolve(p.markdownDescription ?? p.description, strings).replace(/`?#(scar\.[A-Za-z.]+)#`?/g, '`$1`');
+    if (Array.isArray(p.enum)) text += ` One of ${p.enum.map((v) => `\`${v}\``).join(', ')}.`;
+    rows.push(`| \`${name}\` | \`${JSON.stringify(p.default)}\` | ${text.replace(/\|/g, '\\|').replace(/\n+/g, ' ')} |`);
   }
-  return rows;
+  return rows.join('\n');
 }
 
-/** The README's current table lines (the table rows right after the start marker). */
-function readmeTable(readme) {
-  const lines = readme.split('\n');
-  const from = lines.indexOf(START);
-  const to = lines.indexOf(END);
-  if (from < 0 || to < from) throw new Error(`README.md has no ${START} ... ${END} block`);
-  const table = [];
-  for (let i = from + 1; i < to && lines[i].startsWith('|'); i++) table.push(lines[i]);
-  return { lines, from, table };
+/** The README with its settings table replaced by the current one (the text after the table is kept). */
+function readmeWithTable(readme) {
+  const i = readme.indexOf(START);
+  const j = readme.indexOf(END);
+  if (i < 0 || j < i) throw new Error(`README.md has no ${START} ... ${END} block`);
+  const block = readme.slice(i + START.length, j);
+  // Keep what follows the table inside the block (a blank line, then prose).
+  const tableEnd = block.search(/\n\n(?!\|)/);
+  const after = tableEnd >= 0 ? block.slice(tableEnd) : '\n';
+  return readme.slice(0, i + START.length) + '\n' + settingsTable() + after + readme.slice(j);
 }
 
-function writeReadme(root) {
-  const file = path.join(root, 'README.md');
-  const { lines, from, table } = readmeTable(fs.readFileSync(file, 'utf8'));
-  lines.splice(from + 1, table.length, ...settingsTable(root));
-  fs.writeFileSync(file, lines.join('\n'));
-}
-
-module.exports = { settingsTable, readmeTable, START, END };
+module.exports = { settingsTable, readmeWithTable };
 
 if (require.main === module) {
-  const root = path.resolve(__dirname, '..', '..');
-  if (process.argv.includes('--write')) writeReadme(root);
-  else console.log(settingsTable(root).join('\n'));
+  const file = path.join(repoRoot, 'README.md');
+  const readme = fs.readFileSync(file, 'utf8');
+  const next = readmeWithTable(readme);
+  if (process.argv.includes('--write')) {
+    fs.writeFileSync(file, next);
+    console.log(next === readme ? 'README.md settings table: up to date' : 'README.md settings table: rewritten');
+  } else {
+    process.stdout.write(settingsTable() + '\n');
+  }
 }
