@@ -146,9 +146,14 @@ export class ForcedSchemaCheck {
   }
 
   add(record: JsonlRecord, result?: AdaptResult): void {
+    this.addLine(record, result?.ok === true);
+  }
+
+  /** Adds a record and whether it yielded pairs in the forced schema. */
+  addLine(record: JsonlRecord, fits: boolean): void {
     if (record.blank || !this.forced) return;
     this.nonBlank++;
-    if (result?.ok) { this.fitted++; return; }
+    if (fits) { this.fitted++; return; }
     if (this.fitted > 0 || record.error !== undefined) return;
     const r = adaptRecord(record.value, this.auto);
     if (r.ok) this.detected.set(r.schema, (this.detected.get(r.schema) ?? 0) + 1);
