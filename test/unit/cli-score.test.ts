@@ -138,6 +138,10 @@ describe('cli: scar score', function () {
     assert.equal(r.err, `scar: ${file}: no line fits the schema sharegpt; the file looks like alpaca (12 of 12 lines); use --schema alpaca or --schema auto\n`);
     assert.equal(fs.existsSync(outFile), false, 'no output file');
     assert.equal(r.out, '');
+    // Streaming (--no-percentile): the rows went out as they came, and the exit status and message are the same.
+    const streamed = await runCommand(score, [file, '--schema', 'sharegpt', '--no-percentile']);
+    assert.equal(streamed.code, 1, streamed.err);
+    assert.equal(streamed.err, r.err);
     // The schema it names works.
     const ok = await runCommand(score, [file, '--schema', 'alpaca']);
     assert.equal(ok.code, 0, ok.err);
