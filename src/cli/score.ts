@@ -1,6 +1,6 @@
 // `scar score FILE [-o OUT] [--model DIR] [--no-cache] [--schema S] [--turns P]`
 // Writes one JSON object per non-blank input line, in input order:
-//   {"line", "score", "percentile", "error", "composition", "presentation"}
+//   {"line", "score", "percentile", "error", "composition", "presentation", "model"}
 // score/percentile/composition/presentation are null when error is set (the line yields no pair, and error
 // says why). The percentile is the line's within the file (core/scores percentiles). With --turns all a line
 // scores the mean of its exchanges.
@@ -15,9 +15,11 @@ const HELP = `Usage: scar score FILE [options]
 
 Scores every line of a JSON Lines file (streamed, any size) with the style-consistency ranker and writes one
 JSON object per non-blank line, in input order:
-  {"line", "score", "percentile", "error", "composition", "presentation"}
+  {"line", "score", "percentile", "error", "composition", "presentation", "model"}
 Higher scores are more style-consistent; percentile (0-100) is the share of the file's other scored lines
-that score lower (ties count half). A line that yields no pair has "error" set and null scores. With
+that score lower (ties count half). A line that yields no pair has "error" set and null scores. "model" names the
+ranker that scored the file (--model); composition and presentation are null for a model that does not report
+them (an exported official SCAR ranker gives only the score). With
 --turns all, a conversation's score is the mean over its exchanges.
 
 Options:
@@ -67,7 +69,7 @@ export function createScoreCommand(deps: ScoringDeps = defaultDeps()): Command {
       const secs = (performance.now() - t0) / 1000;
       const summary = summarizeScores(result.score);
       const without = result.errors.size;
-      io.err.write(`Scored ${fmt(result.pairsScored)} pairs on ${fmt(result.count - without)} lines in ${secs.toFixed(1)} s`
+      io.err.write(`Scored ${fmt(result.pairsScored)} pairs on ${fmt(result.count - without)} lines with ${result.model.name} in ${secs.toFixed(1)} s`
         + (summary ? ` — median ${summary.median.toFixed(2)}` : '')
         + (without ? `, ${fmt(without)} line${without === 1 ? '' : 's'} without a pair` : '')
         + (opts.output && opts.output !== '-' ? ` -> ${opts.output}` : '') + '\n');

@@ -2,6 +2,7 @@
 // the pairs through the engine in chunks (a few in flight, so reading and inference overlap on two cores),
 // and keep only numbers per line: line number, byte offsets, line-ending length, and the line's scores.
 // Texts are dropped as soon as they are sent, so memory grows with the number of lines, not their size.
+import type { ModelKind } from '../core/modelFolder';
 import { streamRecords } from '../core/jsonl';
 import { analyseRecord } from '../core/inspect';
 import type { AdapterOptions, PairScore } from '../core/types';
@@ -30,6 +31,8 @@ export interface FileScores {
   pairsScored: number;
   /** The more common line ending of the file ("\r\n" or "\n"). */
   fileEol: string;
+  /** The model that scored the file (its display name, cache id and kind). */
+  model: { name: string; id: string; kind: ModelKind };
 }
 
 export interface ScoreStreamOptions {
@@ -77,6 +80,8 @@ class Columns {
 export async function scoreFileStream(file: string, client: EngineClient, options: ScoreStreamOptions): Promise<FileScores> {
   const chunkSize = options.chunkSize ?? 2048;
   const maxInFlight = options.inFlight ?? 3;
+  // The model loads first: a broken model folder fails before the file is read, and the result names the model.
+  const ready = await client.start();
   const cols = new Columns();
   const errors = new Map<number, string>();
   let pairsScored = 0;
@@ -162,5 +167,6 @@ export async function scoreFileStream(file: string, client: EngineClient, option
     errors,
     pairsScored,
     fileEol: crlf > lf ? '\r\n' : '\n',
+    model: { name: ready.modelName, id: ready.modelId, kind: ready.modelKind },
   };
 }

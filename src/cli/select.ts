@@ -5,6 +5,7 @@
 // language, near-dedup: cli/cleanFile.ts, keeping the best-scored copy); pass 3 reads each selected line back
 // from the file by its byte offsets and writes it in the chosen format, atomically (both in cli/scoredFile.ts). Selection rules:
 // core/select.ts; the order of the steps and the report: core/selectionPipeline.ts.
+import * as path from 'path';
 import { EXPORT_FORMATS, type ExportFormat } from '../core/export';
 import { makeCriterion } from '../core/select';
 import { formatPipelineReport, pipelineReport, selectSurvivors } from '../core/selectionPipeline';
@@ -112,7 +113,9 @@ export function createSelectCommand(deps: ScoringDeps = defaultDeps()): Command 
       }
       const without = scores.errors.size;
       io.err.write(`${formatPipelineReport(report)} -> ${opts.output && opts.output !== '-' ? opts.output : 'stdout'}`
-        + (without ? `; ${fmt(without)} line${without === 1 ? '' : 's'} without a pair not considered` : '') + '\n');
+        + (without ? `; ${fmt(without)} line${without === 1 ? '' : 's'} without a pair not considered` : '')
+        // Which ranker chose, when it is not the bundled one (--model).
+        + (scores.model.kind !== 'bundled' || path.resolve(opts.modelDir) !== path.resolve(deps.defaultModelDir) ? ` (ranked by ${scores.model.name})` : '') + '\n');
       return EXIT_OK;
     },
   };

@@ -44,7 +44,7 @@ describe('cli: scar score', function () {
     const scored = out.filter((o) => o.score !== null).sort((a, b) => a.score! - b.score!);
     assert.equal(scored[0].percentile, 0);
     assert.equal(scored[scored.length - 1].percentile, 100);
-    assert.match(r.err, /Scored 4 pairs on 4 lines in .* — median .*, 2 lines without a pair/);
+    assert.match(r.err, /Scored 4 pairs on 4 lines with scar-lens-ranker-1.0 in .* — median .*, 2 lines without a pair/);
   });
 
   it('gives the same scores as the engine does for the same pairs', async () => {
