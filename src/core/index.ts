@@ -22,3 +22,4 @@ export * from './packedHygiene';
 export * from './selectionPipeline';
 export * from './emptyResponse';
 export * from './linePairs';
+export * from './calibration';
