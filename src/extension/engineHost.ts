@@ -4,7 +4,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { EngineClient } from '../engine/client';
-import type { EngineStats } from '../engine/protocol';
+import type { EngineStats, ReadyInfo } from '../engine/protocol';
 
 /**
  * The engine's scheduling priority: below the editor's, so that background scoring yields the CPU to the extension
@@ -17,6 +17,10 @@ export class EngineHost implements vscode.Disposable {
   private client: EngineClient | undefined;
   private clientModelDir = '';
   private toldRestart = false;
+  private loaded: ReadyInfo | undefined;
+  private readonly modelEmitter = new vscode.EventEmitter<ReadyInfo>();
+  /** Fires when an engine has loaded its model (at the first request after start-up or a change of model). */
+  readonly onDidLoadModel = this.modelEmitter.event;
 
   constructor(private readonly extension: vscode.ExtensionContext, private modelPath: () => string) {}
 
@@ -41,13 +45,25 @@ export class EngineHost implements vscode.Disposable {
         void vscode.window.showWarningMessage(`SCAR Lens: the scoring engine stopped unexpectedly (${reason}) and was restarted.`);
       },
     });
+    const client = this.client;
+    client.start().then((info) => {
+      if (this.client !== client) return;
+      this.loaded = info;
+      this.modelEmitter.fire(info);
+    }, () => undefined); // a model that fails to load is reported by the requests that need it
     return this.client;
+  }
+
+  /** The model the current engine loaded (name, id, kind), once it has; undefined before or after a change. */
+  get model(): ReadyInfo | undefined {
+    return this.loaded;
   }
 
   /** Drops the engine (a new one starts on the next request), e.g. when the model folder setting changes. */
   reset(): void {
     this.client?.dispose();
     this.client = undefined;
+    this.loaded = undefined;
   }
 
   async stats(): Promise<EngineStats | undefined> {
@@ -56,6 +72,7 @@ export class EngineHost implements vscode.Disposable {
 
   dispose(): void {
     this.reset();
+    this.modelEmitter.dispose();
   }
 }
 
