@@ -72,15 +72,15 @@ export function inspectModelFolder(modelDir: string): ModelFolder {
   const bundled = has(BUNDLED_MODEL_FILE) || has(BUNDLED_FEATURISER_FILE);
   if (official) return officialFolder(dir);
   if (bundled) {
-    for (const f of [BUNDLED_MODEL_FILE, BUNDLED_FEATURISER_FILE]) {
-      if (!has(f)) throw new ModelFolderError(`the model folder '${dir}' has no ${f} (a SCAR Lens ranker folder needs ${BUNDLED_MODEL_FILE} and ${BUNDLED_FEATURISER_FILE})`);
+    for (const [f, what] of [[BUNDLED_MODEL_FILE, 'ranker model'], [BUNDLED_FEATURISER_FILE, 'featuriser configuration']]) {
+      if (!has(f)) throw new ModelFolderError(`cannot load ${what} '${path.join(dir, f)}': the file does not exist (a SCAR Lens ranker folder needs ${BUNDLED_MODEL_FILE} and ${BUNDLED_FEATURISER_FILE})`);
     }
     return { kind: 'bundled', dir, onnx: path.join(dir, BUNDLED_MODEL_FILE), featuriser: path.join(dir, BUNDLED_FEATURISER_FILE) };
   }
   const hint = has(OFFICIAL_TOKENIZER_FILE) || fs.readdirSync(dir).some((f) => f.endsWith('.onnx'))
     ? ` It looks like an exported official ranker without its ${OFFICIAL_META_FILE}: export it again with training/export_official_scar.py.`
     : '';
-  throw new ModelFolderError(`'${dir}' is not a model folder: it has neither ${OFFICIAL_META_FILE} (an official SCAR ranker exported by training/export_official_scar.py) nor ${BUNDLED_MODEL_FILE} + ${BUNDLED_FEATURISER_FILE} (a SCAR Lens ranker).${hint}`);
+  throw new ModelFolderError(`cannot load ranker model '${path.join(dir, BUNDLED_MODEL_FILE)}': the file does not exist; '${dir}' is not a model folder: it has neither ${BUNDLED_MODEL_FILE} + ${BUNDLED_FEATURISER_FILE} (a SCAR Lens ranker) nor ${OFFICIAL_META_FILE} (an official SCAR ranker exported by training/export_official_scar.py).${hint}`);
 }
 
 function officialFolder(dir: string): ModelFolder {

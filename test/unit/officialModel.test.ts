@@ -147,10 +147,10 @@ describe('official SCAR ranker folders', function () {
       ['no model file', (d) => fs.rmSync(path.join(d, 'model.onnx')), /has no model\.onnx \(the ONNX model that scar-model\.json names\)/],
       ['wrong kind', (d) => { const m = JSON.parse(fs.readFileSync(path.join(d, 'scar-model.json'), 'utf8')); m.kind = 'bert'; fs.writeFileSync(path.join(d, 'scar-model.json'), JSON.stringify(m)); }, /scar-model\.json: "kind" must be "scar-official-onnx" \(found "bert"\)/],
       ['scar-model.json not JSON', (d) => fs.writeFileSync(path.join(d, 'scar-model.json'), '{ nope'), /scar-model\.json: not valid JSON/],
-      ['no scar-model.json', (d) => fs.rmSync(path.join(d, 'scar-model.json')), /neither scar-model\.json .* nor ranker\.onnx \+ featuriser\.json.*without its scar-model\.json/],
+      ['no scar-model.json', (d) => fs.rmSync(path.join(d, 'scar-model.json')), /is not a model folder: it has neither ranker\.onnx \+ featuriser\.json .* nor scar-model\.json .*without its scar-model\.json/],
       ['a corrupt tokenizer.json', (d) => fs.writeFileSync(path.join(d, 'tokenizer.json'), '{"version": "1.0"}'), /cannot load the tokenizer '.*tokenizer\.json': it has no "model"/],
       ['a graph with other inputs', (d) => fs.copyFileSync(path.join(modelsDir, 'ranker.onnx'), path.join(d, 'model.onnx')), /model\.onnx': it has no input 'instruction_input_ids'/],
-      ['a bundled folder without featuriser.json', (d) => { for (const f of fs.readdirSync(d)) fs.rmSync(path.join(d, f)); fs.copyFileSync(path.join(modelsDir, 'ranker.onnx'), path.join(d, 'ranker.onnx')); }, /has no featuriser\.json/],
+      ['a bundled folder without featuriser.json', (d) => { for (const f of fs.readdirSync(d)) fs.rmSync(path.join(d, f)); fs.copyFileSync(path.join(modelsDir, 'ranker.onnx'), path.join(d, 'ranker.onnx')); }, /cannot load featuriser configuration '.*featuriser\.json': the file does not exist/],
     ];
     for (const [what, change, message] of cases) {
       it(what, async () => {
