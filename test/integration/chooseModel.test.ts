@@ -57,7 +57,10 @@ describe('choosing the ranker model', function () {
     const file = workspaceUri('alpaca.jsonl');
     const { doc, editor } = await openAnalysed('alpaca.jsonl');
     const api = await fullApi();
-    await settledBadges(api, editor);
+    // The first scoring of the run starts the engine (a busy 2-core machine may take a while).
+    await settledBadges(api, editor, 60000).catch((e: Error) => {
+      throw new Error(`${e.message}; live scoring: ${JSON.stringify(api.liveScoring(doc.uri))}`);
+    });
     assert.equal((await api.engineStats())?.modelName, 'scar-lens-ranker-1.0');
     const bundledScores = docScores(api, doc.uri);
     const line = [...bundledScores.keys()][0];
