@@ -1,11 +1,12 @@
 // `scar score FILE [-o OUT] [--model DIR] [--no-cache] [--schema S] [--turns P]`
 // Writes one JSON object per non-blank input line, in input order:
-//   {"line", "score", "percentile", "error", "composition", "presentation", "model"}
+//   {"line", "score", "style", "percentile", "error", "composition", "presentation", "model"}
 // score/percentile/composition/presentation are null when error is set (the line yields no pair, and error
 // says why). The percentile is the line's within the file (core/scores percentiles). With --turns all a line
 // scores the mean of its exchanges.
+import { loadCalibration, styleScore, type Calibration } from '../core/calibration';
 import { summarizeScores } from '../core/scores';
-import { ADAPTER_OPTIONS_HELP, parseArgs } from './args';
+import { ADAPTER_OPTIONS_HELP, CliError, parseArgs } from './args';
 import { EXIT_OK, type CliIO, type Command } from './command';
 import { writeScoreRows } from './scoredFile';
 import { scoreFileStream, type FileScores } from './scoreStream';
@@ -15,11 +16,14 @@ const HELP = `Usage: scar score FILE [options]
 
 Scores every line of a JSON Lines file (streamed, any size) with the style-consistency ranker and writes one
 JSON object per non-blank line, in input order:
-  {"line", "score", "percentile", "error", "composition", "presentation", "model"}
-Higher scores are more style-consistent; percentile (0-100) is the share of the file's other scored lines
-that score lower (ties count half). A line that yields no pair has "error" set and null scores. "model" names the
-ranker that scored the file (--model); composition and presentation are null for a model that does not report
-them (an exported official SCAR ranker gives only the score). With
+  {"line", "score", "style", "percentile", "error", "composition", "presentation", "model"}
+score is the ranker's raw score (unbounded; higher is more style-consistent; for the bundled ranker score =
+composition + presentation). style is the calibrated 0-100 style score the editor shows: the chance, in percent,
+that an answer scoring this was written by a strong instruction-tuned assistant rather than a person (null for a
+ranker without a calibration, such as an exported official SCAR ranker). percentile (0-100) is the share of the
+file's other scored lines that score lower (ties count half). A line that yields no pair has "error" set and
+null scores. "model" names the ranker that scored the file (--model); composition and presentation are null for
+a model that does not report them (an exported official SCAR ranker gives only the score). With
 --turns all, a conversation's score is the mean over its exchanges.
 
 Options:
@@ -57,10 +61,16 @@ export function createScoreCommand(deps: ScoringDeps = defaultDeps()): Command {
       if (parsed.options.has('help')) { io.out.write(HELP + '\n'); return EXIT_OK; }
       const opts = scoringOptions(parsed, deps, 'score');
       const t0 = performance.now();
+      let calibration: Calibration | undefined;
+      try {
+        calibration = loadCalibration(opts.modelDir);
+      } catch (e) {
+        throw new CliError((e as Error).message);
+      }
       const result = await scoreWithEngine(opts, deps, io);
       const out = await openSink(opts.output, io.out);
       try {
-        await writeScoreRows(result, out);
+        await writeScoreRows(result, out, calibration);
         await out.close();
       } catch (e) {
         await out.abort();
@@ -70,7 +80,7 @@ export function createScoreCommand(deps: ScoringDeps = defaultDeps()): Command {
       const summary = summarizeScores(result.score);
       const without = result.errors.size;
       io.err.write(`Scored ${fmt(result.pairsScored)} pairs on ${fmt(result.count - without)} lines with ${result.model.name} in ${secs.toFixed(1)} s`
-        + (summary ? ` — median ${summary.median.toFixed(2)}` : '')
+        + (summary ? ` — median ${summary.median.toFixed(2)}${calibration ? ` (style score ${Math.round(styleScore(summary.median, calibration))})` : ' (raw score)'}` : '')
         + (without ? `, ${fmt(without)} line${without === 1 ? '' : 's'} without a pair` : '')
         + (opts.output && opts.output !== '-' ? ` -> ${opts.output}` : '') + '\n');
       return EXIT_OK;

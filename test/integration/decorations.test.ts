@@ -5,6 +5,12 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { closeAllEditors, openAnalysed, setScarSettings, waitUntil, workspaceUri } from '../util/scarExtension';
 import { badgeOf, clearAllScores, cliScores, fullApi, liveScoringOn, settledBadges, type CliLine } from '../util/scoreView';
+import { loadCalibration } from '../../src/core/calibration';
+import { scoreScale } from '../../src/extension/scoreScale';
+import { modelsDir } from '../util/paths';
+
+/** The scale the badges show: the bundled ranker's 0-100 style score. */
+const scale = scoreScale(loadCalibration(modelsDir));
 
 /** The band a CLI percentile falls in with the default cut-offs (high >= 75, low < 25). */
 function band(p: number): string {
@@ -36,15 +42,17 @@ describe('score decorations', function () {
       } else {
         assert.equal(b.kind, band(cli.percentile!), `line ${line} (percentile ${cli.percentile})`);
         const symbol = { high: '▲', mid: '●', low: '▼' }[b.kind];
-        const top = Math.round(100 - cli.percentile!);
-        const share = top <= 50 ? `top ${Math.max(1, top)}%` : `bottom ${Math.max(1, Math.round(cli.percentile!))}%`;
-        const want = `${symbol} ${cli.score.toFixed(2).padStart(6)} · ${share.padEnd(10)}`;
+        // "top k%" rounds up: the line is within the top k% of the file
+        const above = 100 - cli.percentile!;
+        const share = above <= 50 ? `top ${Math.max(1, Math.ceil(above - 1e-9))}%` : `bottom ${Math.max(1, Math.ceil(cli.percentile! - 1e-9))}%`;
+        const want = `${symbol} ${scale.text(cli.score).padStart(3)} · ${share.padEnd(10)}`;
         assert.equal(b.text, want, `line ${line}`);
+        assert.ok(cli.style !== null && Math.abs(Number(scale.text(cli.score, true)) - cli.style) <= 0.051, `line ${line}: the CLI's style ${cli.style}`);
       }
     }
-    assert.equal(badgeOf(r, 8)?.text, '⚠ no assistant turn  ');
+    assert.equal(badgeOf(r, 8)?.text, '⚠ no assistant tu…');
     const widths = new Set(Object.values(r.badges).flat().map((b) => b.text.length));
-    assert.deepEqual([...widths], [21], 'every badge has the same width');
+    assert.deepEqual([...widths], [18], 'every badge has the same width');
   });
 
   it('marks the low lines and the problems in the overview ruler', async () => {
