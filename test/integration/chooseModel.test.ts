@@ -90,6 +90,7 @@ describe('choosing the ranker model', function () {
     const h = await hover();
     assert.ok(h.includes('Scored by `tiny-scar`'), h);
     assert.ok(h.includes('reports only its overall score'), h);
+    assert.ok(h.includes('raw score') && !h.includes('/ 100'), 'no calibration for this model: the raw score, labelled as such');
 
     // A broken folder is refused: the setting and the scores stay.
     const broken = path.join(tmp, 'broken');

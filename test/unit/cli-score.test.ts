@@ -25,7 +25,7 @@ describe('cli: scar score', function () {
     assert.equal(r.code, 0, r.err);
     const out = rows(r.out);
     assert.deepEqual(out.map((o) => o.line), [1, 3, 4, 6, 7, 8]);
-    assert.deepEqual(Object.keys(out[0]), ['line', 'score', 'percentile', 'error', 'composition', 'presentation', 'model']);
+    assert.deepEqual(Object.keys(out[0]), ['line', 'score', 'style', 'percentile', 'error', 'composition', 'presentation', 'model']);
     assert.ok(out.every((o) => (o as { model?: string }).model === 'scar-lens-ranker-1.0'), 'every row names the model');
     for (const o of out) {
       if (o.line === 4 || o.line === 7) {

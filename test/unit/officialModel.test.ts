@@ -172,8 +172,8 @@ describe('official SCAR ranker folders', function () {
     const rows = r.out.trim().split('\n').map((l) => JSON.parse(l));
     assert.ok(rows.length > 0 && rows.every((x) => x.model === 'tiny-scar'));
     const scored = rows.filter((x) => x.error === null);
-    assert.ok(scored.length > 0 && scored.every((x) => typeof x.score === 'number' && x.composition === null && x.presentation === null));
-    assert.match(r.err, /Scored \d+ pairs on \d+ lines with tiny-scar in /);
+    assert.ok(scored.length > 0 && scored.every((x) => typeof x.score === 'number' && x.composition === null && x.presentation === null && x.style === null));
+    assert.match(r.err, /Scored \d+ pairs on \d+ lines with tiny-scar in .* — median -?\d+\.\d\d \(raw score\)/);
     const bad = await runCli([fixture('alpaca.jsonl'), '--model', path.join(tmp, 'nowhere'), '--no-cache']);
     assert.equal(bad.code, 2);
     assert.match(bad.err, /the model folder '.*nowhere' does not exist/);
