@@ -120,10 +120,11 @@ export function scoreHoverMarkdown(h: HoverInput): string {
     rows.push(`**SCAR ${BAND_SYMBOL[band]} ${h.shown.text}${outOf}** ${h.shown.noun} · ${band} band · ${topShare(h.percentile)}${ofFile} (percentile ${Math.round(h.percentile)}) · rank ${numbers.format(h.rank)} of ${numbers.format(h.scored)}${h.source ? ` in ${h.source}` : ''}`);
   }
   rows.push('');
-  rows.push(`_${h.shown.meaning}_${h.shown.calibrated ? ` Raw score ${h.score.toFixed(2)} = composition ${h.composition.toFixed(2)} + presentation ${h.presentation.toFixed(2)}.` : ''}`);
-  rows.push('');
   // An official SCAR ranker scores with one MLP over both embeddings: it has no composition and presentation parts.
   const parts = Number.isFinite(h.composition) && Number.isFinite(h.presentation);
+  const rawParts = parts ? ` = composition ${h.composition.toFixed(2)} + presentation ${h.presentation.toFixed(2)}` : '';
+  rows.push(`_${h.shown.meaning}_${h.shown.calibrated ? ` Raw score ${h.score.toFixed(2)}${rawParts}.` : ''}`);
+  rows.push('');
   if (parts) {
     rows.push('| | this line | file median | difference |');
     rows.push('|:--|--:|--:|--:|');
