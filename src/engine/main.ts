@@ -207,7 +207,7 @@ class Engine {
     if (session.order && todo.length > 1) {
       const order = session.order(todo.map((i) => req.pairs[i]));
       const sorted = order.map((k) => todo[k]);
-      todo.splice(0, todo.length, ...sorted);
+      for (let k = 0; k < sorted.length; k++) todo[k] = sorted[k];
     }
     const batch = session.batchSize;
     // A pipeline of two: the featuriser prepares batch k+1 on this thread while onnxruntime infers batch k.
