@@ -18,16 +18,16 @@ import type { FileScores } from './scoreStream';
 
 /**
  * Writes one JSON object per scored (non-blank) line to the sink, in file order. Does not close the sink. `style` is
- * the calibrated 0-100 style score when the model has a calibration (else null); `score` stays the raw score.
+ * the calibrated 0-100 style score when the model has a calibration (else null); `score` stays the raw score. `lineOffset` is added to every line number.
  */
-export async function writeScoreRows(result: FileScores, out: OutputSink, calibration?: Calibration): Promise<void> {
+export async function writeScoreRows(result: FileScores, out: OutputSink, calibration?: Calibration, lineOffset = 0): Promise<void> {
   const pct = percentiles(result.score);
   let buf = '';
   for (let i = 0; i < result.count; i++) {
     const error = result.errors.get(i);
     const scored = error === undefined;
     buf += JSON.stringify({
-      line: result.line[i],
+      line: lineOffset + result.line[i],
       score: scored ? roundScore(result.score[i]) : null,
       style: scored && calibration ? Math.round(styleScore(result.score[i], calibration) * 100) / 100 : null,
       percentile: scored ? Math.round(pct[i] * 100) / 100 : null,

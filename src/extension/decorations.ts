@@ -216,8 +216,10 @@ export class ScoreDecorations implements vscode.Disposable {
           const place = derived ? this.scorer.placeOf(doc, e.score)! : undefined;
           const pct = place ? place.percentile : table.percentileOf(e.score);
           if (pct >= lowCut) continue;
-          kind = bandOf(pct, { high: s.bandHigh, low: s.bandLow });
-          text = scoreBadge(scale.text(e.score), place && !place.shown ? undefined : pct, kind, s.format, scoreWidth);
+          // An output file's own percentiles would rank the cut against itself: no share, no band (neutral).
+          const ownPlaceHidden = place !== undefined && !place.shown;
+          kind = ownPlaceHidden ? 'mid' : bandOf(pct, { high: s.bandHigh, low: s.bandLow });
+          text = scoreBadge(scale.text(e.score), ownPlaceHidden ? undefined : pct, kind, s.format, scoreWidth);
         }
         const at = s.position === 'before' ? line.range.start : line.range.end;
         const options: vscode.DecorationOptions = { range: new vscode.Range(at, at) };
