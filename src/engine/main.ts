@@ -3,8 +3,8 @@
 // into inference batches, and between batches the engine yields so that a 'cancel' can arrive and stop it.
 import * as fs from 'fs';
 import { DiskCache, MemoryLru, cacheKey } from './cache';
-import { INFERENCE_BATCH, LINE_BLANK, LINE_ERROR, LINE_SCORED, type EngineMessage, type EngineRequest, type EngineStats, type InitRequest, type LineScores, type PairText, type ScoreLinesRequest } from './protocol';
-import { ModelLoadError, RankerSession } from './session';
+import { LINE_BLANK, LINE_ERROR, LINE_SCORED, type EngineMessage, type EngineRequest, type EngineStats, type InitRequest, type LineScores, type PairText, type ScoreLinesRequest } from './protocol';
+import { ModelLoadError, loadRanker, type Ranker } from './session';
 import { linePairs } from '../core/linePairs';
 import type { PairScore } from '../core/types';
 
@@ -67,7 +67,7 @@ function lineJob(req: ScoreLinesRequest): Job {
 }
 
 class Engine {
-  private session: RankerSession | undefined;
+  private session: Ranker | undefined;
   private disk: DiskCache | null = null;
   private diskProblem: string | undefined;
   private readonly memory = new MemoryLru(MEMORY_ENTRIES);
@@ -80,7 +80,7 @@ class Engine {
 
   async init(req: InitRequest): Promise<void> {
     try {
-      this.session = await RankerSession.load(req.modelDir, req.threads);
+      this.session = await loadRanker(req.modelDir, req.threads);
     } catch (e) {
       const message = e instanceof ModelLoadError ? e.message : `cannot load the model in '${req.modelDir}': ${(e as Error).message}`;
       send({ type: 'init-error', message });
@@ -99,7 +99,8 @@ class Engine {
         this.disk = null;
       }
     }
-    send({ type: 'ready', modelId: this.session.modelId, loadMs: this.session.loadMs, pid: process.pid });
+    const s = this.session;
+    send({ type: 'ready', modelId: s.modelId, modelName: s.modelName, modelKind: s.kind, hasComponents: s.hasComponents, loadMs: s.loadMs, pid: process.pid });
     this.pump();
   }
 
@@ -152,6 +153,8 @@ class Engine {
     const hits = this.counts.memoryHits + this.counts.diskHits;
     return {
       modelId: this.session?.modelId ?? '',
+      modelName: this.session?.modelName ?? '',
+      modelKind: this.session?.kind ?? 'bundled',
       modelDir: this.session?.modelDir ?? '',
       loadMs: this.session?.loadMs ?? 0,
       pairsScored: this.counts.pairsScored,
@@ -200,10 +203,17 @@ class Engine {
       this.counts.misses++;
       todo.push(i);
     }
+    // The model's order (an official ranker: by length, so that a batch needs little padding), then batches of its size.
+    if (session.order && todo.length > 1) {
+      const order = session.order(todo.map((i) => req.pairs[i]));
+      const sorted = order.map((k) => todo[k]);
+      for (let k = 0; k < sorted.length; k++) todo[k] = sorted[k];
+    }
+    const batch = session.batchSize;
     // A pipeline of two: the featuriser prepares batch k+1 on this thread while onnxruntime infers batch k.
     let inferring: Promise<void> | undefined;
     try {
-      for (let b = 0; b < todo.length; b += INFERENCE_BATCH) {
+      for (let b = 0; b < todo.length; b += batch) {
         if (b > 0 || this.batchDelayMs > 0) {
           await new Promise((r) => setImmediate(r)); // let a 'cancel' in
           if (this.batchDelayMs > 0) await new Promise((r) => setTimeout(r, this.batchDelayMs));
@@ -214,7 +224,7 @@ class Engine {
           send({ type: 'error', id: req.id, code: 'cancelled', message: 'cancelled' });
           return undefined;
         }
-        const idx = todo.slice(b, b + INFERENCE_BATCH);
+        const idx = todo.slice(b, b + batch);
         const feeds = session.prepare(idx.map((i) => ({ instruction: String(req.pairs[i].instruction), response: String(req.pairs[i].response) })));
         await inferring;
         inferring = session.infer(feeds, idx.length).then((scores) => {

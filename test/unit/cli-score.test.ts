@@ -28,7 +28,8 @@ describe('cli: scar score', function () {
     assert.equal(r.code, 0, r.err);
     const out = rows(r.out);
     assert.deepEqual(out.map((o) => o.line), [1, 3, 4, 6, 7, 8]);
-    assert.deepEqual(Object.keys(out[0]), ['line', 'score', 'style', 'percentile', 'error', 'composition', 'presentation']);
+    assert.deepEqual(Object.keys(out[0]), ['line', 'score', 'style', 'percentile', 'error', 'composition', 'presentation', 'model']);
+    assert.ok(out.every((o) => (o as { model?: string }).model === 'scar-lens-ranker-1.0'), 'every row names the model');
     for (const o of out) {
       if (o.line === 4 || o.line === 7) {
         assert.equal(o.score, null);
@@ -52,7 +53,7 @@ describe('cli: scar score', function () {
     for (let i = 1; i < scored.length; i++) assert.ok(scored[i].style! >= scored[i - 1].style!, 'style follows the raw score');
     assert.equal(scored[0].percentile, 0);
     assert.equal(scored[scored.length - 1].percentile, 100);
-    assert.match(r.err, /Scored 4 pairs on 4 lines in .* — median .*, 2 lines without a pair/);
+    assert.match(r.err, /Scored 4 pairs on 4 lines with scar-lens-ranker-1.0 in .* — median .*, 2 lines without a pair/);
   });
 
   it('gives the same scores as the engine does for the same pairs', async () => {
@@ -127,6 +128,25 @@ describe('cli: scar score', function () {
     const second = await runCommand(score, [file]);
     assert.equal(second.out, first.out);
     assert.equal(fs.statSync(cacheFile).size, size, 'all hits: nothing appended');
+  });
+
+  it('exits 1 and writes nothing when a forced --schema fits no line, naming the schema the file looks like', async () => {
+    const file = path.join(tmp, 'alpaca.jsonl');
+    fs.writeFileSync(file, alpacaLines(12).join('\n') + '\n');
+    const outFile = path.join(tmp, 'scores.jsonl');
+    const r = await runCommand(score, [file, '--schema', 'sharegpt', '-o', outFile]);
+    assert.equal(r.code, 1, r.err);
+    assert.equal(r.err, `scar: ${file}: no line fits the schema sharegpt; the file looks like alpaca (12 of 12 lines); use --schema alpaca or --schema auto\n`);
+    assert.equal(fs.existsSync(outFile), false, 'no output file');
+    assert.equal(r.out, '');
+    // Streaming (--no-percentile): the rows went out as they came, and the exit status and message are the same.
+    const streamed = await runCommand(score, [file, '--schema', 'sharegpt', '--no-percentile']);
+    assert.equal(streamed.code, 1, streamed.err);
+    assert.equal(streamed.err, r.err);
+    // The schema it names works.
+    const ok = await runCommand(score, [file, '--schema', 'alpaca']);
+    assert.equal(ok.code, 0, ok.err);
+    assert.match(ok.err, /^Scored 12 pairs on 12 lines/);
   });
 
   it('exits 2 with a clear message for a missing file, a bad option or a missing model', async () => {
