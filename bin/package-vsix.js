@@ -149,12 +149,17 @@ function stageFolder(target) {
     if (/^(README\.md|CHANGELOG\.md|LICENSE|package\.nls(\.[\w-]+)?\.json)$/.test(e)) fs.copyFileSync(path.join(repoRoot, e), path.join(dir, e));
   }
   for (const d of ['dist', 'models', 'media']) fs.cpSync(path.join(repoRoot, d), path.join(dir, d), { recursive: true });
-  const installed = path.join(dir, 'node_modules', 'onnxruntime-node', 'package.json');
-  const version = fs.existsSync(installed) ? JSON.parse(fs.readFileSync(installed, 'utf8')).version : null;
-  if (version !== t.onnxruntime) {
+  // npm installs the manifest's dependencies there (vsce's `npm list --production` wants them all), again only when
+  // they changed since the last install
+  const marker = path.join(dir, 'node_modules', '.scar-dependencies.json');
+  const wanted = JSON.stringify(pkg.dependencies);
+  if (!fs.existsSync(marker) || fs.readFileSync(marker, 'utf8') !== wanted) {
     console.log(`package-vsix: ${target}: installing onnxruntime-node@${t.onnxruntime} into ${path.relative(repoRoot, dir)} (about 100 MB from the npm registry, once)`);
     fs.rmSync(path.join(dir, 'node_modules'), { recursive: true, force: true });
     run(npmCommand(), ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--no-package-lock'], { cwd: dir });
+    const installed = JSON.parse(fs.readFileSync(path.join(dir, 'node_modules', 'onnxruntime-node', 'package.json'), 'utf8')).version;
+    if (installed !== t.onnxruntime) throw new PackageError(`${target}: npm installed onnxruntime-node ${installed}, not ${t.onnxruntime}`);
+    fs.writeFileSync(marker, wanted);
   }
   return dir;
 }
