@@ -16,12 +16,14 @@ import { registerSelectCommands } from './selectCommand';
 import { registerSortFilterCommands } from './sortFilter';
 import { ScarStatusBar } from './statusBar';
 import { testApi, type ScarLensApi } from './testApi';
+import { registerWalkthroughEvents } from './walkthrough';
 
 /**
  * Features beyond the foundation (diagnostics and status bar, which the test API needs by name). To add one,
  * write `export const registerX: Feature = (ctx) => ...` in its own module and list it here.
  */
-const FEATURES: readonly Feature[] = [registerSelectCommands, registerSortFilterCommands, registerLargeFileCommands, registerHygiene, registerJsonFixes, registerChooseModel];
+const FEATURES: readonly Feature[] = [registerSelectCommands, registerSortFilterCommands, registerLargeFileCommands, registerHygiene, registerJsonFixes, registerChooseModel,
+  registerWalkthroughEvents];
 
 export function activate(context: vscode.ExtensionContext): ScarLensApi & ScoringApi & ScoreViewApi {
   const config = new ConfigSource();

@@ -296,6 +296,11 @@ async function exportTop(ctx: ScarContext, arg: unknown): Promise<SelectionOutco
       filters: format === 'jsonl' ? { 'JSON Lines': ['jsonl'] } : { JSON: ['json'] },
     });
     if (!picked) return undefined;
+    if (picked.scheme !== 'file') {
+      // a virtual workspace's save dialog offers its own scheme; the export is written to this machine's disk
+      void vscode.window.showErrorMessage(`SCAR Lens: the export is written to this machine's disk; ${picked.toString()} is not a local file.`);
+      return undefined;
+    }
     target = picked.fsPath;
   }
   if (doc.uri.scheme === 'file' && sameFile(target, doc.uri.fsPath)) {

@@ -183,7 +183,7 @@ function installBuiltExtension(extensionsDir) {
     throw new Error(`${pkg.main} is missing: build first with \`node esbuild.js\``);
   }
   fs.copyFileSync(path.join(repoRoot, 'package.json'), path.join(dir, 'package.json'));
-  for (const rel of ['dist', 'models', 'media', 'LICENSE', 'README.md', 'node_modules/onnxruntime-node',
+  for (const rel of ['dist', 'models', 'media', 'LICENSE', 'README.md', 'package.nls.json', 'node_modules/onnxruntime-node',
     'node_modules/onnxruntime-common']) {
     const src = path.join(repoRoot, rel);
     if (fs.existsSync(src)) fs.symlinkSync(src, path.join(dir, rel));
