@@ -7,6 +7,7 @@
 //   dist/cli.js        the `scar` command (bin/scar.js loads it)
 //   dist/hygieneWorker.js  the worker thread of the editor's hygiene checks
 //   dist/cleaningWorker.js the worker thread of the selection's cleaning (Select top…)
+//   dist/featuriseWorker.js a featurising worker thread of the engine
 //   out/core.js        src/core as one module, for benchmarks and training scripts
 //   out/test/**        unit and integration tests, one file per test file, for mocha
 const esbuild = require('esbuild');
@@ -39,7 +40,7 @@ const common = {
 };
 
 const builds = [
-  { ...common, entryPoints: { extension: 'src/extension/main.ts', engine: 'src/engine/main.ts', cli: 'src/cli/main.ts', hygieneWorker: 'src/extension/hygieneWorker.ts', cleaningWorker: 'src/extension/cleaningWorker.ts' }, outdir: 'dist', minify: !watch },
+  { ...common, entryPoints: { extension: 'src/extension/main.ts', engine: 'src/engine/main.ts', cli: 'src/cli/main.ts', hygieneWorker: 'src/extension/hygieneWorker.ts', cleaningWorker: 'src/extension/cleaningWorker.ts', featuriseWorker: 'src/engine/featuriseWorker.ts' }, outdir: 'dist', minify: !watch },
   // The whole core as one CommonJS module, for bench/*.bench.js and training/ scripts.
   { ...common, entryPoints: { core: 'src/core/index.ts' }, outdir: 'out' },
   { ...common, entryPoints: [...testEntries('test/unit'), ...testEntries('test/integration')], outdir: 'out/test', outbase: 'test', external: [...external, 'mocha'] },

@@ -12,7 +12,10 @@
 // Targets: >= 2,000 pairs/s end to end, >= 400x the anchor, engine peak RSS <= 300 MB, model load <= 300 ms.
 // Needs dist/ (`node esbuild.js`, which `npm run bench` runs first). The anchor needs /usr/bin/python3 with torch;
 // without it, (c) is skipped with a note. Env: SCORE_BENCH_RUNS (default 5), ANCHOR_PAIRS (default 64),
-// SCORE_BENCH_MODEL (another model folder; default models/).
+// SCORE_BENCH_MODEL (another model folder; default models/), SCORE_BENCH_PAIRS (default 10000),
+// SCORE_BENCH_BASELINE=CLI_JS:MODEL_DIR (also runs that CLI and model in the same runs, interleaved: the previous
+// release's dist/cli.js and models/ for a before/after figure), SCORE_BENCH_ONLY_E2E=1 (skip (b) and (c)).
+// CPU use of (a) is the CPU time of the CLI and its engine (children) over the wall time: 200% = both cores busy.
 'use strict';
 const { spawnSync } = require('child_process');
 const fs = require('fs');
@@ -21,7 +24,7 @@ const path = require('path');
 
 const root = path.resolve(__dirname, '..');
 const workDir = path.join(__dirname, 'work');
-const PAIRS = 10000;
+const PAIRS = Number(process.env.SCORE_BENCH_PAIRS || 10000);
 const RUNS = Math.max(3, Number(process.env.SCORE_BENCH_RUNS || 5));
 const ANCHOR_PAIRS = Number(process.env.ANCHOR_PAIRS || 64);
 const ANCHOR_BATCH = 16;
@@ -77,22 +80,41 @@ function pairsOf() {
 }
 
 // --- (a) end to end through the CLI -----------------------------------------------------------------------------
+/** One `scar score` run: wall seconds and CPU seconds of the CLI and everything it started (via bash's `times`). */
+function runOnce(cli, model, cache) {
+  const t0 = process.hrtime.bigint();
+  const cmd = `"${process.execPath}" "${cli}" score "${dataFile}" -o "${outFile}" --no-cache --model "${model}" >/dev/null || exit 1; times`;
+  const r = spawnSync('bash', ['-c', cmd], { cwd: root, env: { ...process.env, SCAR_CACHE_DIR: cache }, encoding: 'utf8' });
+  const s = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.status !== 0) throw new Error(`scar score failed (${r.status}): ${r.stderr}`);
+  // `times` prints the shell's user/sys, then its children's: "0m1.234s 0m0.100s".
+  const lines = r.stdout.trim().split('\n');
+  const secsOf = (t) => { const m = /(\d+)m([\d.]+)s/.exec(t); return m ? Number(m[1]) * 60 + Number(m[2]) : 0; };
+  const cpu = lines[lines.length - 1].split(/\s+/).reduce((a, t) => a + secsOf(t), 0);
+  return { s, cpu };
+}
+
 function endToEnd() {
   const times = [];
+  const cpus = [];
+  const base = [];
+  const baseCpus = [];
+  const baseline = process.env.SCORE_BENCH_BASELINE ? process.env.SCORE_BENCH_BASELINE.split(':') : null;
   const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'scar-bench-cache-'));
   for (let i = 0; i < RUNS; i++) {
-    const t0 = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, [path.join(root, 'dist', 'cli.js'), 'score', dataFile, '-o', outFile, '--no-cache', '--model', modelDir], {
-      cwd: root, env: { ...process.env, SCAR_CACHE_DIR: cache }, encoding: 'utf8',
-    });
-    const s = Number(process.hrtime.bigint() - t0) / 1e9;
-    if (r.status !== 0) throw new Error(`scar score failed (${r.status}): ${r.stderr}`);
-    times.push(s);
+    if (baseline) {
+      const b = runOnce(path.resolve(baseline[0]), path.resolve(baseline[1]), cache);
+      base.push(b.s);
+      baseCpus.push(b.cpu / b.s);
+    }
+    const r = runOnce(path.join(root, 'dist', 'cli.js'), modelDir, cache);
+    times.push(r.s);
+    cpus.push(r.cpu / r.s);
   }
   fs.rmSync(cache, { recursive: true, force: true });
   const lines = fs.readFileSync(outFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   const scored = lines.filter((o) => o.score !== null).length;
-  return { times, scored, lines: lines.length };
+  return { times, cpus, base, baseCpus, baseline, scored, lines: lines.length };
 }
 
 // --- (b) the engine alone ------------------------------------------------------------------------------------------
@@ -181,7 +203,12 @@ async function anchor(pairs) {
   const secs = median(e2e.times);
   const pps = e2e.scored / secs;
   console.log(`(a) end to end  scar score --no-cache: median ${fmt(secs, 2)} s of ${RUNS} runs [${e2e.times.map((t) => fmt(t, 2)).join(', ')}]`
-    + ` -> ${fmt(pps)} pairs/s (${fmt(e2e.scored)} of ${fmt(e2e.lines)} lines scored; includes process start and model load)   target >= 2,000`);
+    + ` -> ${fmt(pps)} pairs/s, CPU ${fmt(100 * median(e2e.cpus))}% (${fmt(e2e.scored)} of ${fmt(e2e.lines)} lines scored; includes process start and model load)   target >= 2,000`);
+  if (e2e.baseline) {
+    const bs = median(e2e.base);
+    console.log(`    baseline    ${e2e.baseline.join(' with ')}: median ${fmt(bs, 2)} s [${e2e.base.map((t) => fmt(t, 2)).join(', ')}] -> ${fmt(e2e.scored / bs)} pairs/s, CPU ${fmt(100 * median(e2e.baseCpus))}% (same runs, interleaved)`);
+  }
+  if (process.env.SCORE_BENCH_ONLY_E2E === '1') return;
 
   const pairs = pairsOf();
   const eng = await engineFigures(pairs);

@@ -44,7 +44,7 @@ export interface FeaturiserConfig {
 export const FEATURISER_FILE = 'featuriser.json';
 export const MODEL_FILE = 'ranker.onnx';
 /** The default number of response tokens the bundled ranker reads; the loaded config is authoritative. */
-export const DEFAULT_MAX_RESPONSE_TOKENS = 256;
+export const DEFAULT_MAX_RESPONSE_TOKENS = 512;
 /** Normalised features are clipped to +-this, so an absurd input cannot dominate a score. */
 export const FEATURE_CLIP = 8;
 
@@ -118,8 +118,9 @@ export function parseVocab(text: string, file = 'vocab.txt'): string[] {
   if (words.length > 0 && words[words.length - 1] === '') words.pop();
   const seen = new Set<string>();
   for (let i = 0; i < words.length; i++) {
-    // The newline token is written as the escape "\n" so that the file stays one word per line.
+    // The newline and indentation tokens are written as the escapes "\n" and "\t" (one word per line, no tabs).
     if (words[i] === '\\n') words[i] = '\n';
+    else if (words[i] === '\\t') words[i] = '\t';
     if (words[i] === '') fail(file, `line ${i + 1} is empty`);
     if (seen.has(words[i])) fail(file, `line ${i + 1}: duplicate word ${JSON.stringify(words[i])}`);
     seen.add(words[i]);
@@ -129,7 +130,7 @@ export function parseVocab(text: string, file = 'vocab.txt'): string[] {
 
 /** Writes a vocabulary list in the form parseVocab reads. */
 export function formatVocab(words: readonly string[]): string {
-  return words.map((w) => (w === '\n' ? '\\n' : w)).join('\n') + '\n';
+  return words.map((w) => (w === '\n' ? '\\n' : w === '\t' ? '\\t' : w)).join('\n') + '\n';
 }
 
 /** Builds a featuriser from a configuration and a vocabulary (no I/O). */

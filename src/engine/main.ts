@@ -5,8 +5,9 @@ import * as fs from 'fs';
 import { DiskCache, MemoryLru, cacheKey } from './cache';
 import { INFERENCE_BATCH, LINE_BLANK, LINE_ERROR, LINE_SCORED, type EngineMessage, type EngineRequest, type EngineStats, type InitRequest, type LineScores, type PairText, type ScoreLinesRequest } from './protocol';
 import { ModelLoadError, RankerSession } from './session';
+import { defaultFeaturiseWorkers, FeaturisePool } from './featurisePool';
 import { linePairs } from '../core/linePairs';
-import type { PairScore } from '../core/types';
+import type { ModelFeeds, PairScore } from '../core/types';
 
 const MEMORY_ENTRIES = 100_000;
 
@@ -68,6 +69,7 @@ function lineJob(req: ScoreLinesRequest): Job {
 
 class Engine {
   private session: RankerSession | undefined;
+  private pool: FeaturisePool | undefined;
   private disk: DiskCache | null = null;
   private diskProblem: string | undefined;
   private readonly memory = new MemoryLru(MEMORY_ENTRIES);
@@ -87,6 +89,16 @@ class Engine {
       // Nothing more to do without a model: leave once the message is out.
       setTimeout(() => process.exit(0), 50);
       return;
+    }
+    const envWorkers = process.env.SCAR_FEATURISE_WORKERS;
+    const workers = envWorkers !== undefined && /^\d+$/.test(envWorkers) ? Number(envWorkers) : req.featuriseWorkers ?? defaultFeaturiseWorkers();
+    if (workers > 0) {
+      try {
+        this.pool = await FeaturisePool.start(this.session.modelDir, workers);
+      } catch {
+        // Featurising on this thread works too, only slower: go on without the pool.
+        this.pool = undefined;
+      }
     }
     // null: the caller wants no persistent cache (--no-cache). Otherwise SCAR_CACHE_DIR moves it.
     const cacheDir = req.cacheDir === null ? null : process.env.SCAR_CACHE_DIR || req.cacheDir;
@@ -200,11 +212,26 @@ class Engine {
       this.counts.misses++;
       todo.push(i);
     }
-    // A pipeline of two: the featuriser prepares batch k+1 on this thread while onnxruntime infers batch k.
+    // A pipeline: featurising workers prepare the next batches (as many as there are workers, plus one) while
+    // onnxruntime infers the current one; without workers, this thread prepares batch k+1 while batch k is inferred.
+    const pool = this.pool;
+    const batches: number[][] = [];
+    for (let b = 0; b < todo.length; b += INFERENCE_BATCH) batches.push(todo.slice(b, b + INFERENCE_BATCH));
+    const textsOf = (idx: number[]): PairText[] => idx.map((i) => ({ instruction: String(req.pairs[i].instruction), response: String(req.pairs[i].response) }));
+    const ahead: Array<Promise<ModelFeeds>> = [];
+    const startFeaturising = (upTo: number): void => {
+      if (!pool) return;
+      while (ahead.length < Math.min(batches.length, upTo)) {
+        const p = pool.featurise(textsOf(batches[ahead.length]));
+        p.catch(() => undefined); // awaited in order below; never an unhandled rejection meanwhile
+        ahead.push(p);
+      }
+    };
     let inferring: Promise<void> | undefined;
     try {
-      for (let b = 0; b < todo.length; b += INFERENCE_BATCH) {
-        if (b > 0 || this.batchDelayMs > 0) {
+      for (let k = 0; k < batches.length; k++) {
+        startFeaturising(k + (pool ? pool.size + 1 : 0));
+        if (k > 0 || this.batchDelayMs > 0) {
           await new Promise((r) => setImmediate(r)); // let a 'cancel' in
           if (this.batchDelayMs > 0) await new Promise((r) => setTimeout(r, this.batchDelayMs));
         }
@@ -214,8 +241,8 @@ class Engine {
           send({ type: 'error', id: req.id, code: 'cancelled', message: 'cancelled' });
           return undefined;
         }
-        const idx = todo.slice(b, b + INFERENCE_BATCH);
-        const feeds = session.prepare(idx.map((i) => ({ instruction: String(req.pairs[i].instruction), response: String(req.pairs[i].response) })));
+        const idx = batches[k];
+        const feeds = pool ? RankerSession.tensors(await ahead[k]) : session.prepare(textsOf(idx));
         await inferring;
         inferring = session.infer(feeds, idx.length).then((scores) => {
           this.counts.pairsScored += idx.length;

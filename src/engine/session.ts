@@ -5,7 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as ort from 'onnxruntime-node';
 import { loadFeaturiser } from '../core/featurise';
-import type { Featuriser, PairScore } from '../core/types';
+import type { Featuriser, ModelFeeds, PairScore } from '../core/types';
 import type { PairText } from './protocol';
 
 export const MODEL_FILE = 'ranker.onnx';
@@ -69,7 +69,11 @@ export class RankerSession {
 
   /** Turns one batch of pairs into the model's input tensors (CPU work on this thread). */
   prepare(pairs: ReadonlyArray<PairText>): Record<string, ort.Tensor> {
-    const feeds = this.featuriser.featurise(pairs);
+    return RankerSession.tensors(this.featuriser.featurise(pairs));
+  }
+
+  /** The featuriser's feeds (computed here or on a featurising worker) as onnxruntime tensors. */
+  static tensors(feeds: ModelFeeds): Record<string, ort.Tensor> {
     const ortFeeds: Record<string, ort.Tensor> = {};
     for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = new ort.Tensor(t.type, t.data, t.dims);
     return ortFeeds;
