@@ -23,3 +23,6 @@ echo "== 3. training, ONNX export, baselines and the validation table"
 OMP_NUM_THREADS=1 "$PY" training/train.py "$@"
 echo "== 4. onnxruntime-node reproduces the trained scores"
 node training/verify-onnx.js
+echo "== 5. the 0-100 style score: calibration on the validation split (models/calibration.json)"
+node esbuild.js > /dev/null
+node training/calibrate.js
