@@ -2,6 +2,7 @@
 // plain-language reading of what pulls the score up or down, the pair's texts and where they came from, and links
 // to the commands that act on the line. Pure (no vscode import): it returns Markdown, unit-tested.
 import { analyseText, type TextStats } from '../core/style';
+import { countTokens } from '../core/tokenise';
 import type { Pair } from '../core/types';
 import { BAND_SYMBOL, bandOf, topShare, type Band } from './badgeText';
 
@@ -26,6 +27,17 @@ export interface HoverInput {
   pairs: readonly Pair[];
   /** Command links at the foot of the hover. */
   commands: ReadonlyArray<{ label: string; id: string; args?: unknown[] }>;
+  /** How many response tokens the model reads (featuriser.json maxResponseTokens); a longer response was cut. */
+  responseWindow?: number;
+}
+
+/** The hover's note on a response longer than the model reads, or '' when the model read all of it. */
+export function cutNote(response: string, window: number): string {
+  const n = countTokens(response, 4 * window + 1);
+  if (n <= window) return '';
+  const total = n > 4 * window ? `over ${numbers.format(4 * window)}` : numbers.format(n);
+  return `✂ **Response cut for scoring:** the ranker read its first ${numbers.format(window)} of ${total} tokens; `
+    + 'the rest counts only through the style statistics (first 1,024 tokens) and the formatting of every line.';
 }
 
 const numbers = new Intl.NumberFormat('en-US');
@@ -123,6 +135,11 @@ export function scoreHoverMarkdown(h: HoverInput): string {
     rows.push(`**Response** \`${pair.source.response}\`  `);
     rows.push(escapeMarkdown(excerpt(pair.response)));
     rows.push('');
+    const cut = h.responseWindow ? cutNote(pair.response, h.responseWindow) : '';
+    if (cut) {
+      rows.push(cut);
+      rows.push('');
+    }
   }
   if (h.commands.length) {
     rows.push(h.commands.map((c) => `[${c.label}](command:${c.id}${c.args ? `?${encodeURIComponent(JSON.stringify(c.args))}` : ''})`).join(' · '));

@@ -6,6 +6,7 @@ import { topShare } from './badgeText';
 import type { ConfigSource } from './config';
 import { ScoreDecorations, type RenderedDecorations } from './decorations';
 import { scoreHoverMarkdown } from './hoverText';
+import { maxResponseTokensIn } from './hygiene';
 import { linePairs } from '../core/linePairs';
 import type { LiveScorer } from './liveScoring';
 import type { ScarStatusBar } from './statusBar';
@@ -148,6 +149,14 @@ export function registerScoreView(
     await pick?.run?.();
   };
 
+  // The model's response window, read from its featuriser.json once per model folder.
+  let windowOf: { dir: string; tokens: number } | undefined;
+  const responseWindow = (): number => {
+    const dir = config.current.modelPath || path.join(extension.extensionPath, 'models');
+    if (windowOf?.dir !== dir) windowOf = { dir, tokens: maxResponseTokensIn(dir) };
+    return windowOf.tokens;
+  };
+
   const hover: vscode.HoverProvider = {
     provideHover(doc, position) {
       const st = scorer.state(doc);
@@ -168,6 +177,7 @@ export function registerScoreView(
         medians: st.table.componentMedians(),
         cuts: { high: s.bandHigh, low: s.bandLow },
         pairs: 'pairs' in found ? found.pairs : [],
+        responseWindow: responseWindow(),
         commands: [
           { label: 'Next low line', id: 'scar.nextLowLine', args: [position.line + 1] },
           { label: 'Previous low line', id: 'scar.previousLowLine', args: [position.line + 1] },
