@@ -30,6 +30,8 @@ export class FeaturisePool {
   private readonly waiting: Array<{ job: FeaturiseJob; resolve: (f: ModelFeeds) => void; reject: (e: Error) => void }> = [];
   private readonly pending = new Map<number, { resolve: (f: ModelFeeds) => void; reject: (e: Error) => void; slot: Slot }>();
   private nextId = 1;
+  /** Every worker started and not yet exited, ready or not. */
+  private readonly all = new Set<Worker>();
   private closed = false;
 
   private constructor() {}
@@ -37,7 +39,12 @@ export class FeaturisePool {
   /** Starts `size` workers that load the featuriser of `modelDir`; resolves once all are ready. */
   static async start(modelDir: string, size: number, workerFile = path.join(__dirname, WORKER_FILE)): Promise<FeaturisePool> {
     const pool = new FeaturisePool();
-    await Promise.all(Array.from({ length: size }, () => pool.spawn(modelDir, workerFile)));
+    const started = await Promise.allSettled(Array.from({ length: size }, () => pool.spawn(modelDir, workerFile)));
+    const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) {
+      await pool.close(); // the workers that did start
+      throw failed.reason;
+    }
     return pool;
   }
 
@@ -63,7 +70,9 @@ export class FeaturisePool {
         if (!ready) { reject(e); return; }
         this.fail(slot, e);
       });
+      this.all.add(worker);
       worker.on('exit', (code) => {
+        this.all.delete(worker);
         if (!ready) { reject(new Error(`featurising worker exited with code ${code} before it was ready`)); return; }
         if (!this.closed) this.fail(slot, new Error(`featurising worker exited with code ${code}`));
       });
@@ -106,7 +115,7 @@ export class FeaturisePool {
 
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    await Promise.all([...this.all].map((w) => w.terminate()));
     this.slots.length = 0;
   }
 }
