@@ -3,7 +3,7 @@
 // Each step sees only the pairs the previous steps kept, and the report says what each step removed, so that
 // selection can follow SCAR's order and the editor can show one finding per problem:
 //   "Duplicate of line 123", "Near-duplicate of line 88 (Jaccard 0.71)", "Not English (detected: de)",
-//   "Empty response", "Response truncated to 256 tokens for scoring".
+//   "Empty response", "Response truncated to 512 tokens for scoring".
 // Empty responses and truncation are reported, never removed.
 //
 // For a file too big for memory, use ExactDupIndex / NearDupIndex directly (streaming) with detectLanguage.
