@@ -240,6 +240,11 @@ def train(meta, arrays, args):
                   [(*lo_hi(p), p['weight'] * args.tier_weight, False) for p in tier]
     if tier:
         print(f'{len(tr)} train pairs + {len(tier)} tier pairs (weight {args.tier_weight})', flush=True)
+    # Log response lengths (tokens) per row, for the length-decorrelation term.
+    loglen = np.zeros(meta['rows'], dtype=np.float32)
+    for p in pairs:
+        loglen[p['h']] = math.log1p(p['hw'])
+        loglen[p['l']] = math.log1p(p['lw'])
     va = [p for p in pairs if p['split'] == 'val']
     val_rows = sorted({r for p in va for r in (p['h'], p['l'])})
     val_index = {r: i for i, r in enumerate(val_rows)}
@@ -287,6 +292,18 @@ def train(meta, arrays, args):
             n = len(bp)
             w = torch.tensor([p[2] for p in bp], dtype=torch.float32)
             loss = (rank_loss(s[n:], s[:n], torch.ones(n)) * w).sum() / w.sum()
+            if args.length_decor > 0:
+                # Not length in disguise: within each side of the batch (the lower responses, the higher ones), the
+                # squared correlation of the score with the log length is penalised, so that among human answers
+                # (and among assistant answers) a longer one does not score higher for its length alone.
+                L = torch.from_numpy(loglen[np.array(hs + ls)])
+                pen = 0.0
+                for side in (slice(0, n), slice(n, 2 * n)):
+                    a = s[side] - s[side].mean()
+                    b = L[side] - L[side].mean()
+                    corr = (a * b).sum() / (a.norm() * b.norm() + 1e-6)
+                    pen = pen + corr.pow(2)
+                loss = loss + args.length_decor * pen / 2
             if args.bag_l2 > 0:
                 # Weight decay for the sparse n-gram table (SparseAdam has none): an L2 penalty on the rows this
                 # batch looks up.
@@ -357,6 +374,8 @@ def main():
     ap.add_argument('--bag-head', action='store_true', help='also map the n-gram bag linearly into the presentation component (trained from zero)')
     ap.add_argument('--bag-head-decay', type=float, default=0.1, help='AdamW weight decay of the bag head')
     ap.add_argument('--bag-l2', type=float, default=0.0, help='L2 penalty on the n-gram table rows a batch uses')
+    ap.add_argument('--length-decor', type=float, default=0.0,
+                    help='weight of the penalty on the squared within-side correlation of score and log length (0 = off)')
     ap.add_argument('--seed', type=int, default=SEED)
     ap.add_argument('--dump', default=WORK, help='the features dump to train on (default training/work)')
     ap.add_argument('--out', default=MODELS, help='where ranker.onnx goes (default models/); any other folder is an '

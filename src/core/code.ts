@@ -35,7 +35,6 @@ export interface CodeStats {
   /** Sum of code line lengths (characters, after the indent), and lines longer than 79 characters in all. */
   codeChars: number;
   longLines: number;
-  trailingSpaceLines: number;
   /** Assignments written `a = b` and `a=b`. */
   spacedAssign: number;
   tightAssign: number;
@@ -109,7 +108,7 @@ function newStats(): CodeStats {
   return {
     kind: 'none', language: 'none', taggedFences: 0, fencedBlocks: 0, codeLines: 0, codeBlankLines: 0, proseLines: 0,
     commentLines: 0, docstringLines: 0, defs: 0, hintedDefs: 0, snakeNames: 0, camelNames: 0, indentedLines: 0,
-    regularIndentLines: 0, tabIndentLines: 0, codeChars: 0, longLines: 0, trailingSpaceLines: 0, spacedAssign: 0, tightAssign: 0,
+    regularIndentLines: 0, tabIndentLines: 0, codeChars: 0, longLines: 0, spacedAssign: 0, tightAssign: 0,
   };
 }
 
@@ -216,8 +215,7 @@ export function analyseCode(text: string): CodeStats {
       indents.push(w);
     }
     st.codeChars += t.length;
-    if (line.length > 79) st.longLines++;
-    if (/[ \t]$/.test(line)) st.trailingSpaceLines++;
+    if (line.trimEnd().length > 79) st.longLines++;
     // Docstrings (Python triple quotes) and comments.
     if (inDoc !== '') {
       st.docstringLines++;

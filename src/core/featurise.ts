@@ -206,7 +206,9 @@ export function createFeaturiser(config: FeaturiserConfig, vocab: readonly strin
     return out;
   };
 
-  const analyse = (text: string): TextStats => analyseText(text, maxAnalysisTokens);
+  // Leading and trailing whitespace is no part of a text's style: a final line break or trailing spaces change no
+  // input (the stability property test holds the score to that).
+  const analyse = (text: string): TextStats => analyseText(text.trim(), maxAnalysisTokens);
 
   const normalise = (v: Float32Array, off: number, n: number, mean: Float32Array, inv: Float32Array): void => {
     for (let i = 0; i < n; i++) {
@@ -282,8 +284,8 @@ export function createFeaturiser(config: FeaturiserConfig, vocab: readonly strin
     vocabSize: V,
     maxResponseTokens,
     featurise,
-    responseTokens: (response) => countTokens(response, maxResponseTokens + 1),
-    isTruncated: (response) => countTokens(response, maxResponseTokens + 1) > maxResponseTokens,
+    responseTokens: (response) => countTokens(response.trim(), maxResponseTokens + 1),
+    isTruncated: (response) => countTokens(response.trim(), maxResponseTokens + 1) > maxResponseTokens,
     rawFeatures: (pair) => {
       const inst = analyse(pair.instruction);
       const resp = analyse(pair.response);

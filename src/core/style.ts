@@ -5,7 +5,7 @@
 // Raw values only; featurise.ts normalises them with the statistics stored in models/featuriser.json.
 
 import { analyseCode, type CodeStats } from './code';
-import { forEachToken, NEWLINE_TOKEN } from './tokenise';
+import { forEachToken, INDENT_TOKEN, NEWLINE_TOKEN } from './tokenise';
 
 // Word classes, as bit flags in one lookup table.
 const FUNC = 1;
@@ -264,7 +264,7 @@ export const PRESENTATION_FEATURES: readonly string[] = [
   // Code (code.ts): how much of the text is code, whether bare or fenced with a language, and the code's style.
   'code_line_frac', 'bare_code', 'log_code_lines', 'fence_language_tagged', 'comment_per_code_line',
   'docstring_per_code_line', 'type_hint_rate', 'snake_case_frac', 'naming_consistency', 'indent_regularity',
-  'tab_indent_frac', 'code_blank_line_frac', 'log_code_line_len', 'long_code_line_frac', 'trailing_space_frac',
+  'tab_indent_frac', 'code_blank_line_frac', 'log_code_line_len', 'long_code_line_frac',
   'assign_spacing_consistency', 'log_prose_lines_with_code',
 ];
 
@@ -309,7 +309,7 @@ export function presentationVector(st: TextStats, out: Float32Array, offset: num
     k.defs > 0 ? k.hintedDefs / k.defs : 0, names > 0 ? k.snakeNames / names : 0,
     names > 0 ? Math.max(k.snakeNames, k.camelNames) / names : 1, k.indentedLines > 0 ? k.regularIndentLines / k.indentedLines : 1,
     k.indentedLines > 0 ? k.tabIndentLines / k.indentedLines : 0, has ? k.codeBlankLines / (k.codeLines + k.codeBlankLines) : 0,
-    has ? Math.log1p(k.codeChars / cl) : 0, k.longLines / cl, k.trailingSpaceLines / cl,
+    has ? Math.log1p(k.codeChars / cl) : 0, k.longLines / cl,
     assigns > 0 ? Math.max(k.spacedAssign, k.tightAssign) / assigns : 1, has ? Math.log1p(k.proseLines) : 0,
   );
   for (let i = 0; i < v.length; i++) out[offset + i] = v[i];
@@ -323,9 +323,20 @@ function firstWord(st: TextStats): string {
   return '';
 }
 
-function lastVisible(st: TextStats): string {
-  for (let i = st.tokens.length - 1; i >= 0; i--) if (st.tokens[i] !== NEWLINE_TOKEN) return st.tokens[i];
-  return '';
+/**
+ * Whether the text ends as a question: a '?' among its last QUESTION_TAIL visible tokens, so that a suffix such as
+ * " (variant 1)" after the question mark does not turn a question into a statement.
+ */
+const QUESTION_TAIL = 8;
+function endsAsQuestion(st: TextStats): boolean {
+  let seen = 0;
+  for (let i = st.tokens.length - 1; i >= 0 && seen < QUESTION_TAIL; i--) {
+    const t = st.tokens[i];
+    if (t === NEWLINE_TOKEN || t === INDENT_TOKEN) continue;
+    if (t === '?') return true;
+    seen++;
+  }
+  return false;
 }
 
 /** Content words: words that are not function words and have at least two characters. */
@@ -372,7 +383,7 @@ export function compositionVector(inst: TextStats, resp: TextStats, out: Float32
     Math.log1p(inst.words), Math.log1p(resp.words) - Math.log1p(inst.words),
     instContent.size > 0 ? covered / instContent.size : 0,
     respContent.size > 0 ? overlap / respContent.size : 0,
-    lastVisible(inst) === '?' ? 1 : 0, (iCls & WH) !== 0 ? 1 : 0, yesNoQ, respYesNo, yesNoQ * respYesNo,
+    endsAsQuestion(inst) ? 1 : 0, (iCls & WH) !== 0 ? 1 : 0, yesNoQ, respYesNo, yesNoQ * respYesNo,
     listCue, listCue * respList, codeCue, codeCue * respCode, (iCls & IMPERATIVE) !== 0 ? 1 : 0,
     firstN > 0 ? restated / firstN : 0, inst.words === 0 ? 1 : 0, instHasCode, Math.max(codeCue, instHasCode) * (resp.code.codeLines > 0 ? 1 : 0),
   ];
