@@ -1,7 +1,7 @@
 // The score hover's Markdown: where the line stands, the components against the medians with a reading, the
 // quoted texts (escaped, cut) and the command links.
 import * as assert from 'node:assert/strict';
-import { escapeMarkdown, excerpt, scoreHoverMarkdown, type HoverInput } from '../../src/extension/hoverText';
+import { cutNote, escapeMarkdown, excerpt, scoreHoverMarkdown, type HoverInput } from '../../src/extension/hoverText';
 
 const base: HoverInput = {
   line: 12,
@@ -59,5 +59,15 @@ describe('score hover text', () => {
     assert.ok(excerpt('a'.repeat(400)).endsWith('…'));
     assert.equal(excerpt('short'), 'short');
     assert.equal(escapeMarkdown('[x](y) *z* `c`'), '\\[x\\]\\(y\\) \\*z\\* \\`c\\`');
+  });
+
+  it('says when the response is longer than the ranker reads, and not otherwise', () => {
+    const long = { ...base.pairs[0], response: 'word '.repeat(700) };
+    const md = scoreHoverMarkdown({ ...base, pairs: [long], responseWindow: 512 });
+    assert.match(md, /Response cut for scoring:\*\* the ranker read its first 512 of 700 tokens/);
+    assert.ok(!scoreHoverMarkdown({ ...base, responseWindow: 512 }).includes('cut for scoring'));
+    assert.ok(!scoreHoverMarkdown({ ...base, pairs: [long] }).includes('cut for scoring'), 'no window given: no note');
+    assert.match(cutNote('w '.repeat(5000), 512), /first 512 of over 2,048 tokens/);
+    assert.equal(cutNote('w '.repeat(512), 512), '');
   });
 });
