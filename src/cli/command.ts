@@ -12,6 +12,8 @@ export const EXIT_USAGE = 2;
 export interface CliIO {
   out: Writer;
   err: Writer;
+  /** What FILE '-' reads (default: process.stdin). */
+  in?: NodeJS.ReadableStream;
 }
 
 export interface Command {

@@ -5,13 +5,18 @@ import * as fs from 'fs';
 import { StringDecoder } from 'string_decoder';
 import { DEFAULT_NEAR_DUP_OPTIONS } from '../core/dedup';
 import type { OutputSink } from '../core/export';
+import type { AdapterOptions } from '../core/types';
 import { ADAPTER_OPTION_SPECS, ADAPTER_OPTIONS_HELP, adapterOptionsFromArgs, CliError, ioErrorMessage, parseArgs, stringOption, UsageError, type ParsedArgs } from './args';
 import { cleanFile } from './cleanFile';
 import { EXIT_OK, type CliIO, type Command } from './command';
 import type { Writer } from './output';
-import { fmt, openSink } from './scoringCommon';
+import { checkInputFile, inputName, inputSource, withWholeInput } from './input';
+import { fmt, LINE_OFFSET_HELP, lineOffsetOption, openSink } from './scoringCommon';
+import { resolveCandidates, writeSignatures } from './shardDedup';
 
 const HELP = `Usage: scar dedup FILE [options]
+       scar dedup --signatures FILE [--line-offset N] [--language-filter] [options]
+       scar dedup --resolve CANDIDATES [--language-filter] [options]
 
 Removes exact duplicates (the same instruction and response after collapsing whitespace) and near-duplicates
 (MinHash-LSH over lower-cased word n-grams of "instruction response", SCAR's method, each candidate pair
@@ -28,11 +33,26 @@ Options:
                           duplicates have similarity 1). With --json the kept lines are written only with -o.
   --threshold J           Jaccard at or above which two lines are near-duplicates, 0 < J <= 1 (default 0.5)
   --ngram N               words per shingle (default 2, word bigrams)
+
+Across shards (docs/distributed.md): the two stages around a distributed engine's shuffle.
+  --signatures            stream one row per line with a pair: {"line", "foreign", "keys"}: its MinHash-LSH
+                          bucket keys as hex, 4 bytes per key; lines sharing the key at the same position
+                          are the candidate pairs one-machine dedup compares
+  --resolve               read candidate rows {"line", "score", "record"} (the lines that share a key with
+                          another line, plus every foreign line; increasing line order), verify exact
+                          Jaccard, cluster, and write the lines to drop: {"line", "step", "kept", ...}.
+                          The kept copy is the one one-machine dedup keeps: the best score (rows with a
+                          score; ties and no scores: the first line), as 'scar select' does
+  --language-filter       also remove lines that are not English (what 'scar select' does before ranking)
+${LINE_OFFSET_HELP}
 ${ADAPTER_OPTIONS_HELP}
   -h, --help              show this help
 
 Without -o and --json the kept lines go to stdout. A summary goes to stderr, e.g.
   Removed 12 exact duplicates and 40 near-duplicates; kept 9,948 of 10,000 lines -> out.jsonl
+
+FILE '-' reads stdin: --signatures and --resolve stream it; plain dedup copies it to a temporary file first
+(TMPDIR), since it goes back to lines by offset.
 
 Exit status: 0 success (duplicates found or not), 2 usage or I/O errors.`;
 
@@ -89,6 +109,7 @@ async function copyWithout(file: string, cut: ReadonlyArray<[number, number]>, s
 async function run(args: string[], io: CliIO): Promise<number> {
   const parsed = parseArgs(args, {
     output: { value: true, short: 'o' }, json: { value: false }, threshold: { value: true }, ngram: { value: true }, ...ADAPTER_OPTION_SPECS,
+    signatures: { value: false }, resolve: { value: false }, 'language-filter': { value: false }, 'line-offset': { value: true },
   }, 'dedup');
   if (parsed.options.has('help')) { io.out.write(HELP + '\n'); return EXIT_OK; }
   if (parsed.positionals.length === 0) throw new UsageError('dedup needs a FILE', 'dedup');
@@ -101,13 +122,48 @@ async function run(args: string[], io: CliIO): Promise<number> {
   const adapter = adapterOptionsFromArgs(parsed, 'dedup');
   const json = parsed.options.has('json');
   const output = stringOption(parsed, 'output');
-  try {
-    if (fs.statSync(file).isDirectory()) throw new CliError(`cannot read '${file}': it is a directory`);
-  } catch (e) {
-    if (e instanceof CliError) throw e;
-    throw new CliError(ioErrorMessage(file, e));
+  const signatures = parsed.options.has('signatures');
+  const resolve = parsed.options.has('resolve');
+  const languageFilter = parsed.options.has('language-filter');
+  const offset = lineOffsetOption(parsed, 'dedup');
+  if (signatures && resolve) throw new UsageError('give --signatures or --resolve, not both', 'dedup');
+  if ((signatures || resolve) && json) throw new UsageError(`--json does not go with --${signatures ? 'signatures' : 'resolve'}`, 'dedup');
+  if (!signatures && !resolve && (languageFilter || parsed.options.has('line-offset'))) {
+    throw new UsageError(`--${languageFilter ? 'language-filter' : 'line-offset'} goes with --signatures or --resolve`, 'dedup');
   }
+  if (resolve && parsed.options.has('line-offset')) throw new UsageError('--line-offset goes with --signatures (resolve reads global line numbers)', 'dedup');
+  checkInputFile(file);
 
+  if (signatures || resolve) {
+    const source = inputSource(file, io);
+    const input = typeof source === 'string' ? fs.createReadStream(source, { highWaterMark: 1 << 20 }) : source;
+    const toStdout = output === undefined || output === '-';
+    const sink = toStdout ? new TextSink(io.out) : await openSink(output, io.out);
+    try {
+      if (signatures) {
+        const r = await writeSignatures(input, sink, { adapter, near: { threshold, ngram }, languageFilter, lineOffset: offset, stop: () => toStdout && io.out.closed });
+        await sink.close();
+        if (!r.stopped) {
+          io.err.write(`Signed ${fmt(r.signed)} of ${fmt(r.lines)} lines${languageFilter ? ` (${fmt(r.foreign)} not English)` : ''}${toStdout ? '' : ` -> ${output}`}\n`);
+        }
+      } else {
+        const r = await resolveCandidates(input, inputName(file), sink, { adapter, near: { threshold, ngram }, languageFilter });
+        await sink.close();
+        io.err.write(`Resolved ${fmt(r.input)} candidate lines: drop ${fmt(r.exact)} exact duplicate${r.exact === 1 ? '' : 's'}`
+          + (languageFilter ? `, ${fmt(r.language)} non-English` : '') + ` and ${fmt(r.nearDuplicate)} near-duplicate${r.nearDuplicate === 1 ? '' : 's'}${toStdout ? '' : ` -> ${output}`}\n`);
+      }
+    } catch (e) {
+      await sink.abort();
+      if (e instanceof CliError) throw e;
+      throw new CliError(ioErrorMessage(inputName(file), e));
+    }
+    return EXIT_OK;
+  }
+  return withWholeInput(file, io, (path) => dedupFile(path, file, { adapter, threshold, ngram, json, output }, io));
+}
+
+async function dedupFile(file: string, shown: string, o: { adapter: AdapterOptions; threshold: number; ngram: number; json: boolean; output?: string }, io: CliIO): Promise<number> {
+  const { adapter, threshold, ngram, json, output } = o;
   const cleaned = await cleanFile(file, { adapter, cleaning: { exact: true, language: 'off', near: { threshold, ngram } } });
   const { result } = cleaned;
   const removed = result.removed.size;
@@ -121,7 +177,7 @@ async function run(args: string[], io: CliIO): Promise<number> {
     } catch (e) {
       await sink.abort();
       if (e instanceof CliError) throw e;
-      throw new CliError(ioErrorMessage(file, e));
+      throw new CliError(ioErrorMessage(shown, e));
     }
   }
   if (json) {

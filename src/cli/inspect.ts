@@ -3,13 +3,14 @@ import { analyseRecord, describeSchema, InspectAccumulator } from '../core/inspe
 import { streamRecords } from '../core/jsonl';
 import { ADAPTER_OPTION_SPECS, ADAPTER_OPTIONS_HELP, adapterOptionsFromArgs, CliError, ioErrorMessage, parseArgs, UsageError } from './args';
 import { EXIT_OK, EXIT_PROBLEMS, type CliIO, type Command } from './command';
+import { checkInputFile, inputName, inputSource } from './input';
 
 /** Problems listed in the human report before "… and N more". */
 const SHOWN_PROBLEMS = 50;
 
 const HELP = `Usage: scar inspect FILE [options]
 
-Reads a JSON Lines file (streamed, any size) and reports the schema it is in, how many lines and
+Reads a JSON Lines file (streamed, any size; FILE '-' reads stdin) and reports the schema it is in, how many lines and
 (instruction, response) pairs it holds, and every line that yields no pair, with the reason.
 
 Options:
@@ -30,11 +31,12 @@ async function run(args: string[], io: CliIO): Promise<number> {
   const options = adapterOptionsFromArgs(parsed, 'inspect');
   const json = parsed.options.has('json');
 
+  checkInputFile(file);
   const acc = new InspectAccumulator(json ? {} : { maxErrors: SHOWN_PROBLEMS });
   try {
-    for await (const record of streamRecords(file)) acc.addAnalysis(analyseRecord(record, options));
+    for await (const record of streamRecords(inputSource(file, io))) acc.addAnalysis(analyseRecord(record, options));
   } catch (e) {
-    throw new CliError(ioErrorMessage(file, e));
+    throw new CliError(ioErrorMessage(inputName(file), e));
   }
   const s = acc.summary();
 

@@ -3,6 +3,7 @@
 import { version } from '../../package.json';
 import { CliError, UsageError } from './args';
 import { EXIT_OK, EXIT_USAGE, type CliIO, type Command } from './command';
+import { cutCommand } from './cut';
 import { dedupCommand } from './dedup';
 import { inspectCommand } from './inspect';
 import { scoreCommand } from './score';
@@ -14,6 +15,7 @@ export const COMMANDS: readonly Command[] = [
   scoreCommand,
   selectCommand,
   dedupCommand,
+  cutCommand,
 ];
 
 function mainHelp(): string {
@@ -69,6 +71,10 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
 
 if (require.main === module || isLoadedByBin()) {
   const io: CliIO = { out: createWriter(process.stdout), err: createWriter(process.stderr) };
+  // For tests of bounded memory: the peak resident set size, reported on stderr as the process exits.
+  if (process.env.SCAR_REPORT_MAXRSS === '1') {
+    process.on('exit', () => { process.stderr.write(`scar: maxRSS ${process.resourceUsage().maxRSS} kB\n`); });
+  }
   void main(process.argv.slice(2), io).then((code) => {
     // Let buffered output flush before the process ends; exitCode (not exit()) does that.
     process.exitCode = code;

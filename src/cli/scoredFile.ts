@@ -1,6 +1,6 @@
 // What happens to a file on disk once pass 1 (scoreStream.ts) has scored it, shared by `scar score`, `scar select`
 // and the editor's commands for files too large to open (src/extension/largeFile.ts):
-//   writeScoreRows      the per-line scores as JSONL {"line", "score", "percentile", "error", "composition", "presentation"}
+//   writeScoreRows      the per-line scores as JSONL {"line", "score", "style", "percentile", "error", "composition", "presentation"}
 //   cleanScoredFile     SCAR's cleaning (cleanFile.ts) keeping the best-scored copy of duplicates
 //   writeSelectedLines  the selected lines read back from the file by byte offset, in one of the export formats
 // Memory stays proportional to the number of lines: texts are never held, only offsets and numbers.
@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import type { CleaningResult } from '../core/cleaningPass';
 import { ExportFormatter, roundScore, type ExportFormat, type OutputSink } from '../core/export';
 import { adaptRecord } from '../core/schema';
+import { styleScore, type Calibration } from '../core/calibration';
 import { percentiles } from '../core/scores';
 import { pipelineCleaningOptions, type PipelineOptions } from '../core/selectionPipeline';
 import type { AdapterOptions, Pair } from '../core/types';
@@ -15,16 +16,20 @@ import { CliError } from './args';
 import { cleanFile } from './cleanFile';
 import type { FileScores } from './scoreStream';
 
-/** Writes one JSON object per scored (non-blank) line to the sink, in file order. Does not close the sink. */
-export async function writeScoreRows(result: FileScores, out: OutputSink): Promise<void> {
+/**
+ * Writes one JSON object per scored (non-blank) line to the sink, in file order. Does not close the sink. `style` is
+ * the calibrated 0-100 style score when the model has a calibration (else null); `score` stays the raw score. `lineOffset` is added to every line number.
+ */
+export async function writeScoreRows(result: FileScores, out: OutputSink, calibration?: Calibration, lineOffset = 0): Promise<void> {
   const pct = percentiles(result.score);
   let buf = '';
   for (let i = 0; i < result.count; i++) {
     const error = result.errors.get(i);
     const scored = error === undefined;
     buf += JSON.stringify({
-      line: result.line[i],
+      line: lineOffset + result.line[i],
       score: scored ? roundScore(result.score[i]) : null,
+      style: scored && calibration ? Math.round(styleScore(result.score[i], calibration) * 100) / 100 : null,
       percentile: scored ? Math.round(pct[i] * 100) / 100 : null,
       error: error ?? null,
       composition: scored ? roundScore(result.composition[i]) : null,

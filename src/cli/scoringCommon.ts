@@ -1,13 +1,13 @@
 // What `scar score` and `scar select` share: their common options (--model, --no-cache, -o and the adapter
 // options of args.ts), the engine client they start, the default model and cache folders, the output sink
 // (an atomic file, or stdout) and progress on a TTY.
-import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { AtomicFileWriter, type OutputSink } from '../core/export';
 import type { AdapterOptions } from '../core/types';
 import { EngineClient } from '../engine/client';
 import { ADAPTER_OPTION_SPECS, adapterOptionsFromArgs, CliError, ioErrorMessage, stringOption, UsageError, type OptionSpec, type ParsedArgs } from './args';
+import { checkInputFile } from './input';
 import type { Writer } from './output';
 
 /** Where the scoring commands find the engine and the bundled model, and how they show progress. */
@@ -38,6 +38,18 @@ export const SCORING_OPTION_SPECS: Record<string, OptionSpec> = {
   ...ADAPTER_OPTION_SPECS,
 };
 
+/** --line-offset N: a whole number >= 0 added to every line number a command reads or writes (default 0). */
+export function lineOffsetOption(parsed: ParsedArgs, command: string): number {
+  const raw = stringOption(parsed, 'line-offset');
+  if (raw === undefined) return 0;
+  const n = raw.trim() === '' ? NaN : Number(raw);
+  if (!Number.isSafeInteger(n) || n < 0) throw new UsageError(`--line-offset needs a whole number >= 0, got '${raw}'`, command);
+  return n;
+}
+
+export const LINE_OFFSET_HELP = `  --line-offset N         add N to every line number (a shard's place in the whole corpus: the lines
+                          of the shards before it), so that line numbers are global`;
+
 export const SCORING_OPTIONS_HELP = `  -o, --output OUT        write here (atomically: a temporary file, then a rename) instead of stdout
   --model DIR             model folder with ranker.onnx and featuriser.json (default: the bundled model)
   --no-cache              neither read nor write the persistent score cache (SCAR_CACHE_DIR moves it;
@@ -55,14 +67,7 @@ export function scoringOptions(parsed: ParsedArgs, deps: ScoringDeps, command: s
   if (parsed.positionals.length === 0) throw new UsageError(`${command} needs a FILE`, command);
   if (parsed.positionals.length > 1) throw new UsageError(`${command} takes one FILE, got ${parsed.positionals.length}`, command);
   const file = parsed.positionals[0];
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(file);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new CliError(`cannot read '${file}': ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-  }
-  if (stat.isDirectory()) throw new CliError(`cannot read '${file}': it is a directory`);
+  checkInputFile(file);
   return {
     file,
     output: stringOption(parsed, 'output'),

@@ -5,14 +5,20 @@
 // language, near-dedup: cli/cleanFile.ts, keeping the best-scored copy); pass 3 reads each selected line back
 // from the file by its byte offsets and writes it in the chosen format, atomically (both in cli/scoredFile.ts). Selection rules:
 // core/select.ts; the order of the steps and the report: core/selectionPipeline.ts.
+import * as fs from 'fs';
+import { lineTextPair } from '../core/cleaningPass';
 import { EXPORT_FORMATS, type ExportFormat } from '../core/export';
+import { languageFinding } from '../core/hygiene';
 import { makeCriterion } from '../core/select';
 import { formatPipelineReport, pipelineReport, selectSurvivors } from '../core/selectionPipeline';
 import { ADAPTER_OPTIONS_HELP, parseArgs, stringOption, UsageError, type ParsedArgs } from './args';
 import { EXIT_OK, type CliIO, type Command } from './command';
+import { inputSource, withWholeInput } from './input';
+import { LineSet } from './lineSet';
+import { scoreLinesInOrder } from './lineStream';
 import { scoreWithEngine } from './score';
 import { cleanScoredFile, writeSelectedLines, type ScoredFileCleaning } from './scoredFile';
-import { asCliError, defaultDeps, fmt, openSink, Progress, SCORING_OPTION_SPECS, SCORING_OPTIONS_HELP, scoringOptions, type ScoringDeps } from './scoringCommon';
+import { asCliError, defaultDeps, fmt, LINE_OFFSET_HELP, lineOffsetOption, makeClient, openSink, Progress, SCORING_OPTION_SPECS, SCORING_OPTIONS_HELP, scoringOptions, type ScoringDeps, type ScoringOptions } from './scoringCommon';
 
 const HELP = `Usage: scar select FILE (--top-k N | --ratio R | --threshold T) [options]
 
@@ -24,6 +30,8 @@ Exactly one criterion:
   --top-k N               the N best-scoring lines
   --ratio R               the best ceil(R x scored lines) lines, 0 < R <= 1 (rounded up)
   --threshold T           every line scoring T or more
+  --ties-through L        with --threshold: of the lines scoring exactly T, keep only those up to line L
+                          (what 'scar cut' prints for a global top-k or ratio over shards)
 
 Options:
   --format F              jsonl (default: the original lines, byte for byte), json (SCAR's list of
@@ -33,9 +41,16 @@ Options:
   --no-dedup              keep exact and near-duplicates
   --no-language-filter    keep lines that are not English
   --near-dup-threshold J  Jaccard at or above which two lines are near-duplicates, 0 < J <= 1 (default 0.5)
+  --drop FILE             never select the lines listed in FILE (what 'scar dedup --resolve' writes: rows
+                          {"line": N, ...}, or one number a line), in --line-offset numbering
+${LINE_OFFSET_HELP}
 ${SCORING_OPTIONS_HELP}
 ${ADAPTER_OPTIONS_HELP}
   -h, --help              show this help
+
+FILE '-' reads stdin. With --threshold, --keep-order, --no-dedup and the jsonl format (no --with-score) the
+selection streams: each selected line is written as soon as its batch is scored, in bounded memory. Every
+other mode needs the whole input (ranking, duplicates), so stdin is first copied to a temporary file (TMPDIR).
 
 Lines that yield no pair are never selected. A summary goes to stderr, e.g.
   Removed 12 exact duplicates, 3 non-English, 40 near-duplicates; kept 2,500 of 9,943 (top 25%) -> out.jsonl
@@ -61,6 +76,7 @@ export function createSelectCommand(deps: ScoringDeps = defaultDeps()): Command 
         'top-k': { value: true }, ratio: { value: true }, threshold: { value: true }, format: { value: true },
         'keep-order': { value: false }, 'with-score': { value: false },
         'no-dedup': { value: false }, 'no-language-filter': { value: false }, 'near-dup-threshold': { value: true },
+        'ties-through': { value: true }, drop: { value: true }, 'line-offset': { value: true },
       }, 'select');
       if (parsed.options.has('help')) { io.out.write(HELP + '\n'); return EXIT_OK; }
       const criterion = makeCriterion({
@@ -79,43 +95,119 @@ export function createSelectCommand(deps: ScoringDeps = defaultDeps()): Command 
         throw new UsageError(`--near-dup-threshold must be a Jaccard similarity in (0, 1], got ${nearThreshold}`, 'select');
       }
       const opts = scoringOptions(parsed, deps, 'select');
+      const offset = lineOffsetOption(parsed, 'select');
+      const tiesThrough = numberOption(parsed, 'ties-through', true);
+      if (tiesThrough !== undefined && criterion.kind !== 'threshold') throw new UsageError('--ties-through goes with --threshold', 'select');
+      const dropFile = stringOption(parsed, 'drop');
+      const drop = dropFile === undefined ? LineSet.EMPTY : await LineSet.read([dropFile]);
+      const keepOrder = parsed.options.has('keep-order');
+      /** Left out of the ranking by --drop or --ties-through (global line = offset + line). */
+      const leftOut = (line: number, score: number): boolean =>
+        drop.has(offset + line) || (tiesThrough !== undefined && criterion.kind === 'threshold' && score === criterion.threshold && offset + line > tiesThrough);
 
-      // Pass 1: scores, numbers only.
-      const scores = await scoreWithEngine(opts, deps, io);
-
-      // Pass 2: SCAR's cleaning, keeping the best-scored copy of duplicates.
-      const pipeline = { criterion, dedup, languageFilter, nearDup: nearThreshold === undefined ? undefined : { threshold: nearThreshold } };
-      const cleaningProgress = new Progress(io.err, deps.progress, 'Cleaning');
-      let removedLines: Set<number>;
-      let cleaningCounts: ScoredFileCleaning['cleaning'];
-      try {
-        ({ removedLines, cleaning: cleaningCounts } = await cleanScoredFile(opts.file, scores, opts.adapter, pipeline, (lines) => cleaningProgress.update(`${fmt(lines)} lines read`)));
-      } finally {
-        cleaningProgress.done();
+      if (opts.file === '-' && criterion.kind === 'threshold' && keepOrder && !dedup && format === 'jsonl' && !withScore) {
+        return streamSelect(opts, criterion.threshold, languageFilter, leftOut, deps, io);
       }
-      const { indices: kept, ranked } = selectSurvivors(scores.score, (i) => removedLines.has(scores.line[i]), criterion, parsed.options.has('keep-order'));
-      const report = pipelineReport(cleaningCounts, ranked, kept.length, pipeline);
+      return withWholeInput(opts.file, io, async (file) => {
+        const input = { ...opts, file };
+        // Pass 1: scores, numbers only.
+        const scores = await scoreWithEngine(input, deps, io);
 
-      // Pass 3: the kept lines, read back by offset.
-      const out = await openSink(opts.output, io.out);
-      const writing = new Progress(io.err, deps.progress, 'Writing');
-      try {
-        await writeSelectedLines(opts.file, scores, kept, out, {
-          format, withScore, adapter: opts.adapter, onProgress: (k) => writing.update(`${fmt(k)} of ${fmt(kept.length)} lines`),
-        });
-        await out.close();
-      } catch (e) {
-        await out.abort();
-        throw asCliError(e, opts.file);
-      } finally {
-        writing.done();
-      }
-      const without = scores.errors.size;
-      io.err.write(`${formatPipelineReport(report)} -> ${opts.output && opts.output !== '-' ? opts.output : 'stdout'}`
-        + (without ? `; ${fmt(without)} line${without === 1 ? '' : 's'} without a pair not considered` : '') + '\n');
-      return EXIT_OK;
+        // Pass 2: SCAR's cleaning, keeping the best-scored copy of duplicates.
+        const pipeline = { criterion, dedup, languageFilter, nearDup: nearThreshold === undefined ? undefined : { threshold: nearThreshold } };
+        const cleaningProgress = new Progress(io.err, deps.progress, 'Cleaning');
+        let removedLines: Set<number>;
+        let cleaningCounts: ScoredFileCleaning['cleaning'];
+        try {
+          ({ removedLines, cleaning: cleaningCounts } = await cleanScoredFile(file, scores, opts.adapter, pipeline, (lines) => cleaningProgress.update(`${fmt(lines)} lines read`)));
+        } finally {
+          cleaningProgress.done();
+        }
+        const { indices: kept, ranked } = selectSurvivors(scores.score, (i) => removedLines.has(scores.line[i]) || leftOut(scores.line[i], scores.score[i]), criterion, keepOrder);
+        const report = pipelineReport(cleaningCounts, ranked, kept.length, pipeline);
+
+        // Pass 3: the kept lines, read back by offset.
+        const out = await openSink(opts.output, io.out);
+        const writing = new Progress(io.err, deps.progress, 'Writing');
+        try {
+          await writeSelectedLines(file, scores, kept, out, {
+            format, withScore, adapter: opts.adapter, onProgress: (k) => writing.update(`${fmt(k)} of ${fmt(kept.length)} lines`),
+          });
+          await out.close();
+        } catch (e) {
+          await out.abort();
+          throw asCliError(e, file);
+        } finally {
+          writing.done();
+        }
+        const without = scores.errors.size;
+        io.err.write(`${formatPipelineReport(report)} -> ${opts.output && opts.output !== '-' ? opts.output : 'stdout'}`
+          + (drop.size ? `; lines listed in ${dropFile} left out` : '')
+          + (without ? `; ${fmt(without)} line${without === 1 ? '' : 's'} without a pair not considered` : '') + '\n');
+        return EXIT_OK;
+      });
     },
   };
+}
+
+/**
+ * The streaming selection: every line scoring the threshold or more (and not left out), in input order, each
+ * written with its own line ending as soon as its batch is scored. The same lines, byte for byte, as the
+ * whole-file path gives with --keep-order --no-dedup.
+ */
+async function streamSelect(
+  opts: ScoringOptions,
+  threshold: number,
+  languageFilter: boolean,
+  leftOut: (line: number, score: number) => boolean,
+  deps: ScoringDeps,
+  io: CliIO,
+): Promise<number> {
+  const client = makeClient(opts, deps);
+  const out = await openSink(opts.output, io.out);
+  const toStdout = opts.output === undefined || opts.output === '-';
+  const source = inputSource(opts.file, io);
+  const input = typeof source === 'string' ? fs.createReadStream(source) : source;
+  let crlf = 0, lf = 0, foreign = 0, without = 0, ranked = 0, kept = 0;
+  let totals;
+  try {
+    totals = await scoreLinesInOrder(input, client, {
+      adapter: opts.adapter,
+      persistentCache: !opts.noCache,
+      stop: () => toStdout && io.out.closed,
+      // A line dropped by --drop needs no score; a foreign line is removed before ranking, as in the whole-file path.
+      wants: (l) => {
+        if (leftOut(l.record.line, NaN)) return false;
+        if (!languageFilter) return true;
+        const t = lineTextPair(l.pairs!);
+        if (languageFinding(t.instruction, t.response, 'detector') === undefined) return true;
+        foreign++;
+        return false;
+      },
+    }, async (lines) => {
+      let buf = '';
+      for (const l of lines) {
+        if (l.eol === 2) crlf++; else if (l.eol === 1) lf++;
+        if (l.pairs === undefined) { if (!l.record.blank) without++; continue; }
+        if (Number.isNaN(l.score) || leftOut(l.record.line, l.score)) continue;
+        ranked++;
+        if (!(l.score >= threshold)) continue;
+        kept++;
+        buf += l.record.text + (l.eol === 2 ? '\r\n' : l.eol === 1 ? '\n' : crlf > lf ? '\r\n' : '\n');
+      }
+      if (buf.length > 0) await out.write(buf);
+    });
+    await out.close();
+  } catch (e) {
+    await out.abort();
+    throw asCliError(e, 'stdin');
+  } finally {
+    client.dispose();
+  }
+  if (totals.stopped) return EXIT_OK;
+  io.err.write(`${languageFilter ? `Removed ${fmt(foreign)} non-English; k` : 'K'}ept ${fmt(kept)} of ${fmt(ranked)} (score >= ${threshold}) -> ${toStdout ? 'stdout' : opts.output}`
+    + (without ? `; ${fmt(without)} line${without === 1 ? '' : 's'} without a pair not considered` : '') + '\n');
+  return EXIT_OK;
 }
 
 export const selectCommand: Command = createSelectCommand();

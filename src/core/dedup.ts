@@ -34,6 +34,7 @@ import {
   forEachCandidatePair,
   hashString32,
   jaccard,
+  lshBandKeys,
   shingleHashes,
   shingleSet,
   type LshStats,
@@ -372,6 +373,34 @@ export class NearDupIndex {
       clusters.push({ kept, lines, similarity });
     }
     return { clusters, stats: { ...lsh, texts: n, candidates, prefiltered, verified, matched } };
+  }
+}
+
+/**
+ * The LSH bucket keys NearDupIndex gives a text (same permutations, same compact signature, same banding), for
+ * near-dedup across shards: lines that share a key at the same position are exactly the candidate pairs one
+ * NearDupIndex over all the lines would visit (buckets no larger than maxBucket). See docs/distributed.md.
+ */
+export class NearDupSigner {
+  readonly options: Readonly<NearDupOptions>;
+  private readonly hasher: MinHasher;
+  private readonly scratch: Uint32Array;
+  private readonly sig8: Uint8Array;
+
+  constructor(options: Partial<NearDupOptions> = {}) {
+    const o = { ...DEFAULT_NEAR_DUP_OPTIONS, ...options };
+    validateNearOptions(o);
+    this.options = Object.freeze(o);
+    this.hasher = new MinHasher(o.permutations, o.seed);
+    this.scratch = new Uint32Array(o.permutations);
+    this.sig8 = new Uint8Array(o.permutations);
+  }
+
+  /** The keys of `text` (nearDupText(instruction, response)), position band x probes + probe. */
+  bandKeys(text: string): Uint32Array {
+    const sig = this.hasher.signature(shingleHashes(text, this.options.ngram), this.scratch);
+    for (let i = 0; i < sig.length; i++) this.sig8[i] = sig[i] & 0xff;
+    return lshBandKeys(this.sig8, 0, this.options.permutations, this.options);
   }
 }
 

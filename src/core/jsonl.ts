@@ -149,6 +149,14 @@ export class ByteLineSplitter {
     return out;
   }
 
+  /**
+   * Byte offset where the next line starts: after push(), the last record it returned ended with a line ending of
+   * nextLineStart - record.end bytes ("\n" or "\r\n"), so a streaming reader knows it before more bytes come.
+   */
+  get nextLineStart(): number {
+    return this.lineStart;
+  }
+
   /** Flushes the last line (a source without a final newline). */
   end(): JsonlRecord[] {
     if (this.atStart) {

@@ -204,6 +204,45 @@ export interface LshStats {
   largestBucket: number;
 }
 
+/** The hash seed of one band (and drop-one-row probe) of the LSH banding. */
+function bandProbeSeed(band: number, probe: number): number {
+  return Math.imul(0x811c9dc5 ^ (band * 257 + probe + 1), 0x01000193);
+}
+
+/** The bucket key of the `rows` signature rows from `base`, leaving out row `omit` (-1: none). */
+function bandProbeKey(sig8: Uint8Array, base: number, rows: number, omit: number, seed: number): number {
+  let h = seed;
+  for (let r = 0; r < rows; r++) {
+    if (r === omit) continue;
+    h = Math.imul(h ^ sig8[base + r], 0x01000193);
+  }
+  return fmix32(h);
+}
+
+/** How many bucket keys a text has under a banding: bands x rows with multiProbe (rows > 1), else bands. */
+export function bandKeyCount(banding: Pick<LshBanding, 'bands' | 'rows' | 'multiProbe'>): number {
+  return banding.bands * (banding.multiProbe && banding.rows > 1 ? banding.rows : 1);
+}
+
+/**
+ * The bucket keys of one compact signature (row `row` of `sig8`, k rows a signature), in the order
+ * forEachCandidatePair visits them: key [band x probes + probe]. Two texts are LSH candidates exactly when they
+ * share a key at the same position (with buckets no larger than maxBucket), so a distributed engine can find the
+ * candidates by grouping on (position, key) without ever holding all signatures in one place.
+ */
+export function lshBandKeys(sig8: Uint8Array, row: number, k: number, banding: Pick<LshBanding, 'bands' | 'rows' | 'multiProbe'>, out?: Uint32Array): Uint32Array {
+  const { bands, rows, multiProbe } = banding;
+  if (bands * rows > k) throw new RangeError(`${bands} bands x ${rows} rows need ${bands * rows} signature rows, but signatures have ${k}`);
+  const probes = multiProbe && rows > 1 ? rows : 1;
+  const keys = out ?? new Uint32Array(bands * probes);
+  for (let band = 0; band < bands; band++) {
+    for (let probe = 0; probe < probes; probe++) {
+      keys[band * probes + probe] = bandProbeKey(sig8, row * k + band * rows, rows, probes === 1 ? -1 : probe, bandProbeSeed(band, probe));
+    }
+  }
+  return keys;
+}
+
 /**
  * Calls `visit(a, b)` (a < b, indices of signatures) for every pair that shares a band bucket, band by band.
  * `sig8` holds n compact signatures of k rows each; `signatureKey[i]` is a hash of text i's whole signature (equal
@@ -237,15 +276,9 @@ export function forEachCandidatePair(
   for (let band = 0; band < bands; band++) {
     for (let probe = 0; probe < probes; probe++) {
       const omit = probes === 1 ? -1 : probe;
-      const seed = Math.imul(0x811c9dc5 ^ (band * 257 + probe + 1), 0x01000193);
+      const seed = bandProbeSeed(band, probe);
       for (let i = 0; i < n; i++) {
-        const base = i * k + band * rows;
-        let h = seed;
-        for (let r = 0; r < rows; r++) {
-          if (r === omit) continue;
-          h = Math.imul(h ^ sig8[base + r], 0x01000193);
-        }
-        keys[i] = fmix32(h);
+        keys[i] = bandProbeKey(sig8, i * k + band * rows, rows, omit, seed);
         order[i] = i;
       }
       radixSortByKey(keys, order, keysTmp, orderTmp, counts);

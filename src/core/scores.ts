@@ -90,3 +90,34 @@ export function summarizeScores(scores: ArrayLike<number>): ScoreSummary | undef
     p90: quantileSorted(sorted, 0.9),
   };
 }
+
+/** Index of the first element of ascending `sorted` that is not below x. */
+export function lowerBound(sorted: ArrayLike<number>, x: number): number {
+  let lo = 0, hi = sorted.length;
+  while (lo < hi) { const mid = (lo + hi) >>> 1; if (sorted[mid] < x) lo = mid + 1; else hi = mid; }
+  return lo;
+}
+
+/** Index of the first element of ascending `sorted` that is above x. */
+export function upperBound(sorted: ArrayLike<number>, x: number): number {
+  let lo = 0, hi = sorted.length;
+  while (lo < hi) { const mid = (lo + hi) >>> 1; if (sorted[mid] <= x) lo = mid + 1; else hi = mid; }
+  return lo;
+}
+
+/**
+ * The percentile (as `percentiles` defines it) of a score that is one of the ascending-sorted scores of a file: the
+ * share of the file's other scores that are lower, ties counted half. 50 for a file of one score.
+ */
+export function percentileInSorted(sorted: ArrayLike<number>, score: number): number {
+  const m = sorted.length;
+  if (m <= 1) return 50;
+  const lower = lowerBound(sorted, score);
+  const equal = upperBound(sorted, score) - lower; // includes the line itself
+  return (100 * (lower + 0.5 * (Math.max(equal, 1) - 1))) / (m - 1);
+}
+
+/** Rank of a score among ascending-sorted scores, 1 = the highest; equal scores share the best rank. */
+export function rankInSorted(sorted: ArrayLike<number>, score: number): number {
+  return sorted.length - upperBound(sorted, score) + 1;
+}

@@ -13,7 +13,9 @@
 export type SelectCriterion =
   | { kind: 'top-k'; k: number }
   | { kind: 'ratio'; ratio: number }
-  | { kind: 'threshold'; threshold: number };
+  /** threshold: a raw score; `label`, when the number people typed was on another scale, says the cut in their terms
+   *  (e.g. "style score >= 60"). */
+  | { kind: 'threshold'; threshold: number; label?: string };
 
 export interface SelectOptions {
   /** Return the selected lines in file order instead of rank order. */
@@ -93,6 +95,6 @@ export function describeCriterion(c: SelectCriterion): string {
   switch (c.kind) {
     case 'top-k': return `top ${c.k.toLocaleString('en-US')}`;
     case 'ratio': return `top ${+(c.ratio * 100).toFixed(4)}%`;
-    case 'threshold': return `score >= ${c.threshold}`;
+    case 'threshold': return c.label ?? `score >= ${c.threshold}`;
   }
 }

@@ -44,6 +44,7 @@ export function readConfig(): ScarConfig {
       bandHigh: c.get('bands.high'),
       bandLow: c.get('bands.low'),
       threshold: c.get('selection.threshold'),
+      rawScore: c.get('decorations.rawScore'),
     },
     workspaceTrusted: vscode.workspace.isTrusted,
   });

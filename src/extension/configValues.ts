@@ -50,13 +50,17 @@ export interface ScoresConfig {
   /** Band cut-offs as percentiles of the file: high >= bandHigh, low < bandLow. */
   readonly bandHigh: number;
   readonly bandLow: number;
-  /** A score threshold: the status bar shows the share of lines at or above it. */
+  /** A threshold on the 0-100 style score (the raw score for a ranker without a calibration): the status bar shows
+   *  the share of lines at or above it. */
   readonly threshold: number;
+  /** Show (and take typed thresholds as) the ranker's raw score instead of the 0-100 style score. */
+  readonly rawScore: boolean;
 }
 
 export const SCORES_DEFAULTS: ScoresConfig = {
   auto: true, autoScoreMaxLines: 50000, debounceMs: 50, badges: true, gutter: true, overviewRuler: true,
-  position: 'before', format: 'both', reviewMode: false, reviewThreshold: 25, bandHigh: 75, bandLow: 25, threshold: -5,
+  position: 'before', format: 'both', reviewMode: false, reviewThreshold: 25, bandHigh: 75, bandLow: 25, threshold: 50,
+  rawScore: false,
 };
 
 /** Everything the extension's features need from the settings, as plain frozen values. */
@@ -199,7 +203,7 @@ const SCORE_SETTING_NAMES: Record<keyof ScoresConfig, string> = {
   badges: 'scar.decorations.badges', gutter: 'scar.decorations.gutter', overviewRuler: 'scar.decorations.overviewRuler',
   position: 'scar.decorations.position', format: 'scar.decorations.format', reviewMode: 'scar.decorations.reviewMode',
   reviewThreshold: 'scar.decorations.reviewThreshold', bandHigh: 'scar.bands.high', bandLow: 'scar.bands.low',
-  threshold: 'scar.selection.threshold',
+  threshold: 'scar.selection.threshold', rawScore: 'scar.decorations.rawScore',
 };
 
 /** Validates the scoring and decoration settings; bad values fall back to SCORES_DEFAULTS and are listed in `invalid`. */
@@ -226,7 +230,7 @@ export function scoresConfigFrom(raw: Partial<Record<keyof ScoresConfig, unknown
     if (values.includes(v as string)) out[key] = v;
     else say(key, `one of ${values.join(', ')}`);
   };
-  bool('auto'); bool('badges'); bool('gutter'); bool('overviewRuler'); bool('reviewMode');
+  bool('auto'); bool('badges'); bool('gutter'); bool('overviewRuler'); bool('reviewMode'); bool('rawScore');
   num('autoScoreMaxLines', 0, 10_000_000, true);
   num('debounceMs', 0, MAX_DEBOUNCE_MS, true);
   num('reviewThreshold', 0, 100); num('bandHigh', 0, 100); num('bandLow', 0, 100);

@@ -5,7 +5,7 @@
 // they can be found in a long file, redrawn less often. A badge is drawn only for the text it was computed on.
 import { performance } from 'perf_hooks';
 import * as vscode from 'vscode';
-import { badgeWidth, bandOf, pendingBadge, problemBadge, scoreBadge, type Band } from './badgeText';
+import { badgeWidth, bandOf, pendingBadge, problemBadge, RAW_SCORE_WIDTH, scoreBadge, STYLE_SCORE_WIDTH, type Band } from './badgeText';
 import type { ConfigSource } from './config';
 import type { ScoresConfig } from './configValues';
 import type { LiveScorer } from './liveScoring';
@@ -102,7 +102,7 @@ export class ScoreDecorations implements vscode.Disposable {
       backgroundColor: colour(bg),
       margin: where === 'before' ? '0 1ch 0 0' : '0 0 0 3ch',
       // A fixed width, so that symbols a font draws wider or narrower never move the JSON out of line.
-      width: `${badgeWidth(s.format)}ch`,
+      width: `${badgeWidth(s.format, this.scoreWidth())}ch`,
       fontStyle: 'normal',
       fontWeight: 'normal',
     });
@@ -123,6 +123,11 @@ export class ScoreDecorations implements vscode.Disposable {
         vscode.window.createTextEditorDecorationType({ overviewRulerColor: colour(id), overviewRulerLane: vscode.OverviewRulerLane.Right, isWholeLine: true });
       this.rulerTypes = { low: ruler('scar.band.low.foreground'), problem: ruler('scar.problem.foreground') };
     }
+  }
+
+  /** Characters of the score in a badge, on the scale scores are shown on. */
+  private scoreWidth(): number {
+    return this.scorer.scale().calibrated ? STYLE_SCORE_WIDTH : RAW_SCORE_WIDTH;
   }
 
   private disposeTypes(): void {
@@ -184,6 +189,9 @@ export class ScoreDecorations implements vscode.Disposable {
     const shown: RenderedDecorations['badges'] = { high: [], mid: [], low: [], problem: [], pending: [] };
     const aligned = table.lineCount === doc.lineCount;
     const lowCut = s.reviewMode ? s.reviewThreshold : Infinity;
+    const scale = this.scorer.scale();
+    const scoreWidth = this.scoreWidth();
+    const derived = this.scorer.isDerived(doc);
     let budget = MAX_LINES;
     let lastDone = -1;
     for (const visible of editor.visibleRanges) {
@@ -198,17 +206,20 @@ export class ScoreDecorations implements vscode.Disposable {
         if (!e) {
           if (st.mode === 'off' || line.isEmptyOrWhitespace) continue;
           kind = 'pending';
-          text = pendingBadge(s.format);
+          text = pendingBadge(s.format, scoreWidth);
         } else if (e.blank) {
           continue;
         } else if (e.score === undefined) {
           kind = 'problem';
-          text = problemBadge(e.error ?? 'no pair', s.format);
+          text = problemBadge(e.error ?? 'no pair', s.format, scoreWidth);
         } else {
-          const pct = table.percentileOf(e.score);
+          const place = derived ? this.scorer.placeOf(doc, e.score)! : undefined;
+          const pct = place ? place.percentile : table.percentileOf(e.score);
           if (pct >= lowCut) continue;
-          kind = bandOf(pct, { high: s.bandHigh, low: s.bandLow });
-          text = scoreBadge(e.score, pct, kind, s.format);
+          // An output file's own percentiles would rank the cut against itself: no share, no band (neutral).
+          const ownPlaceHidden = place !== undefined && !place.shown;
+          kind = ownPlaceHidden ? 'mid' : bandOf(pct, { high: s.bandHigh, low: s.bandLow });
+          text = scoreBadge(scale.text(e.score), ownPlaceHidden ? undefined : pct, kind, s.format, scoreWidth);
         }
         const at = s.position === 'before' ? line.range.start : line.range.end;
         const options: vscode.DecorationOptions = { range: new vscode.Range(at, at) };

@@ -3,8 +3,10 @@
 // model folder changes, stopped on deactivate.
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { loadCalibration, rawForStyle, type Calibration } from '../core/calibration';
 import { EngineClient } from '../engine/client';
 import type { EngineStats } from '../engine/protocol';
+import { scoreScale, type ScoreScale } from './scoreScale';
 
 /**
  * The engine's scheduling priority: below the editor's, so that background scoring yields the CPU to the extension
@@ -17,8 +19,14 @@ export class EngineHost implements vscode.Disposable {
   private client: EngineClient | undefined;
   private clientModelDir = '';
   private toldRestart = false;
+  private scaleOf: { dir: string; raw: boolean; calibration: Calibration | undefined; scale: ScoreScale } | undefined;
 
-  constructor(private readonly extension: vscode.ExtensionContext, private modelPath: () => string) {}
+  constructor(
+    private readonly extension: vscode.ExtensionContext,
+    private modelPath: () => string,
+    /** scar.decorations.rawScore: show the raw score even when the model has a calibration. */
+    private rawScore: () => boolean = () => false,
+  ) {}
 
   /** The model folder: the scar.modelPath setting, else the bundled models/. */
   get modelDir(): string {
@@ -42,6 +50,43 @@ export class EngineHost implements vscode.Disposable {
       },
     });
     return this.client;
+  }
+
+  /**
+   * The scale scores are shown on: the 0-100 style score of the model folder's calibration.json, or the raw score
+   * when the folder has none (or an unreadable one, which is reported once) or scar.decorations.rawScore is on.
+   */
+  scale(): ScoreScale {
+    const dir = this.modelDir;
+    const raw = this.rawScore();
+    if (this.scaleOf?.dir === dir && this.scaleOf.raw === raw) return this.scaleOf.scale;
+    let calibration: Calibration | undefined;
+    if (this.scaleOf?.dir === dir) calibration = this.scaleOf.calibration;
+    else {
+      try {
+        calibration = loadCalibration(dir);
+      } catch (e) {
+        void vscode.window.showWarningMessage(`SCAR Lens: ${(e as Error).message}. Scores are shown raw.`);
+      }
+    }
+    const scale = scoreScale(raw ? undefined : calibration);
+    this.scaleOf = { dir, raw, calibration, scale };
+    return scale;
+  }
+
+  /**
+   * A threshold from scar.selection.threshold (always the 0-100 style score when the model has a calibration) as a
+   * raw score, whatever scale is shown.
+   */
+  settingThresholdRaw(threshold: number): number {
+    const cal = this.calibration();
+    return cal ? rawForStyle(threshold, cal) : threshold;
+  }
+
+  /** The model folder's calibration (whatever scale is shown), undefined when it has none. */
+  calibration(): Calibration | undefined {
+    this.scale();
+    return this.scaleOf?.calibration;
   }
 
   /** Drops the engine (a new one starts on the next request), e.g. when the model folder setting changes. */

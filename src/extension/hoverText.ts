@@ -14,13 +14,20 @@ const TYPICAL = 0.25;
 export interface HoverInput {
   /** 1-based line number. */
   line: number;
+  /** The ranker's raw score. */
   score: number;
+  /** The score as people see it (the 0-100 style score, or the raw score), and what it is called and means. */
+  shown: { text: string; noun: string; meaning: string; calibrated: boolean };
   composition: number;
   presentation: number;
   percentile: number;
   /** 1 = the highest score of the file. */
   rank: number;
   scored: number;
+  /** The file the percentile and rank are of, when it is not this one (a selection's editor: its source). */
+  source?: string;
+  /** False for an output file of SCAR Lens (<name>.top.jsonl): its own percentiles would mean something else. */
+  placeShown?: boolean;
   medians: { composition: number; presentation: number };
   cuts: { high: number; low: number };
   /** The pair(s) of the line, for the excerpts and the style signals (the first is shown). */
@@ -115,7 +122,15 @@ export function scoreHoverMarkdown(h: HoverInput): string {
   const band: Band = bandOf(h.percentile, h.cuts);
   const pair = h.pairs[0];
   const rows: string[] = [];
-  rows.push(`**SCAR ${BAND_SYMBOL[band]} ${h.score.toFixed(2)}** · ${band} band · ${topShare(h.percentile)} (percentile ${Math.round(h.percentile)}) · rank ${numbers.format(h.rank)} of ${numbers.format(h.scored)}`);
+  const ofFile = h.source ? ` of ${h.source}` : '';
+  const outOf = h.shown.calibrated ? ' / 100' : '';
+  if (h.placeShown === false) {
+    rows.push(`**SCAR ${BAND_SYMBOL[band]} ${h.shown.text}${outOf}** ${h.shown.noun} · this file is an output of SCAR Lens (a selection or removed lines), so percentiles within it are not shown: they would rank the cut against itself`);
+  } else {
+    rows.push(`**SCAR ${BAND_SYMBOL[band]} ${h.shown.text}${outOf}** ${h.shown.noun} · ${band} band · ${topShare(h.percentile)}${ofFile} (percentile ${Math.round(h.percentile)}) · rank ${numbers.format(h.rank)} of ${numbers.format(h.scored)}${h.source ? ` in ${h.source}` : ''}`);
+  }
+  rows.push('');
+  rows.push(`_${h.shown.meaning}_${h.shown.calibrated ? ` Raw score ${h.score.toFixed(2)} = composition ${h.composition.toFixed(2)} + presentation ${h.presentation.toFixed(2)}.` : ''}`);
   rows.push('');
   rows.push('| | this line | file median | difference |');
   rows.push('|:--|--:|--:|--:|');

@@ -17,6 +17,7 @@ import { cleanScoredFile, writeScoreRows, writeSelectedLines } from '../cli/scor
 import { scoreFileStream, type FileScores } from '../cli/scoreStream';
 import { CancelledError } from '../engine/client';
 import type { ScarContext } from './context';
+import type { ScoreScale } from './scoreScale';
 import { criterionFromArgs, pickCriterion, type SelectArgs } from './selectCommand';
 import { commandArgs, fmt, mayWrite, siblingPath } from './scoredDocument';
 import { rankScores } from './selectionModel';
@@ -112,11 +113,11 @@ async function withCancellableProgress<T>(
   }
 }
 
-function scoreSummary(scores: FileScores, seconds: number): string {
+function scoreSummary(scores: FileScores, seconds: number, scale: ScoreScale): string {
   const summary = summarizeScores(scores.score);
   const without = scores.errors.size;
   return `Scored ${fmt(scores.pairsScored)} pairs on ${fmt(scores.count - without)} lines in ${seconds.toFixed(1)} s`
-    + (summary ? ` — median ${summary.median.toFixed(2)}` : '')
+    + (summary ? ` — median ${scale.noun} ${scale.text(summary.median)}` : '')
     + (without ? `, ${fmt(without)} line${without === 1 ? '' : 's'} without a pair` : '');
 }
 
@@ -130,8 +131,8 @@ async function scoreFileOnDisk(ctx: ScarContext, arg: unknown): Promise<OnDiskOu
   const outcome = await withCancellableProgress(`SCAR: scoring ${path.basename(file)}`, async (progress, signal) => {
     const scores = await scoreOnDisk(ctx, file, progress, signal);
     progress.report({ message: `writing ${path.basename(target)}` });
-    await writeAtomically(target, (w) => writeScoreRows(scores, w));
-    const message = `${scoreSummary(scores, (Date.now() - t0) / 1000)} → ${path.basename(target)}`;
+    await writeAtomically(target, (w) => writeScoreRows(scores, w, ctx.engine.calibration()));
+    const message = `${scoreSummary(scores, (Date.now() - t0) / 1000, ctx.engine.scale())} → ${path.basename(target)}`;
     return { message, file: target, lines: scores.count, pairs: scores.pairsScored, withoutPair: scores.errors.size };
   });
   if (outcome) void showDone(outcome.message, target);
@@ -140,7 +141,7 @@ async function scoreFileOnDisk(ctx: ScarContext, arg: unknown): Promise<OnDiskOu
 
 async function selectTopOnDisk(ctx: ScarContext, arg: unknown): Promise<OnDiskOutcome | undefined> {
   const { uri, options } = commandArgs<SelectArgs>(arg);
-  const given = criterionFromArgs(options);
+  const given = criterionFromArgs(options, ctx.engine.scale());
   if (typeof given === 'string') {
     void vscode.window.showErrorMessage(`SCAR Lens: ${given}.`);
     return undefined;
@@ -171,7 +172,7 @@ async function selectTopOnDisk(ctx: ScarContext, arg: unknown): Promise<OnDiskOu
     void vscode.window.showWarningMessage(`SCAR Lens: ${path.basename(file)} has no scored line to select from.`);
     return undefined;
   }
-  const criterion = given ?? (await pickCriterion(ranked, `SCAR: Select top from ${path.basename(file)}`, pipeline));
+  const criterion = given ?? (await pickCriterion(ranked, `SCAR: Select top from ${path.basename(file)}`, pipeline, ctx.engine.scale()));
   if (!criterion) return undefined;
   const { indices: kept, ranked: rankedCount } = selectSurvivors(scores.score, isRemoved, criterion, options.keepOrder === true);
   const report = pipelineReport(cleaning, rankedCount, kept.length, { criterion, ...pipeline });

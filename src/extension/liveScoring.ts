@@ -15,6 +15,8 @@ import { isJsonlDocument } from './analysisRegistry';
 import type { ConfigSource, ScarConfig } from './config';
 import type { EngineHost } from './engineHost';
 import { lineSpan } from './lineModel';
+import { isOutputFileName, ScoreReference } from './scoreReference';
+import type { ScoreScale } from './scoreScale';
 import { ScoreTable } from './scoreTable';
 import { TaskTimings } from './taskTimings';
 
@@ -99,8 +101,23 @@ export interface ScoresChange {
   edited?: boolean;
 }
 
+/**
+ * Where a scored line stands: its percentile and rank among `of` scored lines of `source` (undefined: its own file).
+ * `shown` false: the file is an output of SCAR Lens (a selection or removed lines written to disk) whose own
+ * percentiles would mean something else; they order its bands but are not shown.
+ */
+export interface LinePlace {
+  percentile: number;
+  rank: number;
+  of: number;
+  source?: string;
+  shown: boolean;
+}
+
 export class LiveScorer implements vscode.Disposable {
   private readonly docs = new Map<string, DocState>();
+  /** Derived documents (a selection's editor) and the score distribution of the file they came from. */
+  private readonly references = new Map<string, ScoreReference>();
   private readonly changed = new vscode.EventEmitter<ScoresChange>();
   private readonly subscriptions: vscode.Disposable[] = [];
   private inFlight = 0;
@@ -142,6 +159,39 @@ export class LiveScorer implements vscode.Disposable {
   /** The state of a tracked document. */
   state(doc: vscode.TextDocument): DocState | undefined {
     return this.docs.get(doc.uri.toString());
+  }
+
+  /** The scale scores are shown and typed on (the model's 0-100 style score, or raw). */
+  scale(): ScoreScale {
+    return this.engine.scale();
+  }
+
+  /**
+   * Marks `uri` as derived from a file whose raw line scores are `sourceScores` (a selection's editor): its lines
+   * then read the percentile and rank they have in that file. Dropped when the document closes.
+   */
+  setReference(uri: vscode.Uri, source: string, sourceScores: ArrayLike<number>): void {
+    this.references.set(uri.toString(), new ScoreReference(source, sourceScores));
+  }
+
+  /** scar.selection.threshold (a style score when the model has a calibration) as a raw score. */
+  settingThresholdRaw(threshold: number): number {
+    return this.engine.settingThresholdRaw(threshold);
+  }
+
+  /** Whether `doc`'s badges need placeOf: a derived document (see setReference) or an output file of SCAR Lens. */
+  isDerived(doc: vscode.TextDocument): boolean {
+    return this.references.has(doc.uri.toString()) || isOutputFileName(doc.uri.path);
+  }
+
+  /** Where a score of `doc` stands: in the file it came from for a derived document, else in `doc` itself. */
+  placeOf(doc: vscode.TextDocument, score: number): LinePlace | undefined {
+    const ref = this.references.get(doc.uri.toString());
+    if (ref) return { percentile: ref.percentileOf(score), rank: ref.rankOf(score), of: ref.count, source: ref.source, shown: true };
+    const st = this.docs.get(doc.uri.toString());
+    if (!st) return undefined;
+    const shown = !isOutputFileName(doc.uri.path);
+    return { percentile: st.table.percentileOf(score), rank: st.table.rankOf(score), of: st.table.stats().scored, shown };
   }
 
   /** The engine requests made for a document so far (zeros when none). */
@@ -194,6 +244,18 @@ export class LiveScorer implements vscode.Disposable {
     st.mode = 'off';
   }
 
+  /**
+   * Stops scoring a document at the user's word (its scores so far stay) and says why in the status bar, until it
+   * is requested again ("SCAR: Score current file").
+   */
+  stop(doc: vscode.TextDocument, reason: string): void {
+    const st = this.docs.get(doc.uri.toString());
+    if (!st || st.complete) return;
+    this.pause(doc);
+    st.error = reason;
+    this.changed.fire({ document: doc, complete: false });
+  }
+
   private track(doc: vscode.TextDocument): DocState {
     const key = doc.uri.toString();
     let st = this.docs.get(key);
@@ -239,6 +301,7 @@ export class LiveScorer implements vscode.Disposable {
 
   private closed(doc: vscode.TextDocument): void {
     const key = doc.uri.toString();
+    this.references.delete(key);
     const st = this.docs.get(key);
     if (!st) return;
     this.abort(st);

@@ -1,4 +1,5 @@
 // One document's line scores, aligned to its lines and kept in step with its edits. Pure (no vscode import).
+import { percentileInSorted, rankInSorted } from '../core/scores';
 // An entry remembers the exact line text it was computed for, so a score is only ever shown for that text: an
 // edited line loses its entry (it is scored again), lines around it keep theirs, and a result that arrives for
 // text the line no longer has is dropped. Percentiles and ranks come from one sorted copy of the scores, brought up
@@ -325,18 +326,12 @@ export class ScoreTable {
    * the OTHER scored lines that are lower, ties counted half. A file with a single scored line gives 50.
    */
   percentileOf(score: number): number {
-    const s = this.sortedScores();
-    const m = s.length;
-    if (m <= 1) return 50;
-    const lower = lowerBound(s, score);
-    const equal = upperBound(s, score) - lower; // includes the line itself
-    return (100 * (lower + 0.5 * (equal - 1))) / (m - 1);
+    return percentileInSorted(this.sortedScores(), score);
   }
 
   /** Rank of a score, 1 = the highest; equal scores share the best rank. */
   rankOf(score: number): number {
-    const s = this.sortedScores();
-    return s.length - upperBound(s, score) + 1;
+    return rankInSorted(this.sortedScores(), score);
   }
 
   /** The score at percentile p (0-100) of the scored lines (the band cut-offs), or undefined when none is scored. */
@@ -392,14 +387,3 @@ export class ScoreTable {
   }
 }
 
-function lowerBound(a: Float64Array, x: number): number {
-  let lo = 0, hi = a.length;
-  while (lo < hi) { const mid = (lo + hi) >>> 1; if (a[mid] < x) lo = mid + 1; else hi = mid; }
-  return lo;
-}
-
-function upperBound(a: Float64Array, x: number): number {
-  let lo = 0, hi = a.length;
-  while (lo < hi) { const mid = (lo + hi) >>> 1; if (a[mid] <= x) lo = mid + 1; else hi = mid; }
-  return lo;
-}

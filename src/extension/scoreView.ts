@@ -8,7 +8,9 @@ import { ScoreDecorations, type RenderedDecorations } from './decorations';
 import { scoreHoverMarkdown } from './hoverText';
 import { maxResponseTokensIn } from './hygiene';
 import { linePairs } from '../core/linePairs';
+import { lowerBound } from '../core/scores';
 import type { LiveScorer } from './liveScoring';
+import { registerScoringProgress } from './scoringProgress';
 import type { ScarStatusBar } from './statusBar';
 import { formatCount, type ScoreStatus } from './statusText';
 import type { TaskTimings } from './taskTimings';
@@ -28,17 +30,18 @@ export function scoreStatusOf(scorer: LiveScorer, config: ConfigSource, doc: vsc
   if (!st.complete) return st.mode === 'off' ? undefined : { state: 'scoring', percent: st.percentDone };
   const sorted = st.table.sortedScores();
   if (sorted.length === 0) return undefined;
-  const threshold = config.current.scores.threshold;
-  let lo = 0, hi = sorted.length;
-  while (lo < hi) { const mid = (lo + hi) >>> 1; if (sorted[mid] < threshold) lo = mid + 1; else hi = mid; }
+  const scale = scorer.scale();
+  const rawThreshold = scorer.settingThresholdRaw(config.current.scores.threshold);
+  const lo = lowerBound(sorted, rawThreshold);
   return {
     state: 'done',
     scored: sorted.length,
-    median: st.table.scoreAtPercentile(50)!,
-    p25: st.table.scoreAtPercentile(25)!,
-    p75: st.table.scoreAtPercentile(75)!,
+    median: scale.text(st.table.scoreAtPercentile(50)!),
+    p25: scale.text(st.table.scoreAtPercentile(25)!),
+    p75: scale.text(st.table.scoreAtPercentile(75)!),
     shareAbove: (sorted.length - lo) / sorted.length,
-    threshold,
+    threshold: scale.text(rawThreshold),
+    noun: scale.noun,
   };
 }
 
@@ -104,8 +107,9 @@ export function registerScoreView(
     const pct = st.table.percentileOf(e.score!);
     const wrapped = dir === 1 ? target <= from : target >= from;
     const partial = st.complete ? '' : ` (scoring ${st.percentDone}% done)`;
+    const scale = scorer.scale();
     vscode.window.setStatusBarMessage(
-      `SCAR: line ${formatCount(target + 1)} — score ${e.score!.toFixed(2)}, ${topShare(pct)}${wrapped ? ', wrapped around' : ''}${partial}`,
+      `SCAR: line ${formatCount(target + 1)} — ${scale.noun} ${scale.text(e.score!)}, ${topShare(pct)}${wrapped ? ', wrapped around' : ''}${partial}`,
       5000,
     );
     return target + 1;
@@ -122,25 +126,31 @@ export function registerScoreView(
       return;
     }
     const s = config.current.scores;
+    const scale = scorer.scale();
     const sorted = st.table.sortedScores();
-    // Five bands of equal width between the lowest and the highest score, as a small histogram.
-    const min = sorted[0], max = sorted[sorted.length - 1];
-    const bins = 5;
+    // Ten bins on the shown scale: 0-10, ..., 90-100 for the style score; equal widths between the lowest and the
+    // highest score for a raw one.
+    const shown = Float64Array.from(sorted, (v) => scale.shown(v));
+    const bins = scale.calibrated ? 10 : 5;
+    const min = scale.calibrated ? 0 : shown[0];
+    const max = scale.calibrated ? 100 : shown[shown.length - 1];
     const width = (max - min) / bins || 1;
     const counts = new Array<number>(bins).fill(0);
-    for (const v of sorted) counts[Math.min(bins - 1, Math.floor((v - min) / width))]++;
+    for (const v of shown) counts[Math.max(0, Math.min(bins - 1, Math.floor((v - min) / width)))]++;
     const most = Math.max(...counts);
+    const edge = (x: number) => scale.textOfShown(scale.calibrated ? x : Math.round(x * 100) / 100);
     type Item = vscode.QuickPickItem & { run?: () => unknown };
     const items: Item[] = [];
-    items.push({ label: 'Distribution', kind: vscode.QuickPickItemKind.Separator });
+    items.push({ label: `Distribution of the ${scale.noun}`, kind: vscode.QuickPickItemKind.Separator });
     for (let b = bins - 1; b >= 0; b--) {
       const bar = '█'.repeat(Math.round((12 * counts[b]) / Math.max(1, most))) || '▏';
-      items.push({ label: `${(min + b * width).toFixed(2)} to ${(min + (b + 1) * width).toFixed(2)}`, description: `${bar} ${formatCount(counts[b])}` });
+      items.push({ label: `${edge(min + b * width)} to ${edge(min + (b + 1) * width)}`, description: `${bar} ${formatCount(counts[b])}` });
     }
     const t = st.table.stats();
     items.push({ label: 'Summary', kind: vscode.QuickPickItemKind.Separator });
-    items.push({ label: `median ${status.median.toFixed(2)}`, description: `middle half ${status.p25.toFixed(2)} to ${status.p75.toFixed(2)} · ${formatCount(t.scored)} lines scored, ${formatCount(t.errors)} without a pair` });
-    items.push({ label: `${Math.round(100 * status.shareAbove)}% ≥ ${status.threshold}`, description: 'scar.selection.threshold' });
+    items.push({ label: `median ${status.median}`, description: `middle half ${status.p25} to ${status.p75} · ${formatCount(t.scored)} lines scored, ${formatCount(t.errors)} without a pair` });
+    items.push({ label: `${Math.round(100 * status.shareAbove)}% ≥ ${status.threshold}`, description: `scar.selection.threshold (${scale.noun})` });
+    items.push({ label: scale.calibrated ? 'What the style score means' : 'What the raw score means', detail: scale.meaning });
     items.push({ label: 'Actions', kind: vscode.QuickPickItemKind.Separator });
     items.push({ label: '$(arrow-down) Go to next low-scoring line', description: `below percentile ${s.bandLow}`, run: () => goToLow(1) });
     items.push({ label: '$(filter) Select top style-consistent examples…', run: () => vscode.commands.executeCommand('scar.selectTop') });
@@ -166,14 +176,19 @@ export function registerScoreView(
       if (!e || e.score === undefined) return undefined; // blank, pending, or a problem (the diagnostics hover says it)
       const s = config.current.scores;
       const found = linePairs(text, position.line + 1, config.current.adapter);
+      const scale = scorer.scale();
+      const place = scorer.placeOf(doc, e.score)!;
       const md = scoreHoverMarkdown({
         line: position.line + 1,
         score: e.score,
+        shown: { text: scale.text(e.score, true), noun: scale.noun, meaning: scale.meaning, calibrated: scale.calibrated },
         composition: e.composition ?? NaN,
         presentation: e.presentation ?? NaN,
-        percentile: st.table.percentileOf(e.score),
-        rank: st.table.rankOf(e.score),
-        scored: st.table.stats().scored,
+        percentile: place.percentile,
+        rank: place.rank,
+        scored: place.of,
+        source: place.source,
+        placeShown: place.shown,
         medians: st.table.componentMedians(),
         cuts: { high: s.bandHigh, low: s.bandLow },
         pairs: 'pairs' in found ? found.pairs : [],
@@ -200,6 +215,7 @@ export function registerScoreView(
     vscode.commands.registerCommand('scar.nextLowLine', (line?: number) => goToLow(1, line)),
     vscode.commands.registerCommand('scar.previousLowLine', (line?: number) => goToLow(-1, line)),
     vscode.commands.registerCommand('scar.showScoreSummary', showSummary),
+    ...registerScoringProgress(scorer),
   ];
   const api: ScoreViewApi = {
     renderedDecorations: (editor) => decorations.renderedIn(editor),

@@ -26,15 +26,16 @@ import { LiveScorer, type DocState } from './liveScoring';
 import { documentScoresOf, type DocumentScores } from './documentScores';
 
 export { EngineHost } from './engineHost';
+import type { ScoreScale } from './scoreScale';
 export { documentScoresOf, type DocumentScores, type LineScore } from './documentScores';
 
 const fmt = (n: number): string => n.toLocaleString('en-US');
 
-/** The summary message, e.g. "Scored 9,998 pairs in 3.2 s — median 0.41, 2 lines without a pair". */
-export function scoringMessage(result: DocumentScores): string {
+/** The summary message, e.g. "Scored 9,998 pairs in 3.2 s — median style score 41, 2 lines without a pair". */
+export function scoringMessage(result: DocumentScores, scale: ScoreScale): string {
   const without = result.lines.filter((l) => l.error !== undefined).length;
   return `Scored ${fmt(result.pairs)} pair${result.pairs === 1 ? '' : 's'} in ${(result.durationMs / 1000).toFixed(1)} s`
-    + (result.summary ? ` — median ${result.summary.median.toFixed(2)}` : '')
+    + (result.summary ? ` — median ${scale.noun} ${scale.text(result.summary.median)}` : '')
     + (without ? `, ${fmt(without)} line${without === 1 ? '' : 's'} without a pair` : '');
 }
 
@@ -48,6 +49,11 @@ export interface ScoringService {
   lineScoresFor(document: vscode.TextDocument): Float64Array | undefined;
   /** Fires with a document's uri when its scores changed or were cleared. */
   readonly onDidChangeScores: vscode.Event<vscode.Uri>;
+  /**
+   * Marks a new document (a selection's editor) as cut from a file whose raw line scores are `sourceScores`: its
+   * lines then show the percentile and rank they have in `source`.
+   */
+  markDerived(uri: vscode.Uri, source: string, sourceScores: ArrayLike<number>): void;
 }
 
 /** What the scoring feature adds to the extension's API (for tests and later features). */
@@ -68,7 +74,7 @@ const PROGRESS_AFTER_MS = 400;
 export function registerScoring(ctx: Pick<ScarContext, 'extension' | 'config'>): {
   disposables: vscode.Disposable[]; api: ScoringApi; service: ScoringService; engine: EngineHost; scorer: LiveScorer;
 } {
-  const engine = new EngineHost(ctx.extension, () => ctx.config.current.modelPath);
+  const engine = new EngineHost(ctx.extension, () => ctx.config.current.modelPath, () => ctx.config.current.scores.rawScore);
   const scorer = new LiveScorer(engine, ctx.config);
   const changed = new vscode.EventEmitter<vscode.Uri>();
   /** The materialised scores (and per-line arrays) per document, for the version and generation they were built from. */
@@ -142,7 +148,10 @@ export function registerScoring(ctx: Pick<ScarContext, 'extension' | 'config'>):
     );
   };
 
-  const service: ScoringService = { ensureScored, scoresFor, lineScoresFor, onDidChangeScores: changed.event };
+  const service: ScoringService = {
+    ensureScored, scoresFor, lineScoresFor, onDidChangeScores: changed.event,
+    markDerived: (uri, source, scores) => scorer.setReference(uri, source, scores),
+  };
 
   const scoreFile = async (uri?: vscode.Uri): Promise<DocumentScores | undefined> => {
     const doc = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
@@ -152,7 +161,7 @@ export function registerScoring(ctx: Pick<ScarContext, 'extension' | 'config'>):
     }
     try {
       const result = await ensureScored(doc);
-      void vscode.window.showInformationMessage(`SCAR Lens: ${scoringMessage(result)}`);
+      void vscode.window.showInformationMessage(`SCAR Lens: ${scoringMessage(result, engine.scale())}`);
       return result;
     } catch (e) {
       if (e instanceof CancelledError) {

@@ -18,13 +18,14 @@ import { cleanInWorker } from './cleaningWorkerClient';
 import type { ScarContext } from './context';
 import type { SelectionOutput } from './configValues';
 import { baseName, commandArgs, fmt, mayWrite, scoredLines, siblingPath, targetDocument } from './scoredDocument';
-import { applyCriterion, criterionChoices, parseCriterionInput, prepareSelection, type DocLines, type PrepareOptions, type PreparedSelection, type RankedScores, type ScoredLine, type SelectionSwitches } from './selectionModel';
+import type { ScoreScale } from './scoreScale';
+import { applyCriterion, criterionChoices, parseCriterionInput, prepareSelection, thresholdCriterion, type DocLines, type PrepareOptions, type PreparedSelection, type RankedScores, type ScoredLine, type SelectionSwitches } from './selectionModel';
 
 /** Options that skip the quick pick and input boxes. */
 export interface SelectArgs {
   uri?: vscode.Uri | string;
   criterion: SelectCriterion['kind'];
-  /** k for top-k, a ratio in (0, 1] for ratio, a score for threshold. */
+  /** k for top-k, a ratio in (0, 1] for ratio, a score for threshold (on the scale scores are shown on: the 0-100 style score). */
   value: number;
   output?: SelectionOutput;
   includeScore?: boolean;
@@ -52,20 +53,21 @@ export interface SelectionOutcome {
 }
 
 /** The criterion given as command arguments, a message when they are wrong, or undefined when none is given. */
-export function criterionFromArgs(a: Partial<Pick<SelectArgs, 'criterion' | 'value'>>): SelectCriterion | string | undefined {
+export function criterionFromArgs(a: Partial<Pick<SelectArgs, 'criterion' | 'value'>>, scale: ScoreScale): SelectCriterion | string | undefined {
   if (a.criterion === undefined) return undefined;
   const v = Number(a.value);
+  if (a.criterion === 'threshold' && !scale.valid(v)) return `threshold must be a ${scale.noun}${scale.calibrated ? ' from 0 to 100' : ''}, not ${String(a.value)}`;
   const c: SelectCriterion = a.criterion === 'top-k' ? { kind: 'top-k', k: v }
     : a.criterion === 'ratio' ? { kind: 'ratio', ratio: v }
-    : a.criterion === 'threshold' ? { kind: 'threshold', threshold: v }
+    : a.criterion === 'threshold' ? thresholdCriterion(v, scale)
     : ({ kind: a.criterion } as unknown as SelectCriterion);
   if (!['top-k', 'ratio', 'threshold'].includes(a.criterion)) return `unknown criterion "${String(a.criterion)}" (top-k, ratio or threshold)`;
   return criterionProblem(c)?.replace(/^--/, '') ?? c;
 }
 
 /** The criterion quick pick, then an input box for the choices that ask a number. */
-export async function pickCriterion(prep: RankedScores, title: string, switches: SelectionSwitches): Promise<SelectCriterion | undefined> {
-  const choices = criterionChoices(prep);
+export async function pickCriterion(prep: RankedScores, title: string, switches: SelectionSwitches, scale: ScoreScale): Promise<SelectCriterion | undefined> {
+  const choices = criterionChoices(prep, scale);
   const steps = [switches.dedup ? 'duplicates' : '', switches.languageFilter ? 'non-English lines' : ''].filter(Boolean).join(' and ');
   const picked = await vscode.window.showQuickPick(
     choices.map((c) => ({ label: c.label, description: c.description, detail: c.detail, choice: c })),
@@ -74,18 +76,20 @@ export async function pickCriterion(prep: RankedScores, title: string, switches:
   if (!picked) return undefined;
   if (picked.choice.criterion) return picked.choice.criterion;
   const kind = picked.choice.ask as SelectCriterion['kind'];
-  const prompt = kind === 'top-k' ? 'How many lines to keep' : kind === 'ratio' ? 'Which top percentage to keep' : 'Keep lines scoring at least';
+  const median = prep.rankedScores.length ? prep.rankedScores[Math.floor((prep.rankedScores.length - 1) / 2)] : undefined;
+  const prompt = kind === 'top-k' ? 'How many lines to keep' : kind === 'ratio' ? 'Which top percentage to keep'
+    : `Keep lines whose ${scale.noun} is at least${scale.calibrated ? ' (0–100)' : ''}`;
   const text = await vscode.window.showInputBox({
     title,
     prompt,
-    placeHolder: kind === 'top-k' ? '1000' : kind === 'ratio' ? '25%' : '0.5',
+    placeHolder: kind === 'top-k' ? '1000' : kind === 'ratio' ? '25%' : scale.example(median),
     validateInput: (v) => {
-      const r = parseCriterionInput(kind, v, prep);
+      const r = parseCriterionInput(kind, v, prep, scale);
       return 'error' in r ? r.error : { message: r.message, severity: vscode.InputBoxValidationSeverity.Info };
     },
   });
   if (text === undefined) return undefined;
-  const r = parseCriterionInput(kind, text, prep);
+  const r = parseCriterionInput(kind, text, prep, scale);
   return 'error' in r ? undefined : r.criterion;
 }
 
@@ -136,7 +140,7 @@ async function runSelection(
   title: string,
 ): Promise<{ doc: vscode.TextDocument; lines: DocLines; selected: ScoredLine[]; report: PipelineReport; options: Partial<ExportArgs> } | undefined> {
   const { uri, options } = commandArgs<ExportArgs>(arg);
-  const given = criterionFromArgs(options);
+  const given = criterionFromArgs(options, ctx.engine.scale());
   if (typeof given === 'string') {
     void vscode.window.showErrorMessage(`SCAR Lens: ${given}.`);
     return undefined;
@@ -152,7 +156,7 @@ async function runSelection(
     void vscode.window.showWarningMessage(`SCAR Lens: ${baseName(doc.uri)} has no scored line to select from.`);
     return undefined;
   }
-  const criterion = given ?? (await pickCriterion(prep, title, prep.switches));
+  const criterion = given ?? (await pickCriterion(prep, title, prep.switches, ctx.engine.scale()));
   if (!criterion) return undefined;
   const { selected, report } = applyCriterion(prep, criterion, options.keepOrder === true);
   return { doc, lines, selected, report, options };
@@ -222,6 +226,8 @@ async function selectTop(ctx: ScarContext, arg: unknown): Promise<SelectionOutco
   } else {
     const content = chunks.map((c) => (typeof c === 'string' ? c : c.toString('utf8'))).join('');
     const untitled = await vscode.workspace.openTextDocument({ language: 'jsonl', content });
+    // Its lines read the percentile and rank they have in the source, not within the selection.
+    ctx.scoring.markDerived(untitled.uri, baseName(doc.uri), Float64Array.from(lines.lines, (l) => l.score ?? NaN));
     await vscode.window.showTextDocument(untitled, { preview: false });
     result.untitled = untitled.uri.toString();
     where = 'a new editor';

@@ -10,6 +10,7 @@ import { describeCriterion, ratioCount, type SelectCriterion } from '../core/sel
 import { CleaningPass, type CleaningOptions, type Removal } from '../core/cleaningPass';
 import { pipelineCleaningOptions, pipelineReport, selectSurvivors, type PipelineReport } from '../core/selectionPipeline';
 import type { AdapterOptions, Pair } from '../core/types';
+import type { ScoreScale } from './scoreScale';
 
 /** One physical line of a document, with what the commands need to know about it. */
 export interface DocLine {
@@ -252,7 +253,6 @@ export function applyCriterion(prep: PreparedSelection, c: SelectCriterion, keep
 
 const fmt = (n: number): string => n.toLocaleString('en-US');
 const lines = (n: number): string => `${fmt(n)} line${n === 1 ? '' : 's'}`;
-export const fmtScore = (x: number): string => (Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(2));
 
 /** One entry of the criterion quick pick: a ready criterion, or one that asks for a number. */
 export interface CriterionChoice {
@@ -264,7 +264,7 @@ export interface CriterionChoice {
 }
 
 /** The choices offered by "Select top…" and "Export top…", each saying how many lines it keeps. */
-export function criterionChoices(prep: RankedScores): CriterionChoice[] {
+export function criterionChoices(prep: RankedScores, scale: ScoreScale): CriterionChoice[] {
   const n = prep.rankedScores.length;
   const of = `of ${fmt(n)} ranked`;
   const out: CriterionChoice[] = [];
@@ -276,8 +276,8 @@ export function criterionChoices(prep: RankedScores): CriterionChoice[] {
   out.push({ label: 'Top k…', description: `type how many lines to keep (at most ${fmt(n)})`, ask: 'top-k' });
   const median = n > 0 ? summarizeScores(prep.rankedScores)?.median : undefined;
   out.push({
-    label: 'Score threshold…',
-    description: median === undefined ? 'type a minimum score' : `type a minimum score (median ${fmtScore(median)})`,
+    label: scale.calibrated ? 'Style score threshold…' : 'Score threshold…',
+    description: `type a minimum ${scale.noun}${scale.calibrated ? ' (0–100)' : ''}${median === undefined ? '' : `; the median here is ${scale.text(median)}`}`,
     ask: 'threshold',
   });
   const removedCount = prep.removedCount;
@@ -292,6 +292,7 @@ export function parseCriterionInput(
   kind: SelectCriterion['kind'],
   input: string,
   prep: RankedScores,
+  scale: ScoreScale,
 ): { criterion: SelectCriterion; message: string } | { error: string } {
   const raw = input.trim().replace(/%$/, '').trim();
   const x = raw === '' ? NaN : Number(raw);
@@ -307,11 +308,18 @@ export function parseCriterionInput(
       c = { kind: 'ratio', ratio: x / 100 };
       break;
     case 'threshold':
-      if (!Number.isFinite(x)) return { error: 'Type a score, e.g. 0.5 or -2.' };
-      c = { kind: 'threshold', threshold: x };
+      if (!scale.valid(x)) {
+        return { error: scale.calibrated ? `Type a style score from 0 to 100, e.g. ${scale.example()}.` : `Type a score, e.g. ${scale.example()}.` };
+      }
+      c = thresholdCriterion(x, scale);
       break;
   }
   return { criterion: c, message: `Keeps ${lines(keptCount(prep, c))} of ${fmt(n)} (${describeCriterion(c)}).` };
+}
+
+/** The criterion "at or above `shown`" for a threshold typed on the shown scale: compared as a raw score. */
+export function thresholdCriterion(shown: number, scale: ScoreScale): SelectCriterion {
+  return { kind: 'threshold', threshold: scale.raw(shown), label: `${scale.noun} >= ${scale.textOfShown(shown)}` };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -325,7 +333,7 @@ export interface FilterCut {
 }
 
 /** What typed filter input means: a score ("0.3") or a percentile ("25%", "p25"), and how many lines go. */
-export function parseFilterInput(input: string, lines: ReadonlyArray<DocLine>): { cut: FilterCut; removes: number; message: string } | { error: string } {
+export function parseFilterInput(input: string, lines: ReadonlyArray<DocLine>, scale: ScoreScale): { cut: FilterCut; removes: number; message: string } | { error: string } {
   const t = input.trim();
   const pct = /^(?:p\s*)?([0-9]+(?:\.[0-9]+)?)\s*%$|^p\s*([0-9]+(?:\.[0-9]+)?)$/i.exec(t);
   let cut: FilterCut;
@@ -334,11 +342,13 @@ export function parseFilterInput(input: string, lines: ReadonlyArray<DocLine>): 
     if (!(p >= 0 && p <= 100)) return { error: 'A percentile is from 0% to 100%.' };
     const threshold = percentileThreshold(lines, p);
     if (threshold === undefined) return { error: 'No line has a score yet.' };
-    cut = { threshold, description: `below the ${ordinal(p)} percentile (score < ${fmtScore(threshold)})` };
+    cut = { threshold, description: `below the ${ordinal(p)} percentile (${scale.noun} < ${scale.text(threshold, true)})` };
   } else {
     const x = t === '' ? NaN : Number(t);
-    if (!Number.isFinite(x)) return { error: 'Type a score (e.g. 0.3 or -2) or a percentile (e.g. 25%).' };
-    cut = { threshold: x, description: `score < ${x}` };
+    if (!scale.valid(x)) {
+      return { error: `Type a ${scale.noun}${scale.calibrated ? ' from 0 to 100' : ''} (e.g. ${scale.example(median(lines))}) or a percentile (e.g. 25%).` };
+    }
+    cut = { threshold: scale.raw(x), description: `${scale.noun} < ${scale.textOfShown(x)}` };
   }
   const removes = countBelow(lines, cut.threshold);
   return { cut, removes, message: `Removes ${lines_(removes)} (${cut.description}).` };
@@ -373,13 +383,20 @@ export function countBelow(lines: ReadonlyArray<DocLine>, threshold: number): nu
 }
 
 /** Suggested filter cuts for the quick pick, each with the number of lines it removes. */
-export function filterChoices(lines: ReadonlyArray<DocLine>): Array<{ label: string; description: string; cut?: FilterCut; ask?: true }> {
+export function filterChoices(lines: ReadonlyArray<DocLine>, scale: ScoreScale): Array<{ label: string; description: string; cut?: FilterCut; ask?: true }> {
   const out: Array<{ label: string; description: string; cut?: FilterCut; ask?: true }> = [];
   for (const p of [10, 25, 50]) {
-    const r = parseFilterInput(`${p}%`, lines);
+    const r = parseFilterInput(`${p}%`, lines, scale);
     if ('error' in r) continue;
-    out.push({ label: `Below the ${ordinal(p)} percentile`, description: `removes ${lines_(r.removes)} (score < ${fmtScore(r.cut.threshold)})`, cut: r.cut });
+    out.push({ label: `Below the ${ordinal(p)} percentile`, description: `removes ${lines_(r.removes)} (${scale.noun} < ${scale.text(r.cut.threshold, true)})`, cut: r.cut });
   }
-  out.push({ label: 'Score or percentile…', description: 'type a score (0.3) or a percentile (25%)', ask: true });
+  const m = median(lines);
+  out.push({ label: `${scale.calibrated ? 'Style score' : 'Score'} or percentile…`, description: `type a ${scale.noun}${scale.calibrated ? ' 0–100' : ''} (e.g. ${scale.example(m)}, the median here) or a percentile (25%)`, ask: true });
   return out;
+}
+
+/** The median raw score of the scored lines, or undefined when none is scored. */
+function median(lines: ReadonlyArray<DocLine>): number | undefined {
+  const scored = lines.filter(isScored);
+  return scored.length ? summarizeScores(scored.map((l) => l.score))?.median : undefined;
 }

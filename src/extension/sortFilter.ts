@@ -3,18 +3,19 @@
 // appends the removed lines to `<name>.removed.jsonl` beside the source (written atomically), so nothing is lost
 // even after a save; for an untitled source they open in a new untitled editor instead. With
 // scar.removedLinesFile "none" (shared with "Remove duplicates") they are kept nowhere and only Undo restores them.
-// Arguments skip the UI: executeCommand('scar.filterBelow', { threshold: 0.3 }) or ({ percentile: 25 }).
+// Arguments skip the UI: executeCommand('scar.filterBelow', { threshold: 40 }) (the 0-100 style score) or ({ percentile: 25 }).
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { appendToFileAtomically } from '../core/export';
 import type { ScarContext } from './context';
 import { alreadySorted, filteredText, linesAsJsonl, sortedText } from './lineEdits';
 import { baseName, commandArgs, fmt, scoredLines, siblingPath, targetDocument } from './scoredDocument';
-import { filterChoices, fmtScore, isScored, parseFilterInput, type DocLines, type FilterCut } from './selectionModel';
+import { filterChoices, isScored, parseFilterInput, type DocLines, type FilterCut } from './selectionModel';
+import type { ScoreScale } from './scoreScale';
 
 export interface FilterArgs {
   uri?: vscode.Uri | string;
-  /** Remove lines scoring below this score. */
+  /** Remove lines scoring below this score, on the scale scores are shown on (the 0-100 style score). */
   threshold?: number;
   /** Or: remove lines below this percentile (0-100). */
   percentile?: number;
@@ -67,24 +68,25 @@ async function sortByScore(ctx: ScarContext, arg: unknown): Promise<EditOutcome 
 }
 
 /** Asks for the cut: suggested percentiles with their counts, or typed score/percentile with a live count. */
-async function pickCut(lines: DocLines): Promise<FilterCut | undefined> {
+async function pickCut(lines: DocLines, scale: ScoreScale): Promise<FilterCut | undefined> {
   const title = 'SCAR: Filter out lines below…';
   const picked = await vscode.window.showQuickPick(
-    filterChoices(lines.lines).map((c) => ({ label: c.label, description: c.description, choice: c })),
+    filterChoices(lines.lines, scale).map((c) => ({ label: c.label, description: c.description, choice: c })),
     { title, placeHolder: 'Remove the lines scoring below… (they go to <name>.removed.jsonl)' },
   );
   if (!picked) return undefined;
   if (picked.choice.cut) return picked.choice.cut;
   const text = await vscode.window.showInputBox({
     title,
-    prompt: 'Remove lines below a score (e.g. 0.3) or a percentile (e.g. 25%)',
+    prompt: `Remove lines below a ${scale.noun}${scale.calibrated ? ' (0–100)' : ''} or a percentile (e.g. 25%)`,
+    placeHolder: scale.example(),
     validateInput: (v) => {
-      const r = parseFilterInput(v, lines.lines);
+      const r = parseFilterInput(v, lines.lines, scale);
       return 'error' in r ? r.error : { message: r.message, severity: vscode.InputBoxValidationSeverity.Info };
     },
   });
   if (text === undefined) return undefined;
-  const r = parseFilterInput(text, lines.lines);
+  const r = parseFilterInput(text, lines.lines, scale);
   return 'error' in r ? undefined : r.cut;
 }
 
@@ -99,21 +101,22 @@ async function filterBelow(ctx: ScarContext, arg: unknown): Promise<EditOutcome 
     return undefined;
   }
   let cut: FilterCut | undefined;
+  const scale = ctx.engine.scale();
   if (options.threshold !== undefined || options.percentile !== undefined) {
-    const r = parseFilterInput(options.percentile !== undefined ? `${options.percentile}%` : String(options.threshold), lines.lines);
+    const r = parseFilterInput(options.percentile !== undefined ? `${options.percentile}%` : String(options.threshold), lines.lines, scale);
     if ('error' in r) {
       void vscode.window.showErrorMessage(`SCAR Lens: ${r.error}`);
       return undefined;
     }
     cut = r.cut;
   } else {
-    cut = await pickCut(lines);
+    cut = await pickCut(lines, scale);
   }
   if (!cut) return undefined;
   const version = doc.version;
   const { text, removed } = filteredText(lines, cut.threshold);
   if (removed.length === 0) {
-    const message = `No line scores below ${fmtScore(cut.threshold)}; nothing was removed.`;
+    const message = `No line is ${cut.description}; nothing was removed.`;
     void vscode.window.showInformationMessage(`SCAR Lens: ${message}`);
     return { message, count: 0 };
   }

@@ -97,7 +97,9 @@ export class ScarStatusBar implements vscode.Disposable {
       this.shown = '';
       return;
     }
-    const command = scores?.state === 'done' && this.scores ? this.scores.summaryCommand : 'workbench.actions.view.problems';
+    // While a file is scored the item stops it (its count is the progress); once scored it opens the summary.
+    const command = scores?.state === 'done' && this.scores ? this.scores.summaryCommand
+      : scores?.state === 'scoring' ? 'scar.stopScoring' : 'workbench.actions.view.problems';
     // Every assignment below is a message to the window: send them only when something changed.
     const key = `${content.text}\u0000${content.tooltip}\u0000${command}`;
     if (this.visible && key === this.shown) return;
@@ -106,8 +108,8 @@ export class ScarStatusBar implements vscode.Disposable {
     const tooltip = new vscode.MarkdownString(content.tooltip);
     tooltip.isTrusted = { enabledCommands: ['workbench.actions.view.problems'] };
     this.item.tooltip = tooltip;
-    this.item.command = command === 'workbench.actions.view.problems'
-      ? { title: 'Show Problems', command }
+    this.item.command = command === 'workbench.actions.view.problems' ? { title: 'Show Problems', command }
+      : command === 'scar.stopScoring' ? { title: 'Stop scoring', command }
       : { title: 'Show score summary', command };
     this.item.show();
     this.visible = true;

@@ -58,26 +58,25 @@ export type ScoreStatus =
     state: 'done';
     /** Lines with a score. */
     scored: number;
-    median: number;
+    /** The median, as shown (the style score "44", or a raw score "-4.04"). */
+    median: string;
     /** Share (0-1) of the scored lines at or above `threshold`. */
     shareAbove: number;
-    threshold: number;
-    /** Quartiles, for the tooltip. */
-    p25: number;
-    p75: number;
+    /** scar.selection.threshold, as shown. */
+    threshold: string;
+    /** Quartiles, as shown, for the tooltip. */
+    p25: string;
+    p75: string;
+    /** What the shown number is: "style score" or "raw score". */
+    noun: string;
   };
 
-/** "-5.0", "0.5": a score threshold as the settings hold it, with at least one decimal. */
-function thresholdText(t: number): string {
-  return Number.isInteger(t) ? t.toFixed(1) : String(t);
-}
-
-/** The status-bar words for the scores: " · median -5.41 · 31% ≥ -5.0", or the progress. */
+/** The status-bar words for the scores: " · median 44 · 31% ≥ 50", or the progress. */
 export function scoreStatusText(scores: ScoreStatus): string {
   switch (scores.state) {
     case 'scoring': return ` · scoring ${scores.percent}%`;
     case 'stopped': return ' · not scored';
-    case 'done': return ` · median ${scores.median.toFixed(2)} · ${Math.round(100 * scores.shareAbove)}% ≥ ${thresholdText(scores.threshold)}`;
+    case 'done': return ` · median ${scores.median} · ${Math.round(100 * scores.shareAbove)}% ≥ ${scores.threshold}`;
   }
 }
 
@@ -114,13 +113,13 @@ export function statusContent({ summary, label, fileProblem, problems, scores }:
     rows.push(`${plural(parse, 'line')} not valid JSON, ${plural(lineProblems - parse, 'line')} without a pair.`, '');
   }
   if (scores?.state === 'done') {
-    rows.push(`Scores: median ${scores.median.toFixed(2)}, middle half ${scores.p25.toFixed(2)} to ${scores.p75.toFixed(2)}; `
-      + `${Math.round(100 * scores.shareAbove)}% of ${plural(scores.scored, 'scored line')} at or above ${thresholdText(scores.threshold)} (\`scar.selection.threshold\`).`, '');
+    rows.push(`Scores (${scores.noun}): median ${scores.median}, middle half ${scores.p25} to ${scores.p75}; `
+      + `${Math.round(100 * scores.shareAbove)}% of ${plural(scores.scored, 'scored line')} at or above ${scores.threshold} (\`scar.selection.threshold\`).`, '');
     rows.push('Click for the score summary. [Open the Problems panel](command:workbench.actions.view.problems)');
   } else {
-    if (scores?.state === 'scoring') rows.push(`Scoring: ${scores.percent}% of the lines done.`, '');
+    if (scores?.state === 'scoring') rows.push(`Scoring: ${scores.percent}% of the lines done. Click to stop (**SCAR: Score current file** resumes).`, '');
     if (scores?.state === 'stopped') rows.push(`Not scored: ${scores.reason}`, '');
-    rows.push('Click to open the Problems panel.');
+    if (scores?.state !== 'scoring') rows.push('Click to open the Problems panel.');
   }
   return { text, tooltip: rows.join('\n') };
 }

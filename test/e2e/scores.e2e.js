@@ -19,7 +19,7 @@ const WAIT = Number(process.env.SCAR_E2E_TIMEOUT_MS || 30000);
 const FILE = 'sample.jsonl';
 const shotsDir = path.join(repoRoot, '.test-results', 'screenshots');
 const resultsFile = path.resolve(process.env.SCAR_E2E_RESULTS || path.join(repoRoot, '.test-results', 'e2e-scores.json'));
-const BADGE = /^"?[▲●▼] +-?\d+\.\d\d · (top|bottom) +\d+% *"?$/;
+const BADGE = /^"?[▲●▼] +(\d{1,3}|<1|>99) · (top|bottom) +\d+% *"?$/;
 
 /** The `::before` content of every decorated span in the rendered editor lines, with the line's top. */
 async function badgesOnScreen(page) {
@@ -116,7 +116,7 @@ async function main() {
         text = (await item.innerText()).replace(/\s+/g, ' ').trim();
         if (!/median/.test(text)) await page.waitForTimeout(100);
       }
-      if (!/202 pairs · median -?\d+\.\d\d · \d+% ≥ -?\d/.test(text)) throw new Error(`status-bar text "${text}"`);
+      if (!/202 pairs · median \d+ · \d+% ≥ 50/.test(text)) throw new Error(`status-bar text "${text}"`);
       return `"${text}"`;
     });
 
@@ -127,7 +127,7 @@ async function main() {
       const hover = page.locator('.monaco-hover:not(.hidden)').filter({ hasText: 'percentile' }).first();
       await hover.waitFor({ timeout: WAIT });
       const text = (await hover.innerText()).replace(/\s+/g, ' ');
-      for (const want of [/percentile \d+/, /rank \d+ of 202/, /Composition/, /Presentation/, /Instruction/, /Response/]) {
+      for (const want of [/\d+(\.\d)? \/ 100/, /style score/, /percentile \d+/, /rank \d+ of 202/, /Composition/, /Presentation/, /Instruction/, /Response/]) {
         if (!want.test(text)) throw new Error(`the hover lacks ${want}: "${text.slice(0, 400)}"`);
       }
       await page.waitForTimeout(300); // let the hover finish its fade-in

@@ -9,6 +9,16 @@
 # Output goes to $SCAR_HARNESS_DIR/install.log; on failure the log's tail is printed.
 set -euo pipefail
 
+# Run under `npm test` (or any npm script), this script inherits the outer npm's environment: its configuration
+# as npm_config_* (user agent and Node version among them: code-server's postinstall reads the Node version from
+# npm_config_user_agent and refused "you are on node v20"), and npm_package_*, npm_lifecycle_*, npm_execpath,
+# npm_node_execpath, INIT_CWD and NODE. The nested installs below must see none of it: each runs as if typed in
+# a fresh shell, with only what this script passes on purpose.
+for name in $(compgen -e); do
+  case "$name" in npm_*|NPM_CONFIG_*|INIT_CWD|NODE) unset "$name" ;; esac
+done
+if [ "${1:-}" = "--print-env" ]; then env; exit 0; fi   # for the unit test that checks the above
+
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 ROOT=${SCAR_HARNESS_DIR:-$REPO/.vscode-harness}
 NODE24_VERSION=24.21.0

@@ -12,6 +12,16 @@ import type { DocumentScores, ScoringApi } from '../../src/extension/scoring';
 import type { EditOutcome } from '../../src/extension/sortFilter';
 import type { SelectionOutcome } from '../../src/extension/selectCommand';
 import { scarApi, setScarSettings, waitUntil, workspaceUri } from '../util/scarExtension';
+import { loadCalibration, rawForStyle, styleScore } from '../../src/core/calibration';
+import { modelsDir } from '../util/paths';
+
+/** Commands take thresholds on the 0-100 style score of the bundled ranker's calibration. */
+const calibration = loadCalibration(modelsDir)!;
+/** The style score of a raw score, and the raw score the extension compares with for it. */
+function styleThreshold(raw: number): { style: number; raw: number } {
+  const style = styleScore(raw, calibration);
+  return { style, raw: rawForStyle(style, calibration) };
+}
 
 const FIXTURE = 'curated-crlf.jsonl';
 
@@ -139,9 +149,10 @@ describe('commands that act on scores', function () {
     const { doc, api } = await openFixture(FIXTURE);
     const scores = await scoresOf(doc, api);
     const values = [...scores.values()].sort((a, b) => a - b);
-    const t = values[Math.floor(values.length / 2)];
-    const expected = ranked(scores).filter((i) => scores.get(i)! >= t);
-    const result = (await vscode.commands.executeCommand('scar.selectTop', { criterion: 'threshold', value: t, output: 'untitled', includeScore: true })) as SelectionOutcome;
+    const t = styleThreshold(values[Math.floor(values.length / 2)]);
+    const expected = ranked(scores).filter((i) => scores.get(i)! >= t.raw);
+    assert.ok(expected.length > 0 && expected.length < scores.size, 'the threshold splits the file');
+    const result = (await vscode.commands.executeCommand('scar.selectTop', { criterion: 'threshold', value: t.style, output: 'untitled', includeScore: true })) as SelectionOutcome;
     assert.deepEqual(result.lines, expected.map((i) => i + 1));
     const untitled = vscode.workspace.textDocuments.find((d) => d.uri.toString() === result.untitled)!;
     const rows = untitled.getText().split('\r\n').filter((l) => l !== '');
@@ -208,19 +219,20 @@ describe('commands that act on scores', function () {
     const original = doc.getText();
     const raw = fixtureLines(FIXTURE);
     const values = [...scores.values()].sort((a, b) => a - b);
-    const t = values[4]; // removes the 4 lowest (if there is no tie at the cut)
-    const below = [...scores.keys()].filter((i) => scores.get(i)! < t).sort((a, b) => a - b);
+    const t = styleThreshold(values[4]); // removes the 4 lowest (if there is no tie at the cut)
+    const below = [...scores.keys()].filter((i) => scores.get(i)! < t.raw).sort((a, b) => a - b);
+    assert.ok(below.length >= 3 && below.length <= 5, `${below.length} lines below`);
     const sibling = path.join(path.dirname(doc.uri.fsPath), 'curated-crlf.removed.jsonl');
     cleanups.push(sibling);
     // An earlier run left a line without a final line ending: the new lines are appended after one.
     fs.writeFileSync(sibling, '{"earlier": true}');
-    const result = (await vscode.commands.executeCommand('scar.filterBelow', { threshold: t })) as EditOutcome;
+    const result = (await vscode.commands.executeCommand('scar.filterBelow', { threshold: t.style })) as EditOutcome;
     assert.equal(result?.count, below.length);
     assert.equal(result.removedFile, sibling);
     assert.deepEqual(fs.readFileSync(sibling), Buffer.concat([Buffer.from('{"earlier": true}\r\n'), joinCrlf(below.map((i) => raw[i]))]));
     const keptLines = original.split('\r\n').slice(0, -1).filter((_, i) => !below.includes(i));
     assert.equal(doc.getText(), keptLines.join('\r\n') + '\r\n');
-    assert.match(result.message, new RegExp(`^Moved ${below.length} lines \\(score < .*\\) to curated-crlf\\.removed\\.jsonl; Undo puts them back\\.$`));
+    assert.match(result.message, new RegExp(`^Moved ${below.length} lines \\(style score < [\\d.]+\\) to curated-crlf\\.removed\\.jsonl; Undo puts them back\\.$`));
     await vscode.window.showTextDocument(doc, editor.viewColumn);
     await vscode.commands.executeCommand('undo');
     assert.equal(doc.getText(), original);
@@ -232,12 +244,12 @@ describe('commands that act on scores', function () {
     const { doc, editor, api } = await openFixture(FIXTURE);
     const scores = await scoresOf(doc, api);
     const original = doc.getText();
-    const t = [...scores.values()].sort((a, b) => a - b)[3];
-    const result = (await vscode.commands.executeCommand('scar.filterBelow', { threshold: t })) as EditOutcome;
-    assert.equal(result.count, 3);
+    const t = styleThreshold([...scores.values()].sort((a, b) => a - b)[3]);
+    const result = (await vscode.commands.executeCommand('scar.filterBelow', { threshold: t.style })) as EditOutcome;
+    assert.equal(result.count, [...scores.values()].filter((v) => v < t.raw).length);
     assert.equal(result.removedFile, undefined);
     assert.equal(fs.existsSync(path.join(path.dirname(doc.uri.fsPath), 'curated-crlf.removed.jsonl')), false);
-    assert.match(result.message, /^Removed 3 lines \(score < .*\); Undo puts them back\.$/);
+    assert.match(result.message, /^Removed \d lines \(style score < [\d.]+\); Undo puts them back\.$/);
     await vscode.window.showTextDocument(doc, editor.viewColumn);
     await vscode.commands.executeCommand('undo');
     assert.equal(doc.getText(), original);

@@ -5,6 +5,12 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { closeAllEditors, openAnalysed, setScarSettings, waitUntil, workspaceUri } from '../util/scarExtension';
 import { badgeOf, clearAllScores, cliScores, fullApi, liveScoringOn, settledBadges, type CliLine } from '../util/scoreView';
+import { loadCalibration } from '../../src/core/calibration';
+import { scoreScale } from '../../src/extension/scoreScale';
+import { modelsDir } from '../util/paths';
+
+/** The scale the badges show: the bundled ranker's 0-100 style score. */
+const scale = scoreScale(loadCalibration(modelsDir));
 
 /** The band a CLI percentile falls in with the default cut-offs (high >= 75, low < 25). */
 function band(p: number): string {
@@ -36,15 +42,54 @@ describe('score decorations', function () {
       } else {
         assert.equal(b.kind, band(cli.percentile!), `line ${line} (percentile ${cli.percentile})`);
         const symbol = { high: '▲', mid: '●', low: '▼' }[b.kind];
-        const top = Math.round(100 - cli.percentile!);
-        const share = top <= 50 ? `top ${Math.max(1, top)}%` : `bottom ${Math.max(1, Math.round(cli.percentile!))}%`;
-        const want = `${symbol} ${cli.score.toFixed(2).padStart(6)} · ${share.padEnd(10)}`;
+        // "top k%" rounds up: the line is within the top k% of the file
+        const above = 100 - cli.percentile!;
+        const share = above <= 50 ? `top ${Math.max(1, Math.ceil(above - 1e-9))}%` : `bottom ${Math.max(1, Math.ceil(cli.percentile! - 1e-9))}%`;
+        const want = `${symbol} ${scale.text(cli.score).padStart(3)} · ${share.padEnd(10)}`;
         assert.equal(b.text, want, `line ${line}`);
+        assert.ok(cli.style !== null && Math.abs(Number(scale.text(cli.score, true)) - cli.style) <= 0.051, `line ${line}: the CLI's style ${cli.style}`);
       }
     }
-    assert.equal(badgeOf(r, 8)?.text, '⚠ no assistant turn  ');
+    assert.equal(badgeOf(r, 8)?.text, '⚠ no assistant tu…');
     const widths = new Set(Object.values(r.badges).flat().map((b) => b.text.length));
-    assert.deepEqual([...widths], [21], 'every badge has the same width');
+    assert.deepEqual([...widths], [18], 'every badge has the same width');
+  });
+
+  it('a selection\'s editor shows where each line stood in its source; an output file on disk shows no percentile', async () => {
+    const { editor: source } = await openAnalysed('problems.jsonl');
+    const api = await fullApi();
+    await settledBadges(api, source);
+    const sourceBadges = api.renderedDecorations(source)!;
+    const result = (await vscode.commands.executeCommand('scar.selectTop', { criterion: 'top-k', value: 3, output: 'untitled' })) as { untitled: string; lines: number[] };
+    const selection = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === result.untitled)!;
+    assert.ok(selection, 'the selection is open');
+    const r = await settledBadges(api, selection);
+    result.lines.forEach((sourceLine, k) => {
+      // the same badge as in the source: its score and its share of the SOURCE file (the selection's best is not re-ranked)
+      assert.equal(badgeOf(r, k + 1)?.text, badgeOf(sourceBadges, sourceLine)?.text, `selection line ${k + 1} = source line ${sourceLine}`);
+    });
+    const worstKept = badgeOf(r, result.lines.length)!;
+    assert.doesNotMatch(worstKept.text, /bottom/, `the selection's last line is not "bottom" of anything: ${worstKept.text}`);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+
+    // the same lines written to <name>.top.jsonl and opened: scores, no percentile
+    const top = workspaceUri('problems-generated.top.jsonl');
+    const lines = source.document.getText().split(/\r?\n/);
+    await vscode.workspace.fs.writeFile(top, Buffer.from(result.lines.map((l) => lines[l - 1]).join('\n') + '\n'));
+    try {
+      await vscode.commands.executeCommand('vscode.open', top);
+      const out = vscode.window.activeTextEditor!;
+      const rendered = await settledBadges(api, out);
+      for (let k = 1; k <= result.lines.length; k++) {
+        const b = badgeOf(rendered, k)!;
+        assert.match(b.text, /^● +(\d+|<1|>99) *$/, `output file line ${k}: ${b.text} (score only, neutral band)`);
+        assert.equal(b.kind, 'mid');
+        assert.equal(b.text.slice(1).trim(), badgeOf(sourceBadges, result.lines[k - 1])!.text.split(' · ')[0].slice(1).trim(), 'the same score as in the source');
+      }
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.workspace.fs.delete(top);
+    }
   });
 
   it('marks the low lines and the problems in the overview ruler', async () => {

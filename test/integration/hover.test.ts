@@ -2,6 +2,11 @@
 // two components against the file's medians with a reading, the pair's texts and fields, and the command links.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { loadCalibration } from '../../src/core/calibration';
+import { scoreScale } from '../../src/extension/scoreScale';
+import { modelsDir } from '../util/paths';
+
+const scale = scoreScale(loadCalibration(modelsDir));
 import { closeAllEditors, openAnalysed, workspaceUri } from '../util/scarExtension';
 import { clearAllScores, cliScores, fullApi, liveScoringOn, settledBadges } from '../util/scoreView';
 
@@ -25,7 +30,9 @@ describe('score hover', function () {
     await settledBadges(await fullApi(), editor);
 
     const top = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(best.line - 1, 5)));
-    assert.ok(top.includes(`**SCAR ▲ ${best.score!.toFixed(2)}**`), top);
+    assert.ok(top.includes(`**SCAR ▲ ${scale.text(best.score!, true)} / 100** style score`), top);
+    assert.ok(top.includes(`Raw score ${best.score!.toFixed(2)} = composition ${best.composition!.toFixed(2)} + presentation ${best.presentation!.toFixed(2)}.`), top);
+    assert.match(top, /_Style score 0–100: the chance, in percent, that an answer scoring this was written by a strong instruction-tuned assistant rather than a person/);
     assert.ok(top.includes(`high band · top 1% (percentile 100) · rank 1 of ${scored.length}`), top);
     assert.match(top, /\| Composition \| -?\d+\.\d\d \| -?\d+\.\d\d \| [+−]\d+\.\d\d \|/);
     assert.ok(top.includes(`| Composition | ${best.composition!.toFixed(2)} |`), 'the line\'s own composition');

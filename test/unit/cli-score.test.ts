@@ -2,12 +2,15 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
+import { loadCalibration, styleScore } from '../../src/core/calibration';
 import { createScoreCommand } from '../../src/cli/score';
 import { EngineClient } from '../../src/engine/client';
 import { distDir, fixture, modelsDir } from '../util/paths';
 import { alpacaLines, runCommand, scoringDeps, tempDir } from '../util/scoringCli';
 
-interface Row { line: number; score: number | null; percentile: number | null; error: string | null; composition: number | null; presentation: number | null }
+const calibration = loadCalibration(modelsDir)!;
+
+interface Row { line: number; score: number | null; style: number | null; percentile: number | null; error: string | null; composition: number | null; presentation: number | null }
 const rows = (out: string): Row[] => out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
 
 describe('cli: scar score', function () {
@@ -25,10 +28,11 @@ describe('cli: scar score', function () {
     assert.equal(r.code, 0, r.err);
     const out = rows(r.out);
     assert.deepEqual(out.map((o) => o.line), [1, 3, 4, 6, 7, 8]);
-    assert.deepEqual(Object.keys(out[0]), ['line', 'score', 'percentile', 'error', 'composition', 'presentation']);
+    assert.deepEqual(Object.keys(out[0]), ['line', 'score', 'style', 'percentile', 'error', 'composition', 'presentation']);
     for (const o of out) {
       if (o.line === 4 || o.line === 7) {
         assert.equal(o.score, null);
+        assert.equal(o.style, null);
         assert.equal(o.percentile, null);
         assert.equal(o.composition, null);
         assert.equal(typeof o.error, 'string');
@@ -37,11 +41,15 @@ describe('cli: scar score', function () {
         assert.equal(o.error, null);
         assert.ok(typeof o.score === 'number' && o.percentile! >= 0 && o.percentile! <= 100);
         assert.ok(Math.abs(o.score - (o.composition! + o.presentation!)) < 1e-4);
+        // the 0-100 style score of the bundled calibration, monotone in the raw score
+        assert.ok(typeof o.style === 'number' && o.style > 0 && o.style < 100, `style ${o.style}`);
+        assert.ok(Math.abs(o.style - styleScore(o.score, calibration)) < 0.006);
       }
     }
     assert.match(out.find((o) => o.line === 4)!.error!, /invalid JSON/);
     // Percentiles follow the scores.
     const scored = out.filter((o) => o.score !== null).sort((a, b) => a.score! - b.score!);
+    for (let i = 1; i < scored.length; i++) assert.ok(scored[i].style! >= scored[i - 1].style!, 'style follows the raw score');
     assert.equal(scored[0].percentile, 0);
     assert.equal(scored[scored.length - 1].percentile, 100);
     assert.match(r.err, /Scored 4 pairs on 4 lines in .* — median .*, 2 lines without a pair/);

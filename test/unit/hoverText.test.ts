@@ -6,6 +6,7 @@ import { cutNote, escapeMarkdown, excerpt, scoreHoverMarkdown, type HoverInput }
 const base: HoverInput = {
   line: 12,
   score: -3.5,
+  shown: { text: '59.3', noun: 'style score', meaning: 'Style score 0–100: the chance, in percent, ...', calibrated: true },
   composition: -1.0,
   presentation: -2.5,
   percentile: 88,
@@ -23,9 +24,22 @@ const base: HoverInput = {
 };
 
 describe('score hover text', () => {
-  it('says score, band, share, percentile and rank with thousands separators', () => {
+  it('says the style score out of 100, band, share, percentile and rank with thousands separators', () => {
     const md = scoreHoverMarkdown(base);
-    assert.ok(md.startsWith('**SCAR ▲ -3.50** · high band · top 12% (percentile 88) · rank 25 of 9,998'), md);
+    assert.ok(md.startsWith('**SCAR ▲ 59.3 / 100** style score · high band · top 12% (percentile 88) · rank 25 of 9,998'), md);
+  });
+
+  it('states in one sentence what the style score means, and gives the raw score and its two parts', () => {
+    const md = scoreHoverMarkdown(base);
+    assert.ok(md.includes('_Style score 0–100: the chance, in percent, ..._ Raw score -3.50 = composition -1.00 + presentation -2.50.'), md);
+    const raw = scoreHoverMarkdown({ ...base, shown: { text: '-3.50', noun: 'raw score', meaning: 'Raw score of this ranker.', calibrated: false } });
+    assert.ok(raw.startsWith('**SCAR ▲ -3.50** raw score · high band'), raw);
+    assert.ok(!raw.includes('/ 100'), raw);
+  });
+
+  it('in a selection\'s editor, says the percentile and rank are those of the source file', () => {
+    const md = scoreHoverMarkdown({ ...base, source: 'sample.jsonl', scored: 197, rank: 3 });
+    assert.match(md, /top 12% of sample\.jsonl \(percentile 88\) · rank 3 of 197 in sample\.jsonl/);
   });
 
   it('compares the components with the file medians and reads them', () => {

@@ -1,6 +1,7 @@
 // The pure half of the editor's selection, sort and filter commands: document lines with scores, SCAR's cleaning
 // run once, quick-pick labels with counts, typed input, and the whole-text edits of sort and filter.
 import * as assert from 'node:assert/strict';
+import { scoreScale } from '../../src/extension/scoreScale';
 import { selectIndices } from '../../src/core/select';
 import { runSelectionPipeline } from '../../src/core/selectionPipeline';
 import { alreadySorted, filteredText, linesAsJsonl, sortedLines, sortedText } from '../../src/extension/lineEdits';
@@ -130,12 +131,14 @@ describe('prepareSelection in slices', () => {
   });
 });
 
+const RAW = scoreScale(undefined);
+
 describe('criterionChoices', () => {
   it('labels each choice with the number of lines it keeps', async () => {
     const text = Array.from({ length: 9 }, (_, i) => alpaca(`q ${i}`, `a ${i}`)).join('\n');
     const doc = documentLines(text, ADAPTER, (i) => (i === 8 ? undefined : i / 10));
     const prep = await prepareSelection(doc.lines, OFF);
-    const choices = criterionChoices(prep);
+    const choices = criterionChoices(prep, RAW);
     assert.deepEqual(choices.map((c) => c.label), ['Top 10%', 'Top 25%', 'Top 50%', 'Top percent…', 'Top k…', 'Score threshold…']);
     // 8 ranked lines: 10% -> ceil(0.8) = 1, 25% -> 2, 50% -> 4.
     assert.equal(choices[0].description, 'keeps 1 line of 8 ranked');
@@ -144,14 +147,14 @@ describe('criterionChoices', () => {
     assert.deepEqual(choices[1].criterion, { kind: 'ratio', ratio: 0.25 });
     assert.equal(choices[3].ask, 'ratio');
     assert.equal(choices[4].ask, 'top-k');
-    assert.match(choices[5].description, /median 0\.35/);
+    assert.match(choices[5].description, /type a minimum raw score; the median here is 0\.35/);
     assert.equal(choices[0].detail, undefined);
   });
 
   it('says how many lines cleaning removed', async () => {
     const line = alpaca('the same question about rivers', 'the same long answer about rivers and mountains');
     const doc = documentLines([line, line, alpaca('other', 'thing entirely different here')].join('\n'), ADAPTER, (i) => i);
-    const choices = criterionChoices(await prepareSelection(doc.lines, { dedup: true, languageFilter: false }));
+    const choices = criterionChoices(await prepareSelection(doc.lines, { dedup: true, languageFilter: false }), RAW);
     assert.match(choices[0].detail ?? '', /after removing 1 line/);
   });
 });
@@ -161,14 +164,14 @@ describe('parseCriterionInput', () => {
   let prep: PreparedSelection;
   before(async () => { prep = await prepareSelection(doc.lines, OFF); });
   it('reads numbers, percentages and scores, with the count they keep', () => {
-    assert.deepEqual(parseCriterionInput('top-k', ' 3 ', prep), { criterion: { kind: 'top-k', k: 3 }, message: 'Keeps 3 lines of 10 (top 3).' });
-    assert.deepEqual(parseCriterionInput('ratio', '25%', prep), { criterion: { kind: 'ratio', ratio: 0.25 }, message: 'Keeps 3 lines of 10 (top 25%).' });
-    assert.deepEqual(parseCriterionInput('threshold', '6.5', prep), { criterion: { kind: 'threshold', threshold: 6.5 }, message: 'Keeps 3 lines of 10 (score >= 6.5).' });
-    assert.equal((parseCriterionInput('top-k', '50', prep) as { message: string }).message, 'Keeps 10 lines of 10 (top 50).');
+    assert.deepEqual(parseCriterionInput('top-k', ' 3 ', prep, RAW), { criterion: { kind: 'top-k', k: 3 }, message: 'Keeps 3 lines of 10 (top 3).' });
+    assert.deepEqual(parseCriterionInput('ratio', '25%', prep, RAW), { criterion: { kind: 'ratio', ratio: 0.25 }, message: 'Keeps 3 lines of 10 (top 25%).' });
+    assert.deepEqual(parseCriterionInput('threshold', '6.5', prep, RAW), { criterion: { kind: 'threshold', threshold: 6.5, label: 'raw score >= 6.5' }, message: 'Keeps 3 lines of 10 (raw score >= 6.5).' });
+    assert.equal((parseCriterionInput('top-k', '50', prep, RAW) as { message: string }).message, 'Keeps 10 lines of 10 (top 50).');
   });
   it('rejects what is not a valid number for the kind', () => {
     for (const [kind, input] of [['top-k', '2.5'], ['top-k', '0'], ['top-k', ''], ['ratio', '0'], ['ratio', '101'], ['ratio', 'abc'], ['threshold', 'x']] as const) {
-      assert.ok('error' in parseCriterionInput(kind, input, prep), `${kind} ${input}`);
+      assert.ok('error' in parseCriterionInput(kind, input, prep, RAW), `${kind} ${input}`);
     }
   });
 });
@@ -177,20 +180,20 @@ describe('filter input and choices', () => {
   const scores = [0.9, 0.1, 0.5, undefined, 0.3, 0.7, 0.5];
   const doc = documentLines(scores.map((_, i) => alpaca(`q${i}`, `a${i}`)).join('\n'), ADAPTER, (i) => scores[i]);
   it('reads a score or a percentile and counts the lines it removes', () => {
-    const byScore = parseFilterInput('0.5', doc.lines);
+    const byScore = parseFilterInput('0.5', doc.lines, RAW);
     assert.ok(!('error' in byScore));
     assert.equal(byScore.removes, 2); // 0.1, 0.3
     assert.equal(byScore.cut.threshold, 0.5);
-    const byPct = parseFilterInput('50%', doc.lines);
+    const byPct = parseFilterInput('50%', doc.lines, RAW);
     assert.ok(!('error' in byPct));
     // Percentiles of 0.1 0.3 0.5 0.5 0.7 0.9: 0, 20, 50, 50, 80, 100: below 50 are 0.1 and 0.3.
     assert.equal(byPct.cut.threshold, 0.5);
     assert.equal(byPct.removes, 2);
-    assert.match(byPct.message, /Removes 2 lines \(below the 50th percentile \(score < 0\.50\)\)/);
-    assert.equal((parseFilterInput('p21', doc.lines) as { cut: { threshold: number } }).cut.threshold, 0.5);
-    assert.equal((parseFilterInput('20%', doc.lines) as { removes: number }).removes, 1);
-    assert.ok('error' in parseFilterInput('abc', doc.lines));
-    assert.ok('error' in parseFilterInput('150%', doc.lines));
+    assert.match(byPct.message, /Removes 2 lines \(below the 50th percentile \(raw score < 0\.50\)\)/);
+    assert.equal((parseFilterInput('p21', doc.lines, RAW) as { cut: { threshold: number } }).cut.threshold, 0.5);
+    assert.equal((parseFilterInput('20%', doc.lines, RAW) as { removes: number }).removes, 1);
+    assert.ok('error' in parseFilterInput('abc', doc.lines, RAW));
+    assert.ok('error' in parseFilterInput('150%', doc.lines, RAW));
   });
   it('percentileThreshold removes exactly the lines under the percentile', () => {
     for (const p of [0, 1, 20, 33, 50, 79, 80, 99, 100]) {
@@ -200,11 +203,42 @@ describe('filter input and choices', () => {
     }
   });
   it('offers percentiles with counts and a typed choice', () => {
-    const c = filterChoices(doc.lines);
+    const c = filterChoices(doc.lines, RAW);
     assert.deepEqual(c.map((x) => x.label), ['Below the 10th percentile', 'Below the 25th percentile', 'Below the 50th percentile', 'Score or percentile…']);
-    assert.equal(c[0].description, 'removes 1 line (score < 0.30)'); // percentiles 0, 20, 50, 50, 80, 100
-    assert.equal(c[1].description, 'removes 2 lines (score < 0.50)');
+    assert.equal(c[0].description, 'removes 1 line (raw score < 0.30)'); // percentiles 0, 20, 50, 50, 80, 100
+    assert.equal(c[1].description, 'removes 2 lines (raw score < 0.50)');
     assert.equal(c[3].ask, true);
+  });
+});
+
+describe('thresholds on the 0-100 style score', () => {
+  // style = 100 * sigmoid(raw): raw 0 is 50, raw ln(3) is 75
+  const STYLE = scoreScale({ a: 1, b: 0, model: 'm', anchors: { humanMedian: 10, assistantMedian: 80 }, fittedOn: '' });
+  const raws = [-3, -1, 0, 0.5, 1, 2, 3, 4, 5, 6];
+  const doc = documentLines(raws.map((_, i) => alpaca(`q${i}`, `a${i}`)).join('\n'), ADAPTER, (i) => raws[i]);
+  let prep: PreparedSelection;
+  before(async () => { prep = await prepareSelection(doc.lines, OFF); });
+  it('takes a typed threshold as a style score, compares it as the raw score it stands for, and says it in style terms', () => {
+    const r = parseCriterionInput('threshold', '75', prep, STYLE);
+    assert.ok(!('error' in r));
+    assert.ok(r.criterion.kind === 'threshold' && Math.abs(r.criterion.threshold - Math.log(3)) < 1e-12);
+    assert.equal(r.message, 'Keeps 5 lines of 10 (style score >= 75).'); // raw 2 .. 6 (raw 1 is below ln 3)
+  });
+  it('rejects a threshold off the 0-100 scale with an example on it', () => {
+    const r = parseCriterionInput('threshold', '-2.39', prep, STYLE);
+    assert.ok('error' in r && /style score from 0 to 100, e\.g\. 50/.test(r.error), JSON.stringify(r));
+    assert.ok('error' in parseFilterInput('101', doc.lines, STYLE));
+  });
+  it('offers the style threshold with the file\'s median on the same scale', () => {
+    const c = criterionChoices(prep, STYLE);
+    assert.equal(c[5].label, 'Style score threshold…');
+    assert.match(c[5].description, /type a minimum style score \(0–100\); the median here is (8[0-9]|9[0-9])/);
+    const f = filterChoices(doc.lines, STYLE);
+    assert.match(f[3].description, /type a style score 0–100 \(e\.g\. \d+, the median here\)/);
+    const byScore = parseFilterInput('50', doc.lines, STYLE);
+    assert.ok(!('error' in byScore));
+    assert.equal(byScore.removes, 2); // raw -3 and -1 are below raw 0 (style 50)
+    assert.equal(byScore.cut.description, 'style score < 50');
   });
 });
 

@@ -42,7 +42,7 @@ export async function settledBadges(api: FullApi, editor: vscode.TextEditor, tim
 }
 
 /** One line as `scar score` sees it. */
-export interface CliLine { line: number; score: number | null; percentile: number | null; error: string | null; composition: number | null; presentation: number | null }
+export interface CliLine { line: number; score: number | null; style: number | null; percentile: number | null; error: string | null; composition: number | null; presentation: number | null }
 
 /** Scores a file with the CLI (in-process, private cache) and returns its lines by 1-based number. */
 export async function cliScores(file: string, args: string[] = []): Promise<Map<number, CliLine>> {
