@@ -90,16 +90,6 @@ class Engine {
       setTimeout(() => process.exit(0), 50);
       return;
     }
-    const envWorkers = process.env.SCAR_FEATURISE_WORKERS;
-    const workers = envWorkers !== undefined && /^\d+$/.test(envWorkers) ? Number(envWorkers) : req.featuriseWorkers ?? defaultFeaturiseWorkers();
-    if (workers > 0) {
-      try {
-        this.pool = await FeaturisePool.start(this.session.modelDir, workers);
-      } catch {
-        // Featurising on this thread works too, only slower: go on without the pool.
-        this.pool = undefined;
-      }
-    }
     // null: the caller wants no persistent cache (--no-cache). Otherwise SCAR_CACHE_DIR moves it.
     const cacheDir = req.cacheDir === null ? null : process.env.SCAR_CACHE_DIR || req.cacheDir;
     if (cacheDir) {
@@ -112,6 +102,13 @@ class Engine {
       }
     }
     send({ type: 'ready', modelId: this.session.modelId, loadMs: this.session.loadMs, pid: process.pid });
+    // The featurising workers start after 'ready', so they never delay it; until they are up (a few tens of ms),
+    // batches are featurised on this thread. If they cannot start, this thread goes on doing it.
+    const envWorkers = process.env.SCAR_FEATURISE_WORKERS;
+    const workers = envWorkers !== undefined && /^\d+$/.test(envWorkers) ? Number(envWorkers) : req.featuriseWorkers ?? defaultFeaturiseWorkers();
+    if (workers > 0) {
+      FeaturisePool.start(this.session.modelDir, workers).then((pool) => { this.pool = pool; }, () => undefined);
+    }
     this.pump();
   }
 
