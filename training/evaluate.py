@@ -182,7 +182,7 @@ def main(meta, arrays, model_scores, info, work=WORK, card=CARD, out_dir=None):
     """The test/OOD table. Written into `card` (None: not written) and eval.json into `out_dir` (default `work`)."""
     print('baselines ...', flush=True)
     length = length_baseline(meta)
-    lr, lr_c = lr_baseline(meta, arrays, work)
+    lr, lr_c = cached_lr(meta, arrays, work)
     r1 = ranker1_scores(meta, work)
     cols = [('model', model_scores)] + ([('ranker1', r1)] if r1 is not None else []) + [('length', length), ('lr', lr)]
     rows = table_rows(meta, cols, lambda src: 'ood' if src in OOD_SOURCES else 'test')
@@ -254,14 +254,22 @@ def main(meta, arrays, model_scores, info, work=WORK, card=CARD, out_dir=None):
             print(f'{card} has no validation-table markers; table not written')
 
 
-def cached_lr_scores(meta, arrays, work):
-    """The LR baseline's scores of every row of a dump, computed once per dump and kept in it (lr_scores.npy)."""
+def cached_lr(meta, arrays, work):
+    """The LR baseline's scores of every row of a dump and its C, computed once per dump and kept in it
+    (lr_scores.npy, lr_C.json)."""
     path = os.path.join(work, 'lr_scores.npy')
-    if os.path.exists(path) and os.path.getmtime(path) >= os.path.getmtime(os.path.join(work, 'meta.json')):
-        return np.load(path)
-    s, _ = lr_baseline(meta, arrays, work)
+    cpath = os.path.join(work, 'lr_C.json')
+    meta_time = os.path.getmtime(os.path.join(work, 'meta.json'))
+    if os.path.exists(path) and os.path.exists(cpath) and os.path.getmtime(path) >= meta_time:
+        return np.load(path), json.load(open(cpath))['C']
+    s, c = lr_baseline(meta, arrays, work)
     np.save(path, s)
-    return s
+    json.dump({'C': c}, open(cpath, 'w'))
+    return s, c
+
+
+def cached_lr_scores(meta, arrays, work):
+    return cached_lr(meta, arrays, work)[0]
 
 
 def correct(scores, p):

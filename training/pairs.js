@@ -125,6 +125,19 @@ function loadTierPairs() {
       kind: 'direct', split: 'tier', better: 'human', group, weight: 1,
     });
   }
+  // ClassEval's small code models (CodeLlama-13b-instruct, Magicoder-S-DS-6.7b) on the train split's tasks, raw and
+  // stripped: the human solution over theirs.
+  const code = path.join(DATA_DIR, TRAIN_FILES.classeval);
+  for (const { row, line } of readJsonl(code)) {
+    if (isStrongModel(row.llm_model)) continue;
+    const group = `task:${row.task_id}`;
+    if (splitOf(group) !== 'train') continue;
+    const pair = {
+      source: 'classeval', file: path.basename(code), line, instruction: row.instruction ?? '', human: row.human, llm: row.llm,
+      model: row.llm_model, kind: 'direct', split: 'tier', better: 'human', group, weight: 1, codeLang: row.lang,
+    };
+    pairs.push(pair, { ...pair, source: 'classeval' + STRIPPED_SUFFIX, human: stripFencesAndDocstrings(row.human), llm: stripFencesAndDocstrings(row.llm) });
+  }
   return pairs;
 }
 

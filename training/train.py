@@ -374,8 +374,8 @@ def main():
     ap.add_argument('--bag-head', action='store_true', help='also map the n-gram bag linearly into the presentation component (trained from zero)')
     ap.add_argument('--bag-head-decay', type=float, default=0.1, help='AdamW weight decay of the bag head')
     ap.add_argument('--bag-l2', type=float, default=0.0, help='L2 penalty on the n-gram table rows a batch uses')
-    ap.add_argument('--length-decor', type=float, default=0.0,
-                    help='weight of the penalty on the squared within-side correlation of score and log length (0 = off)')
+    ap.add_argument('--length-decor', type=float, default=0.1,
+                    help='weight of the penalty on the squared within-side correlation of score and log length (0.1, the shipped model; 0 = off)')
     ap.add_argument('--seed', type=int, default=SEED)
     ap.add_argument('--dump', default=WORK, help='the features dump to train on (default training/work)')
     ap.add_argument('--out', default=MODELS, help='where ranker.onnx goes (default models/); any other folder is an '

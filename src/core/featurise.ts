@@ -49,6 +49,19 @@ export const DEFAULT_MAX_RESPONSE_TOKENS = 512;
 const TOKEN_MEMO_ENTRIES = 200_000;
 const NO_GRAMS = new Int32Array(0);
 
+/**
+ * A numbered-variant label at the end of an instruction, as generated data sets append them: " (variant 1)",
+ * " (2)", " [v3]", " (copy 2)", " (sample #4)". It says nothing about the instruction, so the featuriser drops it.
+ */
+const VARIANT_LABEL = /\s*[([]\s*(?:variant|version|copy|sample|example|v|no\.?|#)?\s*#?\s*\d{1,6}\s*[)\]]\s*$/i;
+
+/** The instruction as the featuriser reads it: trimmed, and without a trailing numbered-variant label. */
+export function canonicalInstruction(instruction: string): string {
+  const t = instruction.trim();
+  const m = VARIANT_LABEL.exec(t);
+  return m && m.index > 0 ? t.slice(0, m.index) : t;
+}
+
 /** Normalised features are clipped to +-this, so an absurd input cannot dominate a score. */
 export const FEATURE_CLIP = 8;
 
@@ -230,7 +243,7 @@ export function createFeaturiser(config: FeaturiserConfig, vocab: readonly strin
     let Lr = 1;
     let Ln = 1;
     for (let b = 0; b < B; b++) {
-      const inst = analyse(pairs[b].instruction);
+      const inst = analyse(canonicalInstruction(pairs[b].instruction));
       const resp = analyse(pairs[b].response);
       const ii = instructionIds(inst);
       const n = Math.min(resp.tokens.length, maxResponseTokens);
@@ -287,7 +300,7 @@ export function createFeaturiser(config: FeaturiserConfig, vocab: readonly strin
     responseTokens: (response) => countTokens(response.trim(), maxResponseTokens + 1),
     isTruncated: (response) => countTokens(response.trim(), maxResponseTokens + 1) > maxResponseTokens,
     rawFeatures: (pair) => {
-      const inst = analyse(pair.instruction);
+      const inst = analyse(canonicalInstruction(pair.instruction));
       const resp = analyse(pair.response);
       const presentation = new Float32Array(P);
       const composition = new Float32Array(C);

@@ -38,7 +38,7 @@ describe('hygiene', () => {
       '4: Not English (detected: de)',
       '6: Near-duplicate of line 2 (Jaccard 0.87)',
       '7: Empty response',
-      '8: Response truncated to 256 tokens for scoring',
+      '8: Response truncated to 512 tokens for scoring',
     ]);
     assert.deepEqual(diags.map((d) => d.code), ['duplicate', 'not-english', 'near-duplicate', 'empty-response', 'truncated']);
     assert.equal(diags[0].severity, vscode.DiagnosticSeverity.Warning);

@@ -15,10 +15,13 @@ import { fixture, modelsDir } from '../util/paths';
 
 /** The stated bounds, in points of the 0-100 style score. */
 export const STABILITY_BOUNDS = {
-  /** " (variant 1)" appended to the instruction: the largest move of any fixture line. */
-  variantSuffix: 2.5,
-  /** Trailing whitespace, a final line break and CRLF line endings in the texts. */
-  whitespace: 1.0,
+  /**
+   * " (variant 1)" appended to the instruction: the featuriser drops such numbered-variant labels
+   * (canonicalInstruction), so nothing should move (measured: 0.000 on every fixture line).
+   */
+  variantSuffix: 0.5,
+  /** Trailing whitespace, a final line break and CRLF line endings in the texts (measured: at most 0.11 points). */
+  whitespace: 0.5,
   /** Spaces between the JSON tokens and the keys' order: the texts are unchanged, so the score must be too. */
   jsonLayout: 0,
 };
