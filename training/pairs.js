@@ -6,8 +6,12 @@ const path = require('path');
 const { hashString, stripFencesAndDocstrings } = require('../out/core.js');
 
 const DATA_DIR = path.join(__dirname, 'data');
-/** Unlicensed or share-alike files, read from ../shared/data for evaluation only (never copied, never trained on). */
-const OOD_DIR = path.join(__dirname, '..', '..', 'shared', 'data', 'pairs');
+/**
+ * Unlicensed or share-alike files, read from ../shared/data for evaluation only (never copied, never trained on):
+ * the shared folder beside the clone, or beside the folder of worktrees a clone's worktree sits in.
+ */
+const OOD_DIR = [path.join(__dirname, '..', '..', 'shared', 'data', 'pairs'), path.join(__dirname, '..', '..', '..', 'shared', 'data', 'pairs')]
+  .find((d) => fs.existsSync(d)) ?? path.join(__dirname, '..', '..', 'shared', 'data', 'pairs');
 
 /** The files in training/data/ (MIT or Apache-2.0; see data/ATTRIBUTION.md), with a short source name. */
 const TRAIN_FILES = {
