@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import type { TextPair } from '../core/dedup';
 import { CleaningPass, type CleaningOptions, type CleaningResult } from '../core/cleaningPass';
-import { analyseRecord } from '../core/inspect';
+import { analyseRecord, ForcedSchemaCheck } from '../core/inspect';
 import { streamRecords } from '../core/jsonl';
 import { adaptRecord } from '../core/schema';
 import type { AdapterOptions } from '../core/types';
@@ -27,6 +27,8 @@ export interface CleanedFile {
   linesRead: number;
   /** Non-blank lines that yield no pair (they take no part in cleaning). */
   withoutPair: number;
+  /** Set when a forced schema fits no line of the file (core/inspect ForcedSchemaCheck's message). */
+  schemaProblem?: string;
   /** Byte ranges [start, end) of the removed lines, each with its line ending, in file order. */
   removedRanges(): Array<[number, number]>;
 }
@@ -77,6 +79,7 @@ export async function cleanFile(file: string, options: CleanFileOptions): Promis
   let linesRead = 0;
   let withoutPair = 0;
   let lastAdded = -1;
+  const schemaCheck = new ForcedSchemaCheck(options.adapter);
   try {
     for await (const record of streamRecords(file)) {
       linesRead++;
@@ -84,6 +87,7 @@ export async function cleanFile(file: string, options: CleanFileOptions): Promis
       if (lastAdded >= 0 && offsets.next[lastAdded] === offsets.end[lastAdded]) offsets.next[lastAdded] = record.start;
       if (record.blank) continue;
       const a = analyseRecord(record, options.adapter);
+      schemaCheck.addAnalysis(a);
       if (a.problem !== undefined || !a.result?.ok) {
         withoutPair++;
         continue;
@@ -138,10 +142,12 @@ export async function cleanFile(file: string, options: CleanFileOptions): Promis
     fs.closeSync(fd);
   }
 
+  const schemaProblem = schemaCheck.problem();
   return {
     result,
     linesRead,
     withoutPair,
+    ...(schemaProblem === undefined ? {} : { schemaProblem }),
     removedRanges: () => {
       const ranges: Array<[number, number]> = [];
       for (const line of [...result.removed.keys()].sort((a, b) => a - b)) {

@@ -8,7 +8,7 @@ import type { OutputSink } from '../core/export';
 import type { AdapterOptions } from '../core/types';
 import { ADAPTER_OPTION_SPECS, ADAPTER_OPTIONS_HELP, adapterOptionsFromArgs, CliError, ioErrorMessage, parseArgs, stringOption, UsageError, type ParsedArgs } from './args';
 import { cleanFile } from './cleanFile';
-import { EXIT_OK, type CliIO, type Command } from './command';
+import { EXIT_OK, EXIT_PROBLEMS, type CliIO, type Command } from './command';
 import type { Writer } from './output';
 import { checkInputFile, inputName, inputSource, withWholeInput } from './input';
 import { fmt, LINE_OFFSET_HELP, lineOffsetOption, openSink } from './scoringCommon';
@@ -54,7 +54,8 @@ Without -o and --json the kept lines go to stdout. A summary goes to stderr, e.g
 FILE '-' reads stdin: --signatures and --resolve stream it; plain dedup copies it to a temporary file first
 (TMPDIR), since it goes back to lines by offset.
 
-Exit status: 0 success (duplicates found or not), 2 usage or I/O errors.`;
+Exit status: 0 success (duplicates found or not), 1 when a forced --schema (or custom mapping) fits no line
+(the message names the schema the file looks like; nothing is written), 2 usage or I/O errors.`;
 
 function numberOption(parsed: ParsedArgs, name: string): number | undefined {
   const raw = stringOption(parsed, name);
@@ -166,6 +167,10 @@ async function dedupFile(file: string, shown: string, o: { adapter: AdapterOptio
   const { adapter, threshold, ngram, json, output } = o;
   const cleaned = await cleanFile(file, { adapter, cleaning: { exact: true, language: 'off', near: { threshold, ngram } } });
   const { result } = cleaned;
+  if (cleaned.schemaProblem !== undefined) {
+    io.err.write(`scar: ${shown === '-' ? 'stdin' : shown}: ${cleaned.schemaProblem}\n`);
+    return EXIT_PROBLEMS;
+  }
   const removed = result.removed.size;
 
   const writeLines = output !== undefined || !json;

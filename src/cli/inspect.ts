@@ -1,5 +1,5 @@
 // `scar inspect FILE`: streams a JSONL file and reports its schema, counts and the lines that yield no pair.
-import { analyseRecord, describeSchema, InspectAccumulator } from '../core/inspect';
+import { analyseRecord, describeSchema, ForcedSchemaCheck, InspectAccumulator } from '../core/inspect';
 import { streamRecords } from '../core/jsonl';
 import { ADAPTER_OPTION_SPECS, ADAPTER_OPTIONS_HELP, adapterOptionsFromArgs, CliError, ioErrorMessage, parseArgs, UsageError } from './args';
 import { EXIT_OK, EXIT_PROBLEMS, type CliIO, type Command } from './command';
@@ -33,19 +33,27 @@ async function run(args: string[], io: CliIO): Promise<number> {
 
   checkInputFile(file);
   const acc = new InspectAccumulator(json ? {} : { maxErrors: SHOWN_PROBLEMS });
+  const schemaCheck = new ForcedSchemaCheck(options);
   try {
-    for await (const record of streamRecords(inputSource(file, io))) acc.addAnalysis(analyseRecord(record, options));
+    for await (const record of streamRecords(inputSource(file, io))) {
+      const a = analyseRecord(record, options);
+      acc.addAnalysis(a);
+      schemaCheck.addAnalysis(a);
+    }
   } catch (e) {
     throw new CliError(ioErrorMessage(inputName(file), e));
   }
   const s = acc.summary();
+  const schemaProblem = schemaCheck.problem();
 
   if (json) {
     if (s.fileProblem !== undefined) io.err.write(`scar: ${file}: ${s.fileProblem}\n`);
+    if (schemaProblem !== undefined) io.err.write(`scar: ${file}: ${schemaProblem}\n`);
     io.out.write(JSON.stringify({ file, schema: s.schema, lines: s.lines, pairs: s.pairs, errors: s.errors }) + '\n');
   } else {
     const lines: string[] = [file];
     if (s.fileProblem !== undefined) lines.push(`  ${s.fileProblem}`);
+    if (schemaProblem !== undefined) lines.push(`  ${schemaProblem}`);
     const withPairs = Object.values(s.schemaCounts).reduce((a, b) => a + b, 0);
     lines.push(`  schema    ${describeSchema(s)}${s.schema === 'unknown' ? '' : ` (${fmt(withPairs)} of ${fmt(s.lines)} lines)`}`);
     lines.push(`  lines     ${fmt(s.lines)} non-blank`);

@@ -10,9 +10,10 @@
 import * as fs from 'fs';
 import { loadCalibration, styleScore, type Calibration } from '../core/calibration';
 import { roundScore } from '../core/export';
+import { ForcedSchemaCheck } from '../core/inspect';
 import { summarizeScores } from '../core/scores';
 import { ADAPTER_OPTIONS_HELP, CliError, parseArgs, stringOption } from './args';
-import { EXIT_OK, type CliIO, type Command } from './command';
+import { EXIT_OK, EXIT_PROBLEMS, type CliIO, type Command } from './command';
 import { inputSource, withWholeInput } from './input';
 import { scoreLinesInOrder } from './lineStream';
 import { writeScoreRows } from './scoredFile';
@@ -44,8 +45,9 @@ ${SCORING_OPTIONS_HELP}
 ${ADAPTER_OPTIONS_HELP}
   -h, --help              show this help
 
-Exit status: 0 success (also when the reader of stdout goes away early, as with | head), 2 usage, I/O or
-model errors.`;
+Exit status: 0 success (also when the reader of stdout goes away early, as with | head), 1 when a forced
+--schema (or custom mapping) fits no line (the message names the schema the file looks like; nothing is
+written, except the rows --no-percentile streamed), 2 usage, I/O or model errors.`;
 
 /** Pass 1 of both scoring commands, with progress and errors a person can read. */
 export async function scoreWithEngine(opts: ScoringOptions, deps: ScoringDeps, io: CliIO): Promise<FileScores> {
@@ -88,6 +90,10 @@ export function createScoreCommand(deps: ScoringDeps = defaultDeps()): Command {
       return withWholeInput(opts.file, io, async (file) => {
         const t0 = performance.now();
         const result = await scoreWithEngine({ ...opts, file }, deps, io);
+        if (result.schemaProblem !== undefined) {
+          io.err.write(`scar: ${opts.file === '-' ? 'stdin' : opts.file}: ${result.schemaProblem}\n`);
+          return EXIT_PROBLEMS;
+        }
         const out = await openSink(opts.output, io.out);
         try {
           await writeScoreRows(result, out, calibration, offset);
@@ -124,6 +130,7 @@ async function streamScores(opts: ScoringOptions, offset: number, summaryFile: s
   const source = inputSource(opts.file, io);
   const input = typeof source === 'string' ? fs.createReadStream(source, { highWaterMark: 1 << 20 }) : source;
   let scoredLines = 0, without = 0;
+  const schemaCheck = new ForcedSchemaCheck(opts.adapter);
   let totals;
   try {
     totals = await scoreLinesInOrder(input, client, {
@@ -135,6 +142,7 @@ async function streamScores(opts: ScoringOptions, offset: number, summaryFile: s
       for (const l of lines) {
         const line = offset + l.record.line;
         const scored = l.pairs !== undefined;
+        schemaCheck.addLine(l.record, scored);
         if (scored) { scoredLines++; summary?.add(l.score, line); } else if (!l.record.blank) without++;
         buf += JSON.stringify({
           line,
@@ -156,6 +164,11 @@ async function streamScores(opts: ScoringOptions, offset: number, summaryFile: s
     client.dispose();
   }
   if (totals.stopped) return EXIT_OK; // the reader went away (| head): stop quietly, like other Unix tools
+  const schemaProblem = schemaCheck.problem();
+  if (schemaProblem !== undefined) {
+    io.err.write(`scar: ${opts.file === '-' ? 'stdin' : opts.file}: ${schemaProblem}\n`);
+    return EXIT_PROBLEMS;
+  }
   if (summary !== undefined && summaryFile !== undefined) await summary.write(summaryFile);
   const secs = (performance.now() - t0) / 1000;
   io.err.write(`Scored ${fmt(totals.pairsScored)} pairs on ${fmt(scoredLines)} lines in ${secs.toFixed(1)} s`

@@ -3,7 +3,7 @@
 // and keep only numbers per line: line number, byte offsets, line-ending length, and the line's scores.
 // Texts are dropped as soon as they are sent, so memory grows with the number of lines, not their size.
 import { streamRecords } from '../core/jsonl';
-import { analyseRecord } from '../core/inspect';
+import { analyseRecord, ForcedSchemaCheck } from '../core/inspect';
 import type { AdapterOptions, PairScore } from '../core/types';
 import { CancelledError, type EngineClient } from '../engine/client';
 import type { PairText } from '../engine/protocol';
@@ -30,6 +30,8 @@ export interface FileScores {
   pairsScored: number;
   /** The more common line ending of the file ("\r\n" or "\n"). */
   fileEol: string;
+  /** Set when a forced schema fits no line of the file (core/inspect ForcedSchemaCheck's message). */
+  schemaProblem?: string;
 }
 
 export interface ScoreStreamOptions {
@@ -82,6 +84,7 @@ export async function scoreFileStream(file: string, client: EngineClient, option
   let pairsScored = 0;
   let linesRead = 0;
   let crlf = 0, lf = 0;
+  const schemaCheck = new ForcedSchemaCheck(options.adapter);
 
   let batch: PairText[] = [];
   let owners: number[] = [];
@@ -118,6 +121,7 @@ export async function scoreFileStream(file: string, client: EngineClient, option
     const i = cols.add(record.line, record.start, record.end);
     prev = i; prevEnd = record.end;
     const a = analyseRecord(record, options.adapter);
+    schemaCheck.addAnalysis(a);
     if (a.problem !== undefined || !a.result?.ok) {
       errors.set(i, a.problem ?? 'no pair');
       continue;
@@ -145,6 +149,7 @@ export async function scoreFileStream(file: string, client: EngineClient, option
 
   // A line's score is the mean over its pairs (the rule of core/scores lineScore), from the sums.
   const n = cols.count;
+  const schemaProblem = schemaCheck.problem();
   const score = new Float64Array(n), composition = new Float64Array(n), presentation = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const k = cols.pairs[i];
@@ -162,5 +167,6 @@ export async function scoreFileStream(file: string, client: EngineClient, option
     errors,
     pairsScored,
     fileEol: crlf > lf ? '\r\n' : '\n',
+    ...(schemaProblem === undefined ? {} : { schemaProblem }),
   };
 }

@@ -8,11 +8,12 @@
 import * as fs from 'fs';
 import { lineTextPair } from '../core/cleaningPass';
 import { EXPORT_FORMATS, type ExportFormat } from '../core/export';
+import { ForcedSchemaCheck } from '../core/inspect';
 import { languageFinding } from '../core/hygiene';
 import { makeCriterion } from '../core/select';
 import { formatPipelineReport, pipelineReport, selectSurvivors } from '../core/selectionPipeline';
 import { ADAPTER_OPTIONS_HELP, parseArgs, stringOption, UsageError, type ParsedArgs } from './args';
-import { EXIT_OK, type CliIO, type Command } from './command';
+import { EXIT_OK, EXIT_PROBLEMS, type CliIO, type Command } from './command';
 import { inputSource, withWholeInput } from './input';
 import { LineSet } from './lineSet';
 import { scoreLinesInOrder } from './lineStream';
@@ -55,7 +56,8 @@ other mode needs the whole input (ranking, duplicates), so stdin is first copied
 Lines that yield no pair are never selected. A summary goes to stderr, e.g.
   Removed 12 exact duplicates, 3 non-English, 40 near-duplicates; kept 2,500 of 9,943 (top 25%) -> out.jsonl
 
-Exit status: 0 success, 2 usage, I/O or model errors.`;
+Exit status: 0 success, 1 when a forced --schema (or custom mapping) fits no line (the message names the
+schema the file looks like; nothing is written: no line fits, so none is selected), 2 usage, I/O or model errors.`;
 
 function numberOption(parsed: ParsedArgs, name: string, integer: boolean): number | undefined {
   const raw = stringOption(parsed, name);
@@ -112,6 +114,10 @@ export function createSelectCommand(deps: ScoringDeps = defaultDeps()): Command 
         const input = { ...opts, file };
         // Pass 1: scores, numbers only.
         const scores = await scoreWithEngine(input, deps, io);
+        if (scores.schemaProblem !== undefined) {
+          io.err.write(`scar: ${opts.file === '-' ? 'stdin' : opts.file}: ${scores.schemaProblem}\n`);
+          return EXIT_PROBLEMS;
+        }
 
         // Pass 2: SCAR's cleaning, keeping the best-scored copy of duplicates.
         const pipeline = { criterion, dedup, languageFilter, nearDup: nearThreshold === undefined ? undefined : { threshold: nearThreshold } };
@@ -169,6 +175,7 @@ async function streamSelect(
   const source = inputSource(opts.file, io);
   const input = typeof source === 'string' ? fs.createReadStream(source) : source;
   let crlf = 0, lf = 0, foreign = 0, without = 0, ranked = 0, kept = 0;
+  const schemaCheck = new ForcedSchemaCheck(opts.adapter);
   let totals;
   try {
     totals = await scoreLinesInOrder(input, client, {
@@ -188,6 +195,7 @@ async function streamSelect(
       let buf = '';
       for (const l of lines) {
         if (l.eol === 2) crlf++; else if (l.eol === 1) lf++;
+        schemaCheck.addLine(l.record, l.pairs !== undefined);
         if (l.pairs === undefined) { if (!l.record.blank) without++; continue; }
         if (Number.isNaN(l.score) || leftOut(l.record.line, l.score)) continue;
         ranked++;
@@ -205,6 +213,11 @@ async function streamSelect(
     client.dispose();
   }
   if (totals.stopped) return EXIT_OK;
+  const schemaProblem = schemaCheck.problem();
+  if (schemaProblem !== undefined) {
+    io.err.write(`scar: stdin: ${schemaProblem}\n`);
+    return EXIT_PROBLEMS;
+  }
   io.err.write(`${languageFilter ? `Removed ${fmt(foreign)} non-English; k` : 'K'}ept ${fmt(kept)} of ${fmt(ranked)} (score >= ${threshold}) -> ${toStdout ? 'stdout' : opts.output}`
     + (without ? `; ${fmt(without)} line${without === 1 ? '' : 's'} without a pair not considered` : '') + '\n');
   return EXIT_OK;

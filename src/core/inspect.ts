@@ -123,3 +123,63 @@ export function describeSchema(summary: Pick<InspectSummary, 'schema' | 'schemaC
     .map(([id, c]) => `${schemaLabel(id as SchemaId)} ${c}`);
   return `mixed (${parts.join(', ')})`;
 }
+
+/**
+ * Tells when a forced schema (`--schema S`, or a custom field mapping) fits no line of a file, and what the file
+ * looks like instead, so that a command can stop with a message naming it rather than report "0 pairs". Add every
+ * record (with its adapter result, as analyseRecord gives it), then ask `problem()`. Detection stops costing anything
+ * once one line fits.
+ */
+export class ForcedSchemaCheck {
+  private fitted = 0;
+  private nonBlank = 0;
+  private readonly detected = new Map<SchemaId, number>();
+  private readonly auto: AdapterOptions;
+
+  constructor(private readonly options: AdapterOptions) {
+    this.auto = { schema: 'auto', turnPolicy: options.turnPolicy };
+  }
+
+  /** True when the schema is forced (anything but `auto`). */
+  get forced(): boolean {
+    return this.options.schema !== 'auto';
+  }
+
+  add(record: JsonlRecord, result?: AdaptResult): void {
+    this.addLine(record, result?.ok === true);
+  }
+
+  /** Adds a record and whether it yielded pairs in the forced schema. */
+  addLine(record: JsonlRecord, fits: boolean): void {
+    if (record.blank || !this.forced) return;
+    this.nonBlank++;
+    if (fits) { this.fitted++; return; }
+    if (this.fitted > 0 || record.error !== undefined) return;
+    const r = adaptRecord(record.value, this.auto);
+    if (r.ok) this.detected.set(r.schema, (this.detected.get(r.schema) ?? 0) + 1);
+  }
+
+  addAnalysis(a: RecordAnalysis): void {
+    this.add(a.record, a.result);
+  }
+
+  /**
+   * The message when the schema is forced, the file has content and no line fits it, e.g. "no line fits the
+   * schema sharegpt; the file looks like alpaca (197 of 197 lines); use --schema alpaca or --schema auto".
+   * Undefined otherwise.
+   */
+  problem(): string | undefined {
+    if (!this.forced || this.fitted > 0 || this.nonBlank === 0) return undefined;
+    const m = this.options.mapping;
+    const what = this.options.schema === 'custom'
+      ? `no line has the fields of the custom mapping (--map-instruction ${m?.instruction ?? ''}, --map-response ${m?.response ?? ''})`
+      : `no line fits the schema ${this.options.schema}`;
+    const best = majoritySchema(this.detected);
+    if (best === undefined) {
+      return `${what}, and no line is in a schema SCAR Lens knows; map its fields with --map-instruction and --map-response`;
+    }
+    const n = this.detected.get(best) ?? 0;
+    const lines = `${n.toLocaleString('en-US')} of ${this.nonBlank.toLocaleString('en-US')} line${this.nonBlank === 1 ? '' : 's'}`;
+    return `${what}; the file looks like ${best} (${lines}); use --schema ${best} or --schema auto`;
+  }
+}

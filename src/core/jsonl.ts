@@ -305,16 +305,17 @@ export function fileShapeProblem(firstNonBlankText: string): string | undefined 
 // Parse errors a person understands
 
 /**
- * Turns a JSON.parse failure into a message and a 1-based column. Our own validator (locateJsonError) explains
- * the problem; V8's "at position N", when present, is the authority on where, and wins if the two disagree.
+ * Turns a JSON.parse failure into a message and a 1-based column (VS Code's numbering: the first character of the
+ * line is column 1). Our own validator (locateJsonError) explains the problem and says where, so that the column
+ * points at the text the message names (`unexpected word 'nul'` at the word's first letter, where V8 would point
+ * at the letter that differs from `null`). V8's message and position are used only if our validator found nothing.
  */
 function describeParseFailure(text: string, e: unknown): ParseError {
-  const v8 = e instanceof Error ? e.message : String(e);
   const mine = locateJsonError(text);
+  if (mine) return { message: mine.message, column: Math.min(mine.position, text.length) + 1 };
+  const v8 = e instanceof Error ? e.message : String(e);
   const m = /at position (\d+)/.exec(v8);
-  const v8pos = m ? Number(m[1]) : undefined;
-  if (mine && (v8pos === undefined || v8pos === mine.position)) return { message: mine.message, column: mine.position + 1 };
-  const pos = v8pos ?? mine?.position ?? 0;
+  const pos = m ? Number(m[1]) : 0;
   return { message: cleanV8Message(v8), column: Math.min(pos, text.length) + 1 };
 }
 
@@ -387,7 +388,7 @@ export function locateJsonError(text: string): JsonErrorLocation | undefined {
       if (lit !== undefined) {
         for (let k = 1; k < lit.length; k++) {
           if (i + k >= n) return { position: n, message: `line ends inside '${lit}'` };
-          if (text.charCodeAt(i + k) !== lit.charCodeAt(k)) return bareWord(text, i, i + k);
+          if (text.charCodeAt(i + k) !== lit.charCodeAt(k)) return bareWord(text, i);
         }
         i += lit.length; state = 1; continue;
       }
@@ -437,14 +438,15 @@ export function locateJsonError(text: string): JsonErrorLocation | undefined {
 }
 
 /**
- * An unquoted word where a value belongs (`not json`, `nul`, `True`). The position is its start, or for a word that
- * begins like a literal, the first character that differs (where V8 reports it too).
+ * An unquoted word where a value belongs (`not json`, `nul`, `True`). The position is the word's first character,
+ * the text the message names, even for a word that begins like a literal (V8 reports the first character that
+ * differs from the literal instead: column 2 for `not json`).
  */
-function bareWord(text: string, at: number, position = at): JsonErrorLocation {
+function bareWord(text: string, at: number): JsonErrorLocation {
   let j = at;
   while (j < text.length && j - at < 20 && /[A-Za-z0-9_]/.test(text.charAt(j))) j++;
   const word = text.slice(at, j);
-  return { position, message: `unexpected word '${word}' where a value was expected (text must be in double quotes; literals are true, false, null)` };
+  return { position: at, message: `unexpected word '${word}' where a value was expected (text must be in double quotes; literals are true, false, null)` };
 }
 
 /** Scans a string starting at the opening quote; returns the index after the closing quote, or the error. */
@@ -504,4 +506,39 @@ function scanNumber(text: string, at: number): number | JsonErrorLocation {
     while (digit(i)) i++;
   }
   return i;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Quick fix: trailing commas
+
+/**
+ * The commas to delete (0-based UTF-16 indices in `text`, ascending) to cure a line of its trailing commas, the
+ * most common JSON Lines slip: a comma after the line's value (`{"a": 1},`, as when a JSON array was cut into
+ * lines) and a comma before a closing bracket (`{"a": 1,}`, `[1, 2,]`). Empty when the line's first error is not a
+ * trailing comma. Other errors that remain after the commas go are left alone (the line may still not parse).
+ */
+export function trailingCommaFixes(text: string): number[] {
+  const out: number[] = [];
+  // Each comma removed is replaced by a space in the working copy, so indices stay those of `text`.
+  let work = text;
+  for (let guard = 0; guard < 1000; guard++) {
+    const e = locateJsonError(work);
+    if (!e) break;
+    const at = e.position;
+    let commas: number[] = [];
+    if (/^trailing comma before/.test(e.message)) {
+      let j = at - 1;
+      while (j >= 0 && /\s/.test(work.charAt(j))) j--;
+      if (work.charAt(j) === ',') commas = [j];
+    } else if (work.charAt(at) === ',' && /^unexpected ',' after the JSON value/.test(e.message) && /^[\s,]*$/.test(work.slice(at))) {
+      // Only commas (and spaces) follow the value: every one of them goes.
+      for (let j = at; j < work.length; j++) if (work.charAt(j) === ',') commas.push(j);
+    }
+    if (commas.length === 0) break;
+    for (const j of commas) {
+      out.push(j);
+      work = work.slice(0, j) + ' ' + work.slice(j + 1);
+    }
+  }
+  return out.sort((a, b) => a - b);
 }

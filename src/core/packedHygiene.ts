@@ -113,6 +113,21 @@ export class HygieneFindings {
     return this.p.counts;
   }
 
+  /** Lines with a pair that the checks looked at. */
+  get checked(): number {
+    return this.p.checked;
+  }
+
+  /** The kind of finding i, without building the finding. */
+  kindAt(i: number): HygieneKind {
+    return KINDS[this.p.kind[i]];
+  }
+
+  /** The 1-based line of finding i. */
+  lineAt(i: number): number {
+    return this.p.line[i];
+  }
+
   /** Finding i (0 <= i < size), in line order. */
   at(i: number): HygieneFinding {
     const p = this.p;

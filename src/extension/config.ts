@@ -28,6 +28,7 @@ export function readConfig(): ScarConfig {
       nearDuplicateThreshold: c.get('hygiene.nearDuplicateThreshold'),
       ngram: c.get('hygiene.ngram'),
       languageCheck: c.get('hygiene.languageCheck'),
+      reportTruncation: c.get('hygiene.reportTruncation'),
       removedLinesFile: c.get('removedLinesFile'),
     },
     scores: {

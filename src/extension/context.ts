@@ -3,6 +3,7 @@
 import type * as vscode from 'vscode';
 import type { AnalysisRegistry } from './analysisRegistry';
 import type { ConfigSource } from './config';
+import type { RemovedLinesFiles } from './removedLines';
 import type { EngineHost, ScoringService } from './scoring';
 
 export interface ScarContext {
@@ -15,6 +16,8 @@ export interface ScarContext {
   readonly scoring: ScoringService;
   /** The extension's one engine process, for work on files that are not open documents (largeFile.ts). */
   readonly engine: EngineHost;
+  /** The side files of removed lines (`<name>.removed.jsonl`), written when the source is saved (removedLines.ts). */
+  readonly removedLines: RemovedLinesFiles;
 }
 
 /** Registers one feature; everything it returns is disposed when the extension deactivates. */

@@ -5,10 +5,11 @@
 // they can be found in a long file, redrawn less often. A badge is drawn only for the text it was computed on.
 import { performance } from 'perf_hooks';
 import * as vscode from 'vscode';
-import { badgeWidth, bandOf, pendingBadge, problemBadge, RAW_SCORE_WIDTH, scoreBadge, STYLE_SCORE_WIDTH, type Band } from './badgeText';
+import { badgeWidth, bandOf, pendingBadge, problemBadge, RAW_SCORE_WIDTH, scoreBadge, STYLE_SCORE_WIDTH } from './badgeText';
 import type { ConfigSource } from './config';
 import type { ScoresConfig } from './configValues';
 import type { LiveScorer } from './liveScoring';
+import { BADGE_COLOURS, GUTTER_ICONS, RULER_COLOURS, type DecorationKind } from './themeColours';
 
 /** Lines above and below the visible range that are decorated too (a little scrolling shows no bare lines). */
 const MARGIN = 30;
@@ -35,7 +36,7 @@ const RULER_THROTTLE_MS = 1000;
  */
 const RULER_BUCKETS = 1500;
 
-export type DecorationKind = Band | 'problem' | 'pending';
+export type { DecorationKind };
 const KINDS: readonly DecorationKind[] = ['high', 'mid', 'low', 'problem', 'pending'];
 
 /** What one editor shows, as last set (for tests and the benchmark): the badge text per 1-based line. */
@@ -107,12 +108,12 @@ export class ScoreDecorations implements vscode.Disposable {
       fontWeight: 'normal',
     });
     const make = (kind: DecorationKind): vscode.TextEditorDecorationType => {
-      const fg = kind === 'problem' ? 'scar.problem.foreground' : kind === 'pending' ? 'scar.band.mid.foreground' : `scar.band.${kind}.foreground`;
-      const bg = kind === 'problem' || kind === 'pending' ? 'scar.band.mid.background' : `scar.band.${kind}.background`;
+      const { foreground, background } = BADGE_COLOURS[kind];
       const options: vscode.DecorationRenderOptions = { rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed };
-      if (s.badges) options[where] = attachment(fg, bg);
-      if (s.gutter && kind !== 'pending') {
-        options.gutterIconPath = vscode.Uri.joinPath(this.extension.extensionUri, 'media', `band-${kind}.svg`);
+      if (s.badges) options[where] = attachment(foreground, background);
+      const icon = GUTTER_ICONS[kind];
+      if (s.gutter && icon) {
+        options.gutterIconPath = vscode.Uri.joinPath(this.extension.extensionUri, 'media', icon);
         options.gutterIconSize = '70%';
       }
       return vscode.window.createTextEditorDecorationType(options);
@@ -121,7 +122,7 @@ export class ScoreDecorations implements vscode.Disposable {
     if (s.overviewRuler) {
       const ruler = (id: string): vscode.TextEditorDecorationType =>
         vscode.window.createTextEditorDecorationType({ overviewRulerColor: colour(id), overviewRulerLane: vscode.OverviewRulerLane.Right, isWholeLine: true });
-      this.rulerTypes = { low: ruler('scar.band.low.foreground'), problem: ruler('scar.problem.foreground') };
+      this.rulerTypes = { low: ruler(RULER_COLOURS.low), problem: ruler(RULER_COLOURS.problem) };
     }
   }
 

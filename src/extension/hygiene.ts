@@ -66,6 +66,20 @@ export function maxResponseTokensIn(modelDir: string): number {
   }
 }
 
+/** The code of the one diagnostic that sums up a file's truncated responses (scar.hygiene.reportTruncation off). */
+export const TRUNCATION_SUMMARY_CODE = 'truncated-summary';
+
+/**
+ * The file's one truncation message: "212 of 300 lines have a response longer than the ranker reads (256 tokens);
+ * only 256 tokens of each are scored. The first is line 4; `scar.hygiene.reportTruncation` lists every one."
+ */
+export function truncationSummary(lines: number, checked: number, maxTokens: number, firstLine: number): string {
+  const n = (k: number): string => k.toLocaleString('en-US');
+  const have = lines === 1 ? `1 of ${n(checked)} lines has a response` : `${n(lines)} of ${n(checked)} lines have a response`;
+  return `${have} longer than the ranker reads (${n(maxTokens)} tokens); only ${n(maxTokens)} tokens of ${lines === 1 ? 'it' : 'each'} are scored. `
+    + `The first is line ${n(firstLine)}; \`scar.hygiene.reportTruncation\` lists every one.`;
+}
+
 /** Lines per part of the text posted to the worker. */
 export const PART_LINES = 5000;
 
@@ -278,11 +292,22 @@ export class HygieneService implements vscode.Disposable {
       return;
     }
     const out: vscode.Diagnostic[] = [];
-    const shown = Math.min(snapshot.findings.size, MAX_HYGIENE_DIAGNOSTICS);
-    for (let i = 0; i < shown; i++) {
-      const f = snapshot.findings.at(i);
+    const findings = snapshot.findings;
+    const perLine = this.config.hygiene.reportTruncation;
+    let truncated = 0;
+    let firstTruncated = -1;
+    for (let i = 0; i < findings.size; i++) {
+      const isTruncated = findings.kindAt(i) === 'truncated';
+      if (isTruncated) {
+        if (truncated++ === 0) firstTruncated = i;
+        if (!perLine) continue;
+      }
+      if (out.length >= MAX_HYGIENE_DIAGNOSTICS) continue;
+      const f = findings.at(i);
       if (f.line - 1 >= doc.lineCount) continue;
-      const d = new vscode.Diagnostic(doc.lineAt(f.line - 1).range, f.message, f.kind === 'truncated' ? vscode.DiagnosticSeverity.Information : vscode.DiagnosticSeverity.Warning);
+      // An Information marks the start of its line (a zero-width range) rather than squiggling the whole line.
+      const range = isTruncated ? new vscode.Range(f.line - 1, 0, f.line - 1, 0) : doc.lineAt(f.line - 1).range;
+      const d = new vscode.Diagnostic(range, f.message, isTruncated ? vscode.DiagnosticSeverity.Information : vscode.DiagnosticSeverity.Warning);
       d.source = HYGIENE_SOURCE;
       d.code = f.kind;
       if (f.otherLine !== undefined && f.otherLine - 1 < doc.lineCount) {
@@ -291,6 +316,20 @@ export class HygieneService implements vscode.Disposable {
         )];
       }
       out.push(d);
+    }
+    if (!perLine && truncated > 0) {
+      // One Information for the file, on its first line, pointing at the first line it counts.
+      const first = findings.at(firstTruncated);
+      const tokens = first.tokens ?? this.maxTokens;
+      const d = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 0), truncationSummary(truncated, findings.checked, tokens, first.line), vscode.DiagnosticSeverity.Information);
+      d.source = HYGIENE_SOURCE;
+      d.code = TRUNCATION_SUMMARY_CODE;
+      if (first.line - 1 < doc.lineCount) {
+        d.relatedInformation = [new vscode.DiagnosticRelatedInformation(
+          new vscode.Location(doc.uri, new vscode.Position(first.line - 1, 0)), `the first such line (line ${first.line})`,
+        )];
+      }
+      out.unshift(d);
     }
     this.collection.set(doc.uri, out);
   }

@@ -1,17 +1,17 @@
 // What the user does with the hygiene findings (hygiene.ts): quick fixes ("Go to the kept copy", "Remove this
 // duplicate"), a hover listing a line's duplicate cluster, and "SCAR: Remove duplicates and near-duplicates", one
-// undoable edit that first appends the removed lines to `<name>.removed.jsonl` (scar.removedLinesFile) so that
-// nothing is lost. Registered as one feature (registerHygiene) in main.ts.
-import * as fs from 'fs';
+// undoable edit whose removed lines go to `<name>.removed.jsonl` (scar.removedLinesFile) when the file is saved, as
+// far as the removal is still in effect then (removedLines.ts), so that nothing is lost and nothing is there twice.
+// Registered as one feature (registerHygiene) in main.ts.
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { Worker } from 'worker_threads';
-import { AtomicFileWriter } from '../core/export';
 import type { DuplicateCluster } from '../core/types';
 import { isJsonlDocument } from './analysisRegistry';
 import type { Feature } from './context';
 import { HYGIENE_SOURCE, HygieneService, type HygieneSnapshot } from './hygiene';
 import { HygieneWorkerClient } from './hygieneWorkerClient';
+import { countLines, RemovedLinesFiles } from './removedLines';
 
 /** What the removal command did (also its return value, for tests and other commands). */
 export interface RemovalResult {
@@ -19,16 +19,13 @@ export interface RemovalResult {
   nearDuplicates: number;
   /** 1-based lines removed, in the document as it was. */
   lines: number[];
-  /** The file the removed lines were appended to, if any. */
+  /** The file the removed lines go to when the document is saved, if any. */
   removedFile?: string;
   message: string;
 }
 
 /** `<dir>/<name>.removed.jsonl` for `<dir>/<name>.jsonl` (any extension is replaced). */
-export function removedFileFor(fsPath: string): string {
-  const ext = path.extname(fsPath);
-  return path.join(path.dirname(fsPath), `${path.basename(fsPath, ext)}.removed.jsonl`);
-}
+export const removedFileFor = RemovedLinesFiles.sideFileFor;
 
 /** The ranges that delete the given 0-based lines (with their line breaks), consecutive lines merged. */
 export function lineDeletionRanges(doc: vscode.TextDocument, indices: readonly number[]): vscode.Range[] {
@@ -46,32 +43,12 @@ export function lineDeletionRanges(doc: vscode.TextDocument, indices: readonly n
   return ranges;
 }
 
-/** "Removed 12 duplicates and 40 near-duplicates (lines → data.removed.jsonl)". */
+/** "Removed 12 duplicates and 40 near-duplicates (saving the file appends them to data.removed.jsonl)". */
 export function removalMessage(duplicates: number, nearDuplicates: number, removedFile?: string): string {
   const n = (k: number, one: string, many: string): string => `${k.toLocaleString('en-US')} ${k === 1 ? one : many}`;
   if (duplicates + nearDuplicates === 0) return 'No duplicates or near-duplicates to remove.';
   return `Removed ${n(duplicates, 'duplicate', 'duplicates')} and ${n(nearDuplicates, 'near-duplicate', 'near-duplicates')}`
-    + (removedFile ? ` (lines → ${path.basename(removedFile)})` : '');
-}
-
-/** Appends text to a file atomically: the old content plus the new goes to a temporary file that replaces it. */
-async function appendAtomically(file: string, text: string): Promise<void> {
-  let old = Buffer.alloc(0);
-  try {
-    old = await fs.promises.readFile(file);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-  }
-  const writer = await AtomicFileWriter.open(file);
-  try {
-    await writer.write(old);
-    if (old.length > 0 && old[old.length - 1] !== 0x0a) await writer.write('\n');
-    await writer.write(text);
-    await writer.close();
-  } catch (e) {
-    await writer.abort();
-    throw e;
-  }
+    + (removedFile ? ` (saving the file appends them to ${path.basename(removedFile)})` : '');
 }
 
 function clusterLine(kind: string, c: DuplicateCluster): string {
@@ -90,7 +67,9 @@ export function clusterHover(snapshot: HygieneSnapshot, line: number): string | 
   return out.length ? out.join('\n\n') : undefined;
 }
 
-async function removeDuplicates(service: HygieneService, removedLinesFile: () => 'sibling' | 'none'): Promise<RemovalResult | undefined> {
+async function removeDuplicates(
+  service: HygieneService, removedLinesFile: () => 'sibling' | 'none', sideFiles: RemovedLinesFiles,
+): Promise<RemovalResult | undefined> {
   const editor = vscode.window.activeTextEditor;
   const doc = editor?.document;
   if (!doc || !isJsonlDocument(doc)) {
@@ -110,27 +89,22 @@ async function removeDuplicates(service: HygieneService, removedLinesFile: () =>
     void vscode.window.showInformationMessage(`SCAR Lens: ${message}`);
     return { duplicates: 0, nearDuplicates: 0, lines, message };
   }
-  let removedFile: string | undefined;
-  if (removedLinesFile() === 'sibling' && doc.uri.scheme === 'file') {
-    removedFile = removedFileFor(doc.uri.fsPath);
-    const eol = doc.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
-    try {
-      await appendAtomically(removedFile, lines.map((l) => doc.lineAt(l - 1).text + eol).join(''));
-    } catch (e) {
-      void vscode.window.showErrorMessage(`SCAR Lens: nothing was removed: cannot write ${removedFile}: ${(e as Error).message}`);
-      return undefined;
-    }
-  }
   if (doc.version !== snapshot.version) {
-    void vscode.window.showWarningMessage('SCAR Lens: the file changed while the removed lines were being saved; nothing was removed.');
+    void vscode.window.showWarningMessage('SCAR Lens: the file changed while its duplicates were being found; nothing was removed.');
     return undefined;
   }
+  const onDisk = removedLinesFile() === 'sibling' && doc.uri.scheme === 'file';
+  const removedTexts = lines.map((l) => doc.lineAt(l - 1).text);
+  // How many copies of each removed line the document holds before the edit: the side file's bookkeeping.
+  const countsBefore = onDisk ? countLines(doc, removedTexts) : undefined;
   const edit = new vscode.WorkspaceEdit();
   for (const range of lineDeletionRanges(doc, lines.map((l) => l - 1))) edit.delete(doc.uri, range);
   if (!(await vscode.workspace.applyEdit(edit))) {
     void vscode.window.showErrorMessage('SCAR Lens: the edit that removes the duplicates was not applied.');
     return undefined;
   }
+  // The lines go to the side file when the file is saved, as far as the removal is still in effect then.
+  const removedFile = onDisk ? sideFiles.record(doc, removedTexts, countsBefore!) : undefined;
   const message = removalMessage(duplicates, nearDuplicates, removedFile);
   void vscode.window.showInformationMessage(`SCAR Lens: ${message}`);
   return { duplicates, nearDuplicates, lines, removedFile, message };
@@ -186,7 +160,7 @@ export const registerHygiene: Feature = (ctx) => {
       editor.selection = new vscode.Selection(range.start, range.start);
       editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     }),
-    vscode.commands.registerCommand('scar.removeDuplicates', () => removeDuplicates(service, () => ctx.config.current.hygiene.removedLinesFile)),
+    vscode.commands.registerCommand('scar.removeDuplicates', () => removeDuplicates(service, () => ctx.config.current.hygiene.removedLinesFile, ctx.removedLines)),
     // For tests and other features: the findings of a document's current text.
     vscode.commands.registerCommand('scar.hygiene.snapshot', async (uri: vscode.Uri) => {
       const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());

@@ -11,6 +11,11 @@ export interface HygieneConfig {
   readonly ngram: number;
   /** Warn about lines that are not English. */
   readonly languageCheck: boolean;
+  /**
+   * One Information diagnostic per line whose response the ranker truncates. Off (the default): one summary for
+   * the file ("212 of 300 lines have a response longer than the ranker reads ...").
+   */
+  readonly reportTruncation: boolean;
   /** Where "Remove duplicates and near-duplicates" puts the removed lines: `<name>.removed.jsonl`, or nowhere. */
   readonly removedLinesFile: 'sibling' | 'none';
 }
@@ -20,11 +25,12 @@ export interface RawHygieneSettings {
   nearDuplicateThreshold?: unknown;
   ngram?: unknown;
   languageCheck?: unknown;
+  reportTruncation?: unknown;
   removedLinesFile?: unknown;
 }
 
 export const HYGIENE_DEFAULTS: HygieneConfig = Object.freeze({
-  enabled: true, nearDuplicateThreshold: 0.5, ngram: 2, languageCheck: true, removedLinesFile: 'sibling',
+  enabled: true, nearDuplicateThreshold: 0.5, ngram: 2, languageCheck: true, reportTruncation: false, removedLinesFile: 'sibling',
 });
 export const MAX_NGRAM = 10;
 
@@ -59,6 +65,7 @@ export function hygieneConfigFrom(raw: RawHygieneSettings, invalid: string[]): H
     nearDuplicateThreshold,
     ngram,
     languageCheck: flag(raw.languageCheck, 'scar.hygiene.languageCheck', true),
+    reportTruncation: flag(raw.reportTruncation, 'scar.hygiene.reportTruncation', false),
     removedLinesFile,
   };
 }

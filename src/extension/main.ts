@@ -4,11 +4,13 @@ import * as vscode from 'vscode';
 import { AnalysisRegistry } from './analysisRegistry';
 import { ConfigSource } from './config';
 import { registerHygiene } from './hygieneActions';
+import { registerJsonFixes } from './jsonFixes';
 import type { Feature, ScarContext } from './context';
 import { ScarDiagnostics } from './diagnostics';
 import { registerScoreView, type ScoreViewApi } from './scoreView';
 import { registerScoring, type ScoringApi } from './scoring';
 import { registerLargeFileCommands } from './largeFile';
+import { RemovedLinesFiles } from './removedLines';
 import { registerSelectCommands } from './selectCommand';
 import { registerSortFilterCommands } from './sortFilter';
 import { ScarStatusBar } from './statusBar';
@@ -18,7 +20,7 @@ import { testApi, type ScarLensApi } from './testApi';
  * Features beyond the foundation (diagnostics and status bar, which the test API needs by name). To add one,
  * write `export const registerX: Feature = (ctx) => ...` in its own module and list it here.
  */
-const FEATURES: readonly Feature[] = [registerSelectCommands, registerSortFilterCommands, registerLargeFileCommands, registerHygiene];
+const FEATURES: readonly Feature[] = [registerSelectCommands, registerSortFilterCommands, registerLargeFileCommands, registerHygiene, registerJsonFixes];
 
 export function activate(context: vscode.ExtensionContext): ScarLensApi & ScoringApi & ScoreViewApi {
   const config = new ConfigSource();
@@ -32,7 +34,9 @@ export function activate(context: vscode.ExtensionContext): ScarLensApi & Scorin
   context.subscriptions.push(...scoring.disposables);
   const view = registerScoreView(context, config, scoring.scorer, statusBar);
   context.subscriptions.push(...view.disposables);
-  const ctx: ScarContext = { extension: context, config, analyses, scoring: scoring.service, engine: scoring.engine };
+  const removedLines = new RemovedLinesFiles();
+  context.subscriptions.push(removedLines);
+  const ctx: ScarContext = { extension: context, config, analyses, scoring: scoring.service, engine: scoring.engine, removedLines };
   for (const feature of FEATURES) {
     const registered = feature(ctx);
     if (Array.isArray(registered)) context.subscriptions.push(...registered);

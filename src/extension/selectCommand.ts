@@ -12,13 +12,14 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { Worker } from 'worker_threads';
 import { AtomicFileWriter, EXPORT_FORMATS, ExportFormatter, type ExportFormat } from '../core/export';
-import { criterionProblem, type SelectCriterion } from '../core/select';
+import { criterionProblem, describeCriterion, type SelectCriterion } from '../core/select';
 import { formatPipelineReport, type PipelineReport } from '../core/selectionPipeline';
 import { cleanInWorker } from './cleaningWorkerClient';
 import type { ScarContext } from './context';
 import type { SelectionOutput } from './configValues';
 import { baseName, commandArgs, fmt, mayWrite, scoredLines, siblingPath, targetDocument } from './scoredDocument';
 import type { ScoreScale } from './scoreScale';
+import { selectionName, uniqueName } from './untitledNames';
 import { applyCriterion, criterionChoices, parseCriterionInput, prepareSelection, thresholdCriterion, type DocLines, type PrepareOptions, type PreparedSelection, type RankedScores, type ScoredLine, type SelectionSwitches } from './selectionModel';
 
 /** Options that skip the quick pick and input boxes. */
@@ -191,6 +192,27 @@ function withoutPairNote(lines: DocLines): string {
   return n ? `; ${fmt(n)} line${n === 1 ? '' : 's'} without a pair not considered` : '';
 }
 
+/**
+ * A new untitled JSONL document named `name` (made unique among the open documents) holding `content`: its tab and
+ * the save dialog say what it holds. An `untitled:` URI with a bare name (no folder) is an untitled document with
+ * that title; the content goes in with one edit.
+ */
+async function openNamedUntitled(name: string, content: string, eol: string, beforeFill: (uri: vscode.Uri) => void): Promise<vscode.TextDocument> {
+  const open = new Set(vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'untitled').map((d) => d.uri.path));
+  const uri = vscode.Uri.from({ scheme: 'untitled', path: uniqueName(name, (n) => open.has(n)) });
+  beforeFill(uri);
+  let doc = await vscode.workspace.openTextDocument(uri);
+  if (doc.languageId !== 'jsonl') doc = await vscode.languages.setTextDocumentLanguage(doc, 'jsonl');
+  const editor = await vscode.window.showTextDocument(doc, { preview: false });
+  // The source's line ending first: inserted text takes the document's (a new untitled one has the default).
+  const ok = await editor.edit((b) => {
+    b.setEndOfLine(eol === '\r\n' ? vscode.EndOfLine.CRLF : vscode.EndOfLine.LF);
+    b.insert(new vscode.Position(0, 0), content);
+  });
+  if (!ok) throw new Error('the edit that fills it was not applied');
+  return doc;
+}
+
 async function selectTop(ctx: ScarContext, arg: unknown): Promise<SelectionOutcome | undefined> {
   const run = await runSelection(ctx, arg, 'SCAR: Select top style-consistent examples');
   if (!run) return undefined;
@@ -225,12 +247,18 @@ async function selectTop(ctx: ScarContext, arg: unknown): Promise<SelectionOutco
     where = path.basename(target);
   } else {
     const content = chunks.map((c) => (typeof c === 'string' ? c : c.toString('utf8'))).join('');
-    const untitled = await vscode.workspace.openTextDocument({ language: 'jsonl', content });
-    // Its lines read the percentile and rank they have in the source, not within the selection.
-    ctx.scoring.markDerived(untitled.uri, baseName(doc.uri), Float64Array.from(lines.lines, (l) => l.score ?? NaN));
-    await vscode.window.showTextDocument(untitled, { preview: false });
+    let untitled: vscode.TextDocument;
+    try {
+      // Its lines read the percentile and rank they have in the source, not within the selection (set before it
+      // is filled, so its first scores already read them).
+      const derived = (uri: vscode.Uri): void => ctx.scoring.markDerived(uri, baseName(doc.uri), Float64Array.from(lines.lines, (l) => l.score ?? NaN));
+      untitled = await openNamedUntitled(selectionName(baseName(doc.uri), describeCriterion(report.criterion), selected.length), content, lines.eol, derived);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`SCAR Lens: could not open an editor for the selection (${(e as Error).message}).`);
+      return undefined;
+    }
     result.untitled = untitled.uri.toString();
-    where = 'a new editor';
+    where = `a new editor (${untitled.uri.path})`;
   }
   result.message = `${formatPipelineReport(report)} → ${where}${withoutPairNote(lines)}`;
   void vscode.window.showInformationMessage(`SCAR Lens: ${result.message}`);

@@ -1,15 +1,16 @@
 // "SCAR: Sort lines by style consistency" (scar.sortByScore) and "SCAR: Filter out lines below…" (scar.filterBelow).
-// Each is ONE edit replacing the document's text (one undo step; the rules are in lineEdits.ts). The filter first
-// appends the removed lines to `<name>.removed.jsonl` beside the source (written atomically), so nothing is lost
-// even after a save; for an untitled source they open in a new untitled editor instead. With
+// Each is ONE edit replacing the document's text (one undo step; the rules are in lineEdits.ts). The filter's removed
+// lines go to `<name>.removed.jsonl` beside the source when the user saves it, as far as the removal is still in
+// effect then (removedLines.ts: an undone filter leaves nothing there), so the source and its side file never hold
+// the same line twice; for an untitled source they open in a new untitled editor instead. With
 // scar.removedLinesFile "none" (shared with "Remove duplicates") they are kept nowhere and only Undo restores them.
 // Arguments skip the UI: executeCommand('scar.filterBelow', { threshold: 40 }) (the 0-100 style score) or ({ percentile: 25 }).
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { appendToFileAtomically } from '../core/export';
 import type { ScarContext } from './context';
 import { alreadySorted, filteredText, linesAsJsonl, sortedText } from './lineEdits';
-import { baseName, commandArgs, fmt, scoredLines, siblingPath, targetDocument } from './scoredDocument';
+import { countLines } from './removedLines';
+import { baseName, commandArgs, fmt, scoredLines, targetDocument } from './scoredDocument';
 import { filterChoices, isScored, parseFilterInput, type DocLines, type FilterCut } from './selectionModel';
 import type { ScoreScale } from './scoreScale';
 
@@ -25,7 +26,7 @@ export interface EditOutcome {
   message: string;
   /** Lines moved out (filter) or reordered (sort). */
   count: number;
-  /** The sibling file the removed lines were appended to. */
+  /** The sibling file the removed lines go to when the document is saved. */
   removedFile?: string;
   removedUntitled?: string;
 }
@@ -121,30 +122,29 @@ async function filterBelow(ctx: ScarContext, arg: unknown): Promise<EditOutcome 
     return { message, count: 0 };
   }
   const outcome: EditOutcome = { message: '', count: removed.length };
-  let where: string | undefined;
   const keepRemoved = ctx.config.current.hygiene.removedLinesFile === 'sibling';
-  try {
-    // With scar.removedLinesFile "none", `where` stays undefined: only Undo brings the lines back.
-    if (keepRemoved && doc.uri.scheme === 'file') {
-      const sibling = siblingPath(doc.uri.fsPath, 'removed');
-      await appendToFileAtomically(sibling, linesAsJsonl(removed, lines.eol), lines.eol);
-      outcome.removedFile = sibling;
-      where = path.basename(sibling);
-    } else if (keepRemoved) {
-      const side = await vscode.workspace.openTextDocument({ language: 'jsonl', content: linesAsJsonl(removed, lines.eol) });
-      outcome.removedUntitled = side.uri.toString();
-      where = 'a new editor';
-    }
-  } catch (e) {
-    void vscode.window.showErrorMessage(`SCAR Lens: could not keep the removed lines (${(e as Error).message}); nothing was changed.`);
-    return undefined;
-  }
+  const onDisk = keepRemoved && doc.uri.scheme === 'file';
+  const removedTexts = removed.map((l) => l.text);
+  // How many copies of each removed line the document holds before the edit: the side file's bookkeeping.
+  const countsBefore = onDisk ? countLines(doc, removedTexts) : undefined;
   if (doc.version !== version || !(await replaceAll(doc, text))) {
-    void vscode.window.showErrorMessage(`SCAR Lens: ${baseName(doc.uri)} changed before it could be filtered; its lines are unchanged${where ? ` (a copy of the lines below the cut is in ${where})` : ''}.`);
+    void vscode.window.showErrorMessage(`SCAR Lens: ${baseName(doc.uri)} changed before it could be filtered; its lines are unchanged.`);
     return undefined;
   }
   const count = `${fmt(removed.length)} line${removed.length === 1 ? '' : 's'} (${cut.description})`;
-  outcome.message = where ? `Moved ${count} to ${where}; Undo puts them back.` : `Removed ${count}; Undo puts them back.`;
+  if (onDisk) {
+    // Written when the file is saved, from the removals still in effect (an Undo takes them back out).
+    const sibling = ctx.removedLines.record(doc, removedTexts, countsBefore!);
+    outcome.removedFile = sibling;
+    outcome.message = `Removed ${count}; saving ${baseName(doc.uri)} appends them to ${path.basename(sibling)}. Undo puts them back.`;
+  } else if (keepRemoved) {
+    const side = await vscode.workspace.openTextDocument({ language: 'jsonl', content: linesAsJsonl(removed, lines.eol) });
+    outcome.removedUntitled = side.uri.toString();
+    outcome.message = `Moved ${count} to a new editor; Undo puts them back.`;
+  } else {
+    // scar.removedLinesFile "none": only Undo brings the lines back.
+    outcome.message = `Removed ${count}; Undo puts them back.`;
+  }
   void vscode.window.showInformationMessage(`SCAR Lens: ${outcome.message}`);
   return outcome;
 }

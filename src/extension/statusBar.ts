@@ -4,8 +4,10 @@
 import * as vscode from 'vscode';
 import { schemaLabel } from '../core/schema';
 import type { AnalysisRegistry } from './analysisRegistry';
+import { DIAGNOSTIC_SOURCE, DiagnosticCodes, MAX_LINE_DIAGNOSTICS } from './diagnostics';
 import type { DocumentAnalysis } from './documentAnalysis';
-import { statusContent, type ScoreStatus, type StatusContent } from './statusText';
+import { HYGIENE_SOURCE } from './hygiene';
+import { statusContent, type ProblemSeverities, type ScoreStatus, type StatusContent } from './statusText';
 
 /** Where the status bar learns about scores (src/extension/scoreView.ts provides it). */
 export interface ScoreStatusSource {
@@ -17,11 +19,34 @@ export interface ScoreStatusSource {
 
 export const STATUS_ITEM_ID = 'scar-lens.status';
 
+/**
+ * Every problem SCAR reports for a document in the Problems panel (its own source and SCAR hygiene), by severity.
+ * The one entry that stands for the lines past the listing cap ("N more lines have problems") counts as those N.
+ */
+export function panelProblems(analysis: DocumentAnalysis): ProblemSeverities & { total: number } {
+  const out = { errors: 0, warnings: 0, infos: 0, total: 0 };
+  for (const d of vscode.languages.getDiagnostics(analysis.document.uri)) {
+    if (d.source !== DIAGNOSTIC_SOURCE && d.source !== HYGIENE_SOURCE) continue;
+    let n = 1;
+    let severity = d.severity;
+    if (d.source === DIAGNOSTIC_SOURCE && d.code === DiagnosticCodes.moreProblems) {
+      n = Math.max(1, (analysis.latest?.problems ?? 0) - MAX_LINE_DIAGNOSTICS);
+      severity = vscode.DiagnosticSeverity.Warning; // they are errors and warnings; the panel lists them as one
+    }
+    if (severity === vscode.DiagnosticSeverity.Error) out.errors += n;
+    else if (severity === vscode.DiagnosticSeverity.Warning) out.warnings += n;
+    else out.infos += n;
+    out.total += n;
+  }
+  return out;
+}
+
 /** The status content for one analysis, or undefined before its first pass has finished. */
 export function statusFor(analysis: DocumentAnalysis, scores?: ScoreStatus): StatusContent | undefined {
   const snapshot = analysis.latest;
   if (snapshot) {
-    return statusContent({ summary: snapshot.summary, label: schemaLabel, fileProblem: snapshot.fileProblem?.message, problems: snapshot.problems, scores });
+    const { total, ...severities } = panelProblems(analysis);
+    return statusContent({ summary: snapshot.summary, label: schemaLabel, fileProblem: snapshot.fileProblem?.message, problems: total, severities, scores });
   }
   // First pass still running: show its progress.
   return statusContent({ summary: analysis.model.summary(), label: schemaLabel, problems: 0 });
@@ -51,6 +76,11 @@ export class ScarStatusBar implements vscode.Disposable {
       analyses.onDidUpdate(refreshIfActive),
       analyses.onDidProgress(refreshIfActive),
       analyses.onDidClose(() => this.refresh()),
+      // The count is what the Problems panel shows: hygiene warnings arrive after the analysis.
+      vscode.languages.onDidChangeDiagnostics((e) => {
+        const active = vscode.window.activeTextEditor?.document.uri.toString();
+        if (active !== undefined && e.uris.some((u) => u.toString() === active)) this.refresh();
+      }),
     );
     this.refresh();
   }

@@ -44,10 +44,31 @@ export interface StatusInput {
   label: (schema: SchemaId) => string;
   /** A problem with the whole file (e.g. a JSON array), when there is one. */
   fileProblem?: string;
-  /** Problems counted for the file (line problems, or 1 for a file-level one). */
+  /**
+   * Problems counted for the file: every problem SCAR reports in the Problems panel (parse errors, lines without a
+   * pair, hygiene warnings and infos), so that the two never disagree.
+   */
   problems: number;
+  /** The same problems by severity, for the tooltip. */
+  severities?: ProblemSeverities;
   /** The file's scores, when live scoring has started (or finished) for it. */
   scores?: ScoreStatus;
+}
+
+/** SCAR's problems in the Problems panel, by severity. */
+export interface ProblemSeverities {
+  errors: number;
+  warnings: number;
+  infos: number;
+}
+
+/** "1 error, 21 warnings, 1 info" (the kinds that occur), or "none". */
+export function severitiesText(s: ProblemSeverities): string {
+  const parts: string[] = [];
+  if (s.errors) parts.push(plural(s.errors, 'error'));
+  if (s.warnings) parts.push(plural(s.warnings, 'warning'));
+  if (s.infos) parts.push(plural(s.infos, 'info'));
+  return parts.length ? parts.join(', ') : 'none';
 }
 
 /** Where a file's scoring stands, for the status bar. */
@@ -81,7 +102,7 @@ export function scoreStatusText(scores: ScoreStatus): string {
 }
 
 /** The status-bar text and tooltip for one analysed (or half-analysed) document. */
-export function statusContent({ summary, label, fileProblem, problems, scores }: StatusInput): StatusContent {
+export function statusContent({ summary, label, fileProblem, problems, severities, scores }: StatusInput): StatusContent {
   if (summary.pending > 0) {
     const pct = summary.lines ? Math.floor((100 * summary.analysed) / summary.lines) : 0;
     return {
@@ -111,6 +132,9 @@ export function statusContent({ summary, label, fileProblem, problems, scores }:
   if (lineProblems > 0) {
     const parse = summary.parseErrors;
     rows.push(`${plural(parse, 'line')} not valid JSON, ${plural(lineProblems - parse, 'line')} without a pair.`, '');
+  }
+  if (severities && problems > 0) {
+    rows.push(`In the Problems panel (SCAR and SCAR hygiene): ${plural(problems, 'problem')}, ${severitiesText(severities)}.`, '');
   }
   if (scores?.state === 'done') {
     rows.push(`Scores (${scores.noun}): median ${scores.median}, middle half ${scores.p25} to ${scores.p75}; `

@@ -99,6 +99,33 @@ describe('commands that act on scores', function () {
     for (const f of cleanups.splice(0)) fs.rmSync(f, { force: true });
   });
 
+  it('Select top: each selection opens its own tab, named after its source, cut and count', async () => {
+    const { doc, api } = await openFixture(FIXTURE);
+    await scoresOf(doc, api);
+    const runs: Array<[Record<string, unknown>, string]> = [
+      [{ criterion: 'top-k', value: 5 }, 'curated-crlf · top 5 · 5 lines.jsonl'],
+      [{ criterion: 'ratio', value: 0.25 }, 'curated-crlf · top 25% · 3 lines.jsonl'],
+      [{ criterion: 'top-k', value: 5 }, 'curated-crlf · top 5 · 5 lines (2).jsonl'],
+      [{ criterion: 'ratio', value: 0.5 }, 'curated-crlf · top 50% · 6 lines.jsonl'],
+    ];
+    const uris: string[] = [];
+    for (const [args, name] of runs) {
+      await vscode.window.showTextDocument(doc);
+      const result = (await vscode.commands.executeCommand('scar.selectTop', { ...args, output: 'untitled' })) as SelectionOutcome;
+      const untitled = vscode.workspace.textDocuments.find((d) => d.uri.toString() === result.untitled)!;
+      assert.ok(untitled, 'the untitled document is open');
+      assert.equal(untitled.isUntitled, true);
+      assert.equal(untitled.languageId, 'jsonl');
+      assert.equal(untitled.lineCount - 1, result.lines.length, 'it holds the selected lines');
+      uris.push(untitled.uri.toString());
+      const tab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === untitled.uri.toString());
+      assert.ok(tab, 'it has a tab');
+      assert.equal(tab.label, name);
+    }
+    const labels = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputText && uris.includes(t.input.uri.toString())).map((t) => t.label);
+    assert.equal(new Set(labels).size, 4, `four tabs with four names: ${labels.join(' | ')}`);
+  });
+
   it('Select top: top-k keeps exactly k lines, best first, byte for byte, in a new untitled JSONL editor', async () => {
     const { doc, api } = await openFixture(FIXTURE);
     const scores = await scoresOf(doc, api);
@@ -111,7 +138,7 @@ describe('commands that act on scores', function () {
     assert.deepEqual(result.lines, order.slice(0, 5).map((i) => i + 1));
     assert.equal(result.report.selected, 5);
     assert.equal(result.report.ranked, 12);
-    assert.match(result.message, /^Kept 5 of 12 \(top 5\) → a new editor; 1 line without a pair not considered$/);
+    assert.equal(result.message, 'Kept 5 of 12 (top 5) → a new editor (curated-crlf · top 5 · 5 lines.jsonl); 1 line without a pair not considered');
     const untitled = vscode.workspace.textDocuments.find((d) => d.uri.toString() === result.untitled);
     assert.ok(untitled, 'the untitled document is open');
     assert.equal(untitled.languageId, 'jsonl');
@@ -213,29 +240,74 @@ describe('commands that act on scores', function () {
     assert.equal(doc.getText(), original, 'one undo restores the original order');
   });
 
-  it('Filter: removes lines below a score in one edit, appends them to <name>.removed.jsonl, undo restores', async () => {
-    const { doc, editor, api } = await openFixture(FIXTURE);
+  /**
+   * A copy of the fixture under another name, for tests that save: the fixture itself stays as shipped for the
+   * others (VS Code may keep a saved document's text after its editor closes). Removed with its side file after.
+   */
+  function fixtureCopy(name: string): string {
+    fs.copyFileSync(workspaceUri(FIXTURE).fsPath, workspaceUri(name).fsPath);
+    cleanups.push(workspaceUri(name).fsPath, workspaceUri(name.replace(/\.jsonl$/, '.removed.jsonl')).fsPath);
+    return name;
+  }
+  async function save(doc: vscode.TextDocument): Promise<void> {
+    assert.ok(await doc.save(), `${path.basename(doc.uri.fsPath)} saved`);
+  }
+
+  it('Filter: removes lines below a score in one edit; saving appends them to <name>.removed.jsonl once; undo restores', async () => {
+    const name = fixtureCopy('filter-saved.jsonl');
+    const { doc, editor, api } = await openFixture(name);
     const scores = await scoresOf(doc, api);
     const original = doc.getText();
-    const raw = fixtureLines(FIXTURE);
+    const raw = fixtureLines(name);
     const values = [...scores.values()].sort((a, b) => a - b);
     const t = styleThreshold(values[4]); // removes the 4 lowest (if there is no tie at the cut)
     const below = [...scores.keys()].filter((i) => scores.get(i)! < t.raw).sort((a, b) => a - b);
     assert.ok(below.length >= 3 && below.length <= 5, `${below.length} lines below`);
-    const sibling = path.join(path.dirname(doc.uri.fsPath), 'curated-crlf.removed.jsonl');
-    cleanups.push(sibling);
+    const sibling = path.join(path.dirname(doc.uri.fsPath), 'filter-saved.removed.jsonl');
     // An earlier run left a line without a final line ending: the new lines are appended after one.
     fs.writeFileSync(sibling, '{"earlier": true}');
     const result = (await vscode.commands.executeCommand('scar.filterBelow', { threshold: t.style })) as EditOutcome;
     assert.equal(result?.count, below.length);
     assert.equal(result.removedFile, sibling);
-    assert.deepEqual(fs.readFileSync(sibling), Buffer.concat([Buffer.from('{"earlier": true}\r\n'), joinCrlf(below.map((i) => raw[i]))]));
+    assert.equal(fs.readFileSync(sibling, 'utf8'), '{"earlier": true}', 'nothing is written before the source is saved');
     const keptLines = original.split('\r\n').slice(0, -1).filter((_, i) => !below.includes(i));
     assert.equal(doc.getText(), keptLines.join('\r\n') + '\r\n');
-    assert.match(result.message, new RegExp(`^Moved ${below.length} lines \\(style score < [\\d.]+\\) to curated-crlf\\.removed\\.jsonl; Undo puts them back\\.$`));
+    assert.match(result.message, new RegExp(`^Removed ${below.length} lines \\(style score < [\\d.]+\\); saving filter-saved\\.jsonl appends them to filter-saved\\.removed\\.jsonl\\. Undo puts them back\\.$`));
+    await save(doc);
+    const afterSave = Buffer.concat([Buffer.from('{"earlier": true}\r\n'), joinCrlf(below.map((i) => raw[i]))]);
+    assert.deepEqual(fs.readFileSync(sibling), afterSave, 'the removed lines, once, after the save');
+    await save(doc);
+    assert.deepEqual(fs.readFileSync(sibling), afterSave, 'a second save adds nothing');
     await vscode.window.showTextDocument(doc, editor.viewColumn);
     await vscode.commands.executeCommand('undo');
     assert.equal(doc.getText(), original);
+    // Saved after the undo: the lines are back in the source, so they leave the side file.
+    await save(doc);
+    assert.equal(fs.readFileSync(sibling, 'utf8'), '{"earlier": true}\r\n');
+  });
+
+  it('Filter, undo, filter again, undo, save: the side file holds no line of the source', async () => {
+    const { doc, editor, api } = await openFixture(fixtureCopy('filter-undone.jsonl'));
+    const scores = await scoresOf(doc, api);
+    const original = doc.getText();
+    const sibling = path.join(path.dirname(doc.uri.fsPath), 'filter-undone.removed.jsonl');
+    const values = [...scores.values()].sort((a, b) => a - b);
+    for (const t of [values[3], values[6]]) {
+      const result = (await vscode.commands.executeCommand('scar.filterBelow', { threshold: styleThreshold(t).style })) as EditOutcome;
+      assert.ok(result.count > 0);
+      await vscode.window.showTextDocument(doc, editor.viewColumn);
+      await vscode.commands.executeCommand('undo');
+      assert.equal(doc.getText(), original);
+    }
+    await save(doc);
+    assert.equal(fs.existsSync(sibling), false, 'no side file: every removal was undone');
+    // A filter after all that, saved: its lines once, and none of the source's.
+    const result = (await vscode.commands.executeCommand('scar.filterBelow', { threshold: styleThreshold(values[2]).style })) as EditOutcome;
+    await save(doc);
+    const side = fs.readFileSync(sibling, 'utf8').split('\r\n').slice(0, -1);
+    assert.equal(side.length, result.count);
+    const source = new Set(doc.getText().split('\r\n'));
+    assert.deepEqual(side.filter((l) => source.has(l)), [], 'no line is in both files');
   });
 
   it('Filter with scar.removedLinesFile "none" writes no sibling file; Undo still restores', async () => {

@@ -120,10 +120,15 @@ describe('score decorations', function () {
       });
       const r = api.renderedDecorations(editor)!;
       assert.equal(r.badges.problem.length, 2, 'problems stay visible in review mode');
-      assert.match(r.badges.low[0].text, /^▼ +-?\d+\.\d\d$/);
+      assert.match(r.badges.low[0].text, /^▼ +(\d+|<1|>99)$/);
+      // scar.decorations.rawScore: the raw score, 6 characters wide, as `scar score` gives it
+      await setScarSettings({ 'decorations.rawScore': true });
+      const lowest = [...expected.values()].filter((l) => l.score !== null && l.percentile! < 25).sort((a, b) => a.line - b.line)[0];
+      await waitUntil('raw badges', () => /^▼ +-?\d+\.\d\d$/.test(badgeOf(api.renderedDecorations(editor)!, lowest.line)?.text ?? ''));
+      assert.equal(badgeOf(api.renderedDecorations(editor)!, lowest.line)?.text, `▼ ${lowest.score!.toFixed(2).padStart(6)}`);
     } finally {
       await undo();
-      await setScarSettings({ 'decorations.reviewMode': undefined, 'decorations.reviewThreshold': undefined });
+      await setScarSettings({ 'decorations.reviewMode': undefined, 'decorations.reviewThreshold': undefined, 'decorations.rawScore': undefined });
     }
   });
 

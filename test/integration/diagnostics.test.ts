@@ -35,6 +35,45 @@ describe('diagnostics', () => {
     assert.deepEqual([noPair.range.start.character, noPair.range.end.character], [0, doc.lineAt(7).text.length], 'the whole line');
   });
 
+  it('numbers columns as VS Code does: an unquoted word at the start of a line is column 1', async () => {
+    const { doc, editor } = await openAnalysed('sharegpt.jsonl');
+    await replaceLine(editor, 0, 'not json');
+    const [d] = await waitForDiagnostics(doc.uri, 'the parse error', (x) => x.length === 1);
+    assert.equal(d.message, "invalid JSON at column 1: unexpected word 'not' where a value was expected (text must be in double quotes; literals are true, false, null)");
+    assert.equal(d.range.start.character, 0, 'the range starts at the first character');
+    assert.equal(doc.getText(new vscode.Range(0, d.range.start.character, 0, d.range.start.character + 3)), 'not');
+    await replaceLine(editor, 0, '{"conversations": [{"from": "human", "value": tru}]}');
+    const [e] = await waitForDiagnostics(doc.uri, 'the parse error in the value', (x) => x.length === 1 && /'tru'/.test(x[0].message));
+    const col = Number(/column (\d+)/.exec(e.message)![1]);
+    assert.equal(e.range.start.character, col - 1);
+    assert.equal(doc.lineAt(0).text.slice(col - 1, col + 2), 'tru', 'the column VS Code shows is where the word starts');
+  });
+
+  it('offers "Remove trailing comma", which fixes the line, and "Remove trailing commas in the file"', async () => {
+    const { doc, editor } = await openAnalysed('alpaca.jsonl');
+    const original = [0, 1, 2].map((i) => doc.lineAt(i).text);
+    await replaceLine(editor, 0, original[0] + ',');
+    await replaceLine(editor, 1, original[1].replace(/\}$/, ',}'));
+    await replaceLine(editor, 2, original[2].replace(/\}$/, ', }') + ' , ');
+    const diags = await waitForDiagnostics(doc.uri, 'three trailing commas', (d) => d.length === 3);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, diags[1].range);
+    const titles = actions.map((a) => a.title);
+    assert.ok(titles.includes('Remove trailing comma'), titles.join(' | '));
+    assert.ok(titles.includes('Remove trailing commas in the file (3 lines)'), titles.join(' | '));
+    const one = actions.find((a) => a.title === 'Remove trailing comma')!;
+    assert.equal(one.isPreferred, true);
+    assert.ok(await vscode.workspace.applyEdit(one.edit!));
+    assert.equal(doc.lineAt(1).text, original[1]);
+    await waitForDiagnostics(doc.uri, 'two left', (d) => d.length === 2);
+    const again = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, doc.lineAt(0).range);
+    const all = again.find((a) => a.title === 'Remove trailing commas in the file (2 lines)')!;
+    assert.ok(all, again.map((a) => a.title).join(' | '));
+    assert.ok(await vscode.workspace.applyEdit(all.edit!));
+    assert.equal(doc.lineAt(0).text, original[0]);
+    assert.equal(doc.lineAt(2).text, original[2].replace(/\}$/, ' }') + '  ');
+    await waitForDiagnostics(doc.uri, 'no problems after the fixes', (d) => d.length === 0);
+  });
+
   it('reports nothing for clean files of each schema', async () => {
     for (const name of ['sharegpt.jsonl', 'alpaca.jsonl', 'openai-chat.jsonl', 'mixed.jsonl', 'multi-turn.jsonl']) {
       const { doc, api } = await openAnalysed(name);

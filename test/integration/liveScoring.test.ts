@@ -11,6 +11,12 @@ import {
   closeAllEditors, openAnalysed, openInEditor, replaceLine, revertActive, setScarSettings, waitUntil, workspaceUri,
 } from '../util/scarExtension';
 import { badgeOf, clearAllScores, cliScores, fullApi, liveScoringOn, settledBadges } from '../util/scoreView';
+import { loadCalibration } from '../../src/core/calibration';
+import { scoreScale } from '../../src/extension/scoreScale';
+import { modelsDir } from '../util/paths';
+
+/** The badges show the bundled ranker's 0-100 style score. */
+const scale = scoreScale(loadCalibration(modelsDir));
 
 async function writeWorkspaceFile(name: string, lines: string[]): Promise<vscode.Uri> {
   const uri = workspaceUri(name);
@@ -71,7 +77,7 @@ describe('live scoring', function () {
     const want = await cliScoreOf(edited);
     assert.ok(Math.abs(scoresAfter.lines[1].score! - want) < 1e-4, `the edited line scores ${want} as scar score says`);
     for (const i of [0, 2, 3, 4]) assert.equal(scoresAfter.lines[i].score, scoresBefore.lines[i].score, `line ${i + 1} kept its score`);
-    assert.match(badgeOf(after, 2)!.text, new RegExp(`^[▲●▼] +${want.toFixed(2).replace(/[.-]/g, '\\$&')} · (top|bottom) \\d+%`));
+    assert.match(badgeOf(after, 2)!.text, new RegExp(`^[▲●▼] +${scale.text(want).replace(/[<>]/g, '\\$&')} · (top|bottom) \\d+%`));
   });
 
   it('scores an edit after a pause at once, and a burst of edits once, after scar.scoring.debounceMs of quiet', async () => {
@@ -117,7 +123,7 @@ describe('live scoring', function () {
     const first = JSON.stringify({ instruction: 'Say hi.', input: '', output: 'hi' });
     const second = JSON.stringify({ instruction: 'Explain what a JSON Lines file is.', input: '', output: 'A JSON Lines file holds one JSON value per line, so tools can stream it line by line.' });
     const [firstScore, secondScore] = [await cliScoreOf(first), await cliScoreOf(second)];
-    assert.notEqual(firstScore.toFixed(2), secondScore.toFixed(2), 'the two texts score differently');
+    assert.notEqual(scale.text(firstScore), scale.text(secondScore), 'the two texts score differently');
     // Record every badge drawn for line 3 while the two edits race the engine.
     const drawn: Array<{ version: number; text: string }> = [];
     const timer = setInterval(() => {
@@ -136,7 +142,8 @@ describe('live scoring', function () {
     }
     const final = api.documentScores(doc.uri)!;
     assert.ok(Math.abs(final.lines[2].score! - secondScore) < 1e-4, 'line 3 has the second text\'s score');
-    const stale = drawn.filter((d) => d.version === doc.version && d.text.includes(firstScore.toFixed(2)));
+    const scoreOf = (badge: string): string => badge.split(' · ')[0].slice(1).trim();
+    const stale = drawn.filter((d) => d.version === doc.version && scoreOf(d.text) === scale.text(firstScore));
     assert.deepEqual(stale, [], 'no badge of the current version shows the first text\'s score');
   });
 

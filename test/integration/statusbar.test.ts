@@ -20,6 +20,25 @@ describe('status bar', () => {
     assert.match(tooltip, /1 line not valid JSON, 1 line without a pair/);
   });
 
+  it('counts every problem SCAR reports in the Problems panel: parse errors, no-pair lines and hygiene findings', async () => {
+    // dupes.jsonl: no line problem, but hygiene warnings (duplicate, language, near, empty) and the truncation info.
+    const { doc, api } = await openAnalysed('dupes.jsonl');
+    const scar = (): vscode.Diagnostic[] => vscode.languages.getDiagnostics(doc.uri).filter((d) => d.source === 'SCAR' || d.source === 'SCAR hygiene');
+    await waitUntil('the hygiene findings', () => scar().some((d) => d.source === 'SCAR hygiene'), 15000);
+    const count = (): number => scar().length;
+    await waitUntil('the status bar to count them', () => api.statusText()?.endsWith(` · ${count()} problems`) === true);
+    assert.ok(count() >= 5, `${count()} problems`);
+    const tooltip = api.statusTooltip()!;
+    const sev = (s: vscode.DiagnosticSeverity): number => scar().filter((d) => d.severity === s).length;
+    assert.match(tooltip, new RegExp(`In the Problems panel \\(SCAR and SCAR hygiene\\): ${count()} problems, ${sev(vscode.DiagnosticSeverity.Warning)} warnings, 1 info\\.`));
+
+    // problems.jsonl: a parse error and a line without a pair, and whatever hygiene finds; the same count.
+    const second = await openAnalysed('problems.jsonl');
+    const scar2 = (): vscode.Diagnostic[] => vscode.languages.getDiagnostics(second.doc.uri).filter((d) => d.source === 'SCAR' || d.source === 'SCAR hygiene');
+    await waitUntil('the line problems', () => scar2().filter((d) => d.source === 'SCAR').length === 2);
+    await waitUntil('the status bar to agree with the Problems panel', () => second.api.statusText()?.endsWith(` · ${scar2().length} problem${scar2().length === 1 ? '' : 's'}`) === true);
+  });
+
   it('names each schema, and follows the active editor', async () => {
     const expected: Array<[string, string]> = [
       ['alpaca.jsonl', '$(checklist) Alpaca · 5 pairs · 0 problems'],

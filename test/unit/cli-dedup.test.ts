@@ -101,6 +101,15 @@ describe('cli: scar dedup', function () {
     }
   });
 
+  it('exits 1 and writes nothing when a forced --schema fits no line, naming the schema the file looks like', async () => {
+    const out = path.join(tmp, 'out.jsonl');
+    const r = await runCommand(dedupCommand, [CHAT, '--schema', 'alpaca', '-o', out]);
+    assert.equal(r.code, 1, r.err);
+    assert.match(r.err, /^scar: .*dupes-chat\.jsonl: no line fits the schema alpaca; the file looks like sharegpt \(\d+ of \d+ lines\); use --schema sharegpt or --schema auto\n$/);
+    assert.equal(fs.existsSync(out), false);
+    assert.equal(r.out, '');
+  });
+
   it('usage and I/O errors exit 2 with a message', async () => {
     for (const [args, msg] of [
       [[], /dedup needs a FILE/],

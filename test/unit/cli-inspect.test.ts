@@ -113,6 +113,19 @@ describe('scar CLI: shell and inspect', function () {
     });
   });
 
+  it('exits 1 naming the schema the file looks like when a forced --schema fits no line', () => {
+    const expected = 'no line fits the schema sharegpt; the file looks like alpaca (3 of 3 lines); use --schema alpaca or --schema auto';
+    const human = scar('inspect', fixture('alpaca.jsonl'), '--schema', 'sharegpt');
+    assert.equal(human.code, 1);
+    assert.ok(human.stdout.split('\n').includes(`  ${expected}`), human.stdout);
+    const json = scar('inspect', fixture('alpaca.jsonl'), '--schema', 'sharegpt', '--json');
+    assert.equal(json.code, 1);
+    assert.equal(JSON.parse(json.stdout).pairs, 0);
+    assert.equal(json.stderr, `scar: ${fixture('alpaca.jsonl')}: ${expected}\n`);
+    // A schema that fits says nothing of the kind.
+    assert.doesNotMatch(scar('inspect', fixture('alpaca.jsonl'), '--schema', 'alpaca').stdout, /no line fits/);
+  });
+
   it('reads bad-input files without crashing: CRLF, BOM, blank lines, no final newline, invalid UTF-8', () => {
     for (const name of ['crlf.jsonl', 'bom.jsonl', 'blank-lines.jsonl', 'no-final-newline.jsonl']) {
       assert.deepEqual(JSON.parse(scar('inspect', fixture(name), '--json').stdout), { file: fixture(name), schema: 'prompt-completion', lines: 2, pairs: 2, errors: [] }, name);

@@ -129,6 +129,25 @@ describe('cli: scar score', function () {
     assert.equal(fs.statSync(cacheFile).size, size, 'all hits: nothing appended');
   });
 
+  it('exits 1 and writes nothing when a forced --schema fits no line, naming the schema the file looks like', async () => {
+    const file = path.join(tmp, 'alpaca.jsonl');
+    fs.writeFileSync(file, alpacaLines(12).join('\n') + '\n');
+    const outFile = path.join(tmp, 'scores.jsonl');
+    const r = await runCommand(score, [file, '--schema', 'sharegpt', '-o', outFile]);
+    assert.equal(r.code, 1, r.err);
+    assert.equal(r.err, `scar: ${file}: no line fits the schema sharegpt; the file looks like alpaca (12 of 12 lines); use --schema alpaca or --schema auto\n`);
+    assert.equal(fs.existsSync(outFile), false, 'no output file');
+    assert.equal(r.out, '');
+    // Streaming (--no-percentile): the rows went out as they came, and the exit status and message are the same.
+    const streamed = await runCommand(score, [file, '--schema', 'sharegpt', '--no-percentile']);
+    assert.equal(streamed.code, 1, streamed.err);
+    assert.equal(streamed.err, r.err);
+    // The schema it names works.
+    const ok = await runCommand(score, [file, '--schema', 'alpaca']);
+    assert.equal(ok.code, 0, ok.err);
+    assert.match(ok.err, /^Scored 12 pairs on 12 lines/);
+  });
+
   it('exits 2 with a clear message for a missing file, a bad option or a missing model', async () => {
     let r = await runCommand(score, [path.join(tmp, 'nope.jsonl')]);
     assert.equal(r.code, 2);

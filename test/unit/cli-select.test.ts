@@ -75,6 +75,14 @@ describe('cli: scar select', function () {
     assert.equal(outLines((await runPlain([file, '--threshold', '1e9'])).out).length, 0);
   });
 
+  it('exits 1 when a forced --schema fits no line, naming the schema the file looks like', async () => {
+    const out = path.join(tmp, 'top.jsonl');
+    const r = await runCommand(select, [file, '--top-k', '5', '--schema', 'openai', '-o', out]);
+    assert.equal(r.code, 1, r.err);
+    assert.equal(r.err, `scar: ${file}: no line fits the schema openai; the file looks like alpaca (38 of 40 lines); use --schema alpaca or --schema auto\n`);
+    assert.equal(fs.existsSync(out), false);
+  });
+
   it('needs exactly one valid criterion (exit 2 with a message)', async () => {
     for (const [args, msg] of [
       [[], /exactly one of --top-k N, --ratio R or --threshold T/],

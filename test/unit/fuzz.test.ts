@@ -131,7 +131,16 @@ describe('reader and adapters under random input', () => {
         assert.equal(mine === undefined, v8 === undefined, `validity of ${JSON.stringify(line)}: V8 says ${v8?.message}`);
         const m = v8 && /at position (\d+)/.exec(v8.message);
         if (m && mine) {
-          assert.equal(mine.position, Number(m[1]), `position in ${JSON.stringify(line)}: V8 says ${v8?.message}, we say ${mine.message}`);
+          const word = /^unexpected word '([^']*)'/.exec(mine.message);
+          if (word) {
+            // A bare word is reported where it starts (the text the message names); V8 points inside it, at the
+            // first character that differs from a literal it begins like ('nul' + 'x'), or at its start.
+            const v8pos = Number(m[1]);
+            assert.equal(line.slice(mine.position, mine.position + word[1].length), word[1], `word start in ${JSON.stringify(line)}`);
+            assert.ok(v8pos >= mine.position && v8pos <= mine.position + word[1].length, `V8's position ${v8pos} inside the word in ${JSON.stringify(line)}`);
+          } else {
+            assert.equal(mine.position, Number(m[1]), `position in ${JSON.stringify(line)}: V8 says ${v8?.message}, we say ${mine.message}`);
+          }
           compared++;
         }
       }

@@ -4,20 +4,20 @@ import { HYGIENE_DEFAULTS, hygieneConfigFrom, sameHygieneChecks } from '../../sr
 describe('hygiene settings', () => {
   it('defaults to SCAR: threshold 0.5, bigrams, language check on, removed lines beside the file', () => {
     const invalid: string[] = [];
-    assert.deepEqual(hygieneConfigFrom({}, invalid), { enabled: true, nearDuplicateThreshold: 0.5, ngram: 2, languageCheck: true, removedLinesFile: 'sibling' });
+    assert.deepEqual(hygieneConfigFrom({}, invalid), { enabled: true, nearDuplicateThreshold: 0.5, ngram: 2, languageCheck: true, reportTruncation: false, removedLinesFile: 'sibling' });
     assert.deepEqual(invalid, []);
   });
 
   it('takes valid values', () => {
     const invalid: string[] = [];
-    const c = hygieneConfigFrom({ enabled: false, nearDuplicateThreshold: 0.8, ngram: 3, languageCheck: false, removedLinesFile: 'none' }, invalid);
-    assert.deepEqual(c, { enabled: false, nearDuplicateThreshold: 0.8, ngram: 3, languageCheck: false, removedLinesFile: 'none' });
+    const c = hygieneConfigFrom({ enabled: false, nearDuplicateThreshold: 0.8, ngram: 3, languageCheck: false, reportTruncation: true, removedLinesFile: 'none' }, invalid);
+    assert.deepEqual(c, { enabled: false, nearDuplicateThreshold: 0.8, ngram: 3, languageCheck: false, reportTruncation: true, removedLinesFile: 'none' });
     assert.deepEqual(invalid, []);
   });
 
   it('falls back per value and says why', () => {
     const invalid: string[] = [];
-    const c = hygieneConfigFrom({ enabled: 'yes', nearDuplicateThreshold: 0, ngram: 2.5, languageCheck: 1, removedLinesFile: 'trash' }, invalid);
+    const c = hygieneConfigFrom({ enabled: 'yes', nearDuplicateThreshold: 0, ngram: 2.5, languageCheck: 1, reportTruncation: 'no', removedLinesFile: 'trash' }, invalid);
     assert.deepEqual(c, HYGIENE_DEFAULTS);
     assert.deepEqual(invalid, [
       'scar.hygiene.nearDuplicateThreshold must be a Jaccard similarity above 0 and at most 1; using 0.5.',
@@ -25,11 +25,12 @@ describe('hygiene settings', () => {
       'scar.removedLinesFile "trash" is not one of sibling, none; using sibling.',
       'scar.hygiene.enabled must be true or false; using true.',
       'scar.hygiene.languageCheck must be true or false; using true.',
+      'scar.hygiene.reportTruncation must be true or false; using false.',
     ]);
   });
 
   it('tells a change of what is checked from a change of what is shown', () => {
-    assert.equal(sameHygieneChecks(HYGIENE_DEFAULTS, { ...HYGIENE_DEFAULTS, enabled: false, removedLinesFile: 'none' }), true);
+    assert.equal(sameHygieneChecks(HYGIENE_DEFAULTS, { ...HYGIENE_DEFAULTS, enabled: false, removedLinesFile: 'none', reportTruncation: true }), true);
     assert.equal(sameHygieneChecks(HYGIENE_DEFAULTS, { ...HYGIENE_DEFAULTS, ngram: 3 }), false);
   });
 });

@@ -11,6 +11,7 @@ import {
   readRecords,
   readRecordsFromBytes,
   streamRecords,
+  trailingCommaFixes,
 } from '../../src/core/jsonl';
 import type { JsonlRecord } from '../../src/core/types';
 import { fixture } from '../util/paths';
@@ -55,7 +56,7 @@ describe('jsonl reader', () => {
         ['{"a": 1 "b": 2}', "expected ',' or '}' after a property value, found '\"'", 9],
         ['{"a": "x', 'line ends inside a string (missing closing \'"\'?)', 9],
         ['{"a": 1', "line ends before the JSON value is complete (missing '}'?)", 8],
-        ['{"a": tru}', "unexpected word 'tru' where a value was expected (text must be in double quotes; literals are true, false, null)", 10],
+        ['{"a": tru}', "unexpected word 'tru' where a value was expected (text must be in double quotes; literals are true, false, null)", 7],
         ['{"a": 01}', 'invalid number: leading zeros are not allowed', 8],
         ['{"a": "\\q"}', "invalid escape '\\q' in a string", 9],
         ['{"a": "x\ty"}', 'unescaped control character U+0009 inside a string (a tab: write \\t)', 9],
@@ -63,6 +64,21 @@ describe('jsonl reader', () => {
         ['[1, 2] x', "unexpected 'x' after the JSON value", 8],
         ['NaN', "unexpected word 'NaN' where a value was expected (text must be in double quotes; literals are true, false, null)", 1],
       ];
+      // The column is where the named text starts, as VS Code numbers columns (the first character is column 1),
+      // even for a word that begins like a literal (V8 would say position 1 for "not json": the 'o').
+      const words: Array<[string, string, number]> = [
+        ['not json', 'not', 1],
+        ['nul x', 'nul', 1],
+        ['{"a": fals}', 'fals', 7],
+        ['{"a": [1, nope]}', 'nope', 11],
+        ['{"a": True}', 'True', 7],
+      ];
+      for (const [text, word, column] of words) {
+        const e = parseLine(text, 1, 0, text.length).error;
+        assert.equal(e?.column, column, text);
+        assert.equal(text.slice(column - 1, column - 1 + word.length), word, `${text}: column ${column} is where '${word}' starts`);
+        assert.match(e!.message, new RegExp(`^unexpected word '${word}'`));
+      }
       for (const [text, message, column] of cases) {
         const r = parseLine(text, 7, 0, text.length);
         assert.equal(r.value, undefined, text);
@@ -211,5 +227,55 @@ describe('jsonl reader', () => {
       await new Promise((res) => setTimeout(res, 50));
       assert.equal(open(), before);
     });
+  });
+});
+
+describe('trailingCommaFixes', () => {
+  const apply = (text: string, commas: number[]): string => {
+    let out = text;
+    for (const j of [...commas].reverse()) {
+      assert.equal(out.charAt(j), ',', `index ${j} of ${JSON.stringify(text)} is a comma`);
+      out = out.slice(0, j) + out.slice(j + 1);
+    }
+    return out;
+  };
+
+  it('removes the comma after the value, and every comma before a closing bracket, leaving valid JSON', () => {
+    const cases: Array<[string, string]> = [
+      ['{"instruction": "a", "output": "b"},', '{"instruction": "a", "output": "b"}'],
+      ['{"instruction": "a", "output": "b"} ,  ', '{"instruction": "a", "output": "b"}   '],
+      ['{"a": 1,}', '{"a": 1}'],
+      ['{"a": 1 , }', '{"a": 1  }'],
+      ['[1, 2,]', '[1, 2]'],
+      ['{"a": [1, {"b": 2,},], "c": "x,",},,', '{"a": [1, {"b": 2}], "c": "x,"}'],
+      ['{"conversations": [{"from": "human", "value": "x"}, {"from": "gpt", "value": "y"},]}', '{"conversations": [{"from": "human", "value": "x"}, {"from": "gpt", "value": "y"}]}'],
+    ];
+    for (const [text, fixed] of cases) {
+      const commas = trailingCommaFixes(text);
+      assert.ok(commas.length > 0, text);
+      assert.deepEqual(commas, [...commas].sort((a, b) => a - b), 'ascending');
+      assert.equal(apply(text, commas), fixed, text);
+      assert.equal(parseLine(fixed, 1, 0, fixed.length).error, undefined, fixed);
+    }
+  });
+
+  it('offers nothing when the line parses or its first error is something else', () => {
+    for (const text of ['{"a": 1}', '{"a": }', '[1,,]', '{"a":1},{"b":2}', "{'a': 1},", '{"a": "x,"', '', 'not json,']) {
+      assert.deepEqual(trailingCommaFixes(text), [], text);
+    }
+  });
+
+  it('removes the trailing commas it finds even when another error remains', () => {
+    const text = '{"a": 1,} {"b": 2}';
+    assert.deepEqual(trailingCommaFixes(text), [7]);
+    assert.match(parseLine('{"a": 1} {"b": 2}', 1, 0, 17).error!.message, /only one JSON value/);
+  });
+
+  it('cures every line of the trailing-comma fixture', () => {
+    for (const r of readRecords(fs.readFileSync(fixture('trailing-comma.jsonl'), 'utf8'))) {
+      if (r.blank) continue;
+      const fixed = apply(r.text, trailingCommaFixes(r.text));
+      assert.equal(parseLine(fixed, 1, 0, fixed.length).error, undefined, r.text);
+    }
   });
 });

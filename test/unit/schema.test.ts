@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
-import { analyseRecord, describeSchema, InspectAccumulator } from '../../src/core/inspect';
+import { analyseRecord, describeSchema, ForcedSchemaCheck, InspectAccumulator } from '../../src/core/inspect';
 import { readRecords } from '../../src/core/jsonl';
 import { adaptRecord, DEFAULT_ADAPTER_OPTIONS, detectSchema, majoritySchema, parsePath, schemaLabel, SCHEMA_IDS } from '../../src/core/schema';
 import type { AdapterOptions, AdaptResult, Pair, SchemaId } from '../../src/core/types';
@@ -238,5 +238,35 @@ describe('schema adapters', () => {
       acc.addAnalysis(analyseRecord(rec, withPolicy('all')));
       assert.deepEqual([acc.summary().lines, acc.summary().pairs], [1, 2]);
     });
+  });
+});
+
+describe('ForcedSchemaCheck', () => {
+  const check = (text: string, options: AdapterOptions): string | undefined => {
+    const c = new ForcedSchemaCheck(options);
+    for (const r of readRecords(text)) c.addAnalysis(analyseRecord(r, options));
+    return c.problem();
+  };
+  const alpaca = (n: number): string => Array.from({ length: n }, (_, i) => JSON.stringify({ instruction: `q${i}`, output: `a${i}` })).join('\n') + '\n';
+
+  it('names the schema the file looks like when a forced schema fits no line', () => {
+    assert.equal(check(alpaca(197), { schema: 'sharegpt', turnPolicy: 'first' }),
+      'no line fits the schema sharegpt; the file looks like alpaca (197 of 197 lines); use --schema alpaca or --schema auto');
+  });
+  it('counts the majority schema among all non-blank lines (blank lines aside, broken lines in the total)', () => {
+    const text = alpaca(3) + '\n{"prompt": "p", "completion": "c"}\n{"broken",}\n';
+    assert.equal(check(text, { schema: 'openai', turnPolicy: 'first' }),
+      'no line fits the schema openai; the file looks like alpaca (3 of 5 lines); use --schema alpaca or --schema auto');
+  });
+  it('says so when no line is in any known schema, and names a custom mapping that fits nothing', () => {
+    assert.match(check('{"foo": 1}\n{"bar": 2}\n', { schema: 'alpaca', turnPolicy: 'first' })!,
+      /^no line fits the schema alpaca, and no line is in a schema SCAR Lens knows; map its fields with --map-instruction and --map-response$/);
+    assert.equal(check(alpaca(2), { schema: 'custom', mapping: { instruction: 'data.q', response: 'data.a' }, turnPolicy: 'first' }),
+      'no line has the fields of the custom mapping (--map-instruction data.q, --map-response data.a); the file looks like alpaca (2 of 2 lines); use --schema alpaca or --schema auto');
+  });
+  it('is silent when one line fits, when the schema is auto, and for an empty file', () => {
+    assert.equal(check(alpaca(5) + '{"conversations": [{"from": "human", "value": "x"}, {"from": "gpt", "value": "y"}]}\n', { schema: 'sharegpt', turnPolicy: 'first' }), undefined);
+    assert.equal(check('{"foo": 1}\n', { schema: 'auto', turnPolicy: 'first' }), undefined);
+    assert.equal(check('\n  \n', { schema: 'alpaca', turnPolicy: 'first' }), undefined);
   });
 });

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import type { SchemaId } from '../../src/core/types';
 import { schemaLabel } from '../../src/core/schema';
 import type { LineModelSummary } from '../../src/extension/lineModel';
-import { fileSchemaOf, formatCount, statusContent } from '../../src/extension/statusText';
+import { fileSchemaOf, formatCount, severitiesText, statusContent } from '../../src/extension/statusText';
 
 function summary(over: Partial<LineModelSummary> & { counts?: Array<[SchemaId, number]> }): LineModelSummary {
   const { counts = [], ...rest } = over;
@@ -53,5 +53,16 @@ describe('status text', () => {
   it('shows progress while the first pass runs', () => {
     const s = summary({ lines: 200000, analysed: 50000, pending: 150000 });
     assert.equal(statusContent({ summary: s, label: schemaLabel, problems: 0 }).text, '$(sync~spin) SCAR: checking 25%');
+  });
+
+  it('counts hygiene findings with the line problems, and gives the severities in the tooltip', () => {
+    // No line problem, but 20 hygiene warnings and the truncation info: 21 problems, as the Problems panel lists.
+    const s = summary({ lines: 300, analysed: 300, pairs: 300, linesWithPairs: 300, counts: [['alpaca', 300]] });
+    const c = statusContent({ summary: s, label: schemaLabel, problems: 21, severities: { errors: 0, warnings: 20, infos: 1 } });
+    assert.equal(c.text, '$(checklist) Alpaca · 300 pairs · 21 problems');
+    assert.match(c.tooltip, /In the Problems panel \(SCAR and SCAR hygiene\): 21 problems, 20 warnings, 1 info\./);
+    assert.equal(severitiesText({ errors: 1, warnings: 0, infos: 2 }), '1 error, 2 infos');
+    assert.equal(severitiesText({ errors: 0, warnings: 0, infos: 0 }), 'none');
+    assert.doesNotMatch(statusContent({ summary: s, label: schemaLabel, problems: 0, severities: { errors: 0, warnings: 0, infos: 0 } }).tooltip, /In the Problems panel/);
   });
 });
