@@ -14,10 +14,14 @@ export const WORKER_FILE = 'featuriseWorker.js';
 export interface FeaturiseJob { id: number; instructions: string[]; responses: string[] }
 export type FeaturiseAnswer = { id: number; feeds: ModelFeeds } | { id: number; error: string } | { ready: true } | { initError: string };
 
-/** Default featurising workers: one per core (the main thread only dispatches, caches and infers), at most 4. */
+/**
+ * Default featurising workers: one on a machine with 2 cores or fewer (the main thread dispatches, caches and infers;
+ * a second worker there raised the engine's peak RSS past 300 MB and, on a loaded 2-core machine, halved its
+ * throughput), else one per core but one, at most 3.
+ */
 export function defaultFeaturiseWorkers(): number {
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  return Math.max(1, Math.min(4, cores));
+  return cores <= 2 ? 1 : Math.min(3, cores - 1);
 }
 
 interface Slot {

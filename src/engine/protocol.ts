@@ -19,8 +19,9 @@ export interface InitRequest {
   cacheDir: string | null;
   /** onnxruntime intra-op threads (default: 1 on a machine with 2 cores or fewer, else 2). */
   threads?: number;
-  /** Worker threads that featurise batches while the main thread infers (default: one per core, at most 4;
-   *  0: featurise on the main thread). SCAR_FEATURISE_WORKERS in the engine's environment overrides it. */
+  /** Worker threads that featurise batches while the main thread infers (default: 1 on a machine with 2 cores or
+   *  fewer, else cores - 1, at most 3; 0: featurise on the main thread). SCAR_FEATURISE_WORKERS in the engine's
+   *  environment overrides it. */
   featuriseWorkers?: number;
 }
 
