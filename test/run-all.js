@@ -145,6 +145,8 @@ const stageRunners = {
   unit: async () => {
     const file = path.join(resultsDir, 'unit.json');
     fs.rmSync(file, { force: true });
+    // Unit tests build a tiny ONNX model with Debian's python3-onnx: install.sh's apt step, without code-server.
+    if (process.platform === 'linux' && process.arch === 'x64') require('./harness/code-server').ensureTestPackages();
     const exit = await run(process.execPath, [__filename, '--unit-worker', file], {}, STAGE_TIMEOUT_S.unit);
     return readResults(file, exit, 'unit');
   },

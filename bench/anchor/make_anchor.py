@@ -12,7 +12,14 @@ About 112 M parameters. Inputs: instruction_ids, instruction_mask, response_ids,
 L <= 512). Outputs: score, composition_norm, presentation_norm ([B]).
 
 Run with Debian's torch: /usr/bin/python3 bench/anchor/make_anchor.py
+
+With --official DIR it writes the same network as a model folder of the official kind instead (what
+training/export_official_scar.py makes of a real checkpoint), for bench/official.bench.js: DIR/model.onnx with
+inputs instruction_input_ids, instruction_attention_mask, answer_input_ids, answer_attention_mask and output
+score, a BERT-style WordPiece tokenizer.json of 30522 entries (training/wordpiece_tokenizer.py) and
+scar-model.json (max length 512). Random weights: its scores mean nothing; its speed is that of scar-gte-base.
 """
+import json
 import math
 import os
 import sys
@@ -87,7 +94,48 @@ class ScarRanker(nn.Module):
         return score, composition.norm(dim=-1), presentation.norm(dim=-1)
 
 
+class OfficialSignature(nn.Module):
+    """The anchor with the official export's input and output names (score only)."""
+
+    def __init__(self, ranker):
+        super().__init__()
+        self.ranker = ranker
+
+    def forward(self, instruction_input_ids, instruction_attention_mask, answer_input_ids, answer_attention_mask):
+        return self.ranker(instruction_input_ids, instruction_attention_mask, answer_input_ids, answer_attention_mask)[0]
+
+
+def official(folder):
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'training'))
+    from wordpiece_tokenizer import repo_words, write_tokenizer
+    os.makedirs(folder, exist_ok=True)
+    write_tokenizer(folder, repo_words(), size=VOCAB)
+    torch.manual_seed(2406)
+    model = OfficialSignature(ScarRanker().eval()).eval()
+    b, li, lr = 2, 8, 16
+    example = (torch.randint(1, VOCAB, (b, li)), torch.ones(b, li, dtype=torch.long),
+               torch.randint(1, VOCAB, (b, lr)), torch.ones(b, lr, dtype=torch.long))
+    names = ['instruction_input_ids', 'instruction_attention_mask', 'answer_input_ids', 'answer_attention_mask']
+    axes = {n: {0: 'batch', 1: n.split('_')[0] + '_length'} for n in names}
+    axes['score'] = {0: 'batch'}
+    out = os.path.join(folder, 'model.onnx')
+    with torch.no_grad():
+        torch.onnx.export(model, example, out + '.tmp', input_names=names, output_names=['score'], dynamic_axes=axes,
+                          opset_version=14, do_constant_folding=True)
+    os.replace(out + '.tmp', out)
+    meta = {'kind': 'scar-official-onnx', 'name': 'bert-base-standin', 'id': 'bert-base-standin-seed2406',
+            'onnx': 'model.onnx', 'maxLength': 512, 'padTokenId': 0,
+            'source': 'random weights (bench/anchor/make_anchor.py --official): the size of scar-gte-base, not its scores',
+            'license': 'MIT', 'variants': [{'file': 'model.onnx', 'precision': 'fp32'}],
+            'description': 'BERT-base-sized stand-in with random weights, for benchmarks only.'}
+    with open(os.path.join(folder, 'scar-model.json'), 'w') as f:
+        json.dump(meta, f, indent=2)
+    print(f'official-kind stand-in -> {folder} ({os.path.getsize(out) / 2**20:.0f} MiB)')
+
+
 def main():
+    if len(sys.argv) > 2 and sys.argv[1] == '--official':
+        return official(sys.argv[2])
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), '..', 'work', 'anchor.onnx')
     os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
     torch.manual_seed(2406)

@@ -1,6 +1,6 @@
 // `scar score FILE [-o OUT] [--no-percentile] [--summary S] [--line-offset N] [--model DIR] [--no-cache] [--schema S] [--turns P]`
 // Writes one JSON object per non-blank input line, in input order:
-//   {"line", "score", "style", "percentile", "error", "composition", "presentation"}
+//   {"line", "score", "style", "percentile", "error", "composition", "presentation", "model"}
 // score/percentile/composition/presentation are null when error is set (the line yields no pair, and error
 // says why). The percentile is the line's within the file (core/scores percentiles). With --turns all a line
 // scores the mean of its exchanges. FILE '-' is stdin.
@@ -25,12 +25,14 @@ const HELP = `Usage: scar score FILE [options]
 
 Scores every line of a JSON Lines file (streamed, any size; FILE '-' reads stdin) with the style-consistency
 ranker and writes one JSON object per non-blank line, in input order:
-  {"line", "score", "style", "percentile", "error", "composition", "presentation"}
-score is the ranker's raw score (unbounded; higher is more style-consistent; score = composition +
-presentation). style is the calibrated 0-100 style score the editor shows: the chance, in percent, that an
-answer scoring this was written by a strong instruction-tuned assistant rather than a person (null for a
-ranker without a calibration). percentile (0-100) is the share of the file's other scored lines that score
-lower (ties count half). A line that yields no pair has "error" set and null scores. With
+  {"line", "score", "style", "percentile", "error", "composition", "presentation", "model"}
+score is the ranker's raw score (unbounded; higher is more style-consistent; for the bundled ranker score =
+composition + presentation). style is the calibrated 0-100 style score the editor shows: the chance, in percent,
+that an answer scoring this was written by a strong instruction-tuned assistant rather than a person (null for a
+ranker without a calibration, such as an exported official SCAR ranker). percentile (0-100) is the share of the
+file's other scored lines that score lower (ties count half). A line that yields no pair has "error" set and
+null scores. "model" names the ranker that scored the file (--model); composition and presentation are null for
+a model that does not report them (an exported official SCAR ranker gives only the score). With
 --turns all, a conversation's score is the mean over its exchanges. Percentiles need the whole input: from
 stdin it is first copied to a temporary file (TMPDIR); use --no-percentile to stream.
 
@@ -110,8 +112,8 @@ export function createScoreCommand(deps: ScoringDeps = defaultDeps()): Command {
         const secs = (performance.now() - t0) / 1000;
         const summary = summarizeScores(result.score);
         const without = result.errors.size;
-        io.err.write(`Scored ${fmt(result.pairsScored)} pairs on ${fmt(result.count - without)} lines in ${secs.toFixed(1)} s`
-          + (summary ? ` — median ${summary.median.toFixed(2)}${calibration ? ` (style score ${Math.round(styleScore(summary.median, calibration))})` : ''}` : '')
+        io.err.write(`Scored ${fmt(result.pairsScored)} pairs on ${fmt(result.count - without)} lines with ${result.model.name} in ${secs.toFixed(1)} s`
+          + (summary ? ` — median ${summary.median.toFixed(2)}${calibration ? ` (style score ${Math.round(styleScore(summary.median, calibration))})` : ' (raw score)'}` : '')
           + (without ? `, ${fmt(without)} line${without === 1 ? '' : 's'} without a pair` : '')
           + (opts.output && opts.output !== '-' ? ` -> ${opts.output}` : '') + '\n');
         return EXIT_OK;
@@ -132,7 +134,10 @@ async function streamScores(opts: ScoringOptions, offset: number, summaryFile: s
   let scoredLines = 0, without = 0;
   const schemaCheck = new ForcedSchemaCheck(opts.adapter);
   let totals;
+  let model = '';
   try {
+    // The model loads first: a broken folder fails before any input is read, and every row names the model.
+    model = (await client.start()).modelName;
     totals = await scoreLinesInOrder(input, client, {
       adapter: opts.adapter,
       persistentCache: !opts.noCache,
@@ -152,6 +157,7 @@ async function streamScores(opts: ScoringOptions, offset: number, summaryFile: s
           error: scored ? null : l.problem ?? 'blank line',
           composition: scored ? roundScore(l.composition) : null,
           presentation: scored ? roundScore(l.presentation) : null,
+          model,
         }) + '\n';
       }
       await out.write(buf);
@@ -171,7 +177,7 @@ async function streamScores(opts: ScoringOptions, offset: number, summaryFile: s
   }
   if (summary !== undefined && summaryFile !== undefined) await summary.write(summaryFile);
   const secs = (performance.now() - t0) / 1000;
-  io.err.write(`Scored ${fmt(totals.pairsScored)} pairs on ${fmt(scoredLines)} lines in ${secs.toFixed(1)} s`
+  io.err.write(`Scored ${fmt(totals.pairsScored)} pairs on ${fmt(scoredLines)} lines with ${model} in ${secs.toFixed(1)} s`
     + (without ? `, ${fmt(without)} line${without === 1 ? '' : 's'} without a pair` : '')
     + (opts.output && opts.output !== '-' ? ` -> ${opts.output}` : '') + '\n');
   return EXIT_OK;

@@ -2,6 +2,7 @@
 // the pairs through the engine in chunks (a few in flight, so reading and inference overlap on two cores),
 // and keep only numbers per line: line number, byte offsets, line-ending length, and the line's scores.
 // Texts are dropped as soon as they are sent, so memory grows with the number of lines, not their size.
+import type { ModelKind } from '../core/modelFolder';
 import { streamRecords } from '../core/jsonl';
 import { analyseRecord, ForcedSchemaCheck } from '../core/inspect';
 import type { AdapterOptions, PairScore } from '../core/types';
@@ -32,6 +33,8 @@ export interface FileScores {
   fileEol: string;
   /** Set when a forced schema fits no line of the file (core/inspect ForcedSchemaCheck's message). */
   schemaProblem?: string;
+  /** The model that scored the file (its display name, cache id and kind). */
+  model: { name: string; id: string; kind: ModelKind };
 }
 
 export interface ScoreStreamOptions {
@@ -79,6 +82,8 @@ class Columns {
 export async function scoreFileStream(file: string, client: EngineClient, options: ScoreStreamOptions): Promise<FileScores> {
   const chunkSize = options.chunkSize ?? 2048;
   const maxInFlight = options.inFlight ?? 3;
+  // The model loads first: a broken model folder fails before the file is read, and the result names the model.
+  const ready = await client.start();
   const cols = new Columns();
   const errors = new Map<number, string>();
   let pairsScored = 0;
@@ -168,5 +173,6 @@ export async function scoreFileStream(file: string, client: EngineClient, option
     pairsScored,
     fileEol: crlf > lf ? '\r\n' : '\n',
     ...(schemaProblem === undefined ? {} : { schemaProblem }),
+    model: { name: ready.modelName, id: ready.modelId, kind: ready.modelKind },
   };
 }

@@ -34,6 +34,7 @@ export async function writeScoreRows(result: FileScores, out: OutputSink, calibr
       error: error ?? null,
       composition: scored ? roundScore(result.composition[i]) : null,
       presentation: scored ? roundScore(result.presentation[i]) : null,
+      model: result.model.name,
     }) + '\n';
     if (buf.length > 1 << 16) { await out.write(buf); buf = ''; }
   }

@@ -51,7 +51,9 @@ export const LINE_OFFSET_HELP = `  --line-offset N         add N to every line n
                           of the shards before it), so that line numbers are global`;
 
 export const SCORING_OPTIONS_HELP = `  -o, --output OUT        write here (atomically: a temporary file, then a rename) instead of stdout
-  --model DIR             model folder with ranker.onnx and featuriser.json (default: the bundled model)
+  --model DIR             model folder (default: the bundled model): a SCAR Lens ranker (ranker.onnx +
+                          featuriser.json) or an official SCAR ranker exported by
+                          training/export_official_scar.py (scar-model.json + tokenizer.json + ONNX)
   --no-cache              neither read nor write the persistent score cache (SCAR_CACHE_DIR moves it;
                           default ~/.cache/scar-lens)`;
 

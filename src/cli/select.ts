@@ -6,6 +6,7 @@
 // from the file by its byte offsets and writes it in the chosen format, atomically (both in cli/scoredFile.ts). Selection rules:
 // core/select.ts; the order of the steps and the report: core/selectionPipeline.ts.
 import * as fs from 'fs';
+import * as path from 'path';
 import { lineTextPair } from '../core/cleaningPass';
 import { EXPORT_FORMATS, type ExportFormat } from '../core/export';
 import { ForcedSchemaCheck } from '../core/inspect';
@@ -149,7 +150,9 @@ export function createSelectCommand(deps: ScoringDeps = defaultDeps()): Command 
         const without = scores.errors.size;
         io.err.write(`${formatPipelineReport(report)} -> ${opts.output && opts.output !== '-' ? opts.output : 'stdout'}`
           + (drop.size ? `; lines listed in ${dropFile} left out` : '')
-          + (without ? `; ${fmt(without)} line${without === 1 ? '' : 's'} without a pair not considered` : '') + '\n');
+          + (without ? `; ${fmt(without)} line${without === 1 ? '' : 's'} without a pair not considered` : '')
+          // Which ranker chose, when it is not the bundled one (--model).
+          + (scores.model.kind !== 'bundled' || path.resolve(opts.modelDir) !== path.resolve(deps.defaultModelDir) ? ` (ranked by ${scores.model.name})` : '') + '\n');
         return EXIT_OK;
       });
     },

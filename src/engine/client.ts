@@ -6,7 +6,7 @@ import { fork, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import type { AdapterOptions, PairScore } from '../core/types';
-import { LINE_BLANK, LINE_ERROR, type EngineMessage, type EngineRequest, type EngineStats, type LineResult, type LineScores, type PairText } from './protocol';
+import { LINE_BLANK, LINE_ERROR, type EngineMessage, type EngineRequest, type EngineStats, type LineResult, type LineScores, type PairText, type ReadyInfo } from './protocol';
 
 /** The caller cancelled the request. */
 export class CancelledError extends Error {
@@ -32,7 +32,7 @@ export class EngineError extends Error {
 export interface EngineClientOptions {
   /** Path of dist/engine.js. */
   enginePath: string;
-  /** Folder holding ranker.onnx and featuriser.json. */
+  /** A model folder of either kind (ranker.onnx + featuriser.json, or an exported official ranker). */
   modelDir: string;
   /** Folder of the persistent cache (SCAR_CACHE_DIR in the environment wins), or null for none at all. */
   cacheDir: string | null;
@@ -67,7 +67,7 @@ interface Pending {
 
 interface Running {
   child: ChildProcess;
-  ready: Promise<{ modelId: string; loadMs: number; pid: number }>;
+  ready: Promise<ReadyInfo>;
   stderr: string[];
   initError?: string;
 }
@@ -104,7 +104,7 @@ export class EngineClient {
   get pid(): number | undefined { return this.running?.child.pid; }
 
   /** Starts the engine now (otherwise the first request does); resolves when the model is loaded. */
-  async start(): Promise<{ modelId: string; loadMs: number; pid: number }> {
+  async start(): Promise<ReadyInfo> {
     return (await this.ensure()).ready;
   }
 
@@ -224,8 +224,8 @@ export class EngineClient {
     const stderr: string[] = [];
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (s: string) => { stderr.push(s); if (stderr.length > 20) stderr.shift(); });
-    let settle!: { resolve: (v: { modelId: string; loadMs: number; pid: number }) => void; reject: (e: Error) => void };
-    const ready = new Promise<{ modelId: string; loadMs: number; pid: number }>((resolve, reject) => { settle = { resolve, reject }; });
+    let settle!: { resolve: (v: ReadyInfo) => void; reject: (e: Error) => void };
+    const ready = new Promise<ReadyInfo>((resolve, reject) => { settle = { resolve, reject }; });
     ready.catch(() => undefined); // callers see it through their own requests
     const running: Running = { child, ready, stderr };
 
@@ -259,10 +259,10 @@ export class EngineClient {
     return running;
   }
 
-  private onMessage(running: Running, msg: EngineMessage, settle: { resolve: (v: { modelId: string; loadMs: number; pid: number }) => void; reject: (e: Error) => void }): void {
+  private onMessage(running: Running, msg: EngineMessage, settle: { resolve: (v: ReadyInfo) => void; reject: (e: Error) => void }): void {
     switch (msg.type) {
       case 'ready':
-        settle.resolve({ modelId: msg.modelId, loadMs: msg.loadMs, pid: msg.pid });
+        settle.resolve({ modelId: msg.modelId, modelName: msg.modelName, modelKind: msg.modelKind, hasComponents: msg.hasComponents, loadMs: msg.loadMs, pid: msg.pid });
         return;
       case 'init-error': {
         running.initError = msg.message;

@@ -3,8 +3,8 @@
 // into inference batches, and between batches the engine yields so that a 'cancel' can arrive and stop it.
 import * as fs from 'fs';
 import { DiskCache, MemoryLru, cacheKey } from './cache';
-import { INFERENCE_BATCH, LINE_BLANK, LINE_ERROR, LINE_SCORED, type EngineMessage, type EngineRequest, type EngineStats, type InitRequest, type LineScores, type PairText, type ScoreLinesRequest } from './protocol';
-import { ModelLoadError, RankerSession } from './session';
+import { LINE_BLANK, LINE_ERROR, LINE_SCORED, type EngineMessage, type EngineRequest, type EngineStats, type InitRequest, type LineScores, type PairText, type ScoreLinesRequest } from './protocol';
+import { ModelLoadError, RankerSession, loadRanker, type Ranker } from './session';
 import { defaultFeaturiseWorkers, FeaturisePool } from './featurisePool';
 import { linePairs } from '../core/linePairs';
 import type { ModelFeeds, PairScore } from '../core/types';
@@ -68,7 +68,7 @@ function lineJob(req: ScoreLinesRequest): Job {
 }
 
 class Engine {
-  private session: RankerSession | undefined;
+  private session: Ranker | undefined;
   private pool: FeaturisePool | undefined;
   private disk: DiskCache | null = null;
   private diskProblem: string | undefined;
@@ -82,7 +82,7 @@ class Engine {
 
   async init(req: InitRequest): Promise<void> {
     try {
-      this.session = await RankerSession.load(req.modelDir, req.threads);
+      this.session = await loadRanker(req.modelDir, req.threads);
     } catch (e) {
       const message = e instanceof ModelLoadError ? e.message : `cannot load the model in '${req.modelDir}': ${(e as Error).message}`;
       send({ type: 'init-error', message });
@@ -101,13 +101,14 @@ class Engine {
         this.disk = null;
       }
     }
-    send({ type: 'ready', modelId: this.session.modelId, loadMs: this.session.loadMs, pid: process.pid });
-    // The featurising workers start after 'ready', so they never delay it; until they are up (a few tens of ms),
+    const s = this.session;
+    send({ type: 'ready', modelId: s.modelId, modelName: s.modelName, modelKind: s.kind, hasComponents: s.hasComponents, loadMs: s.loadMs, pid: process.pid });
+    // The featurising workers (bundled rankers only) start after 'ready', so they never delay it; until they are up,
     // batches are featurised on this thread. If they cannot start, this thread goes on doing it.
     const envWorkers = process.env.SCAR_FEATURISE_WORKERS;
     const workers = envWorkers !== undefined && /^\d+$/.test(envWorkers) ? Number(envWorkers) : req.featuriseWorkers ?? defaultFeaturiseWorkers();
-    if (workers > 0) {
-      FeaturisePool.start(this.session.modelDir, workers).then((pool) => { this.pool = pool; }, () => undefined);
+    if (workers > 0 && s.kind === 'bundled') {
+      FeaturisePool.start(s.modelDir, workers).then((pool) => { this.pool = pool; }, () => undefined);
     }
     this.pump();
   }
@@ -161,6 +162,8 @@ class Engine {
     const hits = this.counts.memoryHits + this.counts.diskHits;
     return {
       modelId: this.session?.modelId ?? '',
+      modelName: this.session?.modelName ?? '',
+      modelKind: this.session?.kind ?? 'bundled',
       modelDir: this.session?.modelDir ?? '',
       loadMs: this.session?.loadMs ?? 0,
       pairsScored: this.counts.pairsScored,
@@ -209,11 +212,18 @@ class Engine {
       this.counts.misses++;
       todo.push(i);
     }
-    // A pipeline: featurising workers prepare the next batches (as many as there are workers, plus one) while
-    // onnxruntime infers the current one; without workers, this thread prepares batch k+1 while batch k is inferred.
-    const pool = this.pool;
+    // The model's order (an official ranker: by length, so that a batch needs little padding), then batches of its size.
+    if (session.order && todo.length > 1) {
+      const order = session.order(todo.map((i) => req.pairs[i]));
+      const sorted = order.map((k) => todo[k]);
+      for (let k = 0; k < sorted.length; k++) todo[k] = sorted[k];
+    }
+    const batch = session.batchSize;
+    // A pipeline: featurising workers (bundled rankers) prepare the next batches (as many as there are workers, plus
+    // one) while onnxruntime infers the current one; without workers, this thread prepares batch k+1 while batch k runs.
+    const pool = session.kind === 'bundled' ? this.pool : undefined;
     const batches: number[][] = [];
-    for (let b = 0; b < todo.length; b += INFERENCE_BATCH) batches.push(todo.slice(b, b + INFERENCE_BATCH));
+    for (let b = 0; b < todo.length; b += batch) batches.push(todo.slice(b, b + batch));
     const textsOf = (idx: number[]): PairText[] => idx.map((i) => ({ instruction: String(req.pairs[i].instruction), response: String(req.pairs[i].response) }));
     const ahead: Array<Promise<ModelFeeds>> = [];
     const startFeaturising = (upTo: number): void => {

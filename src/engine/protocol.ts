@@ -1,6 +1,7 @@
 // The messages between an EngineClient (extension host or CLI) and the engine child process, over the
 // Node IPC channel. Every request carries an id; the engine answers each request once (a cancelled request
 // gets a 'cancelled' error, which the client has usually stopped waiting for).
+import type { ModelKind } from '../core/modelFolder';
 import type { AdapterOptions, PairScore } from '../core/types';
 
 /** A pair as the engine needs it: only the two texts are scored. */
@@ -12,7 +13,7 @@ export interface PairText {
 /** The first message; the engine loads the model and answers with 'ready' or an 'init' error. */
 export interface InitRequest {
   type: 'init';
-  /** Folder with ranker.onnx and featuriser.json. */
+  /** A model folder of either kind (src/core/modelFolder.ts): ranker.onnx + featuriser.json, or scar-model.json + tokenizer.json + its ONNX file. */
   modelDir: string;
   /** Folder of the persistent cache (SCAR_CACHE_DIR in the engine's environment overrides it); null: no
    *  persistent cache at all, memory only (--no-cache). */
@@ -104,6 +105,9 @@ export type EngineRequest = InitRequest | ScoreRequest | ScoreLinesRequest | Can
 
 export interface EngineStats {
   modelId: string;
+  /** The model's display name (e.g. scar-lens-ranker-1.0, scar-gte-base) and kind. */
+  modelName: string;
+  modelKind: ModelKind;
   modelDir: string;
   /** Milliseconds to load the featuriser and create the ONNX session. */
   loadMs: number;
@@ -123,10 +127,23 @@ export interface EngineStats {
   pid: number;
 }
 
+/** What the engine says once its model is loaded. */
+export interface ReadyInfo {
+  /** Part of every cache key (name plus a hash of the model's files). */
+  modelId: string;
+  /** What to tell the user scored a file. */
+  modelName: string;
+  modelKind: ModelKind;
+  /** false: the model reports only the score (composition and presentation are NaN). */
+  hasComponents: boolean;
+  loadMs: number;
+  pid: number;
+}
+
 export type ErrorCode = 'cancelled' | 'model' | 'bad-request' | 'internal';
 
 export type EngineMessage =
-  | { type: 'ready'; modelId: string; loadMs: number; pid: number }
+  | { type: 'ready' } & ReadyInfo
   | { type: 'init-error'; message: string }
   | { type: 'scores'; id: number; scores: PairScore[] }
   | { type: 'line-scores'; id: number; scores: LineScores }
@@ -134,5 +151,5 @@ export type EngineMessage =
   | { type: 'ok'; id: number }
   | { type: 'error'; id: number; code: ErrorCode; message: string };
 
-/** Pairs per inference call. */
+/** Pairs per inference call of the bundled ranker. */
 export const INFERENCE_BATCH = 64;

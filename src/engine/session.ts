@@ -6,11 +6,64 @@ import * as path from 'path';
 import * as ort from 'onnxruntime-node';
 import { loadFeaturiser } from '../core/featurise';
 import type { Featuriser, ModelFeeds, PairScore } from '../core/types';
-import type { PairText } from './protocol';
+import { BUNDLED_FEATURISER_FILE, BUNDLED_MODEL_FILE, ModelFolderError, inspectModelFolder, type ModelKind } from '../core/modelFolder';
+import { OfficialSession } from './officialSession';
+import { INFERENCE_BATCH, type PairText } from './protocol';
 
-export const MODEL_FILE = 'ranker.onnx';
-export const FEATURISER_FILE = 'featuriser.json';
+export const MODEL_FILE = BUNDLED_MODEL_FILE;
+export const FEATURISER_FILE = BUNDLED_FEATURISER_FILE;
 const OUTPUTS = ['score', 'composition', 'presentation'] as const;
+
+/**
+ * A loaded model of either kind, as the engine drives it: pairs -> prepared inputs (on the JavaScript thread) ->
+ * inference (off it). The engine scores a request's cache misses in the order `order` gives, in batches of
+ * `batchSize`, preparing batch k+1 while batch k runs.
+ */
+export interface Ranker {
+  readonly kind: ModelKind;
+  /** Part of every cache key: two models never share scores. */
+  readonly modelId: string;
+  /** What the user is told scored the file, e.g. "scar-lens-ranker-1.0" or "scar-gte-base". */
+  readonly modelName: string;
+  readonly modelDir: string;
+  readonly loadMs: number;
+  /** Pairs per inference call. */
+  readonly batchSize: number;
+  /** Whether the model reports the composition and presentation parts of its score (NaN otherwise). */
+  readonly hasComponents: boolean;
+  /** The order in which to run these pairs (indexes into them), e.g. by length to limit padding; undefined: as given. */
+  order?(pairs: ReadonlyArray<PairText>): number[];
+  prepare(pairs: ReadonlyArray<PairText>): Record<string, ort.Tensor>;
+  infer(feeds: Record<string, ort.Tensor>, count: number): Promise<PairScore[]>;
+  run(pairs: ReadonlyArray<PairText>): Promise<PairScore[]>;
+  release(): Promise<void>;
+}
+
+/** Loads the model in `modelDir`, whichever its kind (told from its files); a ModelLoadError names what is wrong. */
+export async function loadRanker(modelDir: string, threads = defaultThreads()): Promise<Ranker> {
+  let folder;
+  try {
+    folder = inspectModelFolder(modelDir);
+  } catch (e) {
+    if (e instanceof ModelFolderError) throw new ModelLoadError(e.message);
+    throw e;
+  }
+  if (folder.kind === 'official') {
+    return OfficialSession.load(folder, threads);
+  }
+  return RankerSession.load(folder.dir, threads);
+}
+
+/** onnxruntime session options shared by both kinds. */
+export function sessionOptions(threads: number): ort.InferenceSession.SessionOptions {
+  return {
+    executionProviders: ['cpu'],
+    graphOptimizationLevel: 'all',
+    intraOpNumThreads: Math.max(1, threads),
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+  };
+}
 
 /** Thrown when the model or its featuriser configuration cannot be loaded; the message names the file. */
 export class ModelLoadError extends Error {
@@ -23,7 +76,11 @@ export function defaultThreads(): number {
   return cores <= 2 ? 1 : Math.min(4, cores - 1);
 }
 
-export class RankerSession {
+export class RankerSession implements Ranker {
+  readonly kind = 'bundled' as const;
+  readonly batchSize = INFERENCE_BATCH;
+  readonly hasComponents = true;
+
   private constructor(
     readonly modelDir: string,
     readonly featuriser: Featuriser,
@@ -32,6 +89,8 @@ export class RankerSession {
   ) {}
 
   get modelId(): string { return this.featuriser.modelId; }
+  /** The featuriser's version, e.g. scar-lens-ranker-1.0 (modelId adds a hash of the files). */
+  get modelName(): string { return this.featuriser.modelId.split(':')[0]; }
 
   static async load(modelDir: string, threads = defaultThreads()): Promise<RankerSession> {
     const t0 = performance.now();
@@ -49,13 +108,7 @@ export class RankerSession {
     }
     let session: ort.InferenceSession;
     try {
-      session = await ort.InferenceSession.create(modelPath, {
-        executionProviders: ['cpu'],
-        graphOptimizationLevel: 'all',
-        intraOpNumThreads: Math.max(1, threads),
-        interOpNumThreads: 1,
-        executionMode: 'sequential',
-      });
+      session = await ort.InferenceSession.create(modelPath, sessionOptions(threads));
     } catch (e) {
       throw new ModelLoadError(`cannot load ranker model '${modelPath}': ${firstLine((e as Error).message)}`);
     }
@@ -111,7 +164,7 @@ export class RankerSession {
   }
 }
 
-function firstLine(s: string): string {
+export function firstLine(s: string): string {
   const line = s.split('\n').find((l) => l.trim() !== '') ?? s;
   return line.trim();
 }

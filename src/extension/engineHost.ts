@@ -5,7 +5,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { loadCalibration, rawForStyle, type Calibration } from '../core/calibration';
 import { EngineClient } from '../engine/client';
-import type { EngineStats } from '../engine/protocol';
+import type { EngineStats, ReadyInfo } from '../engine/protocol';
 import { scoreScale, type ScoreScale } from './scoreScale';
 
 /**
@@ -19,6 +19,10 @@ export class EngineHost implements vscode.Disposable {
   private client: EngineClient | undefined;
   private clientModelDir = '';
   private toldRestart = false;
+  private loaded: ReadyInfo | undefined;
+  private readonly modelEmitter = new vscode.EventEmitter<ReadyInfo>();
+  /** Fires when an engine has loaded its model (at the first request after start-up or a change of model). */
+  readonly onDidLoadModel = this.modelEmitter.event;
   private scaleOf: { dir: string; raw: boolean; calibration: Calibration | undefined; scale: ScoreScale } | undefined;
 
   constructor(
@@ -49,7 +53,18 @@ export class EngineHost implements vscode.Disposable {
         void vscode.window.showWarningMessage(`SCAR Lens: the scoring engine stopped unexpectedly (${reason}) and was restarted.`);
       },
     });
+    const client = this.client;
+    client.start().then((info) => {
+      if (this.client !== client) return;
+      this.loaded = info;
+      this.modelEmitter.fire(info);
+    }, () => undefined); // a model that fails to load is reported by the requests that need it
     return this.client;
+  }
+
+  /** The model the current engine loaded (name, id, kind), once it has; undefined before or after a change. */
+  get model(): ReadyInfo | undefined {
+    return this.loaded;
   }
 
   /**
@@ -93,6 +108,7 @@ export class EngineHost implements vscode.Disposable {
   reset(): void {
     this.client?.dispose();
     this.client = undefined;
+    this.loaded = undefined;
   }
 
   async stats(): Promise<EngineStats | undefined> {
@@ -101,6 +117,7 @@ export class EngineHost implements vscode.Disposable {
 
   dispose(): void {
     this.reset();
+    this.modelEmitter.dispose();
   }
 }
 

@@ -32,6 +32,8 @@ export interface HoverInput {
   cuts: { high: number; low: number };
   /** The pair(s) of the line, for the excerpts and the style signals (the first is shown). */
   pairs: readonly Pair[];
+  /** The ranker that scored the file (its display name), said at the foot of the hover. */
+  model?: string;
   /** Command links at the foot of the hover. */
   commands: ReadonlyArray<{ label: string; id: string; args?: unknown[] }>;
   /** How many response tokens the model reads (featuriser.json maxResponseTokens); a longer response was cut. */
@@ -130,19 +132,28 @@ export function scoreHoverMarkdown(h: HoverInput): string {
     rows.push(`**SCAR ${BAND_SYMBOL[band]} ${h.shown.text}${outOf}** ${h.shown.noun} · ${band} band · ${topShare(h.percentile)}${ofFile} (percentile ${Math.round(h.percentile)}) · rank ${numbers.format(h.rank)} of ${numbers.format(h.scored)}${h.source ? ` in ${h.source}` : ''}`);
   }
   rows.push('');
-  rows.push(`_${h.shown.meaning}_${h.shown.calibrated ? ` Raw score ${h.score.toFixed(2)} = composition ${h.composition.toFixed(2)} + presentation ${h.presentation.toFixed(2)}.` : ''}`);
+  // An official SCAR ranker scores with one MLP over both embeddings: it has no composition and presentation parts.
+  const parts = Number.isFinite(h.composition) && Number.isFinite(h.presentation);
+  const rawParts = parts ? ` = composition ${h.composition.toFixed(2)} + presentation ${h.presentation.toFixed(2)}` : '';
+  rows.push(`_${h.shown.meaning}_${h.shown.calibrated ? ` Raw score ${h.score.toFixed(2)}${rawParts}.` : ''}`);
   rows.push('');
-  rows.push('| | this line | file median | difference |');
-  rows.push('|:--|--:|--:|--:|');
-  rows.push(`| Composition | ${h.composition.toFixed(2)} | ${h.medians.composition.toFixed(2)} | ${signed(h.composition - h.medians.composition)} |`);
-  rows.push(`| Presentation | ${h.presentation.toFixed(2)} | ${h.medians.presentation.toFixed(2)} | ${signed(h.presentation - h.medians.presentation)} |`);
+  if (parts) {
+    rows.push('| | this line | file median | difference |');
+    rows.push('|:--|--:|--:|--:|');
+    rows.push(`| Composition | ${h.composition.toFixed(2)} | ${h.medians.composition.toFixed(2)} | ${signed(h.composition - h.medians.composition)} |`);
+    rows.push(`| Presentation | ${h.presentation.toFixed(2)} | ${h.medians.presentation.toFixed(2)} | ${signed(h.presentation - h.medians.presentation)} |`);
+  } else {
+    rows.push('This ranker reports only its overall score, not its composition and presentation parts.');
+  }
   rows.push('');
-  if (pair) {
+  if (pair && parts) {
     const inst = analyseText(pair.instruction, 512);
     const resp = analyseText(pair.response, 512);
     rows.push(`${reading('Presentation', h.presentation, h.medians.presentation, presentationSignals(resp))} `
       + `${reading('Composition', h.composition, h.medians.composition, compositionSignals(inst, resp))}`);
     rows.push('');
+  }
+  if (pair) {
     const turn = h.pairs.length > 1 ? ` · exchange ${pair.exchange + 1} of ${h.pairs.length} (the score is their mean)` : pair.exchange > 0 ? ` · exchange ${pair.exchange + 1}` : '';
     rows.push(`**Instruction** \`${pair.source.instruction}\`${turn}  `);
     rows.push(escapeMarkdown(excerpt(pair.instruction)));
@@ -155,6 +166,10 @@ export function scoreHoverMarkdown(h: HoverInput): string {
       rows.push(cut);
       rows.push('');
     }
+  }
+  if (h.model) {
+    rows.push(`Scored by \`${h.model.replace(/`/g, "'")}\` · [Choose ranker model…](command:scar.chooseModel)`);
+    rows.push('');
   }
   if (h.commands.length) {
     rows.push(h.commands.map((c) => `[${c.label}](command:${c.id}${c.args ? `?${encodeURIComponent(JSON.stringify(c.args))}` : ''})`).join(' · '));

@@ -18,6 +18,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { DocumentHygieneOptions } from '../core/documentHygiene';
 import { DEFAULT_MAX_RESPONSE_TOKENS, FEATURISER_FILE } from '../core/featurise';
+import { OFFICIAL_META_FILE, parseOfficialMeta } from '../core/modelFolder';
 import { HygieneFindings } from '../core/packedHygiene';
 import type { DuplicateCluster } from '../core/types';
 import type { AnalysisRegistry } from './analysisRegistry';
@@ -55,9 +56,15 @@ export interface HygieneSnapshot {
   };
 }
 
-/** The ranker's response token limit from the model folder's featuriser.json (the default if it cannot be read). */
+/**
+ * The ranker's response token limit: from the model folder's featuriser.json, or for an exported official SCAR ranker
+ * its maxLength less [CLS] and [SEP] (counted in this project's word tokens, which a WordPiece tokenizer splits
+ * further, so the warning is an underestimate there); the default if neither can be read.
+ */
 export function maxResponseTokensIn(modelDir: string): number {
   try {
+    const official = path.join(modelDir, OFFICIAL_META_FILE);
+    if (fs.existsSync(official)) return Math.max(1, parseOfficialMeta(fs.readFileSync(official, 'utf8'), official).maxLength - 2);
     const raw = JSON.parse(fs.readFileSync(path.join(modelDir, FEATURISER_FILE), 'utf8')) as { maxResponseTokens?: unknown };
     const n = raw.maxResponseTokens;
     return typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : DEFAULT_MAX_RESPONSE_TOKENS;

@@ -11,6 +11,7 @@ import { registerScoreView, type ScoreViewApi } from './scoreView';
 import { registerScoring, type ScoringApi } from './scoring';
 import { registerLargeFileCommands } from './largeFile';
 import { RemovedLinesFiles } from './removedLines';
+import { registerChooseModel } from './chooseModel';
 import { registerSelectCommands } from './selectCommand';
 import { registerSortFilterCommands } from './sortFilter';
 import { ScarStatusBar } from './statusBar';
@@ -20,7 +21,7 @@ import { testApi, type ScarLensApi } from './testApi';
  * Features beyond the foundation (diagnostics and status bar, which the test API needs by name). To add one,
  * write `export const registerX: Feature = (ctx) => ...` in its own module and list it here.
  */
-const FEATURES: readonly Feature[] = [registerSelectCommands, registerSortFilterCommands, registerLargeFileCommands, registerHygiene, registerJsonFixes];
+const FEATURES: readonly Feature[] = [registerSelectCommands, registerSortFilterCommands, registerLargeFileCommands, registerHygiene, registerJsonFixes, registerChooseModel];
 
 export function activate(context: vscode.ExtensionContext): ScarLensApi & ScoringApi & ScoreViewApi {
   const config = new ConfigSource();
@@ -32,7 +33,7 @@ export function activate(context: vscode.ExtensionContext): ScarLensApi & Scorin
   // Scoring first: every feature gets its service (ctx.scoring).
   const scoring = registerScoring({ extension: context, config });
   context.subscriptions.push(...scoring.disposables);
-  const view = registerScoreView(context, config, scoring.scorer, statusBar);
+  const view = registerScoreView(context, config, scoring.scorer, statusBar, scoring.engine);
   context.subscriptions.push(...view.disposables);
   const removedLines = new RemovedLinesFiles();
   context.subscriptions.push(removedLines);

@@ -10,13 +10,14 @@ import { maxResponseTokensIn } from './hygiene';
 import { linePairs } from '../core/linePairs';
 import { lowerBound } from '../core/scores';
 import type { LiveScorer } from './liveScoring';
+import type { EngineHost } from './engineHost';
 import { registerScoringProgress } from './scoringProgress';
 import type { ScarStatusBar } from './statusBar';
 import { formatCount, type ScoreStatus } from './statusText';
 import type { TaskTimings } from './taskTimings';
 
 /** Commands whose links the score hover may carry. */
-export const HOVER_COMMANDS = ['scar.nextLowLine', 'scar.previousLowLine', 'scar.showScoreSummary', 'scar.clearScores', 'scar.selectTop'];
+export const HOVER_COMMANDS = ['scar.nextLowLine', 'scar.previousLowLine', 'scar.showScoreSummary', 'scar.clearScores', 'scar.selectTop', 'scar.chooseModel'];
 
 function fileName(doc: vscode.TextDocument): string {
   return path.basename(doc.uri.fsPath || doc.uri.path);
@@ -64,6 +65,7 @@ export function registerScoreView(
   config: ConfigSource,
   scorer: LiveScorer,
   statusBar: ScarStatusBar,
+  engine: EngineHost,
 ): { disposables: vscode.Disposable[]; decorations: ScoreDecorations; api: ScoreViewApi } {
   const decorations = new ScoreDecorations(extension, scorer, config);
 
@@ -155,7 +157,9 @@ export function registerScoreView(
     items.push({ label: '$(arrow-down) Go to next low-scoring line', description: `below percentile ${s.bandLow}`, run: () => goToLow(1) });
     items.push({ label: '$(filter) Select top style-consistent examples…', run: () => vscode.commands.executeCommand('scar.selectTop') });
     items.push({ label: '$(warning) Open the Problems panel', run: () => vscode.commands.executeCommand('workbench.actions.view.problems') });
-    const pick = await vscode.window.showQuickPick(items, { title: `SCAR scores of ${fileName(doc)} · ${formatCount(t.scored)} lines`, placeHolder: 'The distribution of scores; pick an action' });
+    const model = engine.model?.modelName;
+    items.push({ label: '$(symbol-class) Choose ranker model…', description: model ? `scored by ${model}` : undefined, run: () => vscode.commands.executeCommand('scar.chooseModel') });
+    const pick = await vscode.window.showQuickPick(items, { title: `SCAR scores of ${fileName(doc)} · ${formatCount(t.scored)} lines${model ? ` · scored by ${model}` : ''}`, placeHolder: 'The distribution of scores; pick an action' });
     await pick?.run?.();
   };
 
@@ -193,6 +197,7 @@ export function registerScoreView(
         cuts: { high: s.bandHigh, low: s.bandLow },
         pairs: 'pairs' in found ? found.pairs : [],
         responseWindow: responseWindow(),
+        model: engine.model?.modelName,
         commands: [
           { label: 'Next low line', id: 'scar.nextLowLine', args: [position.line + 1] },
           { label: 'Previous low line', id: 'scar.previousLowLine', args: [position.line + 1] },

@@ -14,8 +14,26 @@ const codeServerEntry = process.env.VSCODE_SHIM_CODE_SERVER
   || path.join(harnessDir, 'cs/node_modules/code-server/out/node/entry.js');
 const chromiumBin = process.env.VSCODE_SHIM_CHROMIUM || '/usr/bin/chromium';
 
-/** True when install.sh has completed (the code-server entry point and Node 24 exist). */
+/** True when Debian's python3-onnx and python3-numpy import (tests build a tiny ONNX model with them). */
+/** The Python packages tests use: python3-onnx and numpy (a tiny official-kind model), dask (the distributed recipe). */
+function pythonOnnxInstalled() {
+  return require('child_process').spawnSync('/usr/bin/python3', ['-c', 'import onnx, numpy, dask.bag, dask.distributed'], { stdio: 'ignore' }).status === 0;
+}
+
+/**
+ * Installs install.sh's Debian packages only (python3-onnx and python3-numpy among them) when they are missing: what the
+ * unit tests need, without the code-server install.
+ */
+function ensureTestPackages(log = console.log) {
+  if (pythonOnnxInstalled()) return;
+  log('[harness] python3-onnx / python3-numpy / python3-dask missing: running test/harness/install.sh --apt-only');
+  const r = require('child_process').spawnSync('bash', [path.join(repoRoot, 'test/harness/install.sh'), '--apt-only'], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`test/harness/install.sh --apt-only failed (exit ${r.status === null ? r.signal : r.status})`);
+}
+
+/** True when install.sh has completed (the code-server entry point and Node 24 exist, and the Debian packages). */
 function harnessInstalled() {
+  if (!pythonOnnxInstalled()) return false;
   if (!fs.existsSync(nodeBin) || !fs.existsSync(codeServerEntry) || !fs.existsSync(chromiumBin)) return false;
   if (process.env.VSCODE_SHIM_CODE_SERVER) return true; // a code-server installed elsewhere, on purpose
   // install.sh writes the marker only after a complete install (an interrupted one leaves entry.js behind)
@@ -175,5 +193,5 @@ function installBuiltExtension(extensionsDir) {
 
 module.exports = {
   repoRoot, harnessDir, nodeBin, codeServerEntry, chromiumBin, testSettings,
-  harnessInstalled, ensureHarness, writeUserSettings, startCodeServer, launchBrowser, tail, sleep, installBuiltExtension,
+  harnessInstalled, ensureHarness, ensureTestPackages, writeUserSettings, startCodeServer, launchBrowser, tail, sleep, installBuiltExtension,
 };

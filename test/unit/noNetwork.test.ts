@@ -13,7 +13,7 @@ const BUNDLES: ReadonlyArray<[string, string]> = [['extension.js', 'fs'], ['engi
 /** Node built-ins (and externals) without network access that the bundles may load. */
 const ALLOWED = new Set([
   'assert', 'buffer', 'child_process', 'crypto', 'events', 'fs', 'fs/promises', 'os', 'path', 'perf_hooks', 'readline',
-  'stream', 'string_decoder', 'timers', 'url', 'util', 'worker_threads', 'zlib', 'vscode', 'onnxruntime-node',
+  'stream', 'stream/promises', 'string_decoder', 'timers', 'url', 'util', 'worker_threads', 'zlib', 'vscode', 'onnxruntime-node',
 ]);
 const NETWORK_MODULES = ['http', 'https', 'http2', 'net', 'tls', 'dgram', 'dns', 'undici', 'inspector'];
 
