@@ -7,6 +7,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { describeModelFolder, inspectModelFolder } from '../core/modelFolder';
 import type { Feature } from './context';
+import { t } from './l10n';
 
 const RECENT_KEY = 'scar.recentModelFolders';
 const RECENT_MAX = 5;
@@ -30,7 +31,7 @@ export const registerChooseModel: Feature = (ctx) => {
     const d = describeModelFolder(folder === '' ? bundledDir : folder);
     const inUse = folder === current;
     return {
-      label: `${inUse ? '$(check) ' : ''}${label ?? d.name}`,
+      label: t('{0}{1}', inUse ? '$(check) ' : '', label ?? d.name),
       description: folder === '' ? 'bundled with SCAR Lens' : `${d.kind === 'official' ? 'official SCAR ranker' : d.kind === 'bundled' ? 'SCAR Lens ranker' : 'not a model folder'} · ${folder}`,
       detail: d.error ? `$(error) ${d.error}` : d.summary,
       folder,
@@ -66,7 +67,7 @@ export const registerChooseModel: Feature = (ctx) => {
       const others = [current, ...recent()].filter((f, i, all) => f !== '' && all.indexOf(f) === i);
       for (const f of others) items.push(itemFor(f, current));
       items.push({ label: '', kind: vscode.QuickPickItemKind.Separator });
-      items.push({ label: '$(folder-opened) Browse for a folder…', detail: 'A SCAR Lens ranker (ranker.onnx + featuriser.json) or an official SCAR ranker exported by training/export_official_scar.py (scar-model.json + tokenizer.json + its ONNX file)', browse: true });
+      items.push({ label: t('$(folder-opened) Browse for a folder…'), detail: t('A SCAR Lens ranker (ranker.onnx + featuriser.json) or an official SCAR ranker exported by training/export_official_scar.py (scar-model.json + tokenizer.json + its ONNX file)'), browse: true });
       const picked = await new Promise<Item | undefined>((resolve) => {
         const qp = vscode.window.createQuickPick<Item>();
         qp.title = 'SCAR: Choose Ranker Model';
@@ -81,7 +82,7 @@ export const registerChooseModel: Feature = (ctx) => {
       });
       if (!picked) return undefined;
       if (picked.browse) {
-        const chosen = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Use this ranker', title: 'Folder of a SCAR ranker' });
+        const chosen = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Use this ranker', title: t('Folder of a SCAR ranker') });
         if (!chosen?.[0]) return undefined;
         folder = chosen[0].fsPath;
       } else {
@@ -92,7 +93,7 @@ export const registerChooseModel: Feature = (ctx) => {
       void vscode.window.showInformationMessage(await use(folder));
       return ctx.config.current.modelPath;
     } catch (e) {
-      void vscode.window.showErrorMessage(`SCAR Lens: cannot use this ranker: ${(e as Error).message}`);
+      void vscode.window.showErrorMessage(t('SCAR Lens: cannot use this ranker: {0}', (e as Error).message));
       return undefined;
     }
   };

@@ -7,6 +7,7 @@ import { loadCalibration, rawForStyle, type Calibration } from '../core/calibrat
 import { EngineClient } from '../engine/client';
 import type { EngineStats, ReadyInfo } from '../engine/protocol';
 import { scoreScale, type ScoreScale } from './scoreScale';
+import { t } from './l10n';
 
 /**
  * The engine's scheduling priority: below the editor's, so that background scoring yields the CPU to the extension
@@ -50,7 +51,7 @@ export class EngineHost implements vscode.Disposable {
       onRestart: (_attempt, reason) => {
         if (this.toldRestart) return;
         this.toldRestart = true; // say it once per session, not on every crash
-        void vscode.window.showWarningMessage(`SCAR Lens: the scoring engine stopped unexpectedly (${reason}) and was restarted.`);
+        void vscode.window.showWarningMessage(t('SCAR Lens: the scoring engine stopped unexpectedly ({0}) and was restarted.', reason));
       },
     });
     const client = this.client;
@@ -81,7 +82,7 @@ export class EngineHost implements vscode.Disposable {
       try {
         calibration = loadCalibration(dir);
       } catch (e) {
-        void vscode.window.showWarningMessage(`SCAR Lens: ${(e as Error).message}. Scores are shown raw.`);
+        void vscode.window.showWarningMessage(t('SCAR Lens: {0}. Scores are shown raw.', (e as Error).message));
       }
     }
     const scale = scoreScale(raw ? undefined : calibration);

@@ -4,6 +4,7 @@
 import { analyseText, type TextStats } from '../core/style';
 import type { Pair } from '../core/types';
 import { BAND_SYMBOL, bandOf, topShare, type Band } from './badgeText';
+import { t } from './l10n';
 
 /** Characters of the instruction and the response quoted in the hover. */
 export const EXCERPT_CHARS = 300;
@@ -115,38 +116,38 @@ export function scoreHoverMarkdown(h: HoverInput): string {
   const ofFile = h.source ? ` of ${h.source}` : '';
   const outOf = h.shown.calibrated ? ' / 100' : '';
   if (h.placeShown === false) {
-    rows.push(`**SCAR ${BAND_SYMBOL[band]} ${h.shown.text}${outOf}** ${h.shown.noun} · this file is an output of SCAR Lens (a selection or removed lines), so percentiles within it are not shown: they would rank the cut against itself`);
+    rows.push(t('**SCAR {0} {1}{2}** {3} · this file is an output of SCAR Lens (a selection or removed lines), so percentiles within it are not shown: they would rank the cut against itself', BAND_SYMBOL[band], h.shown.text, outOf, h.shown.noun));
   } else {
-    rows.push(`**SCAR ${BAND_SYMBOL[band]} ${h.shown.text}${outOf}** ${h.shown.noun} · ${band} band · ${topShare(h.percentile)}${ofFile} (percentile ${Math.round(h.percentile)}) · rank ${numbers.format(h.rank)} of ${numbers.format(h.scored)}${h.source ? ` in ${h.source}` : ''}`);
+    rows.push(t('**SCAR {0} {1}{2}** {3} · {4} band · {5}{6} (percentile {7}) · rank {8} of {9}{10}', BAND_SYMBOL[band], h.shown.text, outOf, h.shown.noun, band, topShare(h.percentile), ofFile, Math.round(h.percentile), numbers.format(h.rank), numbers.format(h.scored), h.source ? ` in ${h.source}` : ''));
   }
   rows.push('');
   // An official SCAR ranker scores with one MLP over both embeddings: it has no composition and presentation parts.
   const parts = Number.isFinite(h.composition) && Number.isFinite(h.presentation);
   const rawParts = parts ? ` = composition ${h.composition.toFixed(2)} + presentation ${h.presentation.toFixed(2)}` : '';
-  rows.push(`_${h.shown.meaning}_${h.shown.calibrated ? ` Raw score ${h.score.toFixed(2)}${rawParts}.` : ''}`);
+  rows.push(t('_{0}_{1}', h.shown.meaning, h.shown.calibrated ? ` Raw score ${h.score.toFixed(2)}${rawParts}.` : ''));
   rows.push('');
   if (parts) {
-    rows.push('| | this line | file median | difference |');
+    rows.push(t('| | this line | file median | difference |'));
     rows.push('|:--|--:|--:|--:|');
-    rows.push(`| Composition | ${h.composition.toFixed(2)} | ${h.medians.composition.toFixed(2)} | ${signed(h.composition - h.medians.composition)} |`);
-    rows.push(`| Presentation | ${h.presentation.toFixed(2)} | ${h.medians.presentation.toFixed(2)} | ${signed(h.presentation - h.medians.presentation)} |`);
+    rows.push(t('| Composition | {0} | {1} | {2} |', h.composition.toFixed(2), h.medians.composition.toFixed(2), signed(h.composition - h.medians.composition)));
+    rows.push(t('| Presentation | {0} | {1} | {2} |', h.presentation.toFixed(2), h.medians.presentation.toFixed(2), signed(h.presentation - h.medians.presentation)));
   } else {
-    rows.push('This ranker reports only its overall score, not its composition and presentation parts.');
+    rows.push(t('This ranker reports only its overall score, not its composition and presentation parts.'));
   }
   rows.push('');
   if (pair && parts) {
     const inst = analyseText(pair.instruction, 512);
     const resp = analyseText(pair.response, 512);
-    rows.push(`${reading('Presentation', h.presentation, h.medians.presentation, presentationSignals(resp))} `
+    rows.push(t('{0} ', reading('Presentation', h.presentation, h.medians.presentation, presentationSignals(resp)))
       + `${reading('Composition', h.composition, h.medians.composition, compositionSignals(inst, resp))}`);
     rows.push('');
   }
   if (pair) {
     const turn = h.pairs.length > 1 ? ` · exchange ${pair.exchange + 1} of ${h.pairs.length} (the score is their mean)` : pair.exchange > 0 ? ` · exchange ${pair.exchange + 1}` : '';
-    rows.push(`**Instruction** \`${pair.source.instruction}\`${turn}  `);
+    rows.push(t('**Instruction** `{0}`{1}  ', pair.source.instruction, turn));
     rows.push(escapeMarkdown(excerpt(pair.instruction)));
     rows.push('');
-    rows.push(`**Response** \`${pair.source.response}\`  `);
+    rows.push(t('**Response** `{0}`  ', pair.source.response));
     rows.push(escapeMarkdown(excerpt(pair.response)));
     rows.push('');
   }

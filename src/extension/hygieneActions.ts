@@ -12,6 +12,7 @@ import type { Feature } from './context';
 import { HYGIENE_SOURCE, HygieneService, type HygieneSnapshot } from './hygiene';
 import { HygieneWorkerClient } from './hygieneWorkerClient';
 import { countLines, RemovedLinesFiles } from './removedLines';
+import { t } from './l10n';
 
 /** What the removal command did (also its return value, for tests and other commands). */
 export interface RemovalResult {
@@ -73,12 +74,12 @@ async function removeDuplicates(
   const editor = vscode.window.activeTextEditor;
   const doc = editor?.document;
   if (!doc || !isJsonlDocument(doc)) {
-    void vscode.window.showWarningMessage('SCAR Lens: open a JSON Lines (.jsonl) file to remove its duplicates.');
+    void vscode.window.showWarningMessage(t('SCAR Lens: open a JSON Lines (.jsonl) file to remove its duplicates.'));
     return undefined;
   }
   const snapshot = await service.ensure(doc);
   if (!snapshot) {
-    void vscode.window.showWarningMessage('SCAR Lens: the file kept changing; try again when it is quiet.');
+    void vscode.window.showWarningMessage(t('SCAR Lens: the file kept changing; try again when it is quiet.'));
     return undefined;
   }
   const duplicates = snapshot.findings.linesOf(['duplicate']).length;
@@ -86,11 +87,11 @@ async function removeDuplicates(
   const lines = snapshot.findings.linesOf(['duplicate', 'near-duplicate']); // in file order
   if (lines.length === 0) {
     const message = removalMessage(0, 0);
-    void vscode.window.showInformationMessage(`SCAR Lens: ${message}`);
+    void vscode.window.showInformationMessage(t('SCAR Lens: {0}', message));
     return { duplicates: 0, nearDuplicates: 0, lines, message };
   }
   if (doc.version !== snapshot.version) {
-    void vscode.window.showWarningMessage('SCAR Lens: the file changed while its duplicates were being found; nothing was removed.');
+    void vscode.window.showWarningMessage(t('SCAR Lens: the file changed while its duplicates were being found; nothing was removed.'));
     return undefined;
   }
   const onDisk = removedLinesFile() === 'sibling' && doc.uri.scheme === 'file';
@@ -100,13 +101,13 @@ async function removeDuplicates(
   const edit = new vscode.WorkspaceEdit();
   for (const range of lineDeletionRanges(doc, lines.map((l) => l - 1))) edit.delete(doc.uri, range);
   if (!(await vscode.workspace.applyEdit(edit))) {
-    void vscode.window.showErrorMessage('SCAR Lens: the edit that removes the duplicates was not applied.');
+    void vscode.window.showErrorMessage(t('SCAR Lens: the edit that removes the duplicates was not applied.'));
     return undefined;
   }
   // The lines go to the side file when the file is saved, as far as the removal is still in effect then.
   const removedFile = onDisk ? sideFiles.record(doc, removedTexts, countsBefore!) : undefined;
   const message = removalMessage(duplicates, nearDuplicates, removedFile);
-  void vscode.window.showInformationMessage(`SCAR Lens: ${message}`);
+  void vscode.window.showInformationMessage(t('SCAR Lens: {0}', message));
   return { duplicates, nearDuplicates, lines, removedFile, message };
 }
 
@@ -124,7 +125,7 @@ class HygieneCodeActions implements vscode.CodeActionProvider {
       const finding = snapshot.findings.onLine(index + 1).find((f) => f.kind === d.code);
       if (!finding?.otherLine) continue;
       const go = new vscode.CodeAction('Go to the kept copy', vscode.CodeActionKind.QuickFix);
-      go.command = { command: 'scar.hygiene.revealLine', title: 'Go to the kept copy', arguments: [doc.uri, finding.otherLine - 1] };
+      go.command = { command: 'scar.hygiene.revealLine', title: t('Go to the kept copy'), arguments: [doc.uri, finding.otherLine - 1] };
       go.diagnostics = [d];
       const remove = new vscode.CodeAction('Remove this duplicate', vscode.CodeActionKind.QuickFix);
       remove.edit = new vscode.WorkspaceEdit();

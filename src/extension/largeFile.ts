@@ -21,6 +21,7 @@ import type { ScoreScale } from './scoreScale';
 import { criterionFromArgs, pickCriterion, type SelectArgs } from './selectCommand';
 import { commandArgs, fmt, mayWrite, siblingPath } from './scoredDocument';
 import { rankScores } from './selectionModel';
+import { t } from './l10n';
 
 export interface OnDiskOutcome {
   message: string;
@@ -45,14 +46,14 @@ async function pickFile(uri: vscode.Uri | undefined, title: string): Promise<str
     if (!uri) return undefined;
   }
   if (uri.scheme !== 'file') {
-    void vscode.window.showWarningMessage(`SCAR Lens: ${uri.toString()} is not a file on this machine's disk.`);
+    void vscode.window.showWarningMessage(t('SCAR Lens: {0} is not a file on this machine\'s disk.', uri.toString()));
     return undefined;
   }
   try {
     const stat = await fs.promises.stat(uri.fsPath);
     if (stat.isDirectory()) throw new Error('it is a folder');
   } catch (e) {
-    void vscode.window.showErrorMessage(`SCAR Lens: cannot read ${uri.fsPath}: ${(e as Error).message}`);
+    void vscode.window.showErrorMessage(t('SCAR Lens: cannot read {0}: {1}', uri.fsPath, (e as Error).message));
     return undefined;
   }
   return uri.fsPath;
@@ -72,7 +73,7 @@ async function scoreOnDisk(ctx: ScarContext, file: string, progress: vscode.Prog
       const now = Date.now();
       if (now - last < 200) return;
       last = now;
-      progress.report({ message: `${fmt(lines)} lines read, ${fmt(pairs)} pairs scored (${mb(size)})` });
+      progress.report({ message: t('{0} lines read, {1} pairs scored ({2})', fmt(lines), fmt(pairs), mb(size)) });
     },
   });
 }
@@ -105,9 +106,9 @@ async function withCancellableProgress<T>(
     });
   } catch (e) {
     if (e instanceof CancelledError || (e as Error)?.name === 'AbortError') {
-      void vscode.window.showInformationMessage('SCAR Lens: cancelled; nothing was written.');
+      void vscode.window.showInformationMessage(t('SCAR Lens: cancelled; nothing was written.'));
     } else {
-      void vscode.window.showErrorMessage(`SCAR Lens: ${(e as Error).message}`);
+      void vscode.window.showErrorMessage(t('SCAR Lens: {0}', (e as Error).message));
     }
     return undefined;
   }
@@ -130,9 +131,9 @@ async function scoreFileOnDisk(ctx: ScarContext, arg: unknown): Promise<OnDiskOu
   const t0 = Date.now();
   const outcome = await withCancellableProgress(`SCAR: scoring ${path.basename(file)}`, async (progress, signal) => {
     const scores = await scoreOnDisk(ctx, file, progress, signal);
-    progress.report({ message: `writing ${path.basename(target)}` });
+    progress.report({ message: t('writing {0}', path.basename(target)) });
     await writeAtomically(target, (w) => writeScoreRows(scores, w, ctx.engine.calibration()));
-    const message = `${scoreSummary(scores, (Date.now() - t0) / 1000, ctx.engine.scale())} → ${path.basename(target)}`;
+    const message = t('{0} → {1}', scoreSummary(scores, (Date.now() - t0) / 1000, ctx.engine.scale()), path.basename(target));
     return { message, file: target, lines: scores.count, pairs: scores.pairsScored, withoutPair: scores.errors.size };
   });
   if (outcome) void showDone(outcome.message, target);
@@ -143,14 +144,14 @@ async function selectTopOnDisk(ctx: ScarContext, arg: unknown): Promise<OnDiskOu
   const { uri, options } = commandArgs<SelectArgs>(arg);
   const given = criterionFromArgs(options, ctx.engine.scale());
   if (typeof given === 'string') {
-    void vscode.window.showErrorMessage(`SCAR Lens: ${given}.`);
+    void vscode.window.showErrorMessage(t('SCAR Lens: {0}.', given));
     return undefined;
   }
   const file = await pickFile(uri, 'SCAR: Select top from file on disk');
   if (!file) return undefined;
   const target = siblingPath(file, 'top');
   if (path.resolve(target) === path.resolve(file)) {
-    void vscode.window.showErrorMessage('SCAR Lens: the selection would overwrite its source; nothing was written.');
+    void vscode.window.showErrorMessage(t('SCAR Lens: the selection would overwrite its source; nothing was written.'));
     return undefined;
   }
   if (!(await mayWrite(target, options.replace))) return undefined;
@@ -160,7 +161,7 @@ async function selectTopOnDisk(ctx: ScarContext, arg: unknown): Promise<OnDiskOu
   // Passes 1 and 2 (score, clean) under one notification; then the criterion; then pass 3 (write).
   const scored = await withCancellableProgress(`SCAR: reading ${path.basename(file)}`, async (progress, signal) => {
     const scores = await scoreOnDisk(ctx, file, progress, signal);
-    const cleaned = await cleanScoredFile(file, scores, ctx.config.current.adapter, pipeline, (lines) => progress.report({ message: `cleaning: ${fmt(lines)} lines read` }));
+    const cleaned = await cleanScoredFile(file, scores, ctx.config.current.adapter, pipeline, (lines) => progress.report({ message: t('cleaning: {0} lines read', fmt(lines)) }));
     if (signal.aborted) throw new CancelledError();
     return { scores, ...cleaned };
   });
@@ -169,7 +170,7 @@ async function selectTopOnDisk(ctx: ScarContext, arg: unknown): Promise<OnDiskOu
   const isRemoved = (i: number): boolean => removedLines.has(scores.line[i]);
   const ranked = rankScores(scores.score, isRemoved, removedLines.size);
   if (ranked.rankedScores.length === 0) {
-    void vscode.window.showWarningMessage(`SCAR Lens: ${path.basename(file)} has no scored line to select from.`);
+    void vscode.window.showWarningMessage(t('SCAR Lens: {0} has no scored line to select from.', path.basename(file)));
     return undefined;
   }
   const criterion = given ?? (await pickCriterion(ranked, `SCAR: Select top from ${path.basename(file)}`, pipeline, ctx.engine.scale()));
@@ -180,10 +181,10 @@ async function selectTopOnDisk(ctx: ScarContext, arg: unknown): Promise<OnDiskOu
   const outcome = await withCancellableProgress(`SCAR: writing ${path.basename(target)}`, async (progress, signal) => {
     await writeAtomically(target, (w) => writeSelectedLines(file, scores, kept, w, {
       format: 'jsonl', withScore, adapter: ctx.config.current.adapter, signal,
-      onProgress: (k) => progress.report({ message: `${fmt(k)} of ${fmt(kept.length)} lines` }),
+      onProgress: (k) => progress.report({ message: t('{0} of {1} lines', fmt(k), fmt(kept.length)) }),
     }));
     const without = scores.errors.size;
-    const message = `${formatPipelineReport(report)} → ${path.basename(target)}`
+    const message = t('{0} → {1}', formatPipelineReport(report), path.basename(target))
       + (without ? `; ${fmt(without)} line${without === 1 ? '' : 's'} without a pair not considered` : '');
     return {
       message, file: target, lines: scores.count, pairs: scores.pairsScored, withoutPair: without, report,
@@ -197,7 +198,7 @@ async function selectTopOnDisk(ctx: ScarContext, arg: unknown): Promise<OnDiskOu
 /** The summary, with a button that reveals the written file (opening it could hit the same 50 MB limit). */
 async function showDone(message: string, target: string): Promise<void> {
   const reveal = 'Reveal in Explorer';
-  const choice = await vscode.window.showInformationMessage(`SCAR Lens: ${message}`, reveal);
+  const choice = await vscode.window.showInformationMessage(t('SCAR Lens: {0}', message), reveal);
   if (choice === reveal) await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(target));
 }
 

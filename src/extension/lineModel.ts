@@ -3,6 +3,7 @@
 // lines an edit touched are analysed again. Totals (pairs, problems, schema counts) are kept up to date as lines
 // come and go, so a summary costs O(number of schemas), not O(lines).
 import type { SchemaId } from '../core/types';
+import { t } from './l10n';
 
 /** Longest stretch of analysis work before the editor yields to the event loop (the host must never stall > 50 ms). */
 export const SLICE_MS = 10;
@@ -281,7 +282,7 @@ export class LineModel {
       return this.analyser(text, line);
     } catch (e) {
       // The analyser must not throw; if it does, the line still shows up instead of vanishing.
-      return { blank: false, pairs: 0, problem: { kind: 'no-pair', message: `internal error while reading this line: ${(e as Error).message}` } };
+      return { blank: false, pairs: 0, problem: { kind: 'no-pair', message: t('internal error while reading this line: {0}', (e as Error).message) } };
     }
   }
 

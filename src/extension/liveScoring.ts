@@ -19,6 +19,7 @@ import { isOutputFileName, ScoreReference } from './scoreReference';
 import type { ScoreScale } from './scoreScale';
 import { ScoreTable } from './scoreTable';
 import { TaskTimings } from './taskTimings';
+import { t } from './l10n';
 
 /** Requests kept in flight to the engine (two: the engine never waits for the next batch). */
 const MAX_IN_FLIGHT = 2;
@@ -492,7 +493,7 @@ export class LiveScorer implements vscode.Disposable {
       .catch((e: unknown) => {
         if (e instanceof CancelledError || ac.signal.aborted) return;
         st.error = (e as Error).message;
-        void vscode.window.showErrorMessage(`SCAR Lens: scoring ${st.document.uri.path.split('/').pop()} stopped: ${st.error}`);
+        void vscode.window.showErrorMessage(t('SCAR Lens: scoring {0} stopped: {1}', st.document.uri.path.split('/').pop() ?? '', st.error));
         this.changed.fire({ document: st.document, complete: false });
       })
       .finally(() => {

@@ -17,6 +17,7 @@ import { registerSortFilterCommands } from './sortFilter';
 import { ScarStatusBar } from './statusBar';
 import { testApi, type ScarLensApi } from './testApi';
 import { registerWalkthroughEvents } from './walkthrough';
+import { setTranslator, t } from './l10n';
 
 /**
  * Features beyond the foundation (diagnostics and status bar, which the test API needs by name). To add one,
@@ -26,6 +27,7 @@ const FEATURES: readonly Feature[] = [registerSelectCommands, registerSortFilter
   registerWalkthroughEvents];
 
 export function activate(context: vscode.ExtensionContext): ScarLensApi & ScoringApi & ScoreViewApi {
+  setTranslator(vscode.l10n.t);
   const config = new ConfigSource();
   const analyses = new AnalysisRegistry(config);
   const diagnostics = new ScarDiagnostics(analyses, config);
@@ -47,13 +49,13 @@ export function activate(context: vscode.ExtensionContext): ScarLensApi & Scorin
   }
 
   if (config.current.invalid.length > 0) {
-    void vscode.window.showWarningMessage(`SCAR Lens: ${config.current.invalid.join(' ')}`);
+    void vscode.window.showWarningMessage(t('SCAR Lens: {0}', config.current.invalid.join(' ')));
   }
   context.subscriptions.push(
     config.onDidChange(({ previous, current }) => {
       // Say it once per new mistake, not on every later settings change.
       const fresh = current.invalid.filter((m) => !previous.invalid.includes(m));
-      if (fresh.length > 0) void vscode.window.showWarningMessage(`SCAR Lens: ${fresh.join(' ')}`);
+      if (fresh.length > 0) void vscode.window.showWarningMessage(t('SCAR Lens: {0}', fresh.join(' ')));
     }),
   );
   return { ...testApi(analyses, statusBar), ...scoring.api, ...view.api };

@@ -14,6 +14,7 @@ import { registerScoringProgress } from './scoringProgress';
 import type { ScarStatusBar } from './statusBar';
 import { formatCount, type ScoreStatus } from './statusText';
 import type { TaskTimings } from './taskTimings';
+import { t } from './l10n';
 
 /** Commands whose links the score hover may carry. */
 export const HOVER_COMMANDS = ['scar.nextLowLine', 'scar.previousLowLine', 'scar.showScoreSummary', 'scar.clearScores', 'scar.selectTop', 'scar.chooseModel'];
@@ -78,7 +79,7 @@ export function registerScoreView(
   const jsonlEditor = (what: string): vscode.TextEditor | undefined => {
     const editor = vscode.window.activeTextEditor;
     if (!editor || editor.document.languageId !== 'jsonl') {
-      void vscode.window.showWarningMessage(`SCAR Lens: open a JSON Lines (.jsonl) file to ${what}.`);
+      void vscode.window.showWarningMessage(t('SCAR Lens: open a JSON Lines (.jsonl) file to {0}.', what));
       return undefined;
     }
     return editor;
@@ -92,13 +93,13 @@ export function registerScoreView(
     const st = scorer.state(doc);
     const s = config.current.scores;
     if (!st || st.table.stats().scored === 0) {
-      void vscode.window.showInformationMessage(`SCAR Lens: ${fileName(doc)} has no scores yet; run "SCAR: Score current file".`);
+      void vscode.window.showInformationMessage(t('SCAR Lens: {0} has no scores yet; run "SCAR: Score current file".', fileName(doc)));
       return undefined;
     }
     const from = typeof fromLine === 'number' ? fromLine - 1 : editor.selection.active.line;
     const target = st.table.nextLow(from, dir, s.bandLow);
     if (target === undefined) {
-      void vscode.window.showInformationMessage(`SCAR Lens: No low-scoring lines (below percentile ${s.bandLow}) in ${fileName(doc)}.`);
+      void vscode.window.showInformationMessage(t('SCAR Lens: No low-scoring lines (below percentile {0}) in {1}.', s.bandLow, fileName(doc)));
       return undefined;
     }
     const pos = new vscode.Position(target, 0);
@@ -123,7 +124,7 @@ export function registerScoreView(
     const st = scorer.state(doc);
     const status = scoreStatusOf(scorer, config, doc);
     if (!st || !status || status.state !== 'done') {
-      void vscode.window.showInformationMessage(`SCAR Lens: ${fileName(doc)} is not scored yet${st && !st.complete && st.mode !== 'off' ? ` (${st.percentDone}% done)` : ''}.`);
+      void vscode.window.showInformationMessage(t('SCAR Lens: {0} is not scored yet{1}.', fileName(doc), st && !st.complete && st.mode !== 'off' ? ` (${st.percentDone}% done)` : ''));
       return;
     }
     const s = config.current.scores;
@@ -142,23 +143,23 @@ export function registerScoreView(
     const edge = (x: number) => scale.textOfShown(scale.calibrated ? x : Math.round(x * 100) / 100);
     type Item = vscode.QuickPickItem & { run?: () => unknown };
     const items: Item[] = [];
-    items.push({ label: `Distribution of the ${scale.noun}`, kind: vscode.QuickPickItemKind.Separator });
+    items.push({ label: t('Distribution of the {0}', scale.noun), kind: vscode.QuickPickItemKind.Separator });
     for (let b = bins - 1; b >= 0; b--) {
       const bar = '█'.repeat(Math.round((12 * counts[b]) / Math.max(1, most))) || '▏';
-      items.push({ label: `${edge(min + b * width)} to ${edge(min + (b + 1) * width)}`, description: `${bar} ${formatCount(counts[b])}` });
+      items.push({ label: t('{0} to {1}', edge(min + b * width), edge(min + (b + 1) * width)), description: t('{0} {1}', bar, formatCount(counts[b])) });
     }
-    const t = st.table.stats();
-    items.push({ label: 'Summary', kind: vscode.QuickPickItemKind.Separator });
-    items.push({ label: `median ${status.median}`, description: `middle half ${status.p25} to ${status.p75} · ${formatCount(t.scored)} lines scored, ${formatCount(t.errors)} without a pair` });
-    items.push({ label: `${Math.round(100 * status.shareAbove)}% ≥ ${status.threshold}`, description: `scar.selection.threshold (${scale.noun})` });
+    const tableCounts = st.table.stats();
+    items.push({ label: t('Summary'), kind: vscode.QuickPickItemKind.Separator });
+    items.push({ label: t('median {0}', status.median), description: t('middle half {0} to {1} · {2} lines scored, {3} without a pair', status.p25, status.p75, formatCount(tableCounts.scored), formatCount(tableCounts.errors)) });
+    items.push({ label: t('{0}% ≥ {1}', Math.round(100 * status.shareAbove), status.threshold), description: t('scar.selection.threshold ({0})', scale.noun) });
     items.push({ label: scale.calibrated ? 'What the style score means' : 'What the raw score means', detail: scale.meaning });
-    items.push({ label: 'Actions', kind: vscode.QuickPickItemKind.Separator });
-    items.push({ label: '$(arrow-down) Go to next low-scoring line', description: `below percentile ${s.bandLow}`, run: () => goToLow(1) });
-    items.push({ label: '$(filter) Select top style-consistent examples…', run: () => vscode.commands.executeCommand('scar.selectTop') });
-    items.push({ label: '$(warning) Open the Problems panel', run: () => vscode.commands.executeCommand('workbench.actions.view.problems') });
+    items.push({ label: t('Actions'), kind: vscode.QuickPickItemKind.Separator });
+    items.push({ label: t('$(arrow-down) Go to next low-scoring line'), description: t('below percentile {0}', s.bandLow), run: () => goToLow(1) });
+    items.push({ label: t('$(filter) Select top style-consistent examples…'), run: () => vscode.commands.executeCommand('scar.selectTop') });
+    items.push({ label: t('$(warning) Open the Problems panel'), run: () => vscode.commands.executeCommand('workbench.actions.view.problems') });
     const model = engine.model?.modelName;
-    items.push({ label: '$(symbol-class) Choose ranker model…', description: model ? `scored by ${model}` : undefined, run: () => vscode.commands.executeCommand('scar.chooseModel') });
-    const pick = await vscode.window.showQuickPick(items, { title: `SCAR scores of ${fileName(doc)} · ${formatCount(t.scored)} lines${model ? ` · scored by ${model}` : ''}`, placeHolder: 'The distribution of scores; pick an action' });
+    items.push({ label: t('$(symbol-class) Choose ranker model…'), description: model ? `scored by ${model}` : undefined, run: () => vscode.commands.executeCommand('scar.chooseModel') });
+    const pick = await vscode.window.showQuickPick(items, { title: t('SCAR scores of {0} · {1} lines{2}', fileName(doc), formatCount(tableCounts.scored), model ? ` · scored by ${model}` : ''), placeHolder: t('The distribution of scores; pick an action') });
     await pick?.run?.();
   };
 
@@ -189,10 +190,10 @@ export function registerScoreView(
         pairs: 'pairs' in found ? found.pairs : [],
         model: engine.model?.modelName,
         commands: [
-          { label: 'Next low line', id: 'scar.nextLowLine', args: [position.line + 1] },
-          { label: 'Previous low line', id: 'scar.previousLowLine', args: [position.line + 1] },
-          { label: 'Score summary', id: 'scar.showScoreSummary' },
-          { label: 'Select top…', id: 'scar.selectTop' },
+          { label: t('Next low line'), id: 'scar.nextLowLine', args: [position.line + 1] },
+          { label: t('Previous low line'), id: 'scar.previousLowLine', args: [position.line + 1] },
+          { label: t('Score summary'), id: 'scar.showScoreSummary' },
+          { label: t('Select top…'), id: 'scar.selectTop' },
         ],
       });
       const markdown = new vscode.MarkdownString(md);

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { CancelledError } from '../engine/client';
 import type { ScarContext } from './context';
 import { documentLinesSliced, type DocLines } from './selectionModel';
+import { t } from './l10n';
 
 /** VS Code never syncs documents above this size to extensions (microsoft/vscode#111849). */
 export const SYNC_LIMIT_BYTES = 50 * 1024 * 1024;
@@ -42,7 +43,7 @@ export async function targetDocument(uri: vscode.Uri | undefined, what: string):
         }
         doc = await vscode.workspace.openTextDocument(uri);
       } catch (e) {
-        void vscode.window.showErrorMessage(`SCAR Lens: cannot open ${baseName(uri)}: ${(e as Error).message}`);
+        void vscode.window.showErrorMessage(t('SCAR Lens: cannot open {0}: {1}', baseName(uri), (e as Error).message));
         return undefined;
       }
     }
@@ -50,7 +51,7 @@ export async function targetDocument(uri: vscode.Uri | undefined, what: string):
     doc = vscode.window.activeTextEditor?.document;
   }
   if (!doc || doc.languageId !== 'jsonl') {
-    void vscode.window.showWarningMessage(`SCAR Lens: open a JSON Lines (.jsonl) file to ${what}.`);
+    void vscode.window.showWarningMessage(t('SCAR Lens: open a JSON Lines (.jsonl) file to {0}.', what));
     return undefined;
   }
   return doc;
@@ -66,12 +67,12 @@ export async function scoredLines(ctx: ScarContext, doc: vscode.TextDocument): P
   try {
     scores = await ctx.scoring.ensureScored(doc);
   } catch (e) {
-    if (e instanceof CancelledError) void vscode.window.showInformationMessage('SCAR Lens: scoring cancelled; nothing was changed.');
-    else void vscode.window.showErrorMessage(`SCAR Lens: cannot score ${baseName(doc.uri)}: ${(e as Error).message}`);
+    if (e instanceof CancelledError) void vscode.window.showInformationMessage(t('SCAR Lens: scoring cancelled; nothing was changed.'));
+    else void vscode.window.showErrorMessage(t('SCAR Lens: cannot score {0}: {1}', baseName(doc.uri), (e as Error).message));
     return undefined;
   }
   if (scores.version !== doc.version) {
-    void vscode.window.showWarningMessage(`SCAR Lens: ${baseName(doc.uri)} changed while it was being scored; run the command again.`);
+    void vscode.window.showWarningMessage(t('SCAR Lens: {0} changed while it was being scored; run the command again.', baseName(doc.uri)));
     return undefined;
   }
   const byIndex = new Map<number, number>();
@@ -96,9 +97,9 @@ export async function mayWrite(target: string, replace: boolean | undefined): Pr
   if (!fs.existsSync(target)) return true;
   if (replace === true) return true;
   if (replace === false) {
-    void vscode.window.showWarningMessage(`SCAR Lens: ${path.basename(target)} already exists; nothing was written.`);
+    void vscode.window.showWarningMessage(t('SCAR Lens: {0} already exists; nothing was written.', path.basename(target)));
     return false;
   }
-  const answer = await vscode.window.showWarningMessage(`${path.basename(target)} already exists. Replace it?`, { modal: true }, 'Replace');
+  const answer = await vscode.window.showWarningMessage(t('{0} already exists. Replace it?', path.basename(target)), { modal: true }, 'Replace');
   return answer === 'Replace';
 }

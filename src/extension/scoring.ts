@@ -27,6 +27,7 @@ import { documentScoresOf, type DocumentScores } from './documentScores';
 
 export { EngineHost } from './engineHost';
 import type { ScoreScale } from './scoreScale';
+import { t } from './l10n';
 export { documentScoresOf, type DocumentScores, type LineScore } from './documentScores';
 
 const fmt = (n: number): string => n.toLocaleString('en-US');
@@ -131,14 +132,14 @@ export function registerScoring(ctx: Pick<ScarContext, 'extension' | 'config'>):
     const early = await Promise.race([quick.then((s) => s, () => undefined), new Promise<undefined>((r) => setTimeout(() => r(undefined), PROGRESS_AFTER_MS))]);
     if (early) return early;
     return vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `SCAR: scoring ${path.basename(doc.uri.fsPath || doc.uri.path)}`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: t('SCAR: scoring {0}', path.basename(doc.uri.fsPath || doc.uri.path)), cancellable: true },
       async (progress, userToken) => {
         let reported = 0;
         const stop = userToken.onCancellationRequested(() => scorer.pause(doc)); // the user's cancel stops the file's scoring
         try {
           return await whenComplete(doc, token, (pct) => {
             if (pct <= reported) return;
-            progress.report({ increment: pct - reported, message: `${pct}%` });
+            progress.report({ increment: pct - reported, message: t('{0}%', pct) });
             reported = pct;
           });
         } finally {
@@ -156,19 +157,19 @@ export function registerScoring(ctx: Pick<ScarContext, 'extension' | 'config'>):
   const scoreFile = async (uri?: vscode.Uri): Promise<DocumentScores | undefined> => {
     const doc = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
     if (!doc || doc.languageId !== 'jsonl') {
-      void vscode.window.showWarningMessage('SCAR Lens: open a JSON Lines (.jsonl) file to score it.');
+      void vscode.window.showWarningMessage(t('SCAR Lens: open a JSON Lines (.jsonl) file to score it.'));
       return undefined;
     }
     try {
       const result = await ensureScored(doc);
-      void vscode.window.showInformationMessage(`SCAR Lens: ${scoringMessage(result, engine.scale())}`);
+      void vscode.window.showInformationMessage(t('SCAR Lens: {0}', scoringMessage(result, engine.scale())));
       return result;
     } catch (e) {
       if (e instanceof CancelledError) {
-        void vscode.window.showInformationMessage('SCAR Lens: scoring cancelled.');
+        void vscode.window.showInformationMessage(t('SCAR Lens: scoring cancelled.'));
         return undefined;
       }
-      void vscode.window.showErrorMessage(`SCAR Lens: ${(e as Error).message}`);
+      void vscode.window.showErrorMessage(t('SCAR Lens: {0}', (e as Error).message));
       return undefined;
     }
   };
@@ -178,7 +179,7 @@ export function registerScoring(ctx: Pick<ScarContext, 'extension' | 'config'>):
       ? vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString())
       : vscode.window.activeTextEditor?.document;
     if (!doc || doc.languageId !== 'jsonl') {
-      void vscode.window.showWarningMessage('SCAR Lens: open a JSON Lines (.jsonl) file to clear its scores.');
+      void vscode.window.showWarningMessage(t('SCAR Lens: open a JSON Lines (.jsonl) file to clear its scores.'));
       return false;
     }
     const had = scorer.clear(doc);

@@ -6,6 +6,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { LiveScorer } from './liveScoring';
+import { t } from './l10n';
 
 /** Files with at least this many lines get a cancellable progress notification while they are scored. */
 export const PROGRESS_LINES = 5000;
@@ -21,7 +22,7 @@ export function registerScoringProgress(scorer: LiveScorer): vscode.Disposable[]
     if (!st || showing.has(key) || st.complete || st.mode === 'off' || st.error !== undefined || doc.lineCount < PROGRESS_LINES) return;
     showing.add(key);
     void vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `SCAR: scoring ${path.basename(doc.uri.path)}`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: t('SCAR: scoring {0}', path.basename(doc.uri.path)), cancellable: true },
       (progress, token) => new Promise<void>((resolve) => {
         let reported = 0;
         const report = (): boolean => {
@@ -29,7 +30,7 @@ export function registerScoringProgress(scorer: LiveScorer): vscode.Disposable[]
           if (!now || doc.isClosed || now.complete || now.mode === 'off' || now.error !== undefined) return false;
           const pct = now.percentDone;
           if (pct > reported) {
-            progress.report({ increment: pct - reported, message: `${pct}% of ${doc.lineCount.toLocaleString('en-US')} lines` });
+            progress.report({ increment: pct - reported, message: t('{0}% of {1} lines', pct, doc.lineCount.toLocaleString('en-US')) });
             reported = pct;
           }
           return true;
@@ -48,7 +49,7 @@ export function registerScoringProgress(scorer: LiveScorer): vscode.Disposable[]
       const doc = vscode.window.activeTextEditor?.document;
       const st = doc && scorer.state(doc);
       if (!doc || !st || st.complete || st.mode === 'off') {
-        void vscode.window.showInformationMessage('SCAR Lens: no file is being scored in the active editor.');
+        void vscode.window.showInformationMessage(t('SCAR Lens: no file is being scored in the active editor.'));
         return false;
       }
       scorer.stop(doc, STOPPED_REASON);

@@ -21,6 +21,7 @@ import { baseName, commandArgs, fmt, mayWrite, scoredLines, siblingPath, targetD
 import type { ScoreScale } from './scoreScale';
 import { selectionName, uniqueName } from './untitledNames';
 import { applyCriterion, criterionChoices, parseCriterionInput, prepareSelection, thresholdCriterion, type DocLines, type PrepareOptions, type PreparedSelection, type RankedScores, type ScoredLine, type SelectionSwitches } from './selectionModel';
+import { t } from './l10n';
 
 /** Options that skip the quick pick and input boxes. */
 export interface SelectArgs {
@@ -72,7 +73,7 @@ export async function pickCriterion(prep: RankedScores, title: string, switches:
   const steps = [switches.dedup ? 'duplicates' : '', switches.languageFilter ? 'non-English lines' : ''].filter(Boolean).join(' and ');
   const picked = await vscode.window.showQuickPick(
     choices.map((c) => ({ label: c.label, description: c.description, detail: c.detail, choice: c })),
-    { title, placeHolder: `Which lines to keep${steps ? ` (counted after removing ${steps})` : ''}?` },
+    { title, placeHolder: t('Which lines to keep{0}?', steps ? ` (counted after removing ${steps})` : '') },
   );
   if (!picked) return undefined;
   if (picked.choice.criterion) return picked.choice.criterion;
@@ -107,7 +108,7 @@ async function cleanWithProgress(lines: DocLines, switches: SelectionSwitches, n
     // A small document is cleaned in well under a second: no notification flashing by.
     if ((!switches.dedup && !switches.languageFilter) || lines.lines.length < QUIET_CLEANING_LINES) return await prepareSelection(lines.lines, switches, { clean });
     return await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `SCAR: removing duplicates and non-English lines from ${name}`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: t('SCAR: removing duplicates and non-English lines from {0}', name), cancellable: true },
       async (progress, token) => {
         const ac = new AbortController();
         const sub = token.onCancellationRequested(() => ac.abort());
@@ -118,7 +119,7 @@ async function cleanWithProgress(lines: DocLines, switches: SelectionSwitches, n
             signal: ac.signal,
             onProgress: (done, total) => {
               const pct = (100 * done) / total;
-              progress.report({ increment: pct - reported, message: `${fmt(done)} of ${fmt(total)} lines` });
+              progress.report({ increment: pct - reported, message: t('{0} of {1} lines', fmt(done), fmt(total)) });
               reported = pct;
             },
           });
@@ -128,8 +129,8 @@ async function cleanWithProgress(lines: DocLines, switches: SelectionSwitches, n
       },
     );
   } catch (e) {
-    if ((e as Error)?.name === 'AbortError') void vscode.window.showInformationMessage('SCAR Lens: cancelled; nothing was selected.');
-    else void vscode.window.showErrorMessage(`SCAR Lens: ${(e as Error).message}`);
+    if ((e as Error)?.name === 'AbortError') void vscode.window.showInformationMessage(t('SCAR Lens: cancelled; nothing was selected.'));
+    else void vscode.window.showErrorMessage(t('SCAR Lens: {0}', (e as Error).message));
     return undefined;
   }
 }
@@ -143,7 +144,7 @@ async function runSelection(
   const { uri, options } = commandArgs<ExportArgs>(arg);
   const given = criterionFromArgs(options, ctx.engine.scale());
   if (typeof given === 'string') {
-    void vscode.window.showErrorMessage(`SCAR Lens: ${given}.`);
+    void vscode.window.showErrorMessage(t('SCAR Lens: {0}.', given));
     return undefined;
   }
   const doc = await targetDocument(uri, 'select from it');
@@ -154,7 +155,7 @@ async function runSelection(
   const prep = await cleanWithProgress(lines, { dedup, languageFilter }, baseName(doc.uri), ctx.extension.extensionPath);
   if (!prep) return undefined;
   if (prep.rankedScores.length === 0) {
-    void vscode.window.showWarningMessage(`SCAR Lens: ${baseName(doc.uri)} has no scored line to select from.`);
+    void vscode.window.showWarningMessage(t('SCAR Lens: {0} has no scored line to select from.', baseName(doc.uri)));
     return undefined;
   }
   const criterion = given ?? (await pickCriterion(prep, title, prep.switches, ctx.engine.scale()));
@@ -225,7 +226,7 @@ async function selectTop(ctx: ScarContext, arg: unknown): Promise<SelectionOutco
   try {
     chunks = formatLines(selected, 'jsonl', includeScore, lines.eol);
   } catch (e) {
-    void vscode.window.showErrorMessage(`SCAR Lens: ${(e as Error).message}`);
+    void vscode.window.showErrorMessage(t('SCAR Lens: {0}', (e as Error).message));
     return undefined;
   }
   const result: SelectionOutcome = { report, message: '', lines: selected.map((l) => l.index + 1) };
@@ -233,14 +234,14 @@ async function selectTop(ctx: ScarContext, arg: unknown): Promise<SelectionOutco
   if (output === 'file') {
     const target = siblingPath(doc.uri.fsPath, 'top');
     if (sameFile(target, doc.uri.fsPath)) {
-      void vscode.window.showErrorMessage('SCAR Lens: the selection would overwrite its source; nothing was written.');
+      void vscode.window.showErrorMessage(t('SCAR Lens: the selection would overwrite its source; nothing was written.'));
       return undefined;
     }
     if (!(await mayWrite(target, options.replace))) return undefined;
     try {
       await writeAtomically(target, chunks);
     } catch (e) {
-      void vscode.window.showErrorMessage(`SCAR Lens: ${(e as Error).message}`);
+      void vscode.window.showErrorMessage(t('SCAR Lens: {0}', (e as Error).message));
       return undefined;
     }
     result.file = target;
@@ -254,27 +255,27 @@ async function selectTop(ctx: ScarContext, arg: unknown): Promise<SelectionOutco
       const derived = (uri: vscode.Uri): void => ctx.scoring.markDerived(uri, baseName(doc.uri), Float64Array.from(lines.lines, (l) => l.score ?? NaN));
       untitled = await openNamedUntitled(selectionName(baseName(doc.uri), describeCriterion(report.criterion), selected.length), content, lines.eol, derived);
     } catch (e) {
-      void vscode.window.showErrorMessage(`SCAR Lens: could not open an editor for the selection (${(e as Error).message}).`);
+      void vscode.window.showErrorMessage(t('SCAR Lens: could not open an editor for the selection ({0}).', (e as Error).message));
       return undefined;
     }
     result.untitled = untitled.uri.toString();
-    where = `a new editor (${untitled.uri.path})`;
+    where = t('a new editor ({0})', untitled.uri.path);
   }
-  result.message = `${formatPipelineReport(report)} → ${where}${withoutPairNote(lines)}`;
-  void vscode.window.showInformationMessage(`SCAR Lens: ${result.message}`);
+  result.message = t('{0} → {1}{2}', formatPipelineReport(report), where, withoutPairNote(lines));
+  void vscode.window.showInformationMessage(t('SCAR Lens: {0}', result.message));
   return result;
 }
 
 const FORMAT_ITEMS: ReadonlyArray<{ label: string; description: string; format: ExportFormat }> = [
-  { label: 'JSONL', description: 'the original lines, byte for byte', format: 'jsonl' },
-  { label: 'JSON array with scores', description: 'SCAR\'s [{"instruction", "output", "score"}]', format: 'json' },
-  { label: 'ShareGPT / Vicuna', description: '[{"id", "conversations": [{"from", "value"}]}]', format: 'sharegpt' },
+  { label: t('JSONL'), description: t('the original lines, byte for byte'), format: 'jsonl' },
+  { label: t('JSON array with scores'), description: t('SCAR\'s [{"instruction", "output", "score"}]'), format: 'json' },
+  { label: t('ShareGPT / Vicuna'), description: t('[{"id", "conversations": [{"from", "value"}]}]'), format: 'sharegpt' },
 ];
 
 async function exportTop(ctx: ScarContext, arg: unknown): Promise<SelectionOutcome | undefined> {
   const { options: pre } = commandArgs<ExportArgs>(arg);
   if (pre.format !== undefined && !EXPORT_FORMATS.includes(pre.format)) {
-    void vscode.window.showErrorMessage(`SCAR Lens: unknown export format "${String(pre.format)}" (${EXPORT_FORMATS.join(', ')}).`);
+    void vscode.window.showErrorMessage(t('SCAR Lens: unknown export format "{0}" ({1}).', String(pre.format), EXPORT_FORMATS.join(', ')));
     return undefined;
   }
   const run = await runSelection(ctx, arg, 'SCAR: Export top examples');
@@ -282,7 +283,7 @@ async function exportTop(ctx: ScarContext, arg: unknown): Promise<SelectionOutco
   const { doc, lines, selected, report, options } = run;
   let format = options.format;
   if (!format) {
-    const picked = await vscode.window.showQuickPick(FORMAT_ITEMS.map((f) => ({ ...f })), { title: 'SCAR: Export top examples', placeHolder: `Format of the ${fmt(selected.length)} selected lines` });
+    const picked = await vscode.window.showQuickPick(FORMAT_ITEMS.map((f) => ({ ...f })), { title: t('SCAR: Export top examples'), placeHolder: t('Format of the {0} selected lines', fmt(selected.length)) });
     if (!picked) return undefined;
     format = picked.format;
   }
@@ -291,30 +292,30 @@ async function exportTop(ctx: ScarContext, arg: unknown): Promise<SelectionOutco
   if (!target) {
     const base = doc.uri.scheme === 'file' ? siblingPath(doc.uri.fsPath, format === 'sharegpt' ? 'top.sharegpt' : 'top', ext) : undefined;
     const picked = await vscode.window.showSaveDialog({
-      title: 'SCAR: Export top examples',
+      title: t('SCAR: Export top examples'),
       defaultUri: base ? vscode.Uri.file(base) : undefined,
       filters: format === 'jsonl' ? { 'JSON Lines': ['jsonl'] } : { JSON: ['json'] },
     });
     if (!picked) return undefined;
     if (picked.scheme !== 'file') {
       // a virtual workspace's save dialog offers its own scheme; the export is written to this machine's disk
-      void vscode.window.showErrorMessage(`SCAR Lens: the export is written to this machine's disk; ${picked.toString()} is not a local file.`);
+      void vscode.window.showErrorMessage(t('SCAR Lens: the export is written to this machine\'s disk; {0} is not a local file.', picked.toString()));
       return undefined;
     }
     target = picked.fsPath;
   }
   if (doc.uri.scheme === 'file' && sameFile(target, doc.uri.fsPath)) {
-    void vscode.window.showErrorMessage('SCAR Lens: the export would overwrite its source; pick another file.');
+    void vscode.window.showErrorMessage(t('SCAR Lens: the export would overwrite its source; pick another file.'));
     return undefined;
   }
   try {
     await writeAtomically(target, formatLines(selected, format, format === 'json' || (options.includeScore ?? ctx.config.current.selection.includeScore), lines.eol));
   } catch (e) {
-    void vscode.window.showErrorMessage(`SCAR Lens: ${(e as Error).message}`);
+    void vscode.window.showErrorMessage(t('SCAR Lens: {0}', (e as Error).message));
     return undefined;
   }
-  const message = `${formatPipelineReport(report)} → ${path.basename(target)} (${FORMAT_ITEMS.find((f) => f.format === format)?.label})${withoutPairNote(lines)}`;
-  void vscode.window.showInformationMessage(`SCAR Lens: ${message}`);
+  const message = t('{0} → {1} ({2}){3}', formatPipelineReport(report), path.basename(target), FORMAT_ITEMS.find((f) => f.format === format)?.label ?? format, withoutPairNote(lines));
+  void vscode.window.showInformationMessage(t('SCAR Lens: {0}', message));
   return { report, message, lines: selected.map((l) => l.index + 1), file: target };
 }
 

@@ -11,6 +11,7 @@ import { CleaningPass, type CleaningOptions, type Removal } from '../core/cleani
 import { pipelineCleaningOptions, pipelineReport, selectSurvivors, type PipelineReport } from '../core/selectionPipeline';
 import type { AdapterOptions, Pair } from '../core/types';
 import type { ScoreScale } from './scoreScale';
+import { t } from './l10n';
 
 /** One physical line of a document, with what the commands need to know about it. */
 export interface DocLine {
@@ -270,14 +271,14 @@ export function criterionChoices(prep: RankedScores, scale: ScoreScale): Criteri
   const out: CriterionChoice[] = [];
   for (const pct of [10, 25, 50]) {
     const c: SelectCriterion = { kind: 'ratio', ratio: pct / 100 };
-    out.push({ label: `Top ${pct}%`, description: `keeps ${lines(keptCount(prep, c))} ${of}`, criterion: c });
+    out.push({ label: t('Top {0}%', pct), description: t('keeps {0} {1}', lines(keptCount(prep, c)), of), criterion: c });
   }
-  out.push({ label: 'Top percent…', description: `type a percentage ${of}`, ask: 'ratio' });
-  out.push({ label: 'Top k…', description: `type how many lines to keep (at most ${fmt(n)})`, ask: 'top-k' });
+  out.push({ label: t('Top percent…'), description: t('type a percentage {0}', of), ask: 'ratio' });
+  out.push({ label: t('Top k…'), description: t('type how many lines to keep (at most {0})', fmt(n)), ask: 'top-k' });
   const median = n > 0 ? summarizeScores(prep.rankedScores)?.median : undefined;
   out.push({
     label: scale.calibrated ? 'Style score threshold…' : 'Score threshold…',
-    description: `type a minimum ${scale.noun}${scale.calibrated ? ' (0–100)' : ''}${median === undefined ? '' : `; the median here is ${scale.text(median)}`}`,
+    description: t('type a minimum {0}{1}{2}', scale.noun, scale.calibrated ? ' (0–100)' : '', median === undefined ? '' : `; the median here is ${scale.text(median)}`),
     ask: 'threshold',
   });
   const removedCount = prep.removedCount;
@@ -300,11 +301,11 @@ export function parseCriterionInput(
   let c: SelectCriterion;
   switch (kind) {
     case 'top-k':
-      if (!Number.isInteger(x) || x < 1) return { error: 'Type a whole number of lines, 1 or more.' };
+      if (!Number.isInteger(x) || x < 1) return { error: t('Type a whole number of lines, 1 or more.') };
       c = { kind: 'top-k', k: x };
       break;
     case 'ratio':
-      if (!Number.isFinite(x) || x <= 0 || x > 100) return { error: 'Type a percentage above 0 and at most 100.' };
+      if (!Number.isFinite(x) || x <= 0 || x > 100) return { error: t('Type a percentage above 0 and at most 100.') };
       c = { kind: 'ratio', ratio: x / 100 };
       break;
     case 'threshold':
@@ -314,12 +315,12 @@ export function parseCriterionInput(
       c = thresholdCriterion(x, scale);
       break;
   }
-  return { criterion: c, message: `Keeps ${lines(keptCount(prep, c))} of ${fmt(n)} (${describeCriterion(c)}).` };
+  return { criterion: c, message: t('Keeps {0} of {1} ({2}).', lines(keptCount(prep, c)), fmt(n), describeCriterion(c)) };
 }
 
 /** The criterion "at or above `shown`" for a threshold typed on the shown scale: compared as a raw score. */
 export function thresholdCriterion(shown: number, scale: ScoreScale): SelectCriterion {
-  return { kind: 'threshold', threshold: scale.raw(shown), label: `${scale.noun} >= ${scale.textOfShown(shown)}` };
+  return { kind: 'threshold', threshold: scale.raw(shown), label: t('{0} >= {1}', scale.noun, scale.textOfShown(shown)) };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -334,24 +335,24 @@ export interface FilterCut {
 
 /** What typed filter input means: a score ("0.3") or a percentile ("25%", "p25"), and how many lines go. */
 export function parseFilterInput(input: string, lines: ReadonlyArray<DocLine>, scale: ScoreScale): { cut: FilterCut; removes: number; message: string } | { error: string } {
-  const t = input.trim();
-  const pct = /^(?:p\s*)?([0-9]+(?:\.[0-9]+)?)\s*%$|^p\s*([0-9]+(?:\.[0-9]+)?)$/i.exec(t);
+  const typed = input.trim();
+  const pct = /^(?:p\s*)?([0-9]+(?:\.[0-9]+)?)\s*%$|^p\s*([0-9]+(?:\.[0-9]+)?)$/i.exec(typed);
   let cut: FilterCut;
   if (pct) {
     const p = Number(pct[1] ?? pct[2]);
-    if (!(p >= 0 && p <= 100)) return { error: 'A percentile is from 0% to 100%.' };
+    if (!(p >= 0 && p <= 100)) return { error: t('A percentile is from 0% to 100%.') };
     const threshold = percentileThreshold(lines, p);
-    if (threshold === undefined) return { error: 'No line has a score yet.' };
-    cut = { threshold, description: `below the ${ordinal(p)} percentile (${scale.noun} < ${scale.text(threshold, true)})` };
+    if (threshold === undefined) return { error: t('No line has a score yet.') };
+    cut = { threshold, description: t('below the {0} percentile ({1} < {2})', ordinal(p), scale.noun, scale.text(threshold, true)) };
   } else {
-    const x = t === '' ? NaN : Number(t);
+    const x = typed === '' ? NaN : Number(typed);
     if (!scale.valid(x)) {
-      return { error: `Type a ${scale.noun}${scale.calibrated ? ' from 0 to 100' : ''} (e.g. ${scale.example(median(lines))}) or a percentile (e.g. 25%).` };
+      return { error: t('Type a {0}{1} (e.g. {2}) or a percentile (e.g. 25%).', scale.noun, scale.calibrated ? ' from 0 to 100' : '', scale.example(median(lines))) };
     }
-    cut = { threshold: scale.raw(x), description: `${scale.noun} < ${scale.textOfShown(x)}` };
+    cut = { threshold: scale.raw(x), description: t('{0} < {1}', scale.noun, scale.textOfShown(x)) };
   }
   const removes = countBelow(lines, cut.threshold);
-  return { cut, removes, message: `Removes ${lines_(removes)} (${cut.description}).` };
+  return { cut, removes, message: t('Removes {0} ({1}).', lines_(removes), cut.description) };
 }
 const lines_ = lines;
 
@@ -388,10 +389,10 @@ export function filterChoices(lines: ReadonlyArray<DocLine>, scale: ScoreScale):
   for (const p of [10, 25, 50]) {
     const r = parseFilterInput(`${p}%`, lines, scale);
     if ('error' in r) continue;
-    out.push({ label: `Below the ${ordinal(p)} percentile`, description: `removes ${lines_(r.removes)} (${scale.noun} < ${scale.text(r.cut.threshold, true)})`, cut: r.cut });
+    out.push({ label: t('Below the {0} percentile', ordinal(p)), description: t('removes {0} ({1} < {2})', lines_(r.removes), scale.noun, scale.text(r.cut.threshold, true)), cut: r.cut });
   }
   const m = median(lines);
-  out.push({ label: `${scale.calibrated ? 'Style score' : 'Score'} or percentile…`, description: `type a ${scale.noun}${scale.calibrated ? ' 0–100' : ''} (e.g. ${scale.example(m)}, the median here) or a percentile (25%)`, ask: true });
+  out.push({ label: t('{0} or percentile…', scale.calibrated ? 'Style score' : 'Score'), description: t('type a {0}{1} (e.g. {2}, the median here) or a percentile (25%)', scale.noun, scale.calibrated ? ' 0–100' : '', scale.example(m)), ask: true });
   return out;
 }
 

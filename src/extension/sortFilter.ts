@@ -13,6 +13,7 @@ import { countLines } from './removedLines';
 import { baseName, commandArgs, fmt, scoredLines, targetDocument } from './scoredDocument';
 import { filterChoices, isScored, parseFilterInput, type DocLines, type FilterCut } from './selectionModel';
 import type { ScoreScale } from './scoreScale';
+import { t } from './l10n';
 
 export interface FilterArgs {
   uri?: vscode.Uri | string;
@@ -47,24 +48,24 @@ async function sortByScore(ctx: ScarContext, arg: unknown): Promise<EditOutcome 
   if (!lines) return undefined;
   const scored = lines.lines.filter(isScored).length;
   if (scored === 0) {
-    void vscode.window.showWarningMessage(`SCAR Lens: ${baseName(doc.uri)} has no scored line to sort.`);
+    void vscode.window.showWarningMessage(t('SCAR Lens: {0} has no scored line to sort.', baseName(doc.uri)));
     return undefined;
   }
   if (alreadySorted(lines)) {
-    const message = `${baseName(doc.uri)} is already sorted by style consistency.`;
-    void vscode.window.showInformationMessage(`SCAR Lens: ${message}`);
+    const message = t('{0} is already sorted by style consistency.', baseName(doc.uri));
+    void vscode.window.showInformationMessage(t('SCAR Lens: {0}', message));
     return { message, count: 0 };
   }
   const version = doc.version;
   const text = sortedText(lines);
   if (doc.version !== version || !(await replaceAll(doc, text))) {
-    void vscode.window.showErrorMessage(`SCAR Lens: ${baseName(doc.uri)} changed before it could be sorted; nothing was changed.`);
+    void vscode.window.showErrorMessage(t('SCAR Lens: {0} changed before it could be sorted; nothing was changed.', baseName(doc.uri)));
     return undefined;
   }
   const rest = lines.lines.length - scored;
-  const message = `Sorted ${fmt(scored)} scored line${scored === 1 ? '' : 's'} best first`
+  const message = t('Sorted {0} scored line{1} best first', fmt(scored), scored === 1 ? '' : 's')
     + (rest ? `; ${fmt(rest)} line${rest === 1 ? '' : 's'} without a score moved to the end` : '') + ' (Undo restores the order).';
-  void vscode.window.showInformationMessage(`SCAR Lens: ${message}`);
+  void vscode.window.showInformationMessage(t('SCAR Lens: {0}', message));
   return { message, count: scored };
 }
 
@@ -73,13 +74,13 @@ async function pickCut(lines: DocLines, scale: ScoreScale): Promise<FilterCut | 
   const title = 'SCAR: Filter out lines below…';
   const picked = await vscode.window.showQuickPick(
     filterChoices(lines.lines, scale).map((c) => ({ label: c.label, description: c.description, choice: c })),
-    { title, placeHolder: 'Remove the lines scoring below… (they go to <name>.removed.jsonl)' },
+    { title, placeHolder: t('Remove the lines scoring below… (they go to <name>.removed.jsonl)') },
   );
   if (!picked) return undefined;
   if (picked.choice.cut) return picked.choice.cut;
   const text = await vscode.window.showInputBox({
     title,
-    prompt: `Remove lines below a ${scale.noun}${scale.calibrated ? ' (0–100)' : ''} or a percentile (e.g. 25%)`,
+    prompt: t('Remove lines below a {0}{1} or a percentile (e.g. 25%)', scale.noun, scale.calibrated ? ' (0–100)' : ''),
     placeHolder: scale.example(),
     validateInput: (v) => {
       const r = parseFilterInput(v, lines.lines, scale);
@@ -98,7 +99,7 @@ async function filterBelow(ctx: ScarContext, arg: unknown): Promise<EditOutcome 
   const lines = await scoredLines(ctx, doc);
   if (!lines) return undefined;
   if (!lines.lines.some(isScored)) {
-    void vscode.window.showWarningMessage(`SCAR Lens: ${baseName(doc.uri)} has no scored line to filter.`);
+    void vscode.window.showWarningMessage(t('SCAR Lens: {0} has no scored line to filter.', baseName(doc.uri)));
     return undefined;
   }
   let cut: FilterCut | undefined;
@@ -106,7 +107,7 @@ async function filterBelow(ctx: ScarContext, arg: unknown): Promise<EditOutcome 
   if (options.threshold !== undefined || options.percentile !== undefined) {
     const r = parseFilterInput(options.percentile !== undefined ? `${options.percentile}%` : String(options.threshold), lines.lines, scale);
     if ('error' in r) {
-      void vscode.window.showErrorMessage(`SCAR Lens: ${r.error}`);
+      void vscode.window.showErrorMessage(t('SCAR Lens: {0}', r.error));
       return undefined;
     }
     cut = r.cut;
@@ -117,8 +118,8 @@ async function filterBelow(ctx: ScarContext, arg: unknown): Promise<EditOutcome 
   const version = doc.version;
   const { text, removed } = filteredText(lines, cut.threshold);
   if (removed.length === 0) {
-    const message = `No line is ${cut.description}; nothing was removed.`;
-    void vscode.window.showInformationMessage(`SCAR Lens: ${message}`);
+    const message = t('No line is {0}; nothing was removed.', cut.description);
+    void vscode.window.showInformationMessage(t('SCAR Lens: {0}', message));
     return { message, count: 0 };
   }
   const outcome: EditOutcome = { message: '', count: removed.length };
@@ -128,7 +129,7 @@ async function filterBelow(ctx: ScarContext, arg: unknown): Promise<EditOutcome 
   // How many copies of each removed line the document holds before the edit: the side file's bookkeeping.
   const countsBefore = onDisk ? countLines(doc, removedTexts) : undefined;
   if (doc.version !== version || !(await replaceAll(doc, text))) {
-    void vscode.window.showErrorMessage(`SCAR Lens: ${baseName(doc.uri)} changed before it could be filtered; its lines are unchanged.`);
+    void vscode.window.showErrorMessage(t('SCAR Lens: {0} changed before it could be filtered; its lines are unchanged.', baseName(doc.uri)));
     return undefined;
   }
   const count = `${fmt(removed.length)} line${removed.length === 1 ? '' : 's'} (${cut.description})`;
@@ -136,16 +137,16 @@ async function filterBelow(ctx: ScarContext, arg: unknown): Promise<EditOutcome 
     // Written when the file is saved, from the removals still in effect (an Undo takes them back out).
     const sibling = ctx.removedLines.record(doc, removedTexts, countsBefore!);
     outcome.removedFile = sibling;
-    outcome.message = `Removed ${count}; saving ${baseName(doc.uri)} appends them to ${path.basename(sibling)}. Undo puts them back.`;
+    outcome.message = t('Removed {0}; saving {1} appends them to {2}. Undo puts them back.', count, baseName(doc.uri), path.basename(sibling));
   } else if (keepRemoved) {
     const side = await vscode.workspace.openTextDocument({ language: 'jsonl', content: linesAsJsonl(removed, lines.eol) });
     outcome.removedUntitled = side.uri.toString();
-    outcome.message = `Moved ${count} to a new editor; Undo puts them back.`;
+    outcome.message = t('Moved {0} to a new editor; Undo puts them back.', count);
   } else {
     // scar.removedLinesFile "none": only Undo brings the lines back.
-    outcome.message = `Removed ${count}; Undo puts them back.`;
+    outcome.message = t('Removed {0}; Undo puts them back.', count);
   }
-  void vscode.window.showInformationMessage(`SCAR Lens: ${outcome.message}`);
+  void vscode.window.showInformationMessage(t('SCAR Lens: {0}', outcome.message));
   return outcome;
 }
 

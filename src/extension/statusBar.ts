@@ -8,6 +8,7 @@ import { DIAGNOSTIC_SOURCE, DiagnosticCodes, MAX_LINE_DIAGNOSTICS } from './diag
 import type { DocumentAnalysis } from './documentAnalysis';
 import { HYGIENE_SOURCE } from './hygiene';
 import { statusContent, type ProblemSeverities, type ScoreStatus, type StatusContent } from './statusText';
+import { t } from './l10n';
 
 /** Where the status bar learns about scores (src/extension/scoreView.ts provides it). */
 export interface ScoreStatusSource {
@@ -67,7 +68,7 @@ export class ScarStatusBar implements vscode.Disposable {
 
   constructor(private readonly analyses: AnalysisRegistry) {
     this.item.name = 'SCAR Lens';
-    this.item.command = { title: 'Show Problems', command: 'workbench.actions.view.problems' };
+    this.item.command = { title: t('Show Problems'), command: 'workbench.actions.view.problems' };
     const refreshIfActive = (a: DocumentAnalysis): void => {
       if (vscode.window.activeTextEditor?.document === a.document) this.refresh();
     };
@@ -138,9 +139,9 @@ export class ScarStatusBar implements vscode.Disposable {
     const tooltip = new vscode.MarkdownString(content.tooltip);
     tooltip.isTrusted = { enabledCommands: ['workbench.actions.view.problems'] };
     this.item.tooltip = tooltip;
-    this.item.command = command === 'workbench.actions.view.problems' ? { title: 'Show Problems', command }
-      : command === 'scar.stopScoring' ? { title: 'Stop scoring', command }
-      : { title: 'Show score summary', command };
+    this.item.command = command === 'workbench.actions.view.problems' ? { title: t('Show Problems'), command }
+      : command === 'scar.stopScoring' ? { title: t('Stop scoring'), command }
+      : { title: t('Show score summary'), command };
     this.item.show();
     this.visible = true;
   }

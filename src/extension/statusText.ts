@@ -2,6 +2,7 @@
 import { majoritySchema } from '../core/schema';
 import type { SchemaId } from '../core/types';
 import type { LineModelSummary } from './lineModel';
+import { t } from './l10n';
 
 /** What the file as a whole is, as far as schemas go. */
 export type FileSchema =
@@ -119,31 +120,31 @@ export function statusContent({ summary, label, fileProblem, problems, severitie
   const rows: string[] = ['**SCAR Lens**', ''];
   if (fileProblem) rows.push(fileProblem, '');
   const nonBlank = summary.lines - summary.blank;
-  rows.push(`${plural(nonBlank, 'line')} with content, ${plural(summary.linesWithPairs, 'line')} yielding ${plural(summary.pairs, 'pair')}.`, '');
+  rows.push(t('{0} with content, {1} yielding {2}.', plural(nonBlank, 'line'), plural(summary.linesWithPairs, 'line'), plural(summary.pairs, 'pair')), '');
   const sorted = [...summary.schemaCounts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   if (sorted.length > 0) {
-    rows.push('| Schema | Lines |', '|:--|--:|');
-    for (const [schema, n] of sorted) rows.push(`| ${label(schema)} | ${formatCount(n)} |`);
+    rows.push(t('| Schema | Lines |'), '|:--|--:|');
+    for (const [schema, n] of sorted) rows.push(t('| {0} | {1} |', label(schema), formatCount(n)));
     rows.push('');
   } else {
-    rows.push('No line matches a known schema.', '');
+    rows.push(t('No line matches a known schema.'), '');
   }
   const lineProblems = summary.problems;
   if (lineProblems > 0) {
     const parse = summary.parseErrors;
-    rows.push(`${plural(parse, 'line')} not valid JSON, ${plural(lineProblems - parse, 'line')} without a pair.`, '');
+    rows.push(t('{0} not valid JSON, {1} without a pair.', plural(parse, 'line'), plural(lineProblems - parse, 'line')), '');
   }
   if (severities && problems > 0) {
-    rows.push(`In the Problems panel (SCAR and SCAR hygiene): ${plural(problems, 'problem')}, ${severitiesText(severities)}.`, '');
+    rows.push(t('In the Problems panel (SCAR and SCAR hygiene): {0}, {1}.', plural(problems, 'problem'), severitiesText(severities)), '');
   }
   if (scores?.state === 'done') {
-    rows.push(`Scores (${scores.noun}): median ${scores.median}, middle half ${scores.p25} to ${scores.p75}; `
+    rows.push(t('Scores ({0}): median {1}, middle half {2} to {3}; ', scores.noun, scores.median, scores.p25, scores.p75)
       + `${Math.round(100 * scores.shareAbove)}% of ${plural(scores.scored, 'scored line')} at or above ${scores.threshold} (\`scar.selection.threshold\`).`, '');
-    rows.push('Click for the score summary. [Open the Problems panel](command:workbench.actions.view.problems)');
+    rows.push(t('Click for the score summary. [Open the Problems panel](command:workbench.actions.view.problems)'));
   } else {
-    if (scores?.state === 'scoring') rows.push(`Scoring: ${scores.percent}% of the lines done. Click to stop (**SCAR: Score current file** resumes).`, '');
-    if (scores?.state === 'stopped') rows.push(`Not scored: ${scores.reason}`, '');
-    if (scores?.state !== 'scoring') rows.push('Click to open the Problems panel.');
+    if (scores?.state === 'scoring') rows.push(t('Scoring: {0}% of the lines done. Click to stop (**SCAR: Score current file** resumes).', scores.percent), '');
+    if (scores?.state === 'stopped') rows.push(t('Not scored: {0}', scores.reason), '');
+    if (scores?.state !== 'scoring') rows.push(t('Click to open the Problems panel.'));
   }
   return { text, tooltip: rows.join('\n') };
 }
