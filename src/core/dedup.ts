@@ -254,6 +254,16 @@ function validateNearOptions(o: NearDupOptions): void {
 }
 
 /**
+ * What NearDupIndex and NearDupSigner both start from, so that they hash alike: the validated, frozen options, the
+ * MinHasher of their permutations and seed, and a scratch signature.
+ */
+function minHashSetup(options: Partial<NearDupOptions>): { options: Readonly<NearDupOptions>; hasher: MinHasher; scratch: Uint32Array } {
+  const o = { ...DEFAULT_NEAR_DUP_OPTIONS, ...options };
+  validateNearOptions(o);
+  return { options: Object.freeze(o), hasher: new MinHasher(o.permutations, o.seed), scratch: new Uint32Array(o.permutations) };
+}
+
+/**
  * Near-duplicates by MinHash-LSH with exact verification, streaming: `add(id, text)` in file order (text =
  * nearDupText(instruction, response)), then `clusters(textOf)`. Cost about linear in the number of texts.
  */
@@ -269,11 +279,7 @@ export class NearDupIndex {
   private last = -1;
 
   constructor(options: Partial<NearDupOptions> = {}) {
-    const o = { ...DEFAULT_NEAR_DUP_OPTIONS, ...options };
-    validateNearOptions(o);
-    this.options = Object.freeze(o);
-    this.hasher = new MinHasher(o.permutations, o.seed);
-    this.scratch = new Uint32Array(o.permutations);
+    ({ options: this.options, hasher: this.hasher, scratch: this.scratch } = minHashSetup(options));
   }
 
   get size(): number {
@@ -388,12 +394,8 @@ export class NearDupSigner {
   private readonly sig8: Uint8Array;
 
   constructor(options: Partial<NearDupOptions> = {}) {
-    const o = { ...DEFAULT_NEAR_DUP_OPTIONS, ...options };
-    validateNearOptions(o);
-    this.options = Object.freeze(o);
-    this.hasher = new MinHasher(o.permutations, o.seed);
-    this.scratch = new Uint32Array(o.permutations);
-    this.sig8 = new Uint8Array(o.permutations);
+    ({ options: this.options, hasher: this.hasher, scratch: this.scratch } = minHashSetup(options));
+    this.sig8 = new Uint8Array(this.options.permutations);
   }
 
   /** The keys of `text` (nearDupText(instruction, response)), position band x probes + probe. */

@@ -16,7 +16,7 @@ const { spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { repoRoot, harnessInstalled, startCodeServer, launchBrowser, tail, nodeBin, codeServerEntry } = require('../harness/code-server');
+const { repoRoot, harnessInstalled, startCodeServer, launchBrowser, tail, nodeBin, codeServerEntry, badgesOnScreen } = require('../harness/code-server');
 const { runMain, CheckList } = require('./runMain');
 
 const WAIT = Number(process.env.SCAR_E2E_TIMEOUT_MS || 30000);
@@ -27,20 +27,6 @@ const vsixDir = path.join(repoRoot, '.test-results', 'vsix');
 const resultsFile = path.resolve(process.env.SCAR_E2E_RESULTS || path.join(repoRoot, '.test-results', 'e2e-install.json'));
 // A badge: a band mark, then what the badge format shows (a score, a percentile or a bar).
 const BADGE = /^[▲●▼] +\S/;
-
-/** The `::before` content of every decorated span in the rendered editor lines. */
-async function badgesOnScreen(page) {
-  return page.$$eval('.editor-instance .monaco-editor .view-lines .view-line', (lines) => {
-    const out = [];
-    for (const line of lines) {
-      for (const span of line.querySelectorAll('span')) {
-        const content = getComputedStyle(span, '::before').content;
-        if (content && content !== 'none' && content !== 'normal') out.push(content.replace(/^"|"$/g, '').replace(/\u00a0/g, ' '));
-      }
-    }
-    return out;
-  });
-}
 
 /**
  * The product screenshots of README.md and the walkthrough (media/screenshots/<name>.png): written there only with
@@ -197,7 +183,7 @@ async function main() {
       let badges = [];
       const deadline = Date.now() + WAIT;
       for (;;) {
-        badges = await badgesOnScreen(page);
+        badges = (await badgesOnScreen(page)).map((b) => b.text);
         if ((badges.length >= lines && badges.every((b) => BADGE.test(b) && /\d/.test(b))) || Date.now() > deadline) break;
         await page.waitForTimeout(100);
       }

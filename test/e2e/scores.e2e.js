@@ -12,7 +12,7 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { repoRoot, harnessInstalled, startCodeServer, launchBrowser, tail, installBuiltExtension } = require('../harness/code-server');
+const { repoRoot, harnessInstalled, startCodeServer, launchBrowser, tail, installBuiltExtension, badgesOnScreen } = require('../harness/code-server');
 const { runMain, CheckList } = require('./runMain');
 
 const WAIT = Number(process.env.SCAR_E2E_TIMEOUT_MS || 30000);
@@ -20,22 +20,6 @@ const FILE = 'sample.jsonl';
 const shotsDir = path.join(repoRoot, '.test-results', 'screenshots');
 const resultsFile = path.resolve(process.env.SCAR_E2E_RESULTS || path.join(repoRoot, '.test-results', 'e2e-scores.json'));
 const BADGE = /^"?[▲●▼] +(\d{1,3}|<1|>99) · (top|bottom) +\d+% *"?$/;
-
-/** The `::before` content of every decorated span in the rendered editor lines, with the line's top. */
-async function badgesOnScreen(page) {
-  return page.$$eval('.editor-instance .monaco-editor .view-lines .view-line', (lines) => {
-    const out = [];
-    for (const line of lines) {
-      for (const span of line.querySelectorAll('span')) {
-        const content = getComputedStyle(span, '::before').content;
-        if (content && content !== 'none' && content !== 'normal') {
-          out.push({ top: parseFloat(line.style.top) || 0, text: content.replace(/^"|"$/g, '').replace(/\u00a0/g, ' ') });
-        }
-      }
-    }
-    return out.sort((a, b) => a.top - b.top);
-  });
-}
 
 async function main() {
   const list = new CheckList();

@@ -191,7 +191,27 @@ function installBuiltExtension(extensionsDir) {
   return { id, dir };
 }
 
+/**
+ * The score badges on screen: the `::before` content of every decorated span in the rendered editor lines, with the
+ * line's top, in screen order. Read from the DOM, as a user sees them.
+ */
+async function badgesOnScreen(page) {
+  return page.$$eval('.editor-instance .monaco-editor .view-lines .view-line', (lines) => {
+    const out = [];
+    for (const line of lines) {
+      for (const span of line.querySelectorAll('span')) {
+        const content = getComputedStyle(span, '::before').content;
+        if (content && content !== 'none' && content !== 'normal') {
+          out.push({ top: parseFloat(line.style.top) || 0, text: content.replace(/^"|"$/g, '').replace(/\u00a0/g, ' ') });
+        }
+      }
+    }
+    return out.sort((a, b) => a.top - b.top);
+  });
+}
+
 module.exports = {
   repoRoot, harnessDir, nodeBin, codeServerEntry, chromiumBin, testSettings,
   harnessInstalled, ensureHarness, ensureTestPackages, writeUserSettings, startCodeServer, launchBrowser, tail, sleep, installBuiltExtension,
+  badgesOnScreen,
 };
