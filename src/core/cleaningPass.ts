@@ -20,6 +20,7 @@
 //   their kept member (the highest score, else the first in the file).
 // Empty and truncated responses are only reported (`notes`), never removed.
 
+import { findingMessage } from './findingMessages';
 import { ExactDupIndex, NearDupIndex, nearDupText, type ExactDupOptions, type NearDupOptions, type ScoreOf, type TextPair } from './dedup';
 import { languageFinding, type LanguageCheck, type ResponseTokenLimit } from './hygiene';
 import type { DuplicateCluster, HygieneFinding, HygieneKind } from './types';
@@ -112,12 +113,12 @@ export class CleaningPass {
 
   private noteLine(line: number, pairs: ReadonlyArray<TextPair>): void {
     if (this.options.emptyResponse && pairs.some((p) => p.response.trim() === '')) {
-      this.notes.push({ line, kind: 'empty-response', message: 'Empty response' });
+      this.notes.push({ line, kind: 'empty-response', message: findingMessage.emptyResponse() });
       return;
     }
     const limit = this.options.truncation;
     if (limit && pairs.some((p) => limit.responseTokens(p.response) > limit.maxResponseTokens)) {
-      this.notes.push({ line, kind: 'truncated', tokens: limit.maxResponseTokens, message: `Response truncated to ${limit.maxResponseTokens} tokens for scoring` });
+      this.notes.push({ line, kind: 'truncated', tokens: limit.maxResponseTokens, message: findingMessage.truncated(limit.maxResponseTokens) });
     }
   }
 
@@ -140,7 +141,7 @@ export class CleaningPass {
       for (const line of g.lines) {
         if (line === g.kept) continue;
         exactKept.set(line, g.kept);
-        removed.set(line, { step: 'duplicate', otherLine: g.kept, message: `Duplicate of line ${g.kept}` });
+        removed.set(line, { step: 'duplicate', otherLine: g.kept, message: findingMessage.duplicate(g.kept) });
         counts.exact++;
       }
     }
@@ -175,7 +176,7 @@ export class CleaningPass {
           const line = alive[i];
           if (line === kept) continue;
           const s = similarity[i];
-          removed.set(line, { step: 'near-duplicate', otherLine: kept, similarity: s, message: `Near-duplicate of line ${kept} (Jaccard ${s.toFixed(2)})` });
+          removed.set(line, { step: 'near-duplicate', otherLine: kept, similarity: s, message: findingMessage.nearDuplicate(kept, s) });
           counts.nearDuplicate++;
         }
         nearClusters.push({ kept, lines: alive, similarity });

@@ -26,6 +26,7 @@
 //   removed = every non-kept line of exactGroups and clusters; write the other lines byte for byte.
 // With scores, add every pair to `near` (a duplicate may outscore the first copy) or dedup exactly first.
 
+import { t } from './l10n';
 import type { DuplicateCluster } from './types';
 import {
   MinHasher,
@@ -338,7 +339,7 @@ export class NearDupIndex {
       const id = this.ids[slot];
       const text = textOf(id);
       if (typeof text !== 'string' || hashString32(text) !== this.textHash[slot]) {
-        throw new Error(`the text fetched back for id ${id} is not the text that was indexed (was the file changed?)`);
+        throw new Error(t('the text fetched back for id {0} is not the text that was indexed (was the file changed?)', id));
       }
       s = shingleSet(text, o.ngram);
       if (cache.size >= o.cacheSize) cache.delete(cache.keys().next().value as number);

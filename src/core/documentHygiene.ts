@@ -7,6 +7,7 @@
 // Which copy of a duplicate group is kept: the line with the highest ranker score when `scores` are given,
 // otherwise (and for ties) the first in the file.
 
+import { findingMessage } from './findingMessages';
 import { CleaningPass, cleaningFindings } from './cleaningPass';
 import type { TextPair } from './dedup';
 import { emptyResponseField } from './emptyResponse';
@@ -63,7 +64,7 @@ export function documentHygiene(lines: readonly string[], options: DocumentHygie
     const { result } = analyseRecord(record, adapter);
     if (result?.ok) pass.add(i + 1, result.pairs);
     else if (result && emptyResponseField(record.value, result.reason, adapter)) {
-      empty.push({ line: i + 1, kind: 'empty-response', message: 'Empty response' });
+      empty.push({ line: i + 1, kind: 'empty-response', message: findingMessage.emptyResponse() });
     }
   }
   if (cancelled?.()) return undefined;

@@ -11,6 +11,7 @@
 //             "line-N". With `withScore` each entry also gets "score".
 import * as fs from 'fs';
 import * as path from 'path';
+import { t } from './l10n';
 import type { Pair } from './types';
 
 export type ExportFormat = 'jsonl' | 'json' | 'sharegpt';
@@ -71,7 +72,7 @@ export class ExportFormatter {
       case 'jsonl': {
         this.count++;
         if (!this.options.withScore) return Buffer.concat([it.raw, Buffer.from(this.eol)]);
-        if (!isPlainObject(it.value)) throw new Error(`line ${it.line}: cannot add a score to a value that is not a JSON object`);
+        if (!isPlainObject(it.value)) throw new Error(t('line {0}: cannot add a score to a value that is not a JSON object', it.line));
         return JSON.stringify({ ...it.value, score: roundScore(it.score) }) + this.eol;
       }
       case 'json': {
@@ -127,13 +128,13 @@ export class AtomicFileWriter implements OutputSink {
     try {
       fh = await fs.promises.open(temp, 'wx');
     } catch (e) {
-      throw new Error(`cannot write '${abs}': ${(e as Error).message}`);
+      throw new Error(t("cannot write '{0}': {1}", abs, (e as Error).message));
     }
     return new AtomicFileWriter(abs, temp, fh);
   }
 
   async write(chunk: Buffer | string): Promise<void> {
-    if (this.done) throw new Error(`'${this.target}' is already closed`);
+    if (this.done) throw new Error(t("'{0}' is already closed", this.target));
     const b = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
     this.pending.push(b);
     this.pendingBytes += b.length;
@@ -159,7 +160,7 @@ export class AtomicFileWriter implements OutputSink {
     } catch (e) {
       await this.fh.close().catch(() => undefined);
       await fs.promises.unlink(this.tempPath).catch(() => undefined);
-      throw new Error(`cannot write '${this.target}': ${(e as Error).message}`);
+      throw new Error(t("cannot write '{0}': {1}", this.target, (e as Error).message));
     }
     // Make the rename itself durable where the platform allows fsync on a folder.
     try {
@@ -187,7 +188,7 @@ export async function appendToFileAtomically(file: string, text: string | Buffer
   try {
     old = await fs.promises.readFile(file);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot read '${file}': ${(e as Error).message}`);
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(t("cannot read '{0}': {1}", file, (e as Error).message));
   }
   const w = await AtomicFileWriter.open(file);
   try {

@@ -8,6 +8,7 @@
 //
 // For a file too big for memory, use ExactDupIndex / NearDupIndex directly (streaming) with detectLanguage.
 
+import { findingMessage } from './findingMessages';
 import type { DuplicateCluster, HygieneFinding, HygieneKind } from './types';
 import { ExactDupIndex, NearDupIndex, nearDupText, type ExactDupOptions, type NearDupOptions, type NearDupStats } from './dedup';
 import { detectLanguage, isForeign, passesScarHeuristic, scarAsciiLetterRatio } from './language';
@@ -70,16 +71,16 @@ export function languageFinding(instruction: string, response: string, check: La
   if (check === 'detector') {
     for (const text of [response, instruction]) {
       const guess = detectLanguage(text);
-      if (isForeign(guess)) return { language: guess.language, message: `Not English (detected: ${guess.language})` };
+      if (isForeign(guess)) return { language: guess.language, message: findingMessage.notEnglish(guess.language) };
     }
     return undefined;
   }
   for (const [field, text] of [['instruction', instruction], ['response', response]] as const) {
     if (passesScarHeuristic(text)) continue;
     const guess = detectLanguage(text);
-    if (isForeign(guess)) return { language: guess.language, message: `Not English (detected: ${guess.language})` };
+    if (isForeign(guess)) return { language: guess.language, message: findingMessage.notEnglish(guess.language) };
     const pct = Math.round(scarAsciiLetterRatio(text) * 100);
-    return { language: 'und', message: `Not English (${pct}% ASCII letters in the ${field}; SCAR requires over 70%)` };
+    return { language: 'und', message: findingMessage.notEnglishAscii(pct, field) };
   }
   return undefined;
 }
@@ -108,7 +109,7 @@ export function checkHygiene(pairs: ReadonlyArray<HygieneInput>, options: Hygien
         alive[i] = 0;
         removed.duplicate.push(i);
         const other = pairs[g.kept].line;
-        findings.push({ line: pairs[i].line, kind: 'duplicate', otherLine: other, message: `Duplicate of line ${other}` });
+        findings.push({ line: pairs[i].line, kind: 'duplicate', otherLine: other, message: findingMessage.duplicate(other) });
       }
     }
     removed.duplicate.sort((a, b) => a - b);
@@ -154,7 +155,7 @@ export function checkHygiene(pairs: ReadonlyArray<HygieneInput>, options: Hygien
           kind: 'near-duplicate',
           otherLine: other,
           similarity,
-          message: `Near-duplicate of line ${other} (Jaccard ${similarity.toFixed(2)})`,
+          message: findingMessage.nearDuplicate(other, similarity),
         });
       });
     }
@@ -165,7 +166,7 @@ export function checkHygiene(pairs: ReadonlyArray<HygieneInput>, options: Hygien
   // Reported, never removed.
   pairs.forEach((p) => {
     if (options.emptyResponse !== false && p.response.trim() === '') {
-      findings.push({ line: p.line, kind: 'empty-response', message: 'Empty response' });
+      findings.push({ line: p.line, kind: 'empty-response', message: findingMessage.emptyResponse() });
       return;
     }
     const limit = options.truncation;
@@ -174,7 +175,7 @@ export function checkHygiene(pairs: ReadonlyArray<HygieneInput>, options: Hygien
         line: p.line,
         kind: 'truncated',
         tokens: limit.maxResponseTokens,
-        message: `Response truncated to ${limit.maxResponseTokens} tokens for scoring`,
+        message: findingMessage.truncated(limit.maxResponseTokens),
       });
     }
   });

@@ -1,6 +1,7 @@
 // What a file holds, line by line and in sum: the problem message of each line (shared by the editor's diagnostics
 // and `scar inspect`, so the wording is the same everywhere) and a summary accumulator that works on a stream.
 import { fileShapeProblem } from './jsonl';
+import { t } from './l10n';
 import { adaptRecord, majoritySchema, schemaLabel } from './schema';
 import type { AdapterOptions, AdaptResult, JsonlRecord, SchemaId } from './types';
 
@@ -18,8 +19,8 @@ export interface RecordAnalysis {
 export function parseProblem(record: JsonlRecord): string | undefined {
   const e = record.error;
   if (e === undefined) return undefined;
-  if (e.message.startsWith('invalid UTF-8')) return `${e.message} (column ${e.column})`;
-  return `invalid JSON at column ${e.column}: ${e.message}`;
+  if (e.kind === 'invalid-utf8') return t('{0} (column {1})', e.message, e.column);
+  return t('invalid JSON at column {0}: {1}', e.column, e.message);
 }
 
 /**

@@ -4,6 +4,7 @@
 // no extra empty last record. A leading UTF-8 BOM is removed from line 1 and its offsets start after it.
 import { isUtf8 } from 'buffer';
 import * as fs from 'fs';
+import { t } from './l10n';
 import type { JsonlRecord, ParseError } from './types';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -195,7 +196,7 @@ export class ByteLineSplitter {
       const bad = firstInvalidUtf8(buf, from, textEnd);
       if (bad >= 0) {
         const column = buf.toString('utf8', from, from + bad).length + 1;
-        return { line, start, end, text, blank: false, error: { message: `invalid UTF-8 at byte ${bad + 1} of the line`, column } };
+        return { line, start, end, text, blank: false, error: { message: t('invalid UTF-8 at byte {0} of the line', bad + 1), column, kind: 'invalid-utf8' } };
       }
     }
     return parseLine(text, line, start, end);
@@ -287,17 +288,13 @@ export function looksLikePrettyJson(firstNonBlankText: string): boolean {
   if (t === '{') return true;
   if (t.charCodeAt(0) !== 0x7b) return false;
   const e = parseLine(t, 1, 0, t.length).error;
-  return e !== undefined && /^line ends before/.test(e.message) && /[,{]$/.test(t);
+  return e !== undefined && e.kind === 'incomplete' && /[,{]$/.test(t);
 }
-
-export const JSON_ARRAY_FILE_MESSAGE = 'This file looks like a JSON array, not JSON Lines (one JSON object per line).';
-export const PRETTY_JSON_FILE_MESSAGE =
-  'This file looks like pretty-printed JSON spread over many lines, not JSON Lines (one JSON object per line).';
 
 /** A file-level message for a file that is not JSON Lines at all, judged from its first non-blank line. */
 export function fileShapeProblem(firstNonBlankText: string): string | undefined {
-  if (looksLikeJsonArrayFile(firstNonBlankText)) return JSON_ARRAY_FILE_MESSAGE;
-  if (looksLikePrettyJson(firstNonBlankText)) return PRETTY_JSON_FILE_MESSAGE;
+  if (looksLikeJsonArrayFile(firstNonBlankText)) return t('This file looks like a JSON array, not JSON Lines (one JSON object per line).');
+  if (looksLikePrettyJson(firstNonBlankText)) return t('This file looks like pretty-printed JSON spread over many lines, not JSON Lines (one JSON object per line).');
   return undefined;
 }
 
@@ -312,7 +309,7 @@ export function fileShapeProblem(firstNonBlankText: string): string | undefined 
  */
 function describeParseFailure(text: string, e: unknown): ParseError {
   const mine = locateJsonError(text);
-  if (mine) return { message: mine.message, column: Math.min(mine.position, text.length) + 1 };
+  if (mine) return mine.kind === undefined ? { message: mine.message, column: Math.min(mine.position, text.length) + 1 } : { message: mine.message, column: Math.min(mine.position, text.length) + 1, kind: mine.kind };
   const v8 = e instanceof Error ? e.message : String(e);
   const m = /at position (\d+)/.exec(v8);
   const pos = m ? Number(m[1]) : 0;
@@ -330,12 +327,14 @@ export interface JsonErrorLocation {
   /** 0-based UTF-16 index where the problem is. */
   position: number;
   message: string;
+  /** The errors a caller acts on (the quick fix, the pretty-printed-JSON check), named so no one parses `message`. */
+  kind?: 'incomplete' | 'trailing-comma' | 'after-value';
 }
 
 function show(text: string, i: number): string {
-  if (i >= text.length) return 'the end of the line';
+  if (i >= text.length) return t('the end of the line');
   const c = text.charCodeAt(i);
-  if (c < 0x20 || c === 0x7f) return `control character U+${c.toString(16).toUpperCase().padStart(4, '0')}`;
+  if (c < 0x20 || c === 0x7f) return t('control character {0}', `U+${c.toString(16).toUpperCase().padStart(4, '0')}`);
   const cp = text.codePointAt(i) ?? c;
   return `'${String.fromCodePoint(cp)}'`;
 }
@@ -362,8 +361,10 @@ export function locateJsonError(text: string): JsonErrorLocation | undefined {
   };
   const endMessage = (): JsonErrorLocation => {
     const top = stack[stack.length - 1];
-    const missing = top === OBJECT ? " (missing '}'?)" : top === ARRAY ? " (missing ']'?)" : '';
-    return { position: n, message: `line ends before the JSON value is complete${missing}` };
+    const message = top === OBJECT ? t("line ends before the JSON value is complete (missing '}'?)")
+      : top === ARRAY ? t("line ends before the JSON value is complete (missing ']'?)")
+      : t('line ends before the JSON value is complete');
+    return { position: n, message, kind: 'incomplete' };
   };
   for (;;) {
     ws();
@@ -371,7 +372,7 @@ export function locateJsonError(text: string): JsonErrorLocation | undefined {
       if (i >= n) return endMessage();
       const c = text.charCodeAt(i);
       if (state === 4 && c === 0x5d) { stack.pop(); i++; state = 1; continue; }
-      if (state === 5 && c === 0x5d) return { position: i, message: "trailing comma before ']' (JSON allows no comma after the last item)" };
+      if (state === 5 && c === 0x5d) return { position: i, message: t("trailing comma before ']' (JSON allows no comma after the last item)"), kind: 'trailing-comma' };
       if (c === 0x7b) { stack.push(OBJECT); i++; state = 2; continue; }
       if (c === 0x5b) { stack.push(ARRAY); i++; state = 4; continue; }
       if (c === 0x22) {
@@ -387,33 +388,34 @@ export function locateJsonError(text: string): JsonErrorLocation | undefined {
       const lit = c === 0x74 ? 'true' : c === 0x66 ? 'false' : c === 0x6e ? 'null' : undefined;
       if (lit !== undefined) {
         for (let k = 1; k < lit.length; k++) {
-          if (i + k >= n) return { position: n, message: `line ends inside '${lit}'` };
+          if (i + k >= n) return { position: n, message: t("line ends inside '{0}'", lit) };
           if (text.charCodeAt(i + k) !== lit.charCodeAt(k)) return bareWord(text, i);
         }
         i += lit.length; state = 1; continue;
       }
-      if (c === 0x27) return { position: i, message: "strings must use double quotes, found '''" };
+      if (c === 0x27) return { position: i, message: t("strings must use double quotes, found '''") };
       if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) return bareWord(text, i);
-      if (c === 0x7d && state === 0 && stack[stack.length - 1] === OBJECT) return { position: i, message: "trailing comma before '}' (JSON allows no comma after the last item)" };
-      return { position: i, message: `unexpected ${show(text, i)} where a value was expected` };
+      if (c === 0x7d && state === 0 && stack[stack.length - 1] === OBJECT) return { position: i, message: t("trailing comma before '}' (JSON allows no comma after the last item)"), kind: 'trailing-comma' };
+      return { position: i, message: t('unexpected {0} where a value was expected', show(text, i)) };
     }
     if (state === 2 || state === 3) {
       if (i >= n) return endMessage();
       const c = text.charCodeAt(i);
       if (c === 0x7d) {
-        if (state === 3) return { position: i, message: "trailing comma before '}' (JSON allows no comma after the last item)" };
+        if (state === 3) return { position: i, message: t("trailing comma before '}' (JSON allows no comma after the last item)"), kind: 'trailing-comma' };
         stack.pop(); i++; state = 1; continue;
       }
       if (c !== 0x22) {
-        const quote = c === 0x27 ? ' (property names need double quotes)' : '';
-        return { position: i, message: `expected a double-quoted property name, found ${show(text, i)}${quote}` };
+        const message = c === 0x27 ? t('expected a double-quoted property name, found {0} (property names need double quotes)', show(text, i))
+          : t('expected a double-quoted property name, found {0}', show(text, i));
+        return { position: i, message };
       }
       const r = scanString(text, i);
       if (typeof r !== 'number') return r;
       i = r;
       ws();
       if (i >= n) return endMessage();
-      if (text.charCodeAt(i) !== 0x3a) return { position: i, message: `expected ':' after the property name, found ${show(text, i)}` };
+      if (text.charCodeAt(i) !== 0x3a) return { position: i, message: t("expected ':' after the property name, found {0}", show(text, i)) };
       i++;
       state = 0;
       continue;
@@ -423,8 +425,9 @@ export function locateJsonError(text: string): JsonErrorLocation | undefined {
     if (top === undefined) {
       if (i >= n) return undefined;
       const c = text.charCodeAt(i);
-      const more = c === 0x7b || c === 0x5b ? ' (only one JSON value is allowed per line)' : '';
-      return { position: i, message: `unexpected ${show(text, i)} after the JSON value${more}` };
+      const message = c === 0x7b || c === 0x5b ? t('unexpected {0} after the JSON value (only one JSON value is allowed per line)', show(text, i))
+        : t('unexpected {0} after the JSON value', show(text, i));
+      return { position: i, message, kind: 'after-value' };
     }
     if (i >= n) return endMessage();
     const c = text.charCodeAt(i);
@@ -432,8 +435,8 @@ export function locateJsonError(text: string): JsonErrorLocation | undefined {
     if (top === OBJECT && c === 0x7d) { stack.pop(); i++; continue; }
     if (top === ARRAY && c === 0x5d) { stack.pop(); i++; continue; }
     return top === OBJECT
-      ? { position: i, message: `expected ',' or '}' after a property value, found ${show(text, i)}` }
-      : { position: i, message: `expected ',' or ']' after an array item, found ${show(text, i)}` };
+      ? { position: i, message: t("expected ',' or '}' after a property value, found {0}", show(text, i)) }
+      : { position: i, message: t("expected ',' or ']' after an array item, found {0}", show(text, i)) };
   }
 }
 
@@ -446,7 +449,7 @@ function bareWord(text: string, at: number): JsonErrorLocation {
   let j = at;
   while (j < text.length && j - at < 20 && /[A-Za-z0-9_]/.test(text.charAt(j))) j++;
   const word = text.slice(at, j);
-  return { position: at, message: `unexpected word '${word}' where a value was expected (text must be in double quotes; literals are true, false, null)` };
+  return { position: at, message: t("unexpected word '{0}' where a value was expected (text must be in double quotes; literals are true, false, null)", word) };
 }
 
 /** Scans a string starting at the opening quote; returns the index after the closing quote, or the error. */
@@ -457,8 +460,10 @@ function scanString(text: string, at: number): number | JsonErrorLocation {
     const c = text.charCodeAt(i);
     if (c === 0x22) return i + 1;
     if (c < 0x20) {
-      const name = c === 0x09 ? ' (a tab: write \\t)' : c === 0x0d ? ' (a carriage return: write \\r)' : '';
-      return { position: i, message: `unescaped ${show(text, i)} inside a string${name}` };
+      const message = c === 0x09 ? t('unescaped {0} inside a string (a tab: write \\t)', show(text, i))
+        : c === 0x0d ? t('unescaped {0} inside a string (a carriage return: write \\r)', show(text, i))
+        : t('unescaped {0} inside a string', show(text, i));
+      return { position: i, message };
     }
     if (c === 0x5c) {
       const e = text.charCodeAt(i + 1);
@@ -467,17 +472,17 @@ function scanString(text: string, at: number): number | JsonErrorLocation {
         for (let k = 2; k < 6; k++) {
           const h = text.charCodeAt(i + k);
           const hex = (h >= 0x30 && h <= 0x39) || (h >= 0x41 && h <= 0x46) || (h >= 0x61 && h <= 0x66);
-          if (!hex) return i + k >= n ? { position: n, message: 'line ends inside a string (missing closing \'"\'?)' } : { position: i + k, message: 'invalid \\u escape: expected four hex digits' };
+          if (!hex) return i + k >= n ? { position: n, message: t('line ends inside a string (missing closing \'"\'?)') } : { position: i + k, message: t('invalid \\u escape: expected four hex digits') };
         }
         i += 6;
         continue;
       }
       if (e === 0x22 || e === 0x5c || e === 0x2f || e === 0x62 || e === 0x66 || e === 0x6e || e === 0x72 || e === 0x74) { i += 2; continue; }
-      return { position: i + 1, message: `invalid escape '\\${text.charAt(i + 1)}' in a string` };
+      return { position: i + 1, message: t("invalid escape '\\{0}' in a string", text.charAt(i + 1)) };
     }
     i++;
   }
-  return { position: n, message: 'line ends inside a string (missing closing \'"\'?)' };
+  return { position: n, message: t('line ends inside a string (missing closing \'"\'?)') };
 }
 
 /** Scans a number; returns the index after it, or the error. */
@@ -485,12 +490,12 @@ function scanNumber(text: string, at: number): number | JsonErrorLocation {
   const n = text.length;
   let i = at;
   const digit = (k: number): boolean => { const c = text.charCodeAt(k); return c >= 0x30 && c <= 0x39; };
-  const bad = (k: number): JsonErrorLocation => (k >= n ? { position: n, message: 'line ends inside a number' } : { position: k, message: `invalid number: unexpected ${show(text, k)}` });
+  const bad = (k: number): JsonErrorLocation => (k >= n ? { position: n, message: t('line ends inside a number') } : { position: k, message: t('invalid number: unexpected {0}', show(text, k)) });
   if (text.charCodeAt(i) === 0x2d) i++;
   if (!digit(i)) return bad(i);
   if (text.charCodeAt(i) === 0x30) {
     i++;
-    if (digit(i)) return { position: i, message: 'invalid number: leading zeros are not allowed' };
+    if (digit(i)) return { position: i, message: t('invalid number: leading zeros are not allowed') };
   } else while (digit(i)) i++;
   if (text.charCodeAt(i) === 0x2e) {
     i++;
@@ -526,11 +531,11 @@ export function trailingCommaFixes(text: string): number[] {
     if (!e) break;
     const at = e.position;
     let commas: number[] = [];
-    if (/^trailing comma before/.test(e.message)) {
+    if (e.kind === 'trailing-comma') {
       let j = at - 1;
       while (j >= 0 && /\s/.test(work.charAt(j))) j--;
       if (work.charAt(j) === ',') commas = [j];
-    } else if (work.charAt(at) === ',' && /^unexpected ',' after the JSON value/.test(e.message) && /^[\s,]*$/.test(work.slice(at))) {
+    } else if (work.charAt(at) === ',' && e.kind === 'after-value' && /^[\s,]*$/.test(work.slice(at))) {
       // Only commas (and spaces) follow the value: every one of them goes.
       for (let j = at; j < work.length; j++) if (work.charAt(j) === ',') commas.push(j);
     }

@@ -1,6 +1,7 @@
 // Schema adapters: a parsed JSONL value in, the (instruction, response) pairs to score out, or a reason a person
 // understands why there are none. Pure functions; the options (schema override, field mapping, turn policy) come in
 // as plain values.
+import { t } from './l10n';
 import type { AdapterOptions, AdaptResult, FieldMapping, Pair, SchemaId, TurnPolicy } from './types';
 
 export const DEFAULT_ADAPTER_OPTIONS: Readonly<AdapterOptions> = Object.freeze({ schema: 'auto', turnPolicy: 'first' });
@@ -92,11 +93,12 @@ class Failure {
 
 function kindOf(v: unknown): string {
   if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'object') return 'an object';
-  if (typeof v === 'number') return 'a number';
-  if (typeof v === 'boolean') return 'a boolean';
-  return `a ${typeof v}`;
+  if (Array.isArray(v)) return t('an array');
+  if (typeof v === 'object') return t('an object');
+  if (typeof v === 'number') return t('a number');
+  if (typeof v === 'boolean') return t('a boolean');
+  if (typeof v === 'string') return t('a string');
+  return typeof v;
 }
 
 /** True for "" and whitespace-only text. Checks the first character before paying for a trim. */
@@ -111,9 +113,9 @@ function isEmptyText(s: string): boolean {
 /** A required non-empty string field. */
 function textField(obj: Obj, key: string, path: string = key): string | Failure {
   const v = obj[key];
-  if (v === undefined) return new Failure(`field '${path}' is missing`);
-  if (typeof v !== 'string') return new Failure(`field '${path}' is not a string (found ${kindOf(v)})`);
-  if (isEmptyText(v)) return new Failure(`field '${path}' is empty`);
+  if (v === undefined) return new Failure(t("field '{0}' is missing", path));
+  if (typeof v !== 'string') return new Failure(t("field '{0}' is not a string (found {1})", path, kindOf(v)));
+  if (isEmptyText(v)) return new Failure(t("field '{0}' is empty", path));
   return v;
 }
 
@@ -146,14 +148,14 @@ function adaptAlpaca(obj: Obj): AdaptResult {
   const output = textField(obj, 'output');
   if (output instanceof Failure) return fail(output.reason, 'alpaca');
   const instruction = obj.instruction;
-  if (instruction === undefined) return fail("field 'instruction' is missing", 'alpaca');
-  if (typeof instruction !== 'string') return fail(`field 'instruction' is not a string (found ${kindOf(instruction)})`, 'alpaca');
+  if (instruction === undefined) return fail(t("field 'instruction' is missing"), 'alpaca');
+  if (typeof instruction !== 'string') return fail(t("field 'instruction' is not a string (found {0})", kindOf(instruction)), 'alpaca');
   const input = obj.input;
   if (input !== undefined && input !== null && typeof input !== 'string') {
-    return fail(`field 'input' is not a string (found ${kindOf(input)})`, 'alpaca');
+    return fail(t("field 'input' is not a string (found {0})", kindOf(input)), 'alpaca');
   }
   const hasInput = typeof input === 'string' && !isEmptyText(input);
-  if (isEmptyText(instruction) && !hasInput) return fail("field 'instruction' is empty", 'alpaca');
+  if (isEmptyText(instruction) && !hasInput) return fail(t("field 'instruction' is empty"), 'alpaca');
   let text: string;
   let source: string;
   if (!hasInput) { text = instruction; source = 'instruction'; }
@@ -212,26 +214,26 @@ const OPENAI_ROLES = new Map<string, Role>(Object.entries({
 }) as Array<[string, Role]>);
 
 function sharegptTurns(list: unknown): Turn[] | Failure {
-  if (list === undefined) return new Failure("field 'conversations' is missing");
-  if (!Array.isArray(list)) return new Failure(`field 'conversations' is not a list (found ${kindOf(list)})`);
+  if (list === undefined) return new Failure(t("field 'conversations' is missing"));
+  if (!Array.isArray(list)) return new Failure(t("field 'conversations' is not a list (found {0})", kindOf(list)));
   const turns: Turn[] = new Array(list.length);
   for (let i = 0; i < list.length; i++) {
-    const t = list[i];
-    if (!isObject(t)) return new Failure(`'conversations[${i}]' is not an object (found ${kindOf(t)})`);
+    const turn = list[i];
+    if (!isObject(turn)) return new Failure(t("'conversations[{0}]' is not an object (found {1})", i, kindOf(turn)));
     // Some exports use role/content inside "conversations"; accept them, and name the field actually used.
-    const fromKey = t.from !== undefined ? 'from' : t.role !== undefined ? 'role' : 'from';
-    const from = t[fromKey];
-    if (from === undefined) return new Failure(`field 'conversations[${i}].from' is missing`);
-    if (typeof from !== 'string') return new Failure(`field 'conversations[${i}].${fromKey}' is not a string (found ${kindOf(from)})`);
+    const fromKey = turn.from !== undefined ? 'from' : turn.role !== undefined ? 'role' : 'from';
+    const from = turn[fromKey];
+    if (from === undefined) return new Failure(t("field 'conversations[{0}].from' is missing", i));
+    if (typeof from !== 'string') return new Failure(t("field 'conversations[{0}].{1}' is not a string (found {2})", i, fromKey, kindOf(from)));
     const role = SHAREGPT_ROLES.get(from) ?? SHAREGPT_ROLES.get(from.toLowerCase());
     if (role === undefined) {
-      return new Failure(`'conversations[${i}].${fromKey}' is '${from}', not a known speaker (expected ${SHAREGPT_SPEAKERS})`);
+      return new Failure(t("'conversations[{0}].{1}' is '{2}', not a known speaker (expected {3})", i, fromKey, from, SHAREGPT_SPEAKERS));
     }
-    const valueKey = t.value !== undefined ? 'value' : t.content !== undefined ? 'content' : 'value';
-    const value = t[valueKey];
+    const valueKey = turn.value !== undefined ? 'value' : turn.content !== undefined ? 'content' : 'value';
+    const value = turn[valueKey];
     if (role === 'other') { turns[i] = { role, text: typeof value === 'string' ? value : '', list: 'conversations', index: i, key: valueKey }; continue; }
-    if (value === undefined) return new Failure(`field 'conversations[${i}].value' is missing`);
-    if (typeof value !== 'string') return new Failure(`field 'conversations[${i}].${valueKey}' is not a string (found ${kindOf(value)})`);
+    if (value === undefined) return new Failure(t("field 'conversations[{0}].value' is missing", i));
+    if (typeof value !== 'string') return new Failure(t("field 'conversations[{0}].{1}' is not a string (found {2})", i, valueKey, kindOf(value)));
     turns[i] = { role, text: value, list: 'conversations', index: i, key: valueKey };
   }
   return turns;
@@ -248,25 +250,25 @@ function openaiContent(content: unknown, index: number): string | Failure {
         text = text === undefined ? part.text : text + '\n' + part.text;
       }
     }
-    if (text === undefined) return new Failure(`field '${path}' has no text part`);
+    if (text === undefined) return new Failure(t("field '{0}' has no text part", path));
     return text;
   }
-  if (content === undefined) return new Failure(`field '${path}' is missing`);
-  return new Failure(`field '${path}' is not a string or a list of text parts (found ${kindOf(content)})`);
+  if (content === undefined) return new Failure(t("field '{0}' is missing", path));
+  return new Failure(t("field '{0}' is not a string or a list of text parts (found {1})", path, kindOf(content)));
 }
 
 function openaiTurns(list: unknown): Turn[] | Failure {
-  if (list === undefined) return new Failure("field 'messages' is missing");
-  if (!Array.isArray(list)) return new Failure(`field 'messages' is not a list (found ${kindOf(list)})`);
+  if (list === undefined) return new Failure(t("field 'messages' is missing"));
+  if (!Array.isArray(list)) return new Failure(t("field 'messages' is not a list (found {0})", kindOf(list)));
   const turns: Turn[] = new Array(list.length);
   for (let i = 0; i < list.length; i++) {
     const m = list[i];
-    if (!isObject(m)) return new Failure(`'messages[${i}]' is not an object (found ${kindOf(m)})`);
+    if (!isObject(m)) return new Failure(t("'messages[{0}]' is not an object (found {1})", i, kindOf(m)));
     const r = m.role;
-    if (r === undefined) return new Failure(`field 'messages[${i}].role' is missing`);
-    if (typeof r !== 'string') return new Failure(`field 'messages[${i}].role' is not a string (found ${kindOf(r)})`);
+    if (r === undefined) return new Failure(t("field 'messages[{0}].role' is missing", i));
+    if (typeof r !== 'string') return new Failure(t("field 'messages[{0}].role' is not a string (found {1})", i, kindOf(r)));
     const role = OPENAI_ROLES.get(r);
-    if (role === undefined) return new Failure(`'messages[${i}].role' is '${r}', not a known role (expected system, developer, user, assistant, tool)`);
+    if (role === undefined) return new Failure(t("'messages[{0}].role' is '{1}', not a known role (expected system, developer, user, assistant, tool)", i, r));
     // An assistant message that only calls tools has no text: it is tool traffic, not a reply.
     if (role === 'other' || (role === 'assistant' && (m.content === null || m.content === undefined) && m.tool_calls !== undefined)) {
       turns[i] = { role: 'other', text: '', list: 'messages', index: i, key: 'content' };
@@ -319,14 +321,14 @@ function exchangesOf(turns: Turn[]): Exchange[] {
 
 function joinTurns(turns: Turn[]): { text: string; path: string } {
   if (turns.length === 1) return { text: turns[0].text, path: turnPath(turns[0]) };
-  return { text: turns.map((t) => t.text).join('\n\n'), path: turns.map(turnPath).join('+') };
+  return { text: turns.map((turn) => turn.text).join('\n\n'), path: turns.map(turnPath).join('+') };
 }
 
 function pairOf(ex: Exchange, index: number): Pair | Failure {
   const u = joinTurns(ex.users);
-  if (isEmptyText(u.text)) return new Failure(`field '${u.path}' is empty`);
+  if (isEmptyText(u.text)) return new Failure(t("field '{0}' is empty", u.path));
   const a = joinTurns(ex.assistants);
-  if (isEmptyText(a.text)) return new Failure(`field '${a.path}' is empty`);
+  if (isEmptyText(a.text)) return new Failure(t("field '{0}' is empty", a.path));
   const sys = ex.system !== undefined && !isEmptyText(ex.system.text) ? ex.system : undefined;
   if (sys === undefined) return { instruction: u.text, response: a.text, exchange: index, source: { instruction: u.path, response: a.path } };
   return { instruction: u.text, response: a.text, system: sys.text, exchange: index, source: { instruction: u.path, response: a.path, system: turnPath(sys) } };
@@ -334,10 +336,10 @@ function pairOf(ex: Exchange, index: number): Pair | Failure {
 
 function adaptConversation(schema: SchemaId, turns: Turn[] | Failure, policy: TurnPolicy): AdaptResult {
   if (turns instanceof Failure) return fail(turns.reason, schema);
-  if (turns.length === 0) return fail(`field '${schema === 'openai' ? 'messages' : 'conversations'}' is empty`, schema);
+  if (turns.length === 0) return fail(t("field '{0}' is empty", schema === 'openai' ? 'messages' : 'conversations'), schema);
   const exchanges = exchangesOf(turns);
   if (exchanges.length === 0) {
-    return fail(turns.some((t) => t.role === 'user') ? 'no assistant turn' : 'no user turn', schema);
+    return fail(turns.some((turn) => turn.role === 'user') ? t('no assistant turn') : t('no user turn'), schema);
   }
   const from = policy === 'last' ? exchanges.length - 1 : 0;
   const to = policy === 'all' ? exchanges.length : from + 1;
@@ -408,17 +410,17 @@ function getPath(value: unknown, segments: Array<string | number>): unknown {
 
 function mappedText(value: unknown, path: string): string | Failure {
   const segments = parsePath(path);
-  if (segments === undefined) return new Failure(`custom mapping: path '${path}' is not a valid path (use dots and [n], e.g. data.turns[0].text)`);
+  if (segments === undefined) return new Failure(t("custom mapping: path '{0}' is not a valid path (use dots and [n], e.g. data.turns[0].text)", path));
   const v = getPath(value, segments);
-  if (v === NOT_FOUND) return new Failure(`custom mapping: path '${path}' not found`);
-  if (typeof v !== 'string') return new Failure(`custom mapping: path '${path}' is not a string (found ${kindOf(v)})`);
-  if (isEmptyText(v)) return new Failure(`custom mapping: path '${path}' is empty`);
+  if (v === NOT_FOUND) return new Failure(t("custom mapping: path '{0}' not found", path));
+  if (typeof v !== 'string') return new Failure(t("custom mapping: path '{0}' is not a string (found {1})", path, kindOf(v)));
+  if (isEmptyText(v)) return new Failure(t("custom mapping: path '{0}' is empty", path));
   return v;
 }
 
 function adaptCustom(value: unknown, mapping: FieldMapping | undefined): AdaptResult {
   if (mapping === undefined || !mapping.instruction || !mapping.response) {
-    return fail('custom mapping: no field mapping is set (set the instruction and response paths)', 'custom');
+    return fail(t('custom mapping: no field mapping is set (set the instruction and response paths)'), 'custom');
   }
   const instruction = mappedText(value, mapping.instruction);
   if (instruction instanceof Failure) return fail(instruction.reason, 'custom');
@@ -437,19 +439,20 @@ function adaptCustom(value: unknown, mapping: FieldMapping | undefined): AdaptRe
 // --- entry point -----------------------------------------------------------------------------------------------
 
 function notAnObject(value: unknown): string {
-  if (Array.isArray(value)) return 'line is a JSON array, not an object';
-  if (value === null) return 'line is null, not an object';
-  return `line is a JSON ${typeof value === 'number' ? 'number' : typeof value === 'boolean' ? 'boolean' : typeof value}, not an object`;
+  if (Array.isArray(value)) return t('line is a JSON array, not an object');
+  if (value === null) return t('line is null, not an object');
+  if (typeof value === 'number') return t('line is a JSON number, not an object');
+  if (typeof value === 'boolean') return t('line is a JSON boolean, not an object');
+  return t('line is a JSON string, not an object');
 }
 
 function unrecognised(obj: Obj): string {
   const keys = Object.keys(obj);
-  const expected =
-    "expected one of Alpaca {instruction, output}, ShareGPT {conversations}, OpenAI chat {messages}, " +
-    'prompt/completion, prompt/response, question/answer, query/response, instruction/response, or set a custom field mapping';
-  if (keys.length === 0) return `unrecognised schema: the object has no fields (${expected})`;
-  const shown = keys.slice(0, 8).join(', ') + (keys.length > 8 ? `, … (${keys.length} fields)` : '');
-  return `unrecognised schema: fields ${shown} (${expected})`;
+  const expected = t('expected one of Alpaca {0}, ShareGPT {1}, OpenAI chat {2}, prompt/completion, prompt/response, question/answer, query/response, instruction/response, or set a custom field mapping',
+    '{instruction, output}', '{conversations}', '{messages}');
+  if (keys.length === 0) return t('unrecognised schema: the object has no fields ({0})', expected);
+  const shown = keys.slice(0, 8).join(', ') + (keys.length > 8 ? t(', … ({0} fields)', keys.length) : '');
+  return t('unrecognised schema: fields {0} ({1})', shown, expected);
 }
 
 function adaptAs(schema: SchemaId, obj: Obj, options: AdapterOptions): AdaptResult {
@@ -460,7 +463,7 @@ function adaptAs(schema: SchemaId, obj: Obj, options: AdapterOptions): AdaptResu
     case 'custom': return adaptCustom(obj, options.mapping);
     default: {
       for (const f of FLAT) if (f.id === schema) return adaptFlat(obj, f);
-      return fail(`unknown schema '${String(schema)}'`);
+      return fail(t("unknown schema '{0}'", String(schema)));
     }
   }
 }

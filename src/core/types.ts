@@ -26,6 +26,8 @@ export interface ParseError {
   message: string;
   /** 1-based column (in UTF-16 code units of `text`) where the problem was found. */
   column: number;
+  /** What went wrong, for the errors code acts on (messages are localised, so nothing matches their text). */
+  kind?: 'invalid-utf8' | 'incomplete' | 'trailing-comma' | 'after-value';
 }
 
 /** Schemas the adapters understand. */

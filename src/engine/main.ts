@@ -7,6 +7,10 @@ import { LINE_BLANK, LINE_ERROR, LINE_SCORED, type EngineMessage, type EngineReq
 import { ModelLoadError, loadRanker, type Ranker } from './session';
 import { linePairs } from '../core/linePairs';
 import type { PairScore } from '../core/types';
+import { L10N_BUNDLE_ENV, useBundleFile } from '../core/l10n';
+
+// The host hands over VS Code's translation bundle: a line's parse error or missing field reads in the user's language.
+useBundleFile(process.env[L10N_BUNDLE_ENV]);
 
 const MEMORY_ENTRIES = 100_000;
 

@@ -7,7 +7,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { describeModelFolder, inspectModelFolder } from '../core/modelFolder';
 import type { Feature } from './context';
-import { t } from './l10n';
+import { t } from '../core/l10n';
 
 const RECENT_KEY = 'scar.recentModelFolders';
 const RECENT_MAX = 5;

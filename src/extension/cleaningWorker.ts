@@ -2,13 +2,16 @@
 // for "Select top style-consistent examples", so that its clustering (a synchronous burst of seconds on 100k lines)
 // never runs on the extension host. Bundled by esbuild.js as dist/cleaningWorker.js; cleaningWorkerClient.ts
 // starts one per cleaning and terminates it when done or cancelled. Messages: cleaningWorkerProtocol.ts.
-import { parentPort } from 'worker_threads';
+import { parentPort, workerData } from 'worker_threads';
+import { bundleTranslator, setTranslator } from '../core/l10n';
 import { CleaningPass } from '../core/cleaningPass';
+import type { WorkerData } from './workerThreads';
 import type { TextPair } from '../core/dedup';
 import type { CleaningWorkerReply, CleaningWorkerRequest } from './cleaningWorkerProtocol';
 
 const port = parentPort;
 if (!port) throw new Error('cleaningWorker.js must run in a worker thread');
+setTranslator(bundleTranslator((workerData as WorkerData | null)?.l10n));
 
 let pass: CleaningPass | undefined;
 const pairsOf = new Map<number, TextPair[]>();

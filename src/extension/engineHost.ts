@@ -7,7 +7,7 @@ import { loadCalibration, rawForStyle, type Calibration } from '../core/calibrat
 import { EngineClient } from '../engine/client';
 import type { EngineStats, ReadyInfo } from '../engine/protocol';
 import { scoreScale, type ScoreScale } from './scoreScale';
-import { t } from './l10n';
+import { L10N_BUNDLE_ENV, t } from '../core/l10n';
 
 /**
  * The engine's scheduling priority: below the editor's, so that background scoring yields the CPU to the extension
@@ -48,6 +48,8 @@ export class EngineHost implements vscode.Disposable {
       modelDir: dir,
       cacheDir: this.extension.globalStorageUri.fsPath,
       niceness: ENGINE_NICENESS,
+      // The engine's messages (a line's parse error or missing field) in the user's language: core/l10n.ts.
+      env: vscode.l10n.uri ? { [L10N_BUNDLE_ENV]: vscode.l10n.uri.fsPath } : undefined,
       onRestart: (_attempt, reason) => {
         if (this.toldRestart) return;
         this.toldRestart = true; // say it once per session, not on every crash

@@ -4,7 +4,7 @@
 import { analyseText, type TextStats } from '../core/style';
 import type { Pair } from '../core/types';
 import { BAND_SYMBOL, bandOf, topShare, type Band } from './badgeText';
-import { t } from './l10n';
+import { t } from '../core/l10n';
 
 /** Characters of the instruction and the response quoted in the hover. */
 export const EXCERPT_CHARS = 300;

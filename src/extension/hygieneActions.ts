@@ -5,14 +5,14 @@
 // Registered as one feature (registerHygiene) in main.ts.
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { Worker } from 'worker_threads';
 import type { DuplicateCluster } from '../core/types';
 import { isJsonlDocument } from './analysisRegistry';
 import type { Feature } from './context';
 import { HYGIENE_SOURCE, HygieneService, type HygieneSnapshot } from './hygiene';
 import { HygieneWorkerClient } from './hygieneWorkerClient';
+import { startWorker } from './workerThreads';
 import { countLines, RemovedLinesFiles } from './removedLines';
-import { t } from './l10n';
+import { t } from '../core/l10n';
 
 /** What the removal command did (also its return value, for tests and other commands). */
 export interface RemovalResult {
@@ -139,7 +139,7 @@ class HygieneCodeActions implements vscode.CodeActionProvider {
 
 /** The hygiene feature: checks, warnings, quick fixes, hover and the removal command. */
 export const registerHygiene: Feature = (ctx) => {
-  const worker = new HygieneWorkerClient(() => new Worker(path.join(ctx.extension.extensionPath, 'dist', 'hygieneWorker.js')));
+  const worker = new HygieneWorkerClient(() => startWorker(ctx.extension.extensionPath, 'hygieneWorker'));
   const service = new HygieneService(
     ctx.analyses, ctx.config, (config) => config.modelPath || path.join(ctx.extension.extensionPath, 'models'), worker, ctx.scoring,
   );

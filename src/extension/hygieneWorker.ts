@@ -2,13 +2,16 @@
 // that a document of any size is checked without stalling the editor. Bundled by esbuild.js as
 // dist/hygieneWorker.js; hygieneWorkerClient.ts starts it and talks to it. One request at a time: the host
 // cancels a request by terminating the worker. The text comes in parts (hygieneWorkerProtocol.ts).
-import { parentPort } from 'worker_threads';
+import { parentPort, workerData } from 'worker_threads';
+import { bundleTranslator, setTranslator } from '../core/l10n';
 import { documentHygiene, documentLines } from '../core/documentHygiene';
 import { packedBuffers, packHygiene } from '../core/packedHygiene';
+import type { WorkerData } from './workerThreads';
 import type { HygieneWorkerReply, HygieneWorkerRequest } from './hygieneWorkerProtocol';
 
 const port = parentPort;
 if (!port) throw new Error('hygieneWorker.js must run in a worker thread');
+setTranslator(bundleTranslator((workerData as WorkerData | null)?.l10n));
 
 let current = { id: -1, parts: [] as string[] };
 

@@ -21,7 +21,7 @@ import type { ScoreScale } from './scoreScale';
 import { criterionFromArgs, pickCriterion, type SelectArgs } from './selectCommand';
 import { commandArgs, fmt, mayWrite, siblingPath } from './scoredDocument';
 import { rankScores } from './selectionModel';
-import { t } from './l10n';
+import { t } from '../core/l10n';
 
 export interface OnDiskOutcome {
   message: string;

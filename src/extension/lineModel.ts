@@ -3,7 +3,7 @@
 // lines an edit touched are analysed again. Totals (pairs, problems, schema counts) are kept up to date as lines
 // come and go, so a summary costs O(number of schemas), not O(lines).
 import type { SchemaId } from '../core/types';
-import { t } from './l10n';
+import { t } from '../core/l10n';
 
 /** Longest stretch of analysis work before the editor yields to the event loop (the host must never stall > 50 ms). */
 export const SLICE_MS = 10;

@@ -19,7 +19,7 @@ import { isOutputFileName, ScoreReference } from './scoreReference';
 import type { ScoreScale } from './scoreScale';
 import { ScoreTable } from './scoreTable';
 import { TaskTimings } from './taskTimings';
-import { t } from './l10n';
+import { t } from '../core/l10n';
 
 /** Requests kept in flight to the engine (two: the engine never waits for the next batch). */
 const MAX_IN_FLIGHT = 2;

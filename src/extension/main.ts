@@ -17,7 +17,7 @@ import { registerSortFilterCommands } from './sortFilter';
 import { ScarStatusBar } from './statusBar';
 import { testApi, type ScarLensApi } from './testApi';
 import { registerWalkthroughEvents } from './walkthrough';
-import { setTranslator, t } from './l10n';
+import { setTranslator, t } from '../core/l10n';
 
 /**
  * Features beyond the foundation (diagnostics and status bar, which the test API needs by name). To add one,

@@ -14,7 +14,7 @@ import { registerScoringProgress } from './scoringProgress';
 import type { ScarStatusBar } from './statusBar';
 import { formatCount, type ScoreStatus } from './statusText';
 import type { TaskTimings } from './taskTimings';
-import { t } from './l10n';
+import { t } from '../core/l10n';
 
 /** Commands whose links the score hover may carry. */
 export const HOVER_COMMANDS = ['scar.nextLowLine', 'scar.previousLowLine', 'scar.showScoreSummary', 'scar.clearScores', 'scar.selectTop', 'scar.chooseModel'];

@@ -27,7 +27,7 @@ import { documentScoresOf, type DocumentScores } from './documentScores';
 
 export { EngineHost } from './engineHost';
 import type { ScoreScale } from './scoreScale';
-import { t } from './l10n';
+import { t } from '../core/l10n';
 export { documentScoresOf, type DocumentScores, type LineScore } from './documentScores';
 
 const fmt = (n: number): string => n.toLocaleString('en-US');

@@ -6,7 +6,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { LiveScorer } from './liveScoring';
-import { t } from './l10n';
+import { t } from '../core/l10n';
 
 /** Files with at least this many lines get a cancellable progress notification while they are scored. */
 export const PROGRESS_LINES = 5000;

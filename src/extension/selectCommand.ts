@@ -10,18 +10,19 @@
 // output: 'untitled' }); a Uri argument (from a menu) names the file.
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { Worker } from 'worker_threads';
+import type { Worker } from 'worker_threads';
 import { AtomicFileWriter, EXPORT_FORMATS, ExportFormatter, type ExportFormat } from '../core/export';
 import { criterionProblem, describeCriterion, type SelectCriterion } from '../core/select';
 import { formatPipelineReport, type PipelineReport } from '../core/selectionPipeline';
 import { cleanInWorker } from './cleaningWorkerClient';
+import { startWorker } from './workerThreads';
 import type { ScarContext } from './context';
 import type { SelectionOutput } from './configValues';
 import { baseName, commandArgs, fmt, mayWrite, scoredLines, siblingPath, targetDocument } from './scoredDocument';
 import type { ScoreScale } from './scoreScale';
 import { selectionName, uniqueName } from './untitledNames';
 import { applyCriterion, criterionChoices, parseCriterionInput, prepareSelection, thresholdCriterion, type DocLines, type PrepareOptions, type PreparedSelection, type RankedScores, type ScoredLine, type SelectionSwitches } from './selectionModel';
-import { t } from './l10n';
+import { t } from '../core/l10n';
 
 /** Options that skip the quick pick and input boxes. */
 export interface SelectArgs {
@@ -102,7 +103,7 @@ const QUIET_CLEANING_LINES = 5000;
  * lines, which the extension host must not spend), with a cancellable notification when it takes more than a moment.
  */
 async function cleanWithProgress(lines: DocLines, switches: SelectionSwitches, name: string, extensionPath: string): Promise<PreparedSelection | undefined> {
-  const spawn = (): Worker => new Worker(path.join(extensionPath, 'dist', 'cleaningWorker.js'));
+  const spawn = (): Worker => startWorker(extensionPath, 'cleaningWorker');
   const clean: PrepareOptions['clean'] = (candidates, options, run) => cleanInWorker(spawn, candidates, options, run);
   try {
     // A small document is cleaned in well under a second: no notification flashing by.

@@ -11,7 +11,7 @@ import { CleaningPass, type CleaningOptions, type Removal } from '../core/cleani
 import { pipelineCleaningOptions, pipelineReport, selectSurvivors, type PipelineReport } from '../core/selectionPipeline';
 import type { AdapterOptions, Pair } from '../core/types';
 import type { ScoreScale } from './scoreScale';
-import { t } from './l10n';
+import { t } from '../core/l10n';
 
 /** One physical line of a document, with what the commands need to know about it. */
 export interface DocLine {

@@ -13,7 +13,7 @@ import { countLines } from './removedLines';
 import { baseName, commandArgs, fmt, scoredLines, targetDocument } from './scoredDocument';
 import { filterChoices, isScored, parseFilterInput, type DocLines, type FilterCut } from './selectionModel';
 import type { ScoreScale } from './scoreScale';
-import { t } from './l10n';
+import { t } from '../core/l10n';
 
 export interface FilterArgs {
   uri?: vscode.Uri | string;

@@ -8,7 +8,7 @@ import { DIAGNOSTIC_SOURCE, DiagnosticCodes, MAX_LINE_DIAGNOSTICS } from './diag
 import type { DocumentAnalysis } from './documentAnalysis';
 import { HYGIENE_SOURCE } from './hygiene';
 import { statusContent, type ProblemSeverities, type ScoreStatus, type StatusContent } from './statusText';
-import { t } from './l10n';
+import { t } from '../core/l10n';
 
 /** Where the status bar learns about scores (src/extension/scoreView.ts provides it). */
 export interface ScoreStatusSource {

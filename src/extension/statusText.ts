@@ -2,7 +2,7 @@
 import { majoritySchema } from '../core/schema';
 import type { SchemaId } from '../core/types';
 import type { LineModelSummary } from './lineModel';
-import { t } from './l10n';
+import { t } from '../core/l10n';
 
 /** What the file as a whole is, as far as schemas go. */
 export type FileSchema =
