@@ -5,8 +5,7 @@
 //   dist/extension.js  the VS Code extension (host side)
 //   dist/engine.js     the engine child process (owns the onnxruntime-node session)
 //   dist/cli.js        the `scar` command (bin/scar.js loads it)
-//   dist/hygieneWorker.js  the worker thread of the editor's hygiene checks
-//   dist/cleaningWorker.js the worker thread of the selection's cleaning (Select top…)
+//   dist/cleaning.js   the cleaning service child process (hygiene checks and the cleaning of Select top…)
 //   out/core.js        src/core as one module, for benchmarks and training scripts
 //   out/test/**        unit and integration tests, one file per test file, for mocha
 const esbuild = require('esbuild');
@@ -39,7 +38,7 @@ const common = {
 };
 
 const builds = [
-  { ...common, entryPoints: { extension: 'src/extension/main.ts', engine: 'src/engine/main.ts', cli: 'src/cli/main.ts', hygieneWorker: 'src/extension/hygieneWorker.ts', cleaningWorker: 'src/extension/cleaningWorker.ts' }, outdir: 'dist', minify: !watch },
+  { ...common, entryPoints: { extension: 'src/extension/main.ts', engine: 'src/engine/main.ts', cli: 'src/cli/main.ts', cleaning: 'src/engine/cleaningService.ts' }, outdir: 'dist', minify: !watch },
   // The whole core as one CommonJS module, for bench/*.bench.js and training/ scripts.
   { ...common, entryPoints: { core: 'src/core/index.ts' }, outdir: 'out' },
   { ...common, entryPoints: [...testEntries('test/unit'), ...testEntries('test/integration')], outdir: 'out/test', outbase: 'test', external: [...external, 'mocha'] },

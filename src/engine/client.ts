@@ -76,7 +76,7 @@ interface Running {
  * Lowers a process's scheduling priority: its nice value and, where it leads an autogroup of its own (Linux), the
  * group's. Where that is not permitted (some containers) it runs at normal priority.
  */
-function lowerPriority(pid: number, niceness: number, ownGroup: boolean): void {
+export function lowerPriority(pid: number, niceness: number, ownGroup: boolean): void {
   try {
     os.setPriority(pid, niceness);
   } catch {

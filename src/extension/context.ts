@@ -3,6 +3,8 @@
 import type * as vscode from 'vscode';
 import type { AnalysisRegistry } from './analysisRegistry';
 import type { ConfigSource } from './config';
+import type { CleaningClient } from '../engine/cleaningClient';
+import type { HygieneSnapshots } from './hygiene';
 import type { RemovedLinesFiles } from './removedLines';
 import type { EngineHost, ScoringService } from './scoring';
 
@@ -16,6 +18,10 @@ export interface ScarContext {
   readonly scoring: ScoringService;
   /** The extension's one engine process, for work on files that are not open documents (largeFile.ts). */
   readonly engine: EngineHost;
+  /** The cleaning service (src/engine/cleaningService.ts): hygiene checks and the cleaning of "Select top", off the host. */
+  readonly cleaning: CleaningClient;
+  /** Each open document's hygiene findings (hygiene.ts); "Select top" reuses them when the settings agree. */
+  readonly hygiene: HygieneSnapshots;
   /** The side files of removed lines (`<name>.removed.jsonl`), written when the source is saved (removedLines.ts). */
   readonly removedLines: RemovedLinesFiles;
 }

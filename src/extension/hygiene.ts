@@ -1,18 +1,19 @@
 // Data hygiene of open JSONL documents: SCAR's cleaning checks (core/cleaningPass.ts: exact duplicates, not English,
 // near-duplicates), empty responses and responses the ranker truncates, as warnings in their own Problems source.
 // A check runs after the line analysis (analysisRegistry) settles on a new version, debounced. The whole check
-// (parsing, signatures, clustering: core/documentHygiene.ts) runs in a worker thread (hygieneWorker.ts through
-// hygieneWorkerClient.ts), so documents of any size are checked without stalling the extension host, which only
-// takes the text, posts it and turns the reply into diagnostics. A check whose document changed (or closed) is
+// (parsing, signatures, clustering: core/documentHygiene.ts) runs in the cleaning service (src/engine/cleaningService.ts
+// through cleaningClient.ts, a child process shared with "Select top"), so documents of any size are checked without
+// stalling the extension host, which only takes the text, posts it and turns the reply into diagnostics. A check whose document changed (or closed) is
 // cancelled, and a result is used only for the version it was computed on.
 // Only documents the user has in an editor tab are checked on their own: VS Code keeps a document that an extension
 // opened (workspace.openTextDocument) open for minutes after its last editor closes, and such a document must not
-// hold the worker (one check at a time) for the files the user is looking at. A document without a tab is checked
+// hold the service (one request at a time) for the files the user is looking at. A document without a tab is checked
 // when it gets one, or when a command needs its findings (ensure); closing its last tab cancels its running check.
 // A check that is current for the document's version, scores and check settings is never run again.
 // When the document has complete ranker scores (ctx.scoring.scoresFor), each duplicate group keeps its
 // best-scored line; the check runs again (debounced) when the scores change.
-// hygieneActions.ts adds the quick fixes, the hover and the removal command on top of the snapshots kept here.
+// hygieneActions.ts adds the quick fixes, the hover and the removal command on top of the snapshots kept here, and
+// "Select top" takes its cleaning from them when the settings agree (selectionCleaning, HygieneSnapshots).
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
@@ -25,7 +26,9 @@ import type { AnalysisRegistry } from './analysisRegistry';
 import type { ConfigSource, ScarConfig } from './config';
 import { sameHygieneChecks } from './hygieneConfig';
 import { threadCpuMs } from './cpuTime';
-import type { HygieneWorkerClient } from './hygieneWorkerClient';
+import { PART_LINES, type CleaningClient, type CleaningJob, type CleaningOutcome } from '../engine/cleaningClient';
+import type { PackedHygiene } from '../core/packedHygiene';
+import { cleaningFromFindings, hygieneServesSelection, nearDuplicateParams, type SelectionSwitches } from './selectionCleaning';
 
 export const HYGIENE_SOURCE = 'SCAR hygiene';
 /** At most this many hygiene warnings per file are listed. */
@@ -87,9 +90,6 @@ export function truncationSummary(lines: number, checked: number, maxTokens: num
     + `The first is line ${n(firstLine)}; \`scar.hygiene.reportTruncation\` lists every one.`;
 }
 
-/** Lines per part of the text posted to the worker. */
-export const PART_LINES = 5000;
-
 class DocumentChanged extends Error {}
 
 /** The document's text in parts of PART_LINES lines (line endings kept), taken as they are asked for. */
@@ -108,8 +108,28 @@ export interface HygieneScores {
   readonly onDidChangeScores: vscode.Event<vscode.Uri>;
 }
 
+/**
+ * The hygiene snapshots as other features read them. HygieneService keeps them for now; the store of open documents
+ * will own them later, behind this interface.
+ */
+export interface HygieneSnapshots {
+  /** The snapshot of the document's current text, if there is one. */
+  current(doc: vscode.TextDocument): HygieneSnapshot | undefined;
+  /** The snapshot of the document's current text and scores, computed now (not debounced) when needed. */
+  ensure(doc: vscode.TextDocument): Promise<HygieneSnapshot | undefined>;
+  /**
+   * The cleaning "Select top" with `switches` gets from the document's snapshot of its current text and current
+   * scores, computing the snapshot now if needed (once, for the warnings and the selection alike); undefined when the
+   * settings do not serve it (selectionCleaning.ts), the document has no scores, or it kept changing. Rejects with the
+   * signal's reason when it aborts (the check itself goes on: the warnings want it too).
+   */
+  selectionCleaning(doc: vscode.TextDocument, switches: SelectionSwitches, signal?: AbortSignal): Promise<CleaningOutcome | undefined>;
+  /** Fires when a document's snapshot is new. */
+  readonly onDidChange: vscode.Event<vscode.TextDocument>;
+}
+
 /** Keeps one hygiene snapshot per open JSONL document, recomputed (debounced) after each settled analysis. */
-export class HygieneService implements vscode.Disposable {
+export class HygieneService implements vscode.Disposable, HygieneSnapshots {
   readonly collection = vscode.languages.createDiagnosticCollection('scar-hygiene');
   private readonly snapshots = new Map<string, HygieneSnapshot>();
   /** The scores each snapshot was computed with (undefined: none), to tell when new scores call for a new check. */
@@ -119,7 +139,7 @@ export class HygieneService implements vscode.Disposable {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   /** A running check per document, with its cancel switch. */
   private readonly running = new Map<string, {
-    version: number; scores: Float64Array | undefined; key: string; cancel: () => void; done: Promise<HygieneSnapshot | undefined>;
+    version: number; scores: Float64Array | undefined; key: string; job: CleaningJob<PackedHygiene>; done: Promise<HygieneSnapshot | undefined>;
     /** Asked for by a command (ensure): not cancelled when the document's last tab closes. */
     explicit: boolean;
   }>();
@@ -134,7 +154,7 @@ export class HygieneService implements vscode.Disposable {
     private readonly analyses: AnalysisRegistry,
     configSource: ConfigSource,
     private readonly modelDir: (config: ScarConfig) => string,
-    private readonly worker: HygieneWorkerClient,
+    private readonly cleaning: CleaningClient,
     private readonly scoring?: HygieneScores,
   ) {
     this.config = configSource.current;
@@ -179,7 +199,7 @@ export class HygieneService implements vscode.Disposable {
       this.timers.delete(key);
       const busy = this.running.get(key);
       if (busy && !busy.explicit) {
-        busy.cancel();
+        busy.job.cancel();
         this.running.delete(key);
       }
     }
@@ -188,7 +208,7 @@ export class HygieneService implements vscode.Disposable {
   /** The check settings and adapter a snapshot depends on, as one comparable string. */
   private checkKey(): string {
     const h = this.config.hygiene;
-    return JSON.stringify([this.config.adapter, h.languageCheck, h.nearDuplicateThreshold, h.ngram, this.maxTokens]);
+    return JSON.stringify([this.config.adapter, h.languageCheck, nearDuplicateParams(h), this.maxTokens]);
   }
 
   /** True when the document's snapshot belongs to its current text, scores and check settings. */
@@ -213,6 +233,25 @@ export class HygieneService implements vscode.Disposable {
       if (snapshot) return snapshot;
     }
     return undefined;
+  }
+
+  async selectionCleaning(doc: vscode.TextDocument, switches: SelectionSwitches, signal?: AbortSignal): Promise<CleaningOutcome | undefined> {
+    signal?.throwIfAborted();
+    if (!hygieneServesSelection(switches, this.config.hygiene)) return undefined;
+    const scores = this.scoresOf(doc);
+    if (scores === undefined) return undefined; // a selection keeps the best-scored copies; an unscored check would not
+    let aborted!: (e: unknown) => void;
+    const abort = new Promise<never>((_, reject) => { aborted = reject; });
+    const onAbort = (): void => aborted(signal!.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const snapshot = await Promise.race([this.ensure(doc), abort]);
+      const key = doc.uri.toString();
+      if (!snapshot || snapshot.version !== doc.version || this.scoresUsed.get(key) !== scores || this.scoresOf(doc) !== scores) return undefined;
+      return cleaningFromFindings(snapshot.findings);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
   }
 
   private scoresOf(doc: vscode.TextDocument): Float64Array | undefined {
@@ -249,20 +288,22 @@ export class HygieneService implements vscode.Disposable {
     const busy = this.running.get(key);
     if (busy && busy.version === version && busy.scores === scores && busy.key === checkKey) {
       busy.explicit ||= explicit;
+      if (explicit) busy.job.promote();
       return busy.done;
     }
-    busy?.cancel();
+    busy?.job.cancel();
     if (doc.isClosed) return Promise.resolve(undefined);
     const hygiene = this.config.hygiene;
+    const near = nearDuplicateParams(hygiene);
     const options: DocumentHygieneOptions = {
       adapter: this.config.adapter,
       languageCheck: hygiene.languageCheck,
-      nearDuplicateThreshold: hygiene.nearDuplicateThreshold,
-      ngram: hygiene.ngram,
+      nearDuplicateThreshold: near.threshold,
+      ngram: near.ngram,
       maxResponseTokens: this.maxTokens,
       scores,
     };
-    const job = this.worker.run(documentParts(doc, version), options);
+    const job = this.cleaning.check(documentParts(doc, version), options, explicit ? 'user' : 'background');
     const done = job.result.then((result) => {
       if (this.running.get(key)?.done === done) this.running.delete(key);
       if (!result || doc.isClosed || doc.version !== version) return undefined;
@@ -289,7 +330,7 @@ export class HygieneService implements vscode.Disposable {
       console.error(`SCAR Lens: hygiene check of ${doc.uri.toString()} failed: ${(e as Error).stack ?? e}`);
       return undefined;
     });
-    this.running.set(key, { version, scores, key: checkKey, cancel: () => job.cancel(), done, explicit });
+    this.running.set(key, { version, scores, key: checkKey, job, done, explicit });
     return done;
   }
 
@@ -364,7 +405,7 @@ export class HygieneService implements vscode.Disposable {
     const t = this.timers.get(key);
     if (t) clearTimeout(t);
     this.timers.delete(key);
-    this.running.get(key)?.cancel();
+    this.running.get(key)?.job.cancel();
     this.running.delete(key);
     this.snapshots.delete(key);
     this.scoresUsed.delete(key);
@@ -375,8 +416,7 @@ export class HygieneService implements vscode.Disposable {
   dispose(): void {
     for (const s of this.subscriptions) s.dispose();
     for (const t of this.timers.values()) clearTimeout(t);
-    for (const r of this.running.values()) r.cancel();
-    this.worker.dispose();
+    for (const r of this.running.values()) r.job.cancel();
     this.collection.dispose();
     this.changed.dispose();
   }

@@ -8,9 +8,7 @@ import * as vscode from 'vscode';
 import type { DuplicateCluster } from '../core/types';
 import { isJsonlDocument } from './analysisRegistry';
 import type { Feature } from './context';
-import { HYGIENE_SOURCE, HygieneService, type HygieneSnapshot } from './hygiene';
-import { HygieneWorkerClient } from './hygieneWorkerClient';
-import { startWorker } from './workerThreads';
+import { HYGIENE_SOURCE, type HygieneSnapshot, type HygieneSnapshots } from './hygiene';
 import { countLines, RemovedLinesFiles } from './removedLines';
 import { t } from '../core/l10n';
 
@@ -69,7 +67,7 @@ export function clusterHover(snapshot: HygieneSnapshot, line: number): string | 
 }
 
 async function removeDuplicates(
-  service: HygieneService, removedLinesFile: () => 'sibling' | 'none', sideFiles: RemovedLinesFiles,
+  service: HygieneSnapshots, removedLinesFile: () => 'sibling' | 'none', sideFiles: RemovedLinesFiles,
 ): Promise<RemovalResult | undefined> {
   const editor = vscode.window.activeTextEditor;
   const doc = editor?.document;
@@ -113,7 +111,7 @@ async function removeDuplicates(
 
 class HygieneCodeActions implements vscode.CodeActionProvider {
   static readonly kinds = [vscode.CodeActionKind.QuickFix];
-  constructor(private readonly service: HygieneService) {}
+  constructor(private readonly service: HygieneSnapshots) {}
 
   provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
     const snapshot = this.service.current(doc);
@@ -137,15 +135,11 @@ class HygieneCodeActions implements vscode.CodeActionProvider {
   }
 }
 
-/** The hygiene feature: checks, warnings, quick fixes, hover and the removal command. */
+/** The hygiene feature: quick fixes, hover and the removal command over the checks' warnings (ctx.hygiene). */
 export const registerHygiene: Feature = (ctx) => {
-  const worker = new HygieneWorkerClient(() => startWorker(ctx.extension.extensionPath, 'hygieneWorker'));
-  const service = new HygieneService(
-    ctx.analyses, ctx.config, (config) => config.modelPath || path.join(ctx.extension.extensionPath, 'models'), worker, ctx.scoring,
-  );
+  const service = ctx.hygiene; // checks run as soon as main.ts builds it; this feature adds what users do with them
   const selector: vscode.DocumentSelector = { language: 'jsonl' };
   return [
-    service,
     vscode.languages.registerCodeActionsProvider(selector, new HygieneCodeActions(service), { providedCodeActionKinds: HygieneCodeActions.kinds }),
     vscode.languages.registerHoverProvider(selector, {
       provideHover(doc, position) {

@@ -2,9 +2,11 @@
 // the Explorer's "SCAR: Score file on disk…" (scar.scoreFileOnDisk) and "SCAR: Select top from file on disk…"
 // (scar.selectTopOnDisk) stream the file from disk through the extension's engine, as `scar score` and
 // `scar select` do (the same code: cli/scoreStream.ts and cli/scoredFile.ts), with cancellable progress, and
-// write the results beside it, atomically:
+// write the results beside it, atomically. The cleaning (with its clustering, seconds on 100k lines) streams the
+// file in the cleaning service (src/engine/cleaningService.ts), never on the extension host:
 //   <name>.scores.jsonl  one {"line", "score", "percentile", "error", "composition", "presentation"} per line
-//   <name>.top.jsonl     the selected lines byte for byte (SCAR's cleaning first; scar.selection.* settings)
+//   <name>.top.jsonl     the selected lines byte for byte (SCAR's cleaning first; scar.selection.* settings, and
+//                        near-duplicates as scar.hygiene.* defines them: selectionCleaning.ts)
 // Memory grows with the number of lines (numbers and offsets), never with their text. Works on any size.
 // Arguments skip the dialogs: executeCommand('scar.selectTopOnDisk', { uri, criterion: 'top-k', value: 100 }).
 import * as fs from 'fs';
@@ -13,14 +15,17 @@ import * as vscode from 'vscode';
 import { AtomicFileWriter } from '../core/export';
 import { summarizeScores } from '../core/scores';
 import { formatPipelineReport, pipelineReport, selectSurvivors, type PipelineReport } from '../core/selectionPipeline';
-import { cleanScoredFile, writeScoreRows, writeSelectedLines } from '../cli/scoredFile';
+import { writeScoreRows, writeSelectedLines } from '../cli/scoredFile';
 import { scoreFileStream, type FileScores } from '../cli/scoreStream';
 import { CancelledError } from '../engine/client';
 import type { ScarContext } from './context';
 import type { ScoreScale } from './scoreScale';
+import type { CleaningOutcome } from '../engine/cleaningClient';
+import type { SelectionSwitches } from './selectionCleaning';
 import { criterionFromArgs, pickCriterion, type SelectArgs } from './selectCommand';
 import { commandArgs, fmt, mayWrite, siblingPath } from './scoredDocument';
 import { rankScores } from './selectionModel';
+import { selectionCleaningOptions } from './selectionCleaning';
 import { t } from '../core/l10n';
 
 export interface OnDiskOutcome {
@@ -76,6 +81,23 @@ async function scoreOnDisk(ctx: ScarContext, file: string, progress: vscode.Prog
       progress.report({ message: t('{0} lines read, {1} pairs scored ({2})', fmt(lines), fmt(pairs), mb(size)) });
     },
   });
+}
+
+/**
+ * Pass 2: SCAR's cleaning of the file, streamed and clustered in the cleaning service, keeping the best-scored copy of
+ * each duplicate group (what cli/scoredFile cleanScoredFile does in `scar select`). Both steps off: nothing is read.
+ */
+async function cleanOnDisk(
+  ctx: ScarContext, file: string, scores: FileScores, switches: SelectionSwitches, signal: AbortSignal, onProgress: (linesRead: number) => void,
+): Promise<{ removedLines: Set<number>; cleaning: Pick<CleaningOutcome, 'input' | 'counts'> }> {
+  const removedLines = new Set<number>();
+  if (!switches.dedup && !switches.languageFilter) {
+    return { removedLines, cleaning: { input: scores.count - scores.errors.size, counts: { exact: 0, language: 0, nearDuplicate: 0 } } };
+  }
+  const source = { path: file, adapter: ctx.config.current.adapter, lines: scores.line.slice(0, scores.count), scores: scores.score.slice(0, scores.count) };
+  const cleaned = await ctx.cleaning.cleanFile(source, selectionCleaningOptions(switches, ctx.config.current.hygiene), { signal, onProgress });
+  for (const line of cleaned.removed.keys()) removedLines.add(line);
+  return { removedLines, cleaning: cleaned };
 }
 
 async function writeAtomically(target: string, write: (w: AtomicFileWriter) => Promise<void>): Promise<void> {
@@ -161,7 +183,7 @@ async function selectTopOnDisk(ctx: ScarContext, arg: unknown): Promise<OnDiskOu
   // Passes 1 and 2 (score, clean) under one notification; then the criterion; then pass 3 (write).
   const scored = await withCancellableProgress(`SCAR: reading ${path.basename(file)}`, async (progress, signal) => {
     const scores = await scoreOnDisk(ctx, file, progress, signal);
-    const cleaned = await cleanScoredFile(file, scores, ctx.config.current.adapter, pipeline, (lines) => progress.report({ message: t('cleaning: {0} lines read', fmt(lines)) }));
+    const cleaned = await cleanOnDisk(ctx, file, scores, pipeline, signal, (lines) => progress.report({ message: t('cleaning: {0} lines read', fmt(lines)) }));
     if (signal.aborted) throw new CancelledError();
     return { scores, ...cleaned };
   });

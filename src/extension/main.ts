@@ -1,8 +1,11 @@
 // Activation: builds the settings source and the analysis registry, then registers each feature. Everything is
 // owned by the ExtensionContext's subscriptions; there is no module-level state.
+import * as path from 'path';
 import * as vscode from 'vscode';
 import { AnalysisRegistry } from './analysisRegistry';
 import { ConfigSource } from './config';
+import { startCleaningClient } from './cleaningHost';
+import { HygieneService } from './hygiene';
 import { registerHygiene } from './hygieneActions';
 import { registerJsonFixes } from './jsonFixes';
 import type { Feature, ScarContext } from './context';
@@ -41,7 +44,11 @@ export function activate(context: vscode.ExtensionContext): ScarLensApi & Scorin
   context.subscriptions.push(...view.disposables);
   const removedLines = new RemovedLinesFiles();
   context.subscriptions.push(removedLines);
-  const ctx: ScarContext = { extension: context, config, analyses, scoring: scoring.service, engine: scoring.engine, removedLines };
+  // One cleaning service for the hygiene checks and "Select top"; the hygiene snapshots it computes serve both.
+  const cleaning = startCleaningClient(context);
+  const hygiene = new HygieneService(analyses, config, (c) => c.modelPath || path.join(context.extensionPath, 'models'), cleaning, scoring.service);
+  context.subscriptions.push(hygiene, { dispose: () => cleaning.dispose() });
+  const ctx: ScarContext = { extension: context, config, analyses, scoring: scoring.service, engine: scoring.engine, cleaning, hygiene, removedLines };
   for (const feature of FEATURES) {
     const registered = feature(ctx);
     if (Array.isArray(registered)) context.subscriptions.push(...registered);

@@ -1,6 +1,7 @@
 // "SCAR: Select top style-consistent examples" (scar.selectTop) and "SCAR: Export top examples…" (scar.exportTop).
 // Both score the document if needed, clean it in SCAR's order (exact dedup, language, near-dedup: settings
-// scar.selection.dedup / languageFilter), ask for a criterion in a quick pick whose items say how many lines each
+// scar.selection.dedup / languageFilter, near-duplicates as scar.hygiene.* defines them: selectionCleaning.ts) off the
+// extension host, ask for a criterion in a quick pick whose items say how many lines each
 // keeps, and write the selected lines:
 //   selectTop  the original lines byte for byte (a "score" field only with scar.selection.includeScore) to a new
 //              untitled JSONL editor, or to `<name>.top.jsonl` beside the source (scar.selection.output);
@@ -10,12 +11,10 @@
 // output: 'untitled' }); a Uri argument (from a menu) names the file.
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { Worker } from 'worker_threads';
 import { AtomicFileWriter, EXPORT_FORMATS, ExportFormatter, type ExportFormat } from '../core/export';
 import { criterionProblem, describeCriterion, type SelectCriterion } from '../core/select';
 import { formatPipelineReport, type PipelineReport } from '../core/selectionPipeline';
-import { cleanInWorker } from './cleaningWorkerClient';
-import { startWorker } from './workerThreads';
+import { selectionCleaningOptions } from './selectionCleaning';
 import type { ScarContext } from './context';
 import type { SelectionOutput } from './configValues';
 import { baseName, commandArgs, fmt, mayWrite, scoredLines, siblingPath, targetDocument } from './scoredDocument';
@@ -99,15 +98,22 @@ export async function pickCriterion(prep: RankedScores, title: string, switches:
 const QUIET_CLEANING_LINES = 5000;
 
 /**
- * SCAR's cleaning of the document in a worker thread (dist/cleaningWorker.js: its clustering takes seconds on 100k
- * lines, which the extension host must not spend), with a cancellable notification when it takes more than a moment.
+ * SCAR's cleaning of the document off the extension host (its clustering takes seconds on 100k lines): taken from the
+ * document's hygiene snapshot when the settings agree (computed now if needed, once for the warnings and the
+ * selection), else run by the cleaning service; with a cancellable notification when it takes more than a moment.
  */
-async function cleanWithProgress(lines: DocLines, switches: SelectionSwitches, name: string, extensionPath: string): Promise<PreparedSelection | undefined> {
-  const spawn = (): Worker => startWorker(extensionPath, 'cleaningWorker');
-  const clean: PrepareOptions['clean'] = (candidates, options, run) => cleanInWorker(spawn, candidates, options, run);
+async function cleanWithProgress(ctx: ScarContext, doc: vscode.TextDocument, lines: DocLines, switches: SelectionSwitches): Promise<PreparedSelection | undefined> {
+  const name = baseName(doc.uri);
+  const cleaning = selectionCleaningOptions(switches, ctx.config.current.hygiene);
+  const clean: PrepareOptions['clean'] = async (candidates, options, run) => {
+    const fromHygiene = await ctx.hygiene.selectionCleaning(doc, switches, run.signal);
+    // The same lines took part (a guard: the check reads the text the editor holds, the selection its parsed lines).
+    if (fromHygiene && fromHygiene.input === candidates.length) return fromHygiene;
+    return ctx.cleaning.clean(candidates, options, run);
+  };
   try {
     // A small document is cleaned in well under a second: no notification flashing by.
-    if ((!switches.dedup && !switches.languageFilter) || lines.lines.length < QUIET_CLEANING_LINES) return await prepareSelection(lines.lines, switches, { clean });
+    if ((!switches.dedup && !switches.languageFilter) || lines.lines.length < QUIET_CLEANING_LINES) return await prepareSelection(lines.lines, switches, { cleaning, clean });
     return await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: t('SCAR: removing duplicates and non-English lines from {0}', name), cancellable: true },
       async (progress, token) => {
@@ -116,6 +122,7 @@ async function cleanWithProgress(lines: DocLines, switches: SelectionSwitches, n
         let reported = 0;
         try {
           return await prepareSelection(lines.lines, switches, {
+            cleaning,
             clean,
             signal: ac.signal,
             onProgress: (done, total) => {
@@ -153,7 +160,7 @@ async function runSelection(
   const lines = await scoredLines(ctx, doc);
   if (!lines) return undefined;
   const { dedup, languageFilter } = ctx.config.current.selection;
-  const prep = await cleanWithProgress(lines, { dedup, languageFilter }, baseName(doc.uri), ctx.extension.extensionPath);
+  const prep = await cleanWithProgress(ctx, doc, lines, { dedup, languageFilter });
   if (!prep) return undefined;
   if (prep.rankedScores.length === 0) {
     void vscode.window.showWarningMessage(t('SCAR Lens: {0} has no scored line to select from.', baseName(doc.uri)));

@@ -11,6 +11,8 @@ import { CleaningPass, type CleaningOptions, type Removal } from '../core/cleani
 import { pipelineCleaningOptions, pipelineReport, selectSurvivors, type PipelineReport } from '../core/selectionPipeline';
 import type { AdapterOptions, Pair } from '../core/types';
 import type { ScoreScale } from './scoreScale';
+import type { SelectionSwitches } from './selectionCleaning';
+import type { CleaningOutcome } from '../engine/cleaningClient';
 import { t } from '../core/l10n';
 
 /** One physical line of a document, with what the commands need to know about it. */
@@ -120,10 +122,7 @@ export const isScored = (l: DocLine): l is ScoredLine => l.score !== undefined &
 // ---------------------------------------------------------------------------------------------------------------
 // Selection: clean once, then any criterion.
 
-export interface SelectionSwitches {
-  dedup: boolean;
-  languageFilter: boolean;
-}
+export type { SelectionSwitches } from './selectionCleaning';
 
 /** What the quick pick needs to count what each criterion keeps: the ranked scores, best first. */
 export interface RankedScores {
@@ -164,18 +163,19 @@ export interface PrepareOptions {
   /** Stops between slices (rejects with the signal's reason). */
   signal?: AbortSignal;
   /**
-   * Runs the cleaning elsewhere (e.g. cleaningWorkerClient's cleanInWorker, off the extension host) instead of in
-   * slices here: given the candidates and the CleaningPass options, it must give what CleaningPass gives.
+   * The CleaningPass options (selectionCleaning.ts selectionCleaningOptions decides them for the editor); default:
+   * the switches' steps with SCAR's near-duplicate parameters.
+   */
+  cleaning?: CleaningOptions;
+  /**
+   * Runs the cleaning elsewhere (the cleaning service, off the extension host, or a hygiene snapshot that already
+   * holds it) instead of in slices here: given the candidates and the CleaningPass options, it must give what
+   * CleaningPass gives.
    */
   clean?: (candidates: ReadonlyArray<DocLine>, options: CleaningOptions, run: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void }) => Promise<CleaningOutcome>;
 }
 
-/** What cleaning removed and its counts (core/cleaningPass CleaningResult's fields that selection uses). */
-export interface CleaningOutcome {
-  input: number;
-  removed: Map<number, Removal>;
-  counts: { exact: number; language: number; nearDuplicate: number };
-}
+export type { CleaningOutcome } from '../engine/cleaningClient';
 
 const macrotask = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -210,7 +210,7 @@ export async function prepareSelection(lines: ReadonlyArray<DocLine>, switches: 
   let removed = new Map<number, Removal>();
   let cleaning = { input: candidates.length, counts: { exact: 0, language: 0, nearDuplicate: 0 } };
   if (switches.dedup || switches.languageFilter) {
-    const cleaningOptions = pipelineCleaningOptions(switches);
+    const cleaningOptions = options.cleaning ?? pipelineCleaningOptions(switches);
     const result = options.clean
       ? await options.clean(candidates, cleaningOptions, { signal: options.signal, onProgress: options.onProgress })
       : await cleanInSlices(candidates, cleaningOptions, options);

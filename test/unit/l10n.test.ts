@@ -1,18 +1,17 @@
 // Every user-facing message goes through t(): VS Code's translator on the extension host, a translator over VS
-// Code's bundle in the worker threads and the engine process, and plain English (formatted the same way) in the CLI
+// Code's bundle in the cleaning service and the engine process, and plain English (formatted the same way) in the CLI
 // and unit tests. These tests install a recognisable translator and check that messages come out translated.
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Worker } from 'worker_threads';
 import { bundleTranslator, format, setTranslator, t, useBundleFile } from '../../src/core/l10n';
 import { parseLine } from '../../src/core/jsonl';
 import { adaptRecord } from '../../src/core/schema';
 import { parseProblem } from '../../src/core/inspect';
 import { documentHygiene, documentLines, type DocumentHygieneOptions } from '../../src/core/documentHygiene';
 import { HygieneFindings } from '../../src/core/packedHygiene';
-import { HygieneWorkerClient } from '../../src/extension/hygieneWorkerClient';
+import { CleaningClient } from '../../src/engine/cleaningClient';
 import { parseFilterInput } from '../../src/extension/selectionModel';
 import { scoreScale } from '../../src/extension/scoreScale';
 import { distDir, fixture } from '../util/paths';
@@ -92,13 +91,13 @@ describe('l10n', () => {
     }
   });
 
-  it('the hygiene worker thread translates its findings with the bundle it is started with', async function () {
+  it('the cleaning service translates its findings with the bundle it is started with', async function () {
     this.timeout(30000);
     const bundle = { 'Duplicate of line {0}': 'Doublon de la ligne {0}' };
-    const client = new HygieneWorkerClient(() => new Worker(path.join(distDir, 'hygieneWorker.js'), { workerData: { l10n: bundle } }));
+    const client = new CleaningClient({ servicePath: path.join(distDir, 'cleaning.js'), l10n: bundle });
     try {
       const text = fs.readFileSync(fixture('workspace/dupes.jsonl'), 'utf8');
-      const got = new HygieneFindings((await client.run([text], hygieneOptions).result)!);
+      const got = new HygieneFindings((await client.check([text], hygieneOptions).result)!);
       const messages = Array.from({ length: got.size }, (_, i) => got.at(i)).filter((f) => f.kind === 'duplicate').map((f) => f.message);
       assert.ok(messages.length > 0 && messages.every((m) => /^Doublon de la ligne \d+$/.test(m)), messages.join(' | '));
     } finally {
