@@ -2,8 +2,8 @@
 // The pure work behind the editor's score commands (src/extension/selectionModel.ts + lineEdits.ts) on a generated
 // document of 100,000 lines: reading it into lines with pairs and scores (baseline: JSON.parse of every line alone),
 // SCAR's cleaning in slices (baseline: core runSelectionPipeline in one go, same run) with the longest stretch
-// between two yields to the event loop, the same cleaning in the worker thread "Select top" uses (the longest gap of
-// this thread's timer meanwhile), the quick pick's counts, a selection, and the whole-text edits of sort and
+// between two yields to the event loop, the same cleaning in the cleaning service "Select top" uses (the longest gap
+// of this thread's timer meanwhile), the quick pick's counts, a selection, and the whole-text edits of sort and
 // filter. Prints medians; asserts nothing.
 //   node bench/commands.bench.js [lines]       (`npm run bench -- commands`; builds out/bench/commands-model.js itself)
 'use strict';
@@ -18,7 +18,7 @@ require('esbuild').buildSync({
       "export { documentLines, prepareSelection, applyCriterion, criterionChoices, parseFilterInput } from './src/extension/selectionModel';",
       "export { sortedText, filteredText } from './src/extension/lineEdits';",
       "export { runSelectionPipeline } from './src/core/selectionPipeline';",
-      "export { cleanInWorker } from './src/extension/cleaningWorkerClient';",
+      "export { CleaningClient } from './src/engine/cleaningClient';",
     ].join('\n'),
     resolveDir: root,
     loader: 'ts',
@@ -26,13 +26,8 @@ require('esbuild').buildSync({
   bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: bundle, logLevel: 'warning',
 });
 const m = require(bundle);
-// The selection command's cleaning worker, as the extension ships it.
-const workerFile = path.join(root, 'out', 'bench', 'cleaningWorker.js');
-require('esbuild').buildSync({
-  entryPoints: [path.join(root, 'src/extension/cleaningWorker.ts')],
-  bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: workerFile, logLevel: 'warning',
-});
-const { Worker } = require('worker_threads');
+// The selection command's cleaning service, as the extension ships it (`npm run bench` builds dist/ first).
+const serviceFile = path.join(root, 'dist', 'cleaning.js');
 const { mulberry32: rng } = require('../test/util/prng.js');
 
 const N = Number(process.argv[2]) || 100000;
@@ -92,21 +87,23 @@ async function timeIt(label, runs, fn) {
   console.log(`  sliced vs one go: ${(sliced.median / base.median).toFixed(2)}x; longest stretch without yielding: median ${ms(median(longest))} (the final clustering step)`);
   console.log(`  removed ${sliced.result.removed.size.toLocaleString('en-US')} lines (${JSON.stringify(sliced.result.cleaning.counts)}); baseline removed ${base.result.removed.size.toLocaleString('en-US')}`);
 
-  // What "Select top" does now: the same cleaning in a worker thread; the host only posts the lines in parts.
+  // What "Select top" does now: the same cleaning in the cleaning service; the host only posts the lines in parts.
   const longestHost = [];
-  const inWorker = await timeIt('prepareSelection with SCAR cleaning in the worker', CLEAN_RUNS, async () => {
+  const client = new m.CleaningClient({ servicePath: serviceFile });
+  const inWorker = await timeIt('prepareSelection with SCAR cleaning in the service', CLEAN_RUNS, async () => {
     let last = performance.now();
     let worst = 0;
     const tick = setInterval(() => { const now = performance.now(); worst = Math.max(worst, now - last); last = now; }, 1);
     try {
-      return await m.prepareSelection(doc.lines, on, { clean: (c, o, r) => m.cleanInWorker(() => new Worker(workerFile), c, o, r) });
+      return await m.prepareSelection(doc.lines, on, { clean: (c, o, r) => client.clean(c, o, r) });
     } finally {
       clearInterval(tick);
       longestHost.push(Math.max(worst, performance.now() - last));
     }
   });
   const same = JSON.stringify([...inWorker.result.removed]) === JSON.stringify([...sliced.result.removed]);
-  console.log(`  worker vs sliced: ${(inWorker.median / sliced.median).toFixed(2)}x wall; longest gap of this thread's timer: median ${ms(median(longestHost))} (sliced: ${ms(median(longest))}); same removals: ${same}`);
+  client.dispose();
+  console.log(`  service vs sliced: ${(inWorker.median / sliced.median).toFixed(2)}x wall; longest gap of this thread's timer: median ${ms(median(longestHost))} (sliced: ${ms(median(longest))}); same removals: ${same}`);
 
   const prep = sliced.result;
   await timeIt('criterionChoices (quick pick items with counts)', RUNS, () => m.criterionChoices(prep));

@@ -9,18 +9,22 @@ import { CleaningClient } from '../engine/cleaningClient';
 import { threadCpuMs } from './cpuTime';
 import { t } from '../core/l10n';
 
-/**
- * The service's scheduling priority: below the editor's, as the engine's (engineHost.ts), so that a check running in
- * the background never takes a core from the extension host, the renderer or the user's typing on a small machine.
- */
-const CLEANING_NICENESS = 10;
+/** What the extension's API tells tests about the service: processes started and requests answered by kind. */
+export interface CleaningServiceApi {
+  cleaningService(): { started: number; served: { check: number; clean: number; cleanFile: number } };
+}
+
+export function cleaningServiceApi(client: CleaningClient): CleaningServiceApi {
+  return { cleaningService: () => ({ started: client.started, served: { ...client.served } }) };
+}
 
 export function startCleaningClient(extension: vscode.ExtensionContext): CleaningClient {
   let told = false;
   return new CleaningClient({
     servicePath: path.join(extension.extensionPath, 'dist', 'cleaning.js'),
     l10n: vscode.l10n.bundle,
-    niceness: CLEANING_NICENESS,
+    // Normal priority, as the worker threads it replaces had: a lowered one starves the checks on a busy machine (a
+    // 100,000-line check went from seconds to minutes with niceness 10 while other work ran).
     cpuMs: threadCpuMs,
     onRestart: (_attempt, reason) => {
       if (told) return;

@@ -4,7 +4,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { AnalysisRegistry } from './analysisRegistry';
 import { ConfigSource } from './config';
-import { startCleaningClient } from './cleaningHost';
+import { cleaningServiceApi, startCleaningClient, type CleaningServiceApi } from './cleaningHost';
 import { HygieneService } from './hygiene';
 import { registerHygiene } from './hygieneActions';
 import { registerJsonFixes } from './jsonFixes';
@@ -29,7 +29,7 @@ import { setTranslator, t } from '../core/l10n';
 const FEATURES: readonly Feature[] = [registerSelectCommands, registerSortFilterCommands, registerLargeFileCommands, registerHygiene, registerJsonFixes, registerChooseModel,
   registerWalkthroughEvents];
 
-export function activate(context: vscode.ExtensionContext): ScarLensApi & ScoringApi & ScoreViewApi {
+export function activate(context: vscode.ExtensionContext): ScarLensApi & ScoringApi & ScoreViewApi & CleaningServiceApi {
   setTranslator(vscode.l10n.t);
   const config = new ConfigSource();
   const analyses = new AnalysisRegistry(config);
@@ -65,7 +65,7 @@ export function activate(context: vscode.ExtensionContext): ScarLensApi & Scorin
       if (fresh.length > 0) void vscode.window.showWarningMessage(t('SCAR Lens: {0}', fresh.join(' ')));
     }),
   );
-  return { ...testApi(analyses, statusBar), ...scoring.api, ...view.api };
+  return { ...testApi(analyses, statusBar), ...scoring.api, ...view.api, ...cleaningServiceApi(cleaning) };
 }
 
 export function deactivate(): void {

@@ -11,6 +11,7 @@ import * as vscode from 'vscode';
 import type { DocumentScores, ScoringApi } from '../../src/extension/scoring';
 import type { EditOutcome } from '../../src/extension/sortFilter';
 import type { SelectionOutcome } from '../../src/extension/selectCommand';
+import type { CleaningServiceApi } from '../../src/extension/cleaningHost';
 import { scarApi, setScarSettings, waitUntil, workspaceUri } from '../util/scarExtension';
 import { loadCalibration, rawForStyle, styleScore } from '../../src/core/calibration';
 import { modelsDir } from '../util/paths';
@@ -223,6 +224,57 @@ describe('commands that act on scores', function () {
     const groups = [[0, 2, 8], [1], [3], [4, 7], [5], [6]];
     const keptOf = (g: number[]): number => g.reduce((best, i) => (scores.get(i)! > scores.get(best)! ? i : best), g[0]);
     assert.deepEqual([...result.lines].sort((a, b) => a - b), groups.map(keptOf).map((i) => i + 1).sort((a, b) => a - b));
+  });
+
+  it('Select top: takes its cleaning from the hygiene snapshot when the settings agree, from the cleaning service when not; near-duplicates are the warnings\' (scar.hygiene.*)', async () => {
+    await restore?.();
+    restore = await setScarSettings({ 'selection.dedup': true, 'selection.languageFilter': true, 'hygiene.languageCheck': true, 'hygiene.nearDuplicateThreshold': 0.5 });
+    const pair = (i: number): { instruction: string; input: string; output: string } => ({
+      instruction: `Explain step ${i} of making tea at home, in plain words.`,
+      input: '',
+      output: ['Boil fresh water in a kettle and let it rest for a moment before pouring.', 'Warm the teapot with a little hot water, then pour that water away again.',
+        'Put one spoon of loose leaves per cup into the pot and add the hot water.', 'Let the leaves steep for three to five minutes, depending on the tea.',
+        'Pour the tea through a strainer into cups and add milk if you like.', 'Rinse the pot and leaves away so it is clean for the next time.'][i],
+    });
+    const rows = [0, 1, 2, 3, 4, 5].map((i) => JSON.stringify(pair(i)));
+    // A near-duplicate of line 3 (Jaccard 0.86) and an exact copy of line 1.
+    rows.push(JSON.stringify({ ...pair(2), output: 'Put one spoon of loose leaves per cup into the pot and pour the hot water.' }), JSON.stringify(pair(0)));
+    const file = workspaceUri('select-near.jsonl').fsPath;
+    fs.writeFileSync(file, rows.join('\n') + '\n');
+    cleanups.push(file);
+    const { doc, api } = await openFixture('select-near.jsonl');
+    await scoresOf(doc, api);
+    const service = (): { clean: number; check: number } => (api as unknown as CleaningServiceApi).cleaningService().served;
+    const select = async (): Promise<SelectionOutcome> => (await vscode.commands.executeCommand('scar.selectTop', { uri: doc.uri, criterion: 'ratio', value: 1, output: 'untitled' })) as SelectionOutcome;
+    const snapshotCounts = async (): Promise<{ exact: number; nearDuplicate: number }> =>
+      ((await vscode.commands.executeCommand('scar.hygiene.snapshot', doc.uri)) as { counts: { exact: number; nearDuplicate: number } }).counts;
+
+    // The settings agree: the snapshot that the warnings show is the selection's cleaning; nothing is cleaned twice.
+    const cleansBefore = service().clean;
+    const first = await select();
+    assert.equal(first.report.removedExact, 1);
+    assert.equal(first.report.removedNearDup, 1);
+    assert.deepEqual(await snapshotCounts(), { exact: 1, nearDuplicate: 1, language: 0 });
+    assert.equal(service().clean, cleansBefore, 'no second cleaning: the hygiene snapshot served');
+
+    // A stricter near-duplicate threshold for the warnings is the selection's too.
+    await setScarSettings({ 'hygiene.nearDuplicateThreshold': 0.95 });
+    const strict = await select();
+    assert.equal(strict.report.removedNearDup, 0);
+    assert.equal((await snapshotCounts()).nearDuplicate, 0);
+    assert.equal(service().clean, cleansBefore, 'the snapshot served again');
+
+    // The selection keeps non-English lines while the warnings check them: the service cleans, with the same threshold.
+    await setScarSettings({ 'selection.languageFilter': false });
+    const own = await select();
+    assert.equal(service().clean, cleansBefore + 1, 'cleaned in the service');
+    assert.equal(own.report.removedExact, 1);
+    assert.equal(own.report.removedNearDup, 0);
+    await setScarSettings({ 'hygiene.nearDuplicateThreshold': 0.5 });
+    const near = await select();
+    assert.equal(near.report.removedNearDup, 1);
+    assert.equal(service().clean, cleansBefore + 2);
+    assert.deepEqual([...near.lines].sort(), [...first.lines].sort(), 'the same lines as the snapshot gave');
   });
 
   it('Sort: one edit, best first, ties stable, blank and broken lines last, CRLF kept; undo restores the text', async () => {
