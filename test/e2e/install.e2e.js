@@ -222,7 +222,7 @@ async function main() {
       return `"${text.slice(0, 80)}…"`;
     });
 
-    await check('the Problems panel lists the duplicates that the installed hygiene worker found', async () => {
+    await check('the Problems panel lists the duplicates that the installed cleaning service found', async () => {
       await page.keyboard.press('Escape');
       await page.keyboard.press('Control+Shift+M');
       const panel = page.locator('.markers-panel');
