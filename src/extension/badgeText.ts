@@ -2,6 +2,7 @@
 // Every badge of a format has the same number of characters, so that a badge before the line's text keeps the JSON
 // of all lines aligned (the editor font is monospace; the decoration also sets a fixed width in `ch`).
 import type { BadgeFormat } from './configValues';
+import { t } from '../core/l10n';
 
 export type Band = 'high' | 'mid' | 'low';
 
@@ -23,8 +24,8 @@ export function bandOf(percentile: number, cuts: { high: number; low: number }):
  */
 export function topShare(percentile: number): string {
   const above = 100 - percentile;
-  if (above <= 50) return `top ${Math.max(1, Math.ceil(above - 1e-9))}%`;
-  return `bottom ${Math.max(1, Math.ceil(percentile - 1e-9))}%`;
+  if (above <= 50) return t('top {0}%', Math.max(1, Math.ceil(above - 1e-9)));
+  return t('bottom {0}%', Math.max(1, Math.ceil(percentile - 1e-9)));
 }
 
 /** Characters of the longest share text ("bottom 49%"). */

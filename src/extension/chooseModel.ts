@@ -14,7 +14,7 @@ const RECENT_MAX = 5;
 
 type Item = vscode.QuickPickItem & { folder?: string; browse?: true; card?: string };
 
-const CARD_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('book'), tooltip: 'Open the model card' };
+const CARD_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('book'), tooltip: t('Open the model card') };
 
 /** Opens a model card: a Markdown card as a preview, anything else (scar-model.json) as a document. */
 async function openCard(card: string): Promise<void> {
@@ -31,8 +31,9 @@ export const registerChooseModel: Feature = (ctx) => {
     const d = describeModelFolder(folder === '' ? bundledDir : folder);
     const inUse = folder === current;
     return {
-      label: t('{0}{1}', inUse ? '$(check) ' : '', label ?? d.name),
-      description: folder === '' ? 'bundled with SCAR Lens' : `${d.kind === 'official' ? 'official SCAR ranker' : d.kind === 'bundled' ? 'SCAR Lens ranker' : 'not a model folder'} · ${folder}`,
+      label: `${inUse ? '$(check) ' : ''}${label ?? d.name}`,
+      description: folder === '' ? t('bundled with SCAR Lens')
+        : t('{0} · {1}', d.kind === 'official' ? t('official SCAR ranker') : d.kind === 'bundled' ? t('SCAR Lens ranker') : t('not a model folder'), folder),
       detail: d.error ? `$(error) ${d.error}` : d.summary,
       folder,
       card: d.card,
@@ -50,9 +51,10 @@ export const registerChooseModel: Feature = (ctx) => {
     if (abs !== '') await ctx.extension.globalState.update(RECENT_KEY, [abs, ...recent().filter((f) => f !== abs)].slice(0, RECENT_MAX));
     const effective = ctx.config.current.modelPath;
     if (effective !== abs) {
-      return `SCAR Lens: ${name} is set in your user settings, but this workspace's scar.modelPath (${effective || 'the bundled ranker'}) still applies here.`;
+      return t("SCAR Lens: {0} is set in your user settings, but this workspace's scar.modelPath ({1}) still applies here.", name, effective || t('the bundled ranker'));
     }
-    return `SCAR Lens: scoring with ${name}${abs === '' ? ' (bundled)' : ` from ${abs}`}; open files are scored again.`;
+    return abs === '' ? t('SCAR Lens: scoring with {0} (bundled); open files are scored again.', name)
+      : t('SCAR Lens: scoring with {0} from {1}; open files are scored again.', name, abs);
   };
 
   /**
@@ -63,15 +65,15 @@ export const registerChooseModel: Feature = (ctx) => {
     let folder: string | undefined = typeof folderArg === 'string' ? folderArg : folderArg instanceof vscode.Uri ? folderArg.fsPath : undefined;
     if (folder === undefined) {
       const current = ctx.config.current.modelPath;
-      const items: Item[] = [itemFor('', current, 'Bundled ranker')];
+      const items: Item[] = [itemFor('', current, t('Bundled ranker'))];
       const others = [current, ...recent()].filter((f, i, all) => f !== '' && all.indexOf(f) === i);
       for (const f of others) items.push(itemFor(f, current));
       items.push({ label: '', kind: vscode.QuickPickItemKind.Separator });
       items.push({ label: t('$(folder-opened) Browse for a folder…'), detail: t('A SCAR Lens ranker (ranker.onnx + featuriser.json) or an official SCAR ranker exported by training/export_official_scar.py (scar-model.json + tokenizer.json + its ONNX file)'), browse: true });
       const picked = await new Promise<Item | undefined>((resolve) => {
         const qp = vscode.window.createQuickPick<Item>();
-        qp.title = 'SCAR: Choose Ranker Model';
-        qp.placeholder = 'The ranker that scores JSONL files (saved in your user settings, for this machine)';
+        qp.title = t('SCAR: Choose Ranker Model');
+        qp.placeholder = t('The ranker that scores JSONL files (saved in your user settings, for this machine)');
         qp.items = items;
         qp.matchOnDescription = true;
         qp.matchOnDetail = true;
@@ -82,7 +84,7 @@ export const registerChooseModel: Feature = (ctx) => {
       });
       if (!picked) return undefined;
       if (picked.browse) {
-        const chosen = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Use this ranker', title: t('Folder of a SCAR ranker') });
+        const chosen = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: t('Use this ranker'), title: t('Folder of a SCAR ranker') });
         if (!chosen?.[0]) return undefined;
         folder = chosen[0].fsPath;
       } else {

@@ -4,6 +4,7 @@
 // (plus a margin) only, again on scroll (throttled); the overview ruler gets the file's low and problem lines, so
 // they can be found in a long file, redrawn less often. A badge is drawn only for the text it was computed on.
 import { performance } from 'perf_hooks';
+import { t } from '../core/l10n';
 import * as vscode from 'vscode';
 import { badgeWidth, bandOf, pendingBadge, problemBadge, RAW_SCORE_WIDTH, scoreBadge, STYLE_SCORE_WIDTH } from './badgeText';
 import type { ConfigSource } from './config';
@@ -212,7 +213,7 @@ export class ScoreDecorations implements vscode.Disposable {
           continue;
         } else if (e.score === undefined) {
           kind = 'problem';
-          text = problemBadge(e.error ?? 'no pair', s.format, scoreWidth);
+          text = problemBadge(e.error ?? t('no pair'), s.format, scoreWidth);
         } else {
           const place = derived ? this.scorer.placeOf(doc, e.score)! : undefined;
           const pct = place ? place.percentile : table.percentileOf(e.score);

@@ -6,6 +6,7 @@
 // A file that is not JSON Lines at all (a JSON array, pretty-printed JSON) gets a single Error on its first line
 // instead of one per line.
 import * as vscode from 'vscode';
+import { t } from '../core/l10n';
 import type { AnalysisRegistry } from './analysisRegistry';
 import type { ConfigSource } from './config';
 import type { DocumentAnalysis } from './documentAnalysis';
@@ -78,7 +79,9 @@ export class ScarDiagnostics implements vscode.Disposable {
       const more = snapshot.summary.problems - MAX_LINE_DIAGNOSTICS;
       const d = new vscode.Diagnostic(
         doc.lineAt(lines[MAX_LINE_DIAGNOSTICS].index).range,
-        `${formatCount(more)} more ${more === 1 ? 'line has a problem' : 'lines have problems'} from here on (only the first ${formatCount(MAX_LINE_DIAGNOSTICS)} are listed); run \`scar inspect\` on the file for all of them.`,
+        more === 1
+          ? t('1 more line has a problem from here on (only the first {0} are listed); run `scar inspect` on the file for all of them.', formatCount(MAX_LINE_DIAGNOSTICS))
+          : t('{0} more lines have problems from here on (only the first {1} are listed); run `scar inspect` on the file for all of them.', formatCount(more), formatCount(MAX_LINE_DIAGNOSTICS)),
         vscode.DiagnosticSeverity.Information,
       );
       d.source = DIAGNOSTIC_SOURCE;

@@ -1,6 +1,7 @@
 // The scores of a whole document as other features use them (ScoringService.ensureScored / scoresFor), made from
 // a complete ScoreTable. Pure (no vscode import).
 import { quantileSorted, type ScoreSummary } from '../core/scores';
+import { t } from '../core/l10n';
 import type { ScoreTable } from './scoreTable';
 
 /** One non-blank line of a scored document. */
@@ -49,7 +50,7 @@ export function documentScoresOf(doc: { uri: { toString(): string }; version: nu
   for (let i = 0; i < table.lineCount; i++) {
     const e = table.entry(i);
     if (!e || e.blank) continue;
-    if (e.score === undefined) { lines.push({ index: i, error: e.error ?? 'no pair' }); continue; }
+    if (e.score === undefined) { lines.push({ index: i, error: e.error ?? t('no pair') }); continue; }
     lines.push({ index: i, score: e.score, composition: e.composition, presentation: e.presentation, percentile: pct.get(e.score) });
   }
   let sum = 0;

@@ -57,17 +57,17 @@ export function presentationSignals(st: TextStats): { good: string[]; bad: strin
   const bad: string[] = [];
   const structured = st.bulletLines + st.numberedLines + st.headingLines + st.codeFences > 0;
   const meanSentence = st.sentences > 0 ? st.sentenceLenSum / st.sentences : st.words;
-  if (structured) good.push('structure (lists, headings or code)');
-  else if (st.words >= 80) bad.push('no structure');
-  if (st.words < 12) bad.push('a very short response');
-  if (st.sentences >= 2 && meanSentence < 8) bad.push('short sentences');
-  else if (meanSentence > 35) bad.push('very long sentences');
-  else if (st.sentences >= 2) good.push('sentences of a usual length');
-  if (st.words >= 120 && st.paragraphBreaks === 0 && !structured) bad.push('one unbroken block');
-  if (st.paragraphBreaks > 0) good.push('paragraphs');
-  if (st.lowerI > 0 || st.sentencesLowerStart > st.sentences / 2) bad.push('careless capitalisation');
-  if (st.contractions > 3) bad.push('casual contractions');
-  if (st.tonePhrases > 0) good.push('a helpful tone');
+  if (structured) good.push(t('structure (lists, headings or code)'));
+  else if (st.words >= 80) bad.push(t('no structure'));
+  if (st.words < 12) bad.push(t('a very short response'));
+  if (st.sentences >= 2 && meanSentence < 8) bad.push(t('short sentences'));
+  else if (meanSentence > 35) bad.push(t('very long sentences'));
+  else if (st.sentences >= 2) good.push(t('sentences of a usual length'));
+  if (st.words >= 120 && st.paragraphBreaks === 0 && !structured) bad.push(t('one unbroken block'));
+  if (st.paragraphBreaks > 0) good.push(t('paragraphs'));
+  if (st.lowerI > 0 || st.sentencesLowerStart > st.sentences / 2) bad.push(t('careless capitalisation'));
+  if (st.contractions > 3) bad.push(t('casual contractions'));
+  if (st.tonePhrases > 0) good.push(t('a helpful tone'));
   return { good, bad };
 }
 
@@ -77,16 +77,16 @@ export function compositionSignals(instruction: TextStats, response: TextStats):
   const bad: string[] = [];
   if (instruction.words > 0 && response.words > 0) {
     const ratio = response.words / instruction.words;
-    if (ratio < 0.3 && instruction.words >= 20) bad.push('a short answer to a long instruction');
-    else if (ratio >= 1) good.push('an answer that covers the request');
+    if (ratio < 0.3 && instruction.words >= 20) bad.push(t('a short answer to a long instruction'));
+    else if (ratio >= 1) good.push(t('an answer that covers the request'));
   }
   const inst = new Set(instruction.tokens.filter((t) => t.length > 3));
   if (inst.size >= 3) {
     let shared = 0;
     for (const t of new Set(response.tokens)) if (inst.has(t)) shared++;
     const overlap = shared / inst.size;
-    if (overlap < 0.1) bad.push('little of the instruction taken up');
-    else if (overlap >= 0.3) good.push('the instruction taken up');
+    if (overlap < 0.1) bad.push(t('little of the instruction taken up'));
+    else if (overlap >= 0.3) good.push(t('the instruction taken up'));
   }
   return { good, bad };
 }
@@ -94,14 +94,12 @@ export function compositionSignals(instruction: TextStats, response: TextStats):
 function reading(name: string, value: number, median: number, signals: { good: string[]; bad: string[] }): string {
   const delta = value - median;
   if (!Number.isFinite(delta) || Math.abs(delta) < TYPICAL) {
-    return `**${name}** is about typical for this file.`;
+    return t('**{0}** is about typical for this file.', name);
   }
   if (delta < 0) {
-    const why = signals.bad.length ? `: ${signals.bad.join(', ')}` : '';
-    return `**${name} pulls it down**${why}.`;
+    return signals.bad.length ? t('**{0} pulls it down**: {1}.', name, signals.bad.join(', ')) : t('**{0} pulls it down**.', name);
   }
-  const why = signals.good.length ? `: ${signals.good.join(', ')}` : '';
-  return `**${name} lifts it**${why}.`;
+  return signals.good.length ? t('**{0} lifts it**: {1}.', name, signals.good.join(', ')) : t('**{0} lifts it**.', name);
 }
 
 function signed(n: number): string {
@@ -113,18 +111,20 @@ export function scoreHoverMarkdown(h: HoverInput): string {
   const band: Band = bandOf(h.percentile, h.cuts);
   const pair = h.pairs[0];
   const rows: string[] = [];
-  const ofFile = h.source ? ` of ${h.source}` : '';
+  const ofFile = h.source ? t(' of {0}', h.source) : '';
   const outOf = h.shown.calibrated ? ' / 100' : '';
   if (h.placeShown === false) {
     rows.push(t('**SCAR {0} {1}{2}** {3} · this file is an output of SCAR Lens (a selection or removed lines), so percentiles within it are not shown: they would rank the cut against itself', BAND_SYMBOL[band], h.shown.text, outOf, h.shown.noun));
   } else {
-    rows.push(t('**SCAR {0} {1}{2}** {3} · {4} band · {5}{6} (percentile {7}) · rank {8} of {9}{10}', BAND_SYMBOL[band], h.shown.text, outOf, h.shown.noun, band, topShare(h.percentile), ofFile, Math.round(h.percentile), numbers.format(h.rank), numbers.format(h.scored), h.source ? ` in ${h.source}` : ''));
+    rows.push(t('**SCAR {0} {1}{2}** {3} · {4} band · {5}{6} (percentile {7}) · rank {8} of {9}{10}', BAND_SYMBOL[band], h.shown.text, outOf, h.shown.noun, band, topShare(h.percentile), ofFile, Math.round(h.percentile), numbers.format(h.rank), numbers.format(h.scored), h.source ? t(' in {0}', h.source) : ''));
   }
   rows.push('');
   // An official SCAR ranker scores with one MLP over both embeddings: it has no composition and presentation parts.
   const parts = Number.isFinite(h.composition) && Number.isFinite(h.presentation);
-  const rawParts = parts ? ` = composition ${h.composition.toFixed(2)} + presentation ${h.presentation.toFixed(2)}` : '';
-  rows.push(t('_{0}_{1}', h.shown.meaning, h.shown.calibrated ? ` Raw score ${h.score.toFixed(2)}${rawParts}.` : ''));
+  const raw = !h.shown.calibrated ? ''
+    : parts ? t(' Raw score {0} = composition {1} + presentation {2}.', h.score.toFixed(2), h.composition.toFixed(2), h.presentation.toFixed(2))
+    : t(' Raw score {0}.', h.score.toFixed(2));
+  rows.push(`_${h.shown.meaning}_${raw}`);
   rows.push('');
   if (parts) {
     rows.push(t('| | this line | file median | difference |'));
@@ -138,12 +138,13 @@ export function scoreHoverMarkdown(h: HoverInput): string {
   if (pair && parts) {
     const inst = analyseText(pair.instruction, 512);
     const resp = analyseText(pair.response, 512);
-    rows.push(t('{0} ', reading('Presentation', h.presentation, h.medians.presentation, presentationSignals(resp)))
-      + `${reading('Composition', h.composition, h.medians.composition, compositionSignals(inst, resp))}`);
+    rows.push(`${reading(t('Presentation'), h.presentation, h.medians.presentation, presentationSignals(resp))} `
+      + reading(t('Composition'), h.composition, h.medians.composition, compositionSignals(inst, resp)));
     rows.push('');
   }
   if (pair) {
-    const turn = h.pairs.length > 1 ? ` · exchange ${pair.exchange + 1} of ${h.pairs.length} (the score is their mean)` : pair.exchange > 0 ? ` · exchange ${pair.exchange + 1}` : '';
+    const turn = h.pairs.length > 1 ? t(' · exchange {0} of {1} (the score is their mean)', pair.exchange + 1, h.pairs.length)
+      : pair.exchange > 0 ? t(' · exchange {0}', pair.exchange + 1) : '';
     rows.push(t('**Instruction** `{0}`{1}  ', pair.source.instruction, turn));
     rows.push(escapeMarkdown(excerpt(pair.instruction)));
     rows.push('');
@@ -152,7 +153,7 @@ export function scoreHoverMarkdown(h: HoverInput): string {
     rows.push('');
   }
   if (h.model) {
-    rows.push(`Scored by \`${h.model.replace(/`/g, "'")}\` · [Choose ranker model…](command:scar.chooseModel)`);
+    rows.push(t('Scored by `{0}` · [Choose ranker model…](command:scar.chooseModel)', h.model.replace(/`/g, "'")));
     rows.push('');
   }
   if (h.commands.length) {

@@ -14,6 +14,7 @@
 // best-scored line; the check runs again (debounced) when the scores change.
 // hygieneActions.ts adds the quick fixes, the hover and the removal command on top of the snapshots kept here.
 import * as fs from 'fs';
+import { t } from '../core/l10n';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { DocumentHygieneOptions } from '../core/documentHygiene';
@@ -82,9 +83,9 @@ export const TRUNCATION_SUMMARY_CODE = 'truncated-summary';
  */
 export function truncationSummary(lines: number, checked: number, maxTokens: number, firstLine: number): string {
   const n = (k: number): string => k.toLocaleString('en-US');
-  const have = lines === 1 ? `1 of ${n(checked)} lines has a response` : `${n(lines)} of ${n(checked)} lines have a response`;
-  return `${have} longer than the ranker reads (${n(maxTokens)} tokens); only ${n(maxTokens)} tokens of ${lines === 1 ? 'it' : 'each'} are scored. `
-    + `The first is line ${n(firstLine)}; \`scar.hygiene.reportTruncation\` lists every one.`;
+  return lines === 1
+    ? t('1 of {0} lines has a response longer than the ranker reads ({1} tokens); only {1} tokens of it are scored. The first is line {2}; `scar.hygiene.reportTruncation` lists every one.', n(checked), n(maxTokens), n(firstLine))
+    : t('{0} of {1} lines have a response longer than the ranker reads ({2} tokens); only {2} tokens of each are scored. The first is line {3}; `scar.hygiene.reportTruncation` lists every one.', n(lines), n(checked), n(maxTokens), n(firstLine));
 }
 
 /** Lines per part of the text posted to the worker. */
@@ -319,7 +320,7 @@ export class HygieneService implements vscode.Disposable {
       d.code = f.kind;
       if (f.otherLine !== undefined && f.otherLine - 1 < doc.lineCount) {
         d.relatedInformation = [new vscode.DiagnosticRelatedInformation(
-          new vscode.Location(doc.uri, doc.lineAt(f.otherLine - 1).range), `the kept copy (line ${f.otherLine})`,
+          new vscode.Location(doc.uri, doc.lineAt(f.otherLine - 1).range), t('the kept copy (line {0})', f.otherLine),
         )];
       }
       out.push(d);
@@ -333,7 +334,7 @@ export class HygieneService implements vscode.Disposable {
       d.code = TRUNCATION_SUMMARY_CODE;
       if (first.line - 1 < doc.lineCount) {
         d.relatedInformation = [new vscode.DiagnosticRelatedInformation(
-          new vscode.Location(doc.uri, new vscode.Position(first.line - 1, 0)), `the first such line (line ${first.line})`,
+          new vscode.Location(doc.uri, new vscode.Position(first.line - 1, 0)), t('the first such line (line {0})', first.line),
         )];
       }
       out.unshift(d);

@@ -46,15 +46,17 @@ export function lineDeletionRanges(doc: vscode.TextDocument, indices: readonly n
 
 /** "Removed 12 duplicates and 40 near-duplicates (saving the file appends them to data.removed.jsonl)". */
 export function removalMessage(duplicates: number, nearDuplicates: number, removedFile?: string): string {
-  const n = (k: number, one: string, many: string): string => `${k.toLocaleString('en-US')} ${k === 1 ? one : many}`;
-  if (duplicates + nearDuplicates === 0) return 'No duplicates or near-duplicates to remove.';
-  return `Removed ${n(duplicates, 'duplicate', 'duplicates')} and ${n(nearDuplicates, 'near-duplicate', 'near-duplicates')}`
-    + (removedFile ? ` (saving the file appends them to ${path.basename(removedFile)})` : '');
+  if (duplicates + nearDuplicates === 0) return t('No duplicates or near-duplicates to remove.');
+  const n = (k: number): string => k.toLocaleString('en-US');
+  const exact = duplicates === 1 ? t('1 duplicate') : t('{0} duplicates', n(duplicates));
+  const near = nearDuplicates === 1 ? t('1 near-duplicate') : t('{0} near-duplicates', n(nearDuplicates));
+  return removedFile ? t('Removed {0} and {1} (saving the file appends them to {2})', exact, near, path.basename(removedFile))
+    : t('Removed {0} and {1}', exact, near);
 }
 
 function clusterLine(kind: string, c: DuplicateCluster): string {
-  const parts = c.lines.map((l, i) => (l === c.kept ? `${l} (kept)` : kind === 'near' ? `${l} (J ${c.similarity[i].toFixed(2)})` : `${l}`));
-  return `${kind === 'near' ? 'Near-duplicate cluster' : 'Duplicate group'}: lines ${parts.join(', ')}`;
+  const parts = c.lines.map((l, i) => (l === c.kept ? t('{0} (kept)', l) : kind === 'near' ? `${l} (J ${c.similarity[i].toFixed(2)})` : `${l}`));
+  return kind === 'near' ? t('Near-duplicate cluster: lines {0}', parts.join(', ')) : t('Duplicate group: lines {0}', parts.join(', '));
 }
 
 /** The hover text of a line's clusters, or undefined when it is in none. */
@@ -124,10 +126,10 @@ class HygieneCodeActions implements vscode.CodeActionProvider {
       const index = d.range.start.line;
       const finding = snapshot.findings.onLine(index + 1).find((f) => f.kind === d.code);
       if (!finding?.otherLine) continue;
-      const go = new vscode.CodeAction('Go to the kept copy', vscode.CodeActionKind.QuickFix);
+      const go = new vscode.CodeAction(t('Go to the kept copy'), vscode.CodeActionKind.QuickFix);
       go.command = { command: 'scar.hygiene.revealLine', title: t('Go to the kept copy'), arguments: [doc.uri, finding.otherLine - 1] };
       go.diagnostics = [d];
-      const remove = new vscode.CodeAction('Remove this duplicate', vscode.CodeActionKind.QuickFix);
+      const remove = new vscode.CodeAction(t('Remove this duplicate'), vscode.CodeActionKind.QuickFix);
       remove.edit = new vscode.WorkspaceEdit();
       for (const r of lineDeletionRanges(doc, [index])) remove.edit.delete(doc.uri, r);
       remove.diagnostics = [d];

@@ -6,9 +6,8 @@ import * as vscode from 'vscode';
 import { trailingCommaFixes } from '../core/jsonl';
 import type { Feature } from './context';
 import { DIAGNOSTIC_SOURCE, DiagnosticCodes } from './diagnostics';
+import { t } from '../core/l10n';
 
-export const REMOVE_TRAILING_COMMA = 'Remove trailing comma';
-export const REMOVE_TRAILING_COMMAS_IN_FILE = 'Remove trailing commas in the file';
 
 function isParseError(d: vscode.Diagnostic): boolean {
   return d.source === DIAGNOSTIC_SOURCE && d.code === DiagnosticCodes.invalidJson;
@@ -31,7 +30,7 @@ export class JsonFixes implements vscode.CodeActionProvider {
       const edit = new vscode.WorkspaceEdit();
       const n = deleteCommas(edit, doc, d.range.start.line);
       if (n === 0) continue;
-      const fix = new vscode.CodeAction(n === 1 ? REMOVE_TRAILING_COMMA : `${REMOVE_TRAILING_COMMA}s`, vscode.CodeActionKind.QuickFix);
+      const fix = new vscode.CodeAction(n === 1 ? t('Remove trailing comma') : t('Remove trailing commas'), vscode.CodeActionKind.QuickFix);
       fix.edit = edit;
       fix.diagnostics = [d];
       fix.isPreferred = true;
@@ -49,7 +48,7 @@ export class JsonFixes implements vscode.CodeActionProvider {
         if (deleteCommas(all, doc, line) > 0) fixed.push(d);
       }
       if (fixed.length > 1) {
-        const fixAll = new vscode.CodeAction(`${REMOVE_TRAILING_COMMAS_IN_FILE} (${fixed.length.toLocaleString('en-US')} lines)`, vscode.CodeActionKind.QuickFix);
+        const fixAll = new vscode.CodeAction(t('Remove trailing commas in the file ({0} lines)', fixed.length.toLocaleString('en-US')), vscode.CodeActionKind.QuickFix);
         fixAll.edit = all;
         fixAll.diagnostics = fixed;
         actions.push(fixAll);

@@ -51,7 +51,7 @@ async function pickFile(uri: vscode.Uri | undefined, title: string): Promise<str
   }
   try {
     const stat = await fs.promises.stat(uri.fsPath);
-    if (stat.isDirectory()) throw new Error('it is a folder');
+    if (stat.isDirectory()) throw new Error(t('it is a folder'));
   } catch (e) {
     void vscode.window.showErrorMessage(t('SCAR Lens: cannot read {0}: {1}', uri.fsPath, (e as Error).message));
     return undefined;
@@ -117,19 +117,19 @@ async function withCancellableProgress<T>(
 function scoreSummary(scores: FileScores, seconds: number, scale: ScoreScale): string {
   const summary = summarizeScores(scores.score);
   const without = scores.errors.size;
-  return `Scored ${fmt(scores.pairsScored)} pairs on ${fmt(scores.count - without)} lines in ${seconds.toFixed(1)} s`
-    + (summary ? ` — median ${scale.noun} ${scale.text(summary.median)}` : '')
-    + (without ? `, ${fmt(without)} line${without === 1 ? '' : 's'} without a pair` : '');
+  return t('Scored {0} pairs on {1} lines in {2} s', fmt(scores.pairsScored), fmt(scores.count - without), seconds.toFixed(1))
+    + (summary ? t(' — median {0} {1}', scale.noun, scale.text(summary.median)) : '')
+    + (without === 0 ? '' : without === 1 ? t(', 1 line without a pair') : t(', {0} lines without a pair', fmt(without)));
 }
 
 async function scoreFileOnDisk(ctx: ScarContext, arg: unknown): Promise<OnDiskOutcome | undefined> {
   const { uri, options } = commandArgs<{ uri?: string; replace?: boolean }>(arg);
-  const file = await pickFile(uri, 'SCAR: Score file on disk');
+  const file = await pickFile(uri, t('SCAR: Score file on disk'));
   if (!file) return undefined;
   const target = siblingPath(file, 'scores');
   if (!(await mayWrite(target, options.replace))) return undefined;
   const t0 = Date.now();
-  const outcome = await withCancellableProgress(`SCAR: scoring ${path.basename(file)}`, async (progress, signal) => {
+  const outcome = await withCancellableProgress(t('SCAR: scoring {0}', path.basename(file)), async (progress, signal) => {
     const scores = await scoreOnDisk(ctx, file, progress, signal);
     progress.report({ message: t('writing {0}', path.basename(target)) });
     await writeAtomically(target, (w) => writeScoreRows(scores, w, ctx.engine.calibration()));
@@ -147,7 +147,7 @@ async function selectTopOnDisk(ctx: ScarContext, arg: unknown): Promise<OnDiskOu
     void vscode.window.showErrorMessage(t('SCAR Lens: {0}.', given));
     return undefined;
   }
-  const file = await pickFile(uri, 'SCAR: Select top from file on disk');
+  const file = await pickFile(uri, t('SCAR: Select top from file on disk'));
   if (!file) return undefined;
   const target = siblingPath(file, 'top');
   if (path.resolve(target) === path.resolve(file)) {
@@ -159,7 +159,7 @@ async function selectTopOnDisk(ctx: ScarContext, arg: unknown): Promise<OnDiskOu
   const pipeline = { dedup: settings.dedup, languageFilter: settings.languageFilter };
 
   // Passes 1 and 2 (score, clean) under one notification; then the criterion; then pass 3 (write).
-  const scored = await withCancellableProgress(`SCAR: reading ${path.basename(file)}`, async (progress, signal) => {
+  const scored = await withCancellableProgress(t('SCAR: reading {0}', path.basename(file)), async (progress, signal) => {
     const scores = await scoreOnDisk(ctx, file, progress, signal);
     const cleaned = await cleanScoredFile(file, scores, ctx.config.current.adapter, pipeline, (lines) => progress.report({ message: t('cleaning: {0} lines read', fmt(lines)) }));
     if (signal.aborted) throw new CancelledError();
@@ -173,19 +173,19 @@ async function selectTopOnDisk(ctx: ScarContext, arg: unknown): Promise<OnDiskOu
     void vscode.window.showWarningMessage(t('SCAR Lens: {0} has no scored line to select from.', path.basename(file)));
     return undefined;
   }
-  const criterion = given ?? (await pickCriterion(ranked, `SCAR: Select top from ${path.basename(file)}`, pipeline, ctx.engine.scale()));
+  const criterion = given ?? (await pickCriterion(ranked, t('SCAR: Select top from {0}', path.basename(file)), pipeline, ctx.engine.scale()));
   if (!criterion) return undefined;
   const { indices: kept, ranked: rankedCount } = selectSurvivors(scores.score, isRemoved, criterion, options.keepOrder === true);
   const report = pipelineReport(cleaning, rankedCount, kept.length, { criterion, ...pipeline });
   const withScore = options.includeScore ?? settings.includeScore;
-  const outcome = await withCancellableProgress(`SCAR: writing ${path.basename(target)}`, async (progress, signal) => {
+  const outcome = await withCancellableProgress(t('SCAR: writing {0}', path.basename(target)), async (progress, signal) => {
     await writeAtomically(target, (w) => writeSelectedLines(file, scores, kept, w, {
       format: 'jsonl', withScore, adapter: ctx.config.current.adapter, signal,
       onProgress: (k) => progress.report({ message: t('{0} of {1} lines', fmt(k), fmt(kept.length)) }),
     }));
     const without = scores.errors.size;
     const message = t('{0} → {1}', formatPipelineReport(report), path.basename(target))
-      + (without ? `; ${fmt(without)} line${without === 1 ? '' : 's'} without a pair not considered` : '');
+      + (without === 0 ? '' : without === 1 ? t('; 1 line without a pair not considered') : t('; {0} lines without a pair not considered', fmt(without)));
     return {
       message, file: target, lines: scores.count, pairs: scores.pairsScored, withoutPair: without, report,
       selected: Array.from(kept, (i) => scores.line[i]),
@@ -197,7 +197,7 @@ async function selectTopOnDisk(ctx: ScarContext, arg: unknown): Promise<OnDiskOu
 
 /** The summary, with a button that reveals the written file (opening it could hit the same 50 MB limit). */
 async function showDone(message: string, target: string): Promise<void> {
-  const reveal = 'Reveal in Explorer';
+  const reveal = t('Reveal in Explorer');
   const choice = await vscode.window.showInformationMessage(t('SCAR Lens: {0}', message), reveal);
   if (choice === reveal) await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(target));
 }

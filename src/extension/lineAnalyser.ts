@@ -1,6 +1,7 @@
 // Turns one line of a document into the LineModel's small LineInfo through the core's analyseRecord, so the editor
 // says exactly what `scar inspect` says about the same line. Pure (no vscode import).
 import { analyseRecord } from '../core/inspect';
+import { t } from '../core/l10n';
 import { parseLine } from '../core/jsonl';
 import type { AdapterOptions, SchemaId } from '../core/types';
 import type { LineAnalyser, LineInfo } from './lineModel';
@@ -25,6 +26,6 @@ export function lineAnalyserFor(options: Readonly<AdapterOptions>): LineAnalyser
     if (record.error) return { blank: false, pairs: 0, problem: { kind: 'parse', message: problem ?? record.error.message, column: record.error.column } };
     // Like `scar inspect`, a line counts towards a schema only when it yields pairs in it.
     if (result?.ok) return ok(result.schema, result.pairs.length);
-    return { blank: false, pairs: 0, problem: { kind: 'no-pair', message: problem ?? 'no pair' } };
+    return { blank: false, pairs: 0, problem: { kind: 'no-pair', message: problem ?? t('no pair') } };
   };
 }

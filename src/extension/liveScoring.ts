@@ -291,12 +291,13 @@ export class LiveScorer implements vscode.Disposable {
       st.offeredLargeFile = true;
       const doc = editor.document;
       const name = doc.uri.path.split('/').pop() ?? doc.uri.toString();
+      const scoreNow = t('Score now');
       void vscode.window
         .showInformationMessage(
-          `SCAR Lens: ${name} has ${doc.lineCount.toLocaleString('en-US')} lines, more than scar.scoring.autoScoreMaxLines (${s.autoScoreMaxLines.toLocaleString('en-US')}), so it was not scored on opening.`,
-          'Score now',
+          t('SCAR Lens: {0} has {1} lines, more than scar.scoring.autoScoreMaxLines ({2}), so it was not scored on opening.', name, doc.lineCount.toLocaleString('en-US'), s.autoScoreMaxLines.toLocaleString('en-US')),
+          scoreNow,
         )
-        .then((choice) => { if (choice === 'Score now' && !doc.isClosed) void vscode.commands.executeCommand('scar.scoreFile', doc.uri); });
+        .then((choice) => { if (choice === scoreNow && !doc.isClosed) void vscode.commands.executeCommand('scar.scoreFile', doc.uri); });
     }
   }
 
@@ -519,7 +520,7 @@ export class LiveScorer implements vscode.Disposable {
       const kind = results.kinds[k];
       const v = results.values;
       if (kind === LINE_BLANK) st.table.setBlank(index, text);
-      else if (kind === LINE_ERROR) st.table.setProblem(index, text, errors?.get(k) ?? 'no pair');
+      else if (kind === LINE_ERROR) st.table.setProblem(index, text, errors?.get(k) ?? t('no pair'));
       else st.table.setScored(index, text, results.pairs[k], v[3 * k], v[3 * k + 1], v[3 * k + 2]);
       stored++;
     }

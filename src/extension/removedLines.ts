@@ -8,6 +8,7 @@
 // - Closing the document forgets its record: removals never saved never reach the side file (the source on disk
 //   still holds those lines).
 import * as fs from 'fs';
+import { t } from '../core/l10n';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { AtomicFileWriter } from '../core/export';
@@ -38,7 +39,7 @@ async function rewriteSideFile(file: string, remove: readonly string[], append: 
   try {
     old = await fs.promises.readFile(file, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot read '${file}': ${(e as Error).message}`);
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(t("cannot read '{0}': {1}", file, (e as Error).message));
     if (append.length === 0) return;
   }
   const text = applySideFilePlan(old, remove, append, eol);
@@ -106,7 +107,7 @@ export class RemovedLinesFiles implements vscode.Disposable {
       this.written.fire({ document: doc, sideFile: record.sideFile, appended: plan.append.length, removed: plan.remove.length });
     } catch (e) {
       void vscode.window.showErrorMessage(
-        `SCAR Lens: could not update ${path.basename(record.sideFile)} (${(e as Error).message}); the removed lines are not in it. Undo in ${path.basename(doc.uri.fsPath)} still brings them back.`,
+        t('SCAR Lens: could not update {0} ({1}); the removed lines are not in it. Undo in {2} still brings them back.', path.basename(record.sideFile), (e as Error).message, path.basename(doc.uri.fsPath)),
       );
     }
   }

@@ -5,6 +5,7 @@
 // calibration (another model folder) has only its raw score, and then everything says "raw score".
 // Pure (no vscode import), so it is unit-tested.
 import { rawForStyle, styleScore, type Calibration } from '../core/calibration';
+import { t } from '../core/l10n';
 import { rawScoreText } from './badgeText';
 
 export interface ScoreScale {
@@ -44,8 +45,8 @@ export function scoreScale(calibration: Calibration | undefined): ScoreScale {
   if (!calibration) {
     return {
       calibrated: false,
-      noun: 'raw score',
-      meaning: 'Raw score of this ranker (no calibration for it): unbounded, higher is more style-consistent; compare lines, not absolute values.',
+      noun: t('raw score'),
+      meaning: t('Raw score of this ranker (no calibration for it): unbounded, higher is more style-consistent; compare lines, not absolute values.'),
       shown: (raw) => raw,
       raw: (shown) => shown,
       text: (raw) => rawText(raw),
@@ -58,8 +59,8 @@ export function scoreScale(calibration: Calibration | undefined): ScoreScale {
   const { humanMedian, assistantMedian } = cal.anchors;
   return {
     calibrated: true,
-    noun: 'style score',
-    meaning: `Style score 0–100: the chance, in percent, that an answer scoring this was written by a strong instruction-tuned assistant rather than a person (fitted on held-out pairs; a typical human answer reads about ${Math.round(humanMedian)}, a typical assistant answer about ${Math.round(assistantMedian)}).`,
+    noun: t('style score'),
+    meaning: t('Style score 0–100: the chance, in percent, that an answer scoring this was written by a strong instruction-tuned assistant rather than a person (fitted on held-out pairs; a typical human answer reads about {0}, a typical assistant answer about {1}).', Math.round(humanMedian), Math.round(assistantMedian)),
     shown: (raw) => styleScore(raw, cal),
     raw: (shown) => rawForStyle(shown, cal),
     text: (raw, precise = false) => roundShown(styleScore(raw, cal), precise),

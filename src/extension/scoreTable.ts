@@ -1,5 +1,6 @@
 // One document's line scores, aligned to its lines and kept in step with its edits. Pure (no vscode import).
 import { percentileInSorted, rankInSorted } from '../core/scores';
+import { t } from '../core/l10n';
 // An entry remembers the exact line text it was computed for, so a score is only ever shown for that text: an
 // edited line loses its entry (it is scored again), lines around it keep theirs, and a result that arrives for
 // text the line no longer has is dropped. Percentiles and ranks come from one sorted copy of the scores, brought up
@@ -96,7 +97,7 @@ export class ScoreTable {
     const text = this.texts[index]!;
     switch (this.kinds[index]) {
       case BLANK: return { text, pairs: 0, blank: true };
-      case ERROR: return { text, pairs: 0, error: this.errors.get(text)?.message ?? 'no pair' };
+      case ERROR: return { text, pairs: 0, error: this.errors.get(text)?.message ?? t('no pair') };
       default: {
         const v = this.values;
         return { text, pairs: this.pairCounts[index], score: v[3 * index], composition: v[3 * index + 1], presentation: v[3 * index + 2] };
@@ -122,7 +123,7 @@ export class ScoreTable {
   /** Stores the entry of line `index` (replacing any). */
   set(index: number, entry: ScoredLine): void {
     if (entry.blank) this.setBlank(index, entry.text);
-    else if (entry.score === undefined) this.setProblem(index, entry.text, entry.error ?? 'no pair');
+    else if (entry.score === undefined) this.setProblem(index, entry.text, entry.error ?? t('no pair'));
     else this.setScored(index, entry.text, entry.pairs, entry.score, entry.composition ?? NaN, entry.presentation ?? NaN);
   }
 

@@ -87,7 +87,7 @@ export function registerScoreView(
 
   /** Moves the cursor to the next/previous low line; returns the 1-based line, or undefined. */
   const goToLow = (dir: 1 | -1, fromLine?: number): number | undefined => {
-    const editor = jsonlEditor('go to its low-scoring lines');
+    const editor = jsonlEditor(t('go to its low-scoring lines'));
     if (!editor) return undefined;
     const doc = editor.document;
     const st = scorer.state(doc);
@@ -108,17 +108,17 @@ export function registerScoreView(
     const e = st.table.entry(target)!;
     const pct = st.table.percentileOf(e.score!);
     const wrapped = dir === 1 ? target <= from : target >= from;
-    const partial = st.complete ? '' : ` (scoring ${st.percentDone}% done)`;
+    const partial = st.complete ? '' : t(' (scoring {0}% done)', st.percentDone);
     const scale = scorer.scale();
     vscode.window.setStatusBarMessage(
-      `SCAR: line ${formatCount(target + 1)} — ${scale.noun} ${scale.text(e.score!)}, ${topShare(pct)}${wrapped ? ', wrapped around' : ''}${partial}`,
+      t('SCAR: line {0} — {1} {2}, {3}{4}{5}', formatCount(target + 1), scale.noun, scale.text(e.score!), topShare(pct), wrapped ? t(', wrapped around') : '', partial),
       5000,
     );
     return target + 1;
   };
 
   const showSummary = async (): Promise<void> => {
-    const editor = jsonlEditor('see its score summary');
+    const editor = jsonlEditor(t('see its score summary'));
     if (!editor) return;
     const doc = editor.document;
     const st = scorer.state(doc);
@@ -152,14 +152,14 @@ export function registerScoreView(
     items.push({ label: t('Summary'), kind: vscode.QuickPickItemKind.Separator });
     items.push({ label: t('median {0}', status.median), description: t('middle half {0} to {1} · {2} lines scored, {3} without a pair', status.p25, status.p75, formatCount(tableCounts.scored), formatCount(tableCounts.errors)) });
     items.push({ label: t('{0}% ≥ {1}', Math.round(100 * status.shareAbove), status.threshold), description: t('scar.selection.threshold ({0})', scale.noun) });
-    items.push({ label: scale.calibrated ? 'What the style score means' : 'What the raw score means', detail: scale.meaning });
+    items.push({ label: scale.calibrated ? t('What the style score means') : t('What the raw score means'), detail: scale.meaning });
     items.push({ label: t('Actions'), kind: vscode.QuickPickItemKind.Separator });
     items.push({ label: t('$(arrow-down) Go to next low-scoring line'), description: t('below percentile {0}', s.bandLow), run: () => goToLow(1) });
     items.push({ label: t('$(filter) Select top style-consistent examples…'), run: () => vscode.commands.executeCommand('scar.selectTop') });
     items.push({ label: t('$(warning) Open the Problems panel'), run: () => vscode.commands.executeCommand('workbench.actions.view.problems') });
     const model = engine.model?.modelName;
-    items.push({ label: t('$(symbol-class) Choose ranker model…'), description: model ? `scored by ${model}` : undefined, run: () => vscode.commands.executeCommand('scar.chooseModel') });
-    const pick = await vscode.window.showQuickPick(items, { title: t('SCAR scores of {0} · {1} lines{2}', fileName(doc), formatCount(tableCounts.scored), model ? ` · scored by ${model}` : ''), placeHolder: t('The distribution of scores; pick an action') });
+    items.push({ label: t('$(symbol-class) Choose ranker model…'), description: model ? t('scored by {0}', model) : undefined, run: () => vscode.commands.executeCommand('scar.chooseModel') });
+    const pick = await vscode.window.showQuickPick(items, { title: t('SCAR scores of {0} · {1} lines{2}', fileName(doc), formatCount(tableCounts.scored), model ? t(' · scored by {0}', model) : ''), placeHolder: t('The distribution of scores; pick an action') });
     await pick?.run?.();
   };
 

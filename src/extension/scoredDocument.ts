@@ -37,7 +37,7 @@ export async function targetDocument(uri: vscode.Uri | undefined, what: string):
         const size = uri.scheme === 'file' ? (await vscode.workspace.fs.stat(uri)).size : 0;
         if (size > SYNC_LIMIT_BYTES) {
           void vscode.window.showWarningMessage(
-            `SCAR Lens: ${baseName(uri)} is ${fmt(Math.round(size / 1048576))} MB, above the 50 MB VS Code lets extensions open. Use "SCAR: Score file on disk…" or "SCAR: Select top from file on disk…" from the Explorer's context menu.`,
+            t('SCAR Lens: {0} is {1} MB, above the 50 MB VS Code lets extensions open. Use "SCAR: Score file on disk…" or "SCAR: Select top from file on disk…" from the Explorer\'s context menu.', baseName(uri), fmt(Math.round(size / 1048576))),
           );
           return undefined;
         }

@@ -109,9 +109,9 @@ export function registerScoring(ctx: Pick<ScarContext, 'extension' | 'config'>):
       const finish = (f: () => void): void => { for (const d of subs) d.dispose(); f(); };
       const check = (): void => {
         const st = scorer.state(doc);
-        if (doc.isClosed || !st) return finish(() => reject(new CancelledError('the document was closed')));
+        if (doc.isClosed || !st) return finish(() => reject(new CancelledError(t('the document was closed'))));
         if (st.error !== undefined) return finish(() => reject(new Error(st.error)));
-        if (st.mode === 'off' && !st.complete) return finish(() => reject(new CancelledError('scoring was stopped')));
+        if (st.mode === 'off' && !st.complete) return finish(() => reject(new CancelledError(t('scoring was stopped'))));
         const scores = scoresFor(doc);
         if (scores) return finish(() => resolve(scores));
         onProgress?.(st.percentDone);
@@ -123,7 +123,7 @@ export function registerScoring(ctx: Pick<ScarContext, 'extension' | 'config'>):
     });
 
   const ensureScored = async (doc: vscode.TextDocument, token?: vscode.CancellationToken): Promise<DocumentScores> => {
-    if (!isJsonlDocument(doc)) throw new Error(`${path.basename(doc.uri.fsPath || doc.uri.path)} is not a JSON Lines document`);
+    if (!isJsonlDocument(doc)) throw new Error(t('{0} is not a JSON Lines document', path.basename(doc.uri.fsPath || doc.uri.path)));
     if (!modelId) modelId = (await engine.get().start()).modelId;
     const ready = scoresFor(doc);
     if (ready) return ready;
@@ -187,8 +187,8 @@ export function registerScoring(ctx: Pick<ScarContext, 'extension' | 'config'>):
     builtLines.delete(doc.uri.toString());
     const name = path.basename(doc.uri.fsPath || doc.uri.path);
     void vscode.window.showInformationMessage(had
-      ? `SCAR Lens: cleared the scores of ${name}; it is not scored again until you run "SCAR: Score current file".`
-      : `SCAR Lens: ${name} has no scores to clear.`);
+      ? t('SCAR Lens: cleared the scores of {0}; it is not scored again until you run "SCAR: Score current file".', name)
+      : t('SCAR Lens: {0} has no scores to clear.', name));
     return had;
   };
 

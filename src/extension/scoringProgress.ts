@@ -11,7 +11,8 @@ import { t } from '../core/l10n';
 /** Files with at least this many lines get a cancellable progress notification while they are scored. */
 export const PROGRESS_LINES = 5000;
 
-export const STOPPED_REASON = 'stopped by you; "SCAR: Score current file" scores the rest';
+/** Why a file's scoring stopped, when the user stopped it. */
+export const stoppedReason = (): string => t('stopped by you; "SCAR: Score current file" scores the rest');
 
 export function registerScoringProgress(scorer: LiveScorer): vscode.Disposable[] {
   const showing = new Set<string>();
@@ -37,7 +38,7 @@ export function registerScoringProgress(scorer: LiveScorer): vscode.Disposable[]
         };
         const finish = (): void => { sub.dispose(); cancel.dispose(); showing.delete(key); resolve(); };
         const sub = scorer.onDidChange((e) => { if (e.document === doc && !report()) finish(); });
-        const cancel = token.onCancellationRequested(() => { scorer.stop(doc, STOPPED_REASON); finish(); });
+        const cancel = token.onCancellationRequested(() => { scorer.stop(doc, stoppedReason()); finish(); });
         if (!report()) finish();
       }),
     );
@@ -52,7 +53,7 @@ export function registerScoringProgress(scorer: LiveScorer): vscode.Disposable[]
         void vscode.window.showInformationMessage(t('SCAR Lens: no file is being scored in the active editor.'));
         return false;
       }
-      scorer.stop(doc, STOPPED_REASON);
+      scorer.stop(doc, stoppedReason());
       return true;
     }),
   ];

@@ -59,29 +59,30 @@ export interface SelectionOutcome {
 export function criterionFromArgs(a: Partial<Pick<SelectArgs, 'criterion' | 'value'>>, scale: ScoreScale): SelectCriterion | string | undefined {
   if (a.criterion === undefined) return undefined;
   const v = Number(a.value);
-  if (a.criterion === 'threshold' && !scale.valid(v)) return `threshold must be a ${scale.noun}${scale.calibrated ? ' from 0 to 100' : ''}, not ${String(a.value)}`;
+  if (a.criterion === 'threshold' && !scale.valid(v)) return scale.calibrated ? t('threshold must be a {0} from 0 to 100, not {1}', scale.noun, String(a.value)) : t('threshold must be a {0}, not {1}', scale.noun, String(a.value));
   const c: SelectCriterion = a.criterion === 'top-k' ? { kind: 'top-k', k: v }
     : a.criterion === 'ratio' ? { kind: 'ratio', ratio: v }
     : a.criterion === 'threshold' ? thresholdCriterion(v, scale)
     : ({ kind: a.criterion } as unknown as SelectCriterion);
-  if (!['top-k', 'ratio', 'threshold'].includes(a.criterion)) return `unknown criterion "${String(a.criterion)}" (top-k, ratio or threshold)`;
+  if (!['top-k', 'ratio', 'threshold'].includes(a.criterion)) return t('unknown criterion "{0}" (top-k, ratio or threshold)', String(a.criterion));
   return criterionProblem(c)?.replace(/^--/, '') ?? c;
 }
 
 /** The criterion quick pick, then an input box for the choices that ask a number. */
 export async function pickCriterion(prep: RankedScores, title: string, switches: SelectionSwitches, scale: ScoreScale): Promise<SelectCriterion | undefined> {
   const choices = criterionChoices(prep, scale);
-  const steps = [switches.dedup ? 'duplicates' : '', switches.languageFilter ? 'non-English lines' : ''].filter(Boolean).join(' and ');
+  const steps = switches.dedup && switches.languageFilter ? t('duplicates and non-English lines')
+    : switches.dedup ? t('duplicates') : switches.languageFilter ? t('non-English lines') : '';
   const picked = await vscode.window.showQuickPick(
     choices.map((c) => ({ label: c.label, description: c.description, detail: c.detail, choice: c })),
-    { title, placeHolder: t('Which lines to keep{0}?', steps ? ` (counted after removing ${steps})` : '') },
+    { title, placeHolder: steps ? t('Which lines to keep (counted after removing {0})?', steps) : t('Which lines to keep?') },
   );
   if (!picked) return undefined;
   if (picked.choice.criterion) return picked.choice.criterion;
   const kind = picked.choice.ask as SelectCriterion['kind'];
   const median = prep.rankedScores.length ? prep.rankedScores[Math.floor((prep.rankedScores.length - 1) / 2)] : undefined;
-  const prompt = kind === 'top-k' ? 'How many lines to keep' : kind === 'ratio' ? 'Which top percentage to keep'
-    : `Keep lines whose ${scale.noun} is at least${scale.calibrated ? ' (0–100)' : ''}`;
+  const prompt = kind === 'top-k' ? t('How many lines to keep') : kind === 'ratio' ? t('Which top percentage to keep')
+    : scale.calibrated ? t('Keep lines whose {0} is at least (0–100)', scale.noun) : t('Keep lines whose {0} is at least', scale.noun);
   const text = await vscode.window.showInputBox({
     title,
     prompt,
@@ -148,7 +149,7 @@ async function runSelection(
     void vscode.window.showErrorMessage(t('SCAR Lens: {0}.', given));
     return undefined;
   }
-  const doc = await targetDocument(uri, 'select from it');
+  const doc = await targetDocument(uri, t('select from it'));
   if (!doc) return undefined;
   const lines = await scoredLines(ctx, doc);
   if (!lines) return undefined;
@@ -191,7 +192,7 @@ const sameFile = (a: string, b: string): boolean => path.resolve(a) === path.res
 
 function withoutPairNote(lines: DocLines): string {
   const n = lines.lines.filter((l) => !l.blank && l.pairs === undefined).length;
-  return n ? `; ${fmt(n)} line${n === 1 ? '' : 's'} without a pair not considered` : '';
+  return n === 0 ? '' : n === 1 ? t('; 1 line without a pair not considered') : t('; {0} lines without a pair not considered', fmt(n));
 }
 
 /**
@@ -211,12 +212,12 @@ async function openNamedUntitled(name: string, content: string, eol: string, bef
     b.setEndOfLine(eol === '\r\n' ? vscode.EndOfLine.CRLF : vscode.EndOfLine.LF);
     b.insert(new vscode.Position(0, 0), content);
   });
-  if (!ok) throw new Error('the edit that fills it was not applied');
+  if (!ok) throw new Error(t('the edit that fills it was not applied'));
   return doc;
 }
 
 async function selectTop(ctx: ScarContext, arg: unknown): Promise<SelectionOutcome | undefined> {
-  const run = await runSelection(ctx, arg, 'SCAR: Select top style-consistent examples');
+  const run = await runSelection(ctx, arg, t('SCAR: Select top style-consistent examples'));
   if (!run) return undefined;
   const { doc, lines, selected, report, options } = run;
   const settings = ctx.config.current.selection;
@@ -279,7 +280,7 @@ async function exportTop(ctx: ScarContext, arg: unknown): Promise<SelectionOutco
     void vscode.window.showErrorMessage(t('SCAR Lens: unknown export format "{0}" ({1}).', String(pre.format), EXPORT_FORMATS.join(', ')));
     return undefined;
   }
-  const run = await runSelection(ctx, arg, 'SCAR: Export top examples');
+  const run = await runSelection(ctx, arg, t('SCAR: Export top examples'));
   if (!run) return undefined;
   const { doc, lines, selected, report, options } = run;
   let format = options.format;

@@ -253,7 +253,7 @@ export function applyCriterion(prep: PreparedSelection, c: SelectCriterion, keep
 // Quick pick and input box
 
 const fmt = (n: number): string => n.toLocaleString('en-US');
-const lines = (n: number): string => `${fmt(n)} line${n === 1 ? '' : 's'}`;
+const lines = (n: number): string => (n === 1 ? t('1 line') : t('{0} lines', fmt(n)));
 
 /** One entry of the criterion quick pick: a ready criterion, or one that asks for a number. */
 export interface CriterionChoice {
@@ -267,7 +267,7 @@ export interface CriterionChoice {
 /** The choices offered by "Select top…" and "Export top…", each saying how many lines it keeps. */
 export function criterionChoices(prep: RankedScores, scale: ScoreScale): CriterionChoice[] {
   const n = prep.rankedScores.length;
-  const of = `of ${fmt(n)} ranked`;
+  const of = t('of {0} ranked', fmt(n));
   const out: CriterionChoice[] = [];
   for (const pct of [10, 25, 50]) {
     const c: SelectCriterion = { kind: 'ratio', ratio: pct / 100 };
@@ -277,13 +277,14 @@ export function criterionChoices(prep: RankedScores, scale: ScoreScale): Criteri
   out.push({ label: t('Top k…'), description: t('type how many lines to keep (at most {0})', fmt(n)), ask: 'top-k' });
   const median = n > 0 ? summarizeScores(prep.rankedScores)?.median : undefined;
   out.push({
-    label: scale.calibrated ? 'Style score threshold…' : 'Score threshold…',
-    description: t('type a minimum {0}{1}{2}', scale.noun, scale.calibrated ? ' (0–100)' : '', median === undefined ? '' : `; the median here is ${scale.text(median)}`),
+    label: scale.calibrated ? t('Style score threshold…') : t('Score threshold…'),
+    description: (scale.calibrated ? t('type a minimum {0} (0–100)', scale.noun) : t('type a minimum {0}', scale.noun))
+      + (median === undefined ? '' : t('; the median here is {0}', scale.text(median))),
     ask: 'threshold',
   });
   const removedCount = prep.removedCount;
   if (removedCount > 0) {
-    for (const o of out) o.detail = `after removing ${lines(removedCount)} (duplicates / not English)`;
+    for (const o of out) o.detail = t('after removing {0} (duplicates / not English)', lines(removedCount));
   }
   return out;
 }
@@ -310,7 +311,7 @@ export function parseCriterionInput(
       break;
     case 'threshold':
       if (!scale.valid(x)) {
-        return { error: scale.calibrated ? `Type a style score from 0 to 100, e.g. ${scale.example()}.` : `Type a score, e.g. ${scale.example()}.` };
+        return { error: scale.calibrated ? t('Type a style score from 0 to 100, e.g. {0}.', scale.example()) : t('Type a score, e.g. {0}.', scale.example()) };
       }
       c = thresholdCriterion(x, scale);
       break;
@@ -347,7 +348,8 @@ export function parseFilterInput(input: string, lines: ReadonlyArray<DocLine>, s
   } else {
     const x = typed === '' ? NaN : Number(typed);
     if (!scale.valid(x)) {
-      return { error: t('Type a {0}{1} (e.g. {2}) or a percentile (e.g. 25%).', scale.noun, scale.calibrated ? ' from 0 to 100' : '', scale.example(median(lines))) };
+      return { error: scale.calibrated ? t('Type a {0} from 0 to 100 (e.g. {1}) or a percentile (e.g. 25%).', scale.noun, scale.example(median(lines)))
+        : t('Type a {0} (e.g. {1}) or a percentile (e.g. 25%).', scale.noun, scale.example(median(lines))) };
     }
     cut = { threshold: scale.raw(x), description: t('{0} < {1}', scale.noun, scale.textOfShown(x)) };
   }
@@ -358,9 +360,14 @@ const lines_ = lines;
 
 function ordinal(p: number): string {
   const n = Math.round(p);
-  if (n !== p) return `${p}th`;
-  const s = n % 100 >= 11 && n % 100 <= 13 ? 'th' : ['th', 'st', 'nd', 'rd'][n % 10] ?? 'th';
-  return `${n}${s}`;
+  if (n !== p) return t('{0}th', p);
+  if (n % 100 >= 11 && n % 100 <= 13) return t('{0}th', n);
+  switch (n % 10) {
+    case 1: return t('{0}st', n);
+    case 2: return t('{0}nd', n);
+    case 3: return t('{0}rd', n);
+    default: return t('{0}th', n);
+  }
 }
 
 /**
@@ -392,7 +399,12 @@ export function filterChoices(lines: ReadonlyArray<DocLine>, scale: ScoreScale):
     out.push({ label: t('Below the {0} percentile', ordinal(p)), description: t('removes {0} ({1} < {2})', lines_(r.removes), scale.noun, scale.text(r.cut.threshold, true)), cut: r.cut });
   }
   const m = median(lines);
-  out.push({ label: t('{0} or percentile…', scale.calibrated ? 'Style score' : 'Score'), description: t('type a {0}{1} (e.g. {2}, the median here) or a percentile (25%)', scale.noun, scale.calibrated ? ' 0–100' : '', scale.example(m)), ask: true });
+  out.push({
+    label: scale.calibrated ? t('Style score or percentile…') : t('Score or percentile…'),
+    description: scale.calibrated ? t('type a {0} 0–100 (e.g. {1}, the median here) or a percentile (25%)', scale.noun, scale.example(m))
+      : t('type a {0} (e.g. {1}, the median here) or a percentile (25%)', scale.noun, scale.example(m)),
+    ask: true,
+  });
   return out;
 }
 

@@ -42,7 +42,7 @@ async function replaceAll(doc: vscode.TextDocument, text: string): Promise<boole
 
 async function sortByScore(ctx: ScarContext, arg: unknown): Promise<EditOutcome | undefined> {
   const { uri } = commandArgs<{ uri?: string }>(arg);
-  const doc = await targetDocument(uri, 'sort it');
+  const doc = await targetDocument(uri, t('sort it'));
   if (!doc) return undefined;
   const lines = await scoredLines(ctx, doc);
   if (!lines) return undefined;
@@ -63,15 +63,16 @@ async function sortByScore(ctx: ScarContext, arg: unknown): Promise<EditOutcome 
     return undefined;
   }
   const rest = lines.lines.length - scored;
-  const message = t('Sorted {0} scored line{1} best first', fmt(scored), scored === 1 ? '' : 's')
-    + (rest ? `; ${fmt(rest)} line${rest === 1 ? '' : 's'} without a score moved to the end` : '') + ' (Undo restores the order).';
+  const sorted = scored === 1 ? t('Sorted 1 scored line best first') : t('Sorted {0} scored lines best first', fmt(scored));
+  const moved = rest === 0 ? '' : rest === 1 ? t('; 1 line without a score moved to the end') : t('; {0} lines without a score moved to the end', fmt(rest));
+  const message = sorted + moved + t(' (Undo restores the order).');
   void vscode.window.showInformationMessage(t('SCAR Lens: {0}', message));
   return { message, count: scored };
 }
 
 /** Asks for the cut: suggested percentiles with their counts, or typed score/percentile with a live count. */
 async function pickCut(lines: DocLines, scale: ScoreScale): Promise<FilterCut | undefined> {
-  const title = 'SCAR: Filter out lines below…';
+  const title = t('SCAR: Filter out lines below…');
   const picked = await vscode.window.showQuickPick(
     filterChoices(lines.lines, scale).map((c) => ({ label: c.label, description: c.description, choice: c })),
     { title, placeHolder: t('Remove the lines scoring below… (they go to <name>.removed.jsonl)') },
@@ -80,7 +81,7 @@ async function pickCut(lines: DocLines, scale: ScoreScale): Promise<FilterCut | 
   if (picked.choice.cut) return picked.choice.cut;
   const text = await vscode.window.showInputBox({
     title,
-    prompt: t('Remove lines below a {0}{1} or a percentile (e.g. 25%)', scale.noun, scale.calibrated ? ' (0–100)' : ''),
+    prompt: scale.calibrated ? t('Remove lines below a {0} (0–100) or a percentile (e.g. 25%)', scale.noun) : t('Remove lines below a {0} or a percentile (e.g. 25%)', scale.noun),
     placeHolder: scale.example(),
     validateInput: (v) => {
       const r = parseFilterInput(v, lines.lines, scale);
@@ -94,7 +95,7 @@ async function pickCut(lines: DocLines, scale: ScoreScale): Promise<FilterCut | 
 
 async function filterBelow(ctx: ScarContext, arg: unknown): Promise<EditOutcome | undefined> {
   const { uri, options } = commandArgs<FilterArgs>(arg);
-  const doc = await targetDocument(uri, 'filter it');
+  const doc = await targetDocument(uri, t('filter it'));
   if (!doc) return undefined;
   const lines = await scoredLines(ctx, doc);
   if (!lines) return undefined;

@@ -25,9 +25,19 @@ export function formatCount(n: number): string {
   return numbers.format(n);
 }
 
-/** "1 problem", "2 problems", "1,000 pairs". */
-export function plural(n: number, singular: string, pluralForm = singular + 's'): string {
-  return `${formatCount(n)} ${n === 1 ? singular : pluralForm}`;
+/** "1 problem", "2 problems", "1,000 pairs": each noun's two forms are whole messages, so each translates. */
+const COUNTED = {
+  line: (n: number): string => (n === 1 ? t('1 line') : t('{0} lines', formatCount(n))),
+  pair: (n: number): string => (n === 1 ? t('1 pair') : t('{0} pairs', formatCount(n))),
+  problem: (n: number): string => (n === 1 ? t('1 problem') : t('{0} problems', formatCount(n))),
+  error: (n: number): string => (n === 1 ? t('1 error') : t('{0} errors', formatCount(n))),
+  warning: (n: number): string => (n === 1 ? t('1 warning') : t('{0} warnings', formatCount(n))),
+  info: (n: number): string => (n === 1 ? t('1 info') : t('{0} infos', formatCount(n))),
+  scoredLine: (n: number): string => (n === 1 ? t('1 scored line') : t('{0} scored lines', formatCount(n))),
+};
+
+export function plural(n: number, noun: keyof typeof COUNTED): string {
+  return COUNTED[noun](n);
 }
 
 /** The schema holding a strict majority of the pair-yielding lines; `mixed` when none does (as `scar inspect` decides). */
@@ -69,7 +79,7 @@ export function severitiesText(s: ProblemSeverities): string {
   if (s.errors) parts.push(plural(s.errors, 'error'));
   if (s.warnings) parts.push(plural(s.warnings, 'warning'));
   if (s.infos) parts.push(plural(s.infos, 'info'));
-  return parts.length ? parts.join(', ') : 'none';
+  return parts.length ? parts.join(', ') : t('none');
 }
 
 /** Where a file's scoring stands, for the status bar. */
@@ -96,9 +106,9 @@ export type ScoreStatus =
 /** The status-bar words for the scores: " · median 44 · 31% ≥ 50", or the progress. */
 export function scoreStatusText(scores: ScoreStatus): string {
   switch (scores.state) {
-    case 'scoring': return ` · scoring ${scores.percent}%`;
-    case 'stopped': return ' · not scored';
-    case 'done': return ` · median ${scores.median} · ${Math.round(100 * scores.shareAbove)}% ≥ ${scores.threshold}`;
+    case 'scoring': return t(' · scoring {0}%', scores.percent);
+    case 'stopped': return t(' · not scored');
+    case 'done': return t(' · median {0} · {1}% ≥ {2}', scores.median, Math.round(100 * scores.shareAbove), scores.threshold);
   }
 }
 
@@ -107,15 +117,15 @@ export function statusContent({ summary, label, fileProblem, problems, severitie
   if (summary.pending > 0) {
     const pct = summary.lines ? Math.floor((100 * summary.analysed) / summary.lines) : 0;
     return {
-      text: `$(sync~spin) SCAR: checking ${pct}%`,
-      tooltip: `SCAR Lens is checking ${plural(summary.lines, 'line')} (${formatCount(summary.analysed)} done).`,
+      text: t('$(sync~spin) SCAR: checking {0}%', pct),
+      tooltip: t('SCAR Lens is checking {0} ({1} done).', plural(summary.lines, 'line'), formatCount(summary.analysed)),
     };
   }
   const fs = fileSchemaOf(summary.schemaCounts);
-  const schemaText = fileProblem ? 'not JSON Lines' : fs.kind === 'one' ? label(fs.schema) : fs.kind === 'mixed' ? 'mixed schemas' : 'unknown schema';
+  const schemaText = fileProblem ? t('not JSON Lines') : fs.kind === 'one' ? label(fs.schema) : fs.kind === 'mixed' ? t('mixed schemas') : t('unknown schema');
   const scoring = scores?.state === 'scoring';
   const icon = scoring ? '$(sync~spin)' : '$(checklist)';
-  const text = `${icon} ${schemaText} · ${plural(summary.pairs, 'pair')}${scores ? scoreStatusText(scores) : ''} · ${plural(problems, 'problem')}`;
+  const text = `${icon} ${t('{0} · {1}{2} · {3}', schemaText, plural(summary.pairs, 'pair'), scores ? scoreStatusText(scores) : '', plural(problems, 'problem'))}`;
 
   const rows: string[] = ['**SCAR Lens**', ''];
   if (fileProblem) rows.push(fileProblem, '');
@@ -139,7 +149,7 @@ export function statusContent({ summary, label, fileProblem, problems, severitie
   }
   if (scores?.state === 'done') {
     rows.push(t('Scores ({0}): median {1}, middle half {2} to {3}; ', scores.noun, scores.median, scores.p25, scores.p75)
-      + `${Math.round(100 * scores.shareAbove)}% of ${plural(scores.scored, 'scored line')} at or above ${scores.threshold} (\`scar.selection.threshold\`).`, '');
+      + t('{0}% of {1} at or above {2} (`scar.selection.threshold`).', Math.round(100 * scores.shareAbove), plural(scores.scored, 'scoredLine'), scores.threshold), '');
     rows.push(t('Click for the score summary. [Open the Problems panel](command:workbench.actions.view.problems)'));
   } else {
     if (scores?.state === 'scoring') rows.push(t('Scoring: {0}% of the lines done. Click to stop (**SCAR: Score current file** resumes).', scores.percent), '');
