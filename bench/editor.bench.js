@@ -12,7 +12,7 @@ const root = path.resolve(__dirname, '..');
 const bundle = path.join(root, 'out', 'bench', 'editor-model.js');
 require('esbuild').buildSync({
   stdin: {
-    contents: "export { LineModel, SLICE_MS } from './src/extension/lineModel';\nexport { lineAnalyserFor } from './src/extension/lineAnalyser';",
+    contents: "export { LineModel, SLICE_MS } from './src/extension/documents/lineModel';\nexport { lineAnalyserFor } from './src/extension/documents/lineAnalyser';",
     resolveDir: root,
     loader: 'ts',
   },

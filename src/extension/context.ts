@@ -1,7 +1,7 @@
 // What every feature of the extension is given: the extension context, the settings and the live analyses.
 // A feature is a function that registers its commands/listeners and returns what to dispose; main.ts lists them.
 import type * as vscode from 'vscode';
-import type { AnalysisRegistry } from './analysisRegistry';
+import type { AnalysisRegistry } from './documents/datasets';
 import type { ConfigSource } from './config';
 import type { RemovedLinesFiles } from './removedLines';
 import type { EngineHost, ScoringService } from './scoring';

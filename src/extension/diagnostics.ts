@@ -7,10 +7,10 @@
 // instead of one per line.
 import * as vscode from 'vscode';
 import { t } from '../core/l10n';
-import type { AnalysisRegistry } from './analysisRegistry';
+import type { AnalysisRegistry } from './documents/datasets';
 import type { ConfigSource } from './config';
-import type { DocumentAnalysis } from './documentAnalysis';
-import type { LineInfo } from './lineModel';
+import type { DocumentAnalysis } from './documents/analysisPass';
+import type { LineInfo } from './documents/lineModel';
 import { formatCount } from './statusText';
 
 export const DIAGNOSTIC_SOURCE = 'SCAR';

@@ -22,7 +22,7 @@ import { DEFAULT_MAX_RESPONSE_TOKENS, FEATURISER_FILE } from '../core/featurise'
 import { OFFICIAL_META_FILE, parseOfficialMeta } from '../core/modelFolder';
 import { HygieneFindings } from '../core/packedHygiene';
 import type { DuplicateCluster } from '../core/types';
-import type { AnalysisRegistry } from './analysisRegistry';
+import type { AnalysisRegistry } from './documents/datasets';
 import type { ConfigSource, ScarConfig } from './config';
 import { sameHygieneChecks } from './hygieneConfig';
 import { threadCpuMs } from './cpuTime';

@@ -6,7 +6,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { DuplicateCluster } from '../core/types';
-import { isJsonlDocument } from './analysisRegistry';
+import { isJsonlDocument } from './documents/datasets';
 import type { Feature } from './context';
 import { HYGIENE_SOURCE, HygieneService, type HygieneSnapshot } from './hygiene';
 import { HygieneWorkerClient } from './hygieneWorkerClient';

@@ -11,13 +11,13 @@ import { performance } from 'perf_hooks';
 import * as vscode from 'vscode';
 import { CancelledError } from '../engine/client';
 import { LINE_BLANK, LINE_ERROR, type LineScores } from '../engine/protocol';
-import { isJsonlDocument } from './analysisRegistry';
+import { isJsonlDocument } from './documents/datasets';
 import type { ConfigSource, ScarConfig } from './config';
 import type { EngineHost } from './engineHost';
-import { lineSpan } from './lineModel';
+import { lineSpan } from './documents/lineModel';
 import { isOutputFileName, ScoreReference } from './scoreReference';
 import type { ScoreScale } from './scoreScale';
-import { ScoreTable } from './scoreTable';
+import { ScoreTable } from './documents/scoreTable';
 import { TaskTimings } from './taskTimings';
 import { t } from '../core/l10n';
 

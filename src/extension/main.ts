@@ -1,7 +1,7 @@
 // Activation: builds the settings source and the analysis registry, then registers each feature. Everything is
 // owned by the ExtensionContext's subscriptions; there is no module-level state.
 import * as vscode from 'vscode';
-import { AnalysisRegistry } from './analysisRegistry';
+import { AnalysisRegistry } from './documents/datasets';
 import { ConfigSource } from './config';
 import { registerHygiene } from './hygieneActions';
 import { registerJsonFixes } from './jsonFixes';

@@ -19,25 +19,26 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { CancelledError } from '../engine/client';
 import type { EngineStats } from '../engine/protocol';
-import { isJsonlDocument } from './analysisRegistry';
+import { isJsonlDocument } from './documents/datasets';
 import type { ScarContext } from './context';
 import { EngineHost } from './engineHost';
 import { LiveScorer, type DocState } from './liveScoring';
-import { documentScoresOf, type DocumentScores } from './documentScores';
+import { documentScoresOf, type DocumentScores } from './documents/documentScores';
 
 export { EngineHost } from './engineHost';
 import type { ScoreScale } from './scoreScale';
 import { t } from '../core/l10n';
-export { documentScoresOf, type DocumentScores, type LineScore } from './documentScores';
+export { documentScoresOf, type DocumentScores, type LineScore } from './documents/documentScores';
 
 const fmt = (n: number): string => n.toLocaleString('en-US');
 
 /** The summary message, e.g. "Scored 9,998 pairs in 3.2 s — median style score 41, 2 lines without a pair". */
 export function scoringMessage(result: DocumentScores, scale: ScoreScale): string {
   const without = result.lines.filter((l) => l.error !== undefined).length;
-  return `Scored ${fmt(result.pairs)} pair${result.pairs === 1 ? '' : 's'} in ${(result.durationMs / 1000).toFixed(1)} s`
-    + (result.summary ? ` — median ${scale.noun} ${scale.text(result.summary.median)}` : '')
-    + (without ? `, ${fmt(without)} line${without === 1 ? '' : 's'} without a pair` : '');
+  const seconds = (result.durationMs / 1000).toFixed(1);
+  return (result.pairs === 1 ? t('Scored 1 pair in {0} s', seconds) : t('Scored {0} pairs in {1} s', fmt(result.pairs), seconds))
+    + (result.summary ? t(' — median {0} {1}', scale.noun, scale.text(result.summary.median)) : '')
+    + (without === 0 ? '' : without === 1 ? t(', 1 line without a pair') : t(', {0} lines without a pair', fmt(without)));
 }
 
 /** What features that act on scores use (see the comment at the top of this file). */

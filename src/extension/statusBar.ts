@@ -3,9 +3,9 @@
 // file is scored, else the Problems panel. Hidden while the active editor is not a JSONL document.
 import * as vscode from 'vscode';
 import { schemaLabel } from '../core/schema';
-import type { AnalysisRegistry } from './analysisRegistry';
+import type { AnalysisRegistry } from './documents/datasets';
 import { DIAGNOSTIC_SOURCE, DiagnosticCodes, MAX_LINE_DIAGNOSTICS } from './diagnostics';
-import type { DocumentAnalysis } from './documentAnalysis';
+import type { DocumentAnalysis } from './documents/analysisPass';
 import { HYGIENE_SOURCE } from './hygiene';
 import { statusContent, type ProblemSeverities, type ScoreStatus, type StatusContent } from './statusText';
 import { t } from '../core/l10n';

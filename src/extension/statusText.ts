@@ -1,7 +1,7 @@
 // The words of the status-bar item, from a line-model summary. Pure (no vscode import), so it is unit-tested.
 import { majoritySchema } from '../core/schema';
 import type { SchemaId } from '../core/types';
-import type { LineModelSummary } from './lineModel';
+import type { LineModelSummary } from './documents/lineModel';
 import { t } from '../core/l10n';
 
 /** What the file as a whole is, as far as schemas go. */

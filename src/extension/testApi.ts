@@ -1,7 +1,7 @@
 // The small API that activate() returns, so integration tests can read what the user sees (the status-bar text)
 // and wait for an analysis to settle, without reaching into the extension's internals.
 import * as vscode from 'vscode';
-import type { AnalysisRegistry } from './analysisRegistry';
+import type { AnalysisRegistry } from './documents/datasets';
 import type { ScarStatusBar } from './statusBar';
 
 export interface AnalysisView {

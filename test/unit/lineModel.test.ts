@@ -1,8 +1,8 @@
 // The editor's incremental line model: edits applied as line replacements must leave exactly the analyses a
 // fresh full pass would give, while analysing only the lines the edits touched.
 import * as assert from 'node:assert/strict';
-import { DirtyRanges, LineModel, lineSpan, type LineInfo } from '../../src/extension/lineModel';
-import { lineAnalyserFor } from '../../src/extension/lineAnalyser';
+import { DirtyRanges, LineModel, lineSpan, type LineInfo } from '../../src/extension/documents/lineModel';
+import { lineAnalyserFor } from '../../src/extension/documents/lineAnalyser';
 import { mulberry32 as rng } from '../util/prng';
 
 

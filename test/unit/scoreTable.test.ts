@@ -2,8 +2,8 @@
 // and ranks agree with core/scores, and next/previous low lines wrap around.
 import * as assert from 'node:assert/strict';
 import { percentiles, summarizeScores } from '../../src/core/scores';
-import { documentScoresOf } from '../../src/extension/documentScores';
-import { ScoreTable, type ScoredLine } from '../../src/extension/scoreTable';
+import { documentScoresOf } from '../../src/extension/documents/documentScores';
+import { ScoreTable, type ScoredLine } from '../../src/extension/documents/scoreTable';
 
 const scored = (text: string, score: number): ScoredLine => ({ text, pairs: 1, score, composition: score / 2, presentation: score / 2 });
 

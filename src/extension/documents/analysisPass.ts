@@ -3,9 +3,9 @@
 // loop so that a large file never stalls the extension host, and a snapshot of the result once every line is done.
 import { performance } from 'perf_hooks';
 import * as vscode from 'vscode';
-import { fileShapeProblem } from '../core/jsonl';
+import { fileShapeProblem } from '../../core/jsonl';
 import { LineModel, lineSpan, SLICE_MS, type LineAnalyser, type LineModelSummary } from './lineModel';
-import { hostCpuMs } from './cpuTime';
+import { hostCpuMs } from '../cpuTime';
 
 /** How often a long first pass reports its progress (for the status bar), at most. */
 const PROGRESS_EVERY_MS = 200;

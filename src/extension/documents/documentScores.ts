@@ -1,7 +1,7 @@
 // The scores of a whole document as other features use them (ScoringService.ensureScored / scoresFor), made from
 // a complete ScoreTable. Pure (no vscode import).
-import { quantileSorted, type ScoreSummary } from '../core/scores';
-import { t } from '../core/l10n';
+import { quantileSorted, type ScoreSummary } from '../../core/scores';
+import { t } from '../../core/l10n';
 import type { ScoreTable } from './scoreTable';
 
 /** One non-blank line of a scored document. */

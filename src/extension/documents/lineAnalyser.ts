@@ -1,9 +1,9 @@
 // Turns one line of a document into the LineModel's small LineInfo through the core's analyseRecord, so the editor
 // says exactly what `scar inspect` says about the same line. Pure (no vscode import).
-import { analyseRecord } from '../core/inspect';
-import { t } from '../core/l10n';
-import { parseLine } from '../core/jsonl';
-import type { AdapterOptions, SchemaId } from '../core/types';
+import { analyseRecord } from '../../core/inspect';
+import { t } from '../../core/l10n';
+import { parseLine } from '../../core/jsonl';
+import type { AdapterOptions, SchemaId } from '../../core/types';
 import type { LineAnalyser, LineInfo } from './lineModel';
 
 const BLANK: LineInfo = Object.freeze({ blank: true, pairs: 0 });

@@ -2,8 +2,8 @@
 // import): it keeps one small analysis per line, applies edits as "lines a..b replaced by N lines", and only the
 // lines an edit touched are analysed again. Totals (pairs, problems, schema counts) are kept up to date as lines
 // come and go, so a summary costs O(number of schemas), not O(lines).
-import type { SchemaId } from '../core/types';
-import { t } from '../core/l10n';
+import type { SchemaId } from '../../core/types';
+import { t } from '../../core/l10n';
 
 /** Longest stretch of analysis work before the editor yields to the event loop (the host must never stall > 50 ms). */
 export const SLICE_MS = 10;

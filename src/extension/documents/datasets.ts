@@ -1,9 +1,9 @@
 // Keeps one DocumentAnalysis per open JSONL document: created on open, fed every edit, re-run when the adapter
 // settings change, disposed on close. Features (diagnostics, status bar, ...) listen to its events.
 import * as vscode from 'vscode';
-import type { ConfigSource, ScarConfig } from './config';
-import { sameAdapterOptions } from './configValues';
-import { DocumentAnalysis } from './documentAnalysis';
+import type { ConfigSource, ScarConfig } from '../config';
+import { sameAdapterOptions } from '../configValues';
+import { DocumentAnalysis } from './analysisPass';
 import { lineAnalyserFor } from './lineAnalyser';
 
 /** Schemes whose documents are views of other content (diffs, logs), not files a user is editing. */

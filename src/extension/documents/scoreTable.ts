@@ -1,6 +1,6 @@
 // One document's line scores, aligned to its lines and kept in step with its edits. Pure (no vscode import).
-import { percentileInSorted, rankInSorted } from '../core/scores';
-import { t } from '../core/l10n';
+import { percentileInSorted, rankInSorted } from '../../core/scores';
+import { t } from '../../core/l10n';
 // An entry remembers the exact line text it was computed for, so a score is only ever shown for that text: an
 // edited line loses its entry (it is scored again), lines around it keep theirs, and a result that arrives for
 // text the line no longer has is dropped. Percentiles and ranks come from one sorted copy of the scores, brought up
