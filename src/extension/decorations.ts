@@ -10,6 +10,7 @@ import { badgeWidth, bandOf, pendingBadge, problemBadge, RAW_SCORE_WIDTH, scoreB
 import type { ConfigSource } from './config';
 import type { ScoresConfig } from './configValues';
 import type { LiveScorer } from './liveScoring';
+import type { Datasets } from './documents/datasets';
 import { BADGE_COLOURS, GUTTER_ICONS, RULER_COLOURS, type DecorationKind } from './themeColours';
 
 /** Lines above and below the visible range that are decorated too (a little scrolling shows no bare lines). */
@@ -69,13 +70,14 @@ export class ScoreDecorations implements vscode.Disposable {
   private lastRulerDraw = 0;
   private settings: ScoresConfig;
 
-  constructor(private readonly extension: vscode.ExtensionContext, private readonly scorer: LiveScorer, config: ConfigSource) {
+  constructor(private readonly extension: vscode.ExtensionContext, private readonly scorer: LiveScorer, config: ConfigSource, datasets: Datasets) {
     this.settings = config.current.scores;
     this.createTypes();
     this.subscriptions.push(
-      scorer.onDidChange((e) => {
-        if (e.edited) this.scheduleBadges(0, EDIT_PENDING_MS);
-        else this.scheduleBadges(e.background && !e.complete ? BACKGROUND_BADGE_THROTTLE_MS : 0);
+      datasets.onDidChange((e) => {
+        if (e.kind !== 'scores' && e.kind !== 'closed') return;
+        if (e.kind === 'scores' && e.edited) this.scheduleBadges(0, EDIT_PENDING_MS);
+        else this.scheduleBadges(e.kind === 'scores' && e.background && !e.complete ? BACKGROUND_BADGE_THROTTLE_MS : 0);
         this.scheduleRuler();
       }),
       vscode.window.onDidChangeTextEditorVisibleRanges(() => this.scheduleBadges()),

@@ -7,7 +7,7 @@
 // instead of one per line.
 import * as vscode from 'vscode';
 import { t } from '../core/l10n';
-import type { AnalysisRegistry } from './documents/datasets';
+import type { Datasets } from './documents/datasets';
 import type { ConfigSource } from './config';
 import type { DocumentAnalysis } from './documents/analysisPass';
 import type { LineInfo } from './documents/lineModel';
@@ -31,19 +31,21 @@ export class ScarDiagnostics implements vscode.Disposable {
   private readonly made = new WeakMap<LineInfo, vscode.Diagnostic>();
   private enabled: boolean;
 
-  constructor(analyses: AnalysisRegistry, config: ConfigSource) {
+  constructor(datasets: Datasets, config: ConfigSource) {
     this.enabled = config.current.diagnostics.enabled;
     this.subscriptions.push(
-      analyses.onDidUpdate((a) => this.publish(a)),
-      analyses.onDidClose((uri) => this.collection.delete(uri)),
+      datasets.onDidChange((e) => {
+        if (e.kind === 'analysis' && e.done) this.publish(e.dataset.analysis);
+        else if (e.kind === 'closed') this.collection.delete(e.dataset.uri);
+      }),
       config.onDidChange(({ current }) => {
         if (current.diagnostics.enabled === this.enabled) return;
         this.enabled = current.diagnostics.enabled;
         if (!this.enabled) this.collection.clear();
-        else for (const a of analyses.all()) this.publish(a);
+        else for (const d of datasets.all()) this.publish(d.analysis);
       }),
     );
-    for (const a of analyses.all()) this.publish(a);
+    for (const d of datasets.all()) this.publish(d.analysis);
   }
 
   private publish(analysis: DocumentAnalysis): void {

@@ -21,8 +21,9 @@ import type { DocumentHygieneOptions } from '../core/documentHygiene';
 import { DEFAULT_MAX_RESPONSE_TOKENS, FEATURISER_FILE } from '../core/featurise';
 import { OFFICIAL_META_FILE, parseOfficialMeta } from '../core/modelFolder';
 import { HygieneFindings } from '../core/packedHygiene';
-import type { DuplicateCluster } from '../core/types';
-import type { AnalysisRegistry } from './documents/datasets';
+import type { Dataset } from './documents/dataset';
+import type { Datasets } from './documents/datasets';
+import type { HygieneSnapshot } from './documents/hygieneState';
 import type { ConfigSource, ScarConfig } from './config';
 import { sameHygieneChecks } from './hygieneConfig';
 import { threadCpuMs } from './cpuTime';
@@ -34,28 +35,7 @@ export const MAX_HYGIENE_DIAGNOSTICS = 1000;
 /** How long to wait after scores change before checking again with them. */
 export const SCORES_DEBOUNCE_MS = 300;
 
-/** One document's findings, for the version of its text they were computed on. */
-export interface HygieneSnapshot {
-  readonly version: number;
-  /** Every finding, in line order (HygieneFindings.onLine(line) gives a 1-based line's). */
-  readonly findings: HygieneFindings;
-  /** Exact groups and near-duplicate clusters (1-based lines), for the hover. */
-  readonly exactGroups: readonly DuplicateCluster[];
-  readonly nearClusters: readonly DuplicateCluster[];
-  readonly counts: { readonly exact: number; readonly nearDuplicate: number; readonly language: number };
-  /** True when ranker scores chose the kept copies (else the first in the file is kept). */
-  readonly scored: boolean;
-  /**
-   * Milliseconds the extension host itself spent: the longest step of taking the text and posting it (it goes in
-   * parts of PART_LINES lines, one per turn of the event loop); reading the reply; publishing the warnings (at
-   * most MAX_HYGIENE_DIAGNOSTICS, through VS Code's DiagnosticCollection). `postCpu` and `readCpu`: the CPU time of
-   * the host's thread in the same steps (undefined where Node cannot tell), which a busy machine does not inflate.
-   */
-  readonly hostMs: {
-    readonly post: number; readonly read: number; readonly publish: number;
-    readonly postCpu: number | undefined; readonly readCpu: number | undefined;
-  };
-}
+export type { HygieneSnapshot } from './documents/hygieneState';
 
 /**
  * The ranker's response token limit: from the model folder's featuriser.json, or for an exported official SCAR ranker
@@ -109,30 +89,19 @@ export interface HygieneScores {
   readonly onDidChangeScores: vscode.Event<vscode.Uri>;
 }
 
-/** Keeps one hygiene snapshot per open JSONL document, recomputed (debounced) after each settled analysis. */
+/**
+ * Runs the hygiene check of each open JSONL document (debounced after each settled analysis, again when new scores
+ * would change which copies are kept) and stores the result in the document's Dataset (its hygiene column); keeps
+ * no document's state itself.
+ */
 export class HygieneService implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection('scar-hygiene');
-  private readonly snapshots = new Map<string, HygieneSnapshot>();
-  /** The scores each snapshot was computed with (undefined: none), to tell when new scores call for a new check. */
-  private readonly scoresUsed = new Map<string, Float64Array | undefined>();
-  /** The check settings (checkKey) each snapshot was computed with. */
-  private readonly keysUsed = new Map<string, string>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
-  /** A running check per document, with its cancel switch. */
-  private readonly running = new Map<string, {
-    version: number; scores: Float64Array | undefined; key: string; cancel: () => void; done: Promise<HygieneSnapshot | undefined>;
-    /** Asked for by a command (ensure): not cancelled when the document's last tab closes. */
-    explicit: boolean;
-  }>();
   private readonly subscriptions: vscode.Disposable[] = [];
-  private readonly changed = new vscode.EventEmitter<vscode.TextDocument>();
-  /** Fires when a document's snapshot is new. */
-  readonly onDidChange = this.changed.event;
   private config: ScarConfig;
   private maxTokens: number;
 
   constructor(
-    private readonly analyses: AnalysisRegistry,
+    private readonly datasets: Datasets,
     configSource: ConfigSource,
     private readonly modelDir: (config: ScarConfig) => string,
     private readonly worker: HygieneWorkerClient,
@@ -141,14 +110,16 @@ export class HygieneService implements vscode.Disposable {
     this.config = configSource.current;
     this.maxTokens = maxResponseTokensIn(modelDir(this.config));
     this.subscriptions.push(
-      analyses.onDidUpdate((a) => { if (a.isCurrent) this.schedule(a.document, this.config.diagnostics.debounceMs); }),
-      analyses.onDidClose((uri) => this.forget(uri)),
+      datasets.onDidChange((e) => {
+        if (e.kind === 'analysis' && e.done && e.dataset.analysis.isCurrent) this.schedule(e.dataset, this.config.diagnostics.debounceMs);
+        else if (e.kind === 'closed') this.collection.delete(e.dataset.uri); // the dataset disposed its check
+      }),
       configSource.onDidChange(({ current }) => this.configure(current)),
       vscode.window.tabGroups.onDidChangeTabs(() => this.tabsChanged()),
       vscode.window.onDidChangeVisibleTextEditors(() => this.tabsChanged()),
     );
     if (scoring) this.subscriptions.push(scoring.onDidChangeScores((uri) => this.scoresChanged(uri)));
-    for (const a of analyses.all()) if (a.isCurrent) this.schedule(a.document, 0);
+    for (const d of datasets.all()) if (d.analysis.isCurrent) this.schedule(d, 0);
   }
 
   /** True when the document is in an editor tab (or a visible editor): the user has it open. */
@@ -167,21 +138,18 @@ export class HygieneService implements vscode.Disposable {
 
   /** Tabs opened or closed: check documents that got one; cancel the (not asked for) checks of those that lost it. */
   private tabsChanged(): void {
-    for (const a of this.analyses.all()) {
-      const doc = a.document;
-      const key = doc.uri.toString();
+    for (const d of this.datasets.all()) {
+      const doc = d.document;
       if (doc.isClosed) continue;
+      const h = d.hygiene;
       if (this.shown(doc)) {
-        if (a.isCurrent && !this.timers.has(key) && !this.running.has(key) && !this.upToDate(doc)) this.schedule(doc, 0);
+        if (d.analysis.isCurrent && !h.timer && !h.running && !this.upToDate(d)) this.schedule(d, 0);
         continue;
       }
-      const t = this.timers.get(key);
-      if (t) clearTimeout(t);
-      this.timers.delete(key);
-      const busy = this.running.get(key);
-      if (busy && !busy.explicit) {
-        busy.cancel();
-        this.running.delete(key);
+      h.cancelTimer();
+      if (h.running && !h.running.explicit) {
+        h.running.cancel();
+        h.running = undefined;
       }
     }
   }
@@ -192,16 +160,15 @@ export class HygieneService implements vscode.Disposable {
     return JSON.stringify([this.config.adapter, h.languageCheck, h.nearDuplicateThreshold, h.ngram, this.maxTokens]);
   }
 
-  /** True when the document's snapshot belongs to its current text, scores and check settings. */
-  private upToDate(doc: vscode.TextDocument): boolean {
-    const key = doc.uri.toString();
-    return !!this.current(doc) && this.scoresUsed.get(key) === this.scoresOf(doc) && this.keysUsed.get(key) === this.checkKey();
+  /** True when the dataset's snapshot belongs to its current text, scores and check settings. */
+  private upToDate(d: Dataset): boolean {
+    const h = d.hygiene;
+    return !!h.currentFor(d.document.version) && h.scoresUsed === this.scoresOf(d.document) && h.keyUsed === this.checkKey();
   }
 
   /** The snapshot of the document's current text, if there is one. */
   current(doc: vscode.TextDocument): HygieneSnapshot | undefined {
-    const s = this.snapshots.get(doc.uri.toString());
-    return s && s.version === doc.version ? s : undefined;
+    return this.datasets.get(doc)?.hygiene.currentFor(doc.version);
   }
 
   /**
@@ -209,8 +176,10 @@ export class HygieneService implements vscode.Disposable {
    */
   async ensure(doc: vscode.TextDocument): Promise<HygieneSnapshot | undefined> {
     for (let attempt = 0; attempt < 3; attempt++) {
-      if (this.upToDate(doc)) return this.current(doc);
-      const snapshot = await this.run(doc, true);
+      const d = this.datasets.get(doc);
+      if (!d) return undefined;
+      if (this.upToDate(d)) return d.hygiene.snapshot;
+      const snapshot = await this.run(d, true);
       if (snapshot) return snapshot;
     }
     return undefined;
@@ -222,32 +191,31 @@ export class HygieneService implements vscode.Disposable {
 
   /** New (or cleared) scores: check again when they would change which copies are kept. */
   private scoresChanged(uri: vscode.Uri): void {
-    const key = uri.toString();
-    const a = [...this.analyses.all()].find((x) => x.document.uri.toString() === key);
-    if (!a || a.document.isClosed) return;
-    const scores = this.scoresOf(a.document);
-    const busy = this.running.get(key);
-    if (busy ? busy.scores === scores : this.upToDate(a.document)) return;
-    this.schedule(a.document, SCORES_DEBOUNCE_MS);
+    const d = this.datasets.get(uri);
+    if (!d || d.document.isClosed) return;
+    const scores = this.scoresOf(d.document);
+    const busy = d.hygiene.running;
+    if (busy ? busy.scores === scores : this.upToDate(d)) return;
+    this.schedule(d, SCORES_DEBOUNCE_MS);
   }
 
-  private schedule(doc: vscode.TextDocument, delay: number): void {
-    const key = doc.uri.toString();
-    const old = this.timers.get(key);
-    if (old) clearTimeout(old);
-    this.timers.set(key, setTimeout(() => {
-      this.timers.delete(key);
+  private schedule(d: Dataset, delay: number): void {
+    const h = d.hygiene;
+    h.cancelTimer();
+    h.timer = setTimeout(() => {
+      h.timer = undefined;
       // Switched off: no checks in the background (commands still ask for theirs through ensure()).
-      if (this.config.hygiene.enabled && this.shown(doc) && !this.upToDate(doc)) void this.run(doc, false);
-    }, delay));
+      if (this.config.hygiene.enabled && !d.document.isClosed && this.shown(d.document) && !this.upToDate(d)) void this.run(d, false);
+    }, delay);
   }
 
-  private run(doc: vscode.TextDocument, explicit: boolean): Promise<HygieneSnapshot | undefined> {
-    const key = doc.uri.toString();
+  private run(d: Dataset, explicit: boolean): Promise<HygieneSnapshot | undefined> {
+    const doc = d.document;
+    const h = d.hygiene;
     const version = doc.version;
     const scores = this.scoresOf(doc);
     const checkKey = this.checkKey();
-    const busy = this.running.get(key);
+    const busy = h.running;
     if (busy && busy.version === version && busy.scores === scores && busy.key === checkKey) {
       busy.explicit ||= explicit;
       return busy.done;
@@ -265,8 +233,8 @@ export class HygieneService implements vscode.Disposable {
     };
     const job = this.worker.run(documentParts(doc, version), options);
     const done = job.result.then((result) => {
-      if (this.running.get(key)?.done === done) this.running.delete(key);
-      if (!result || doc.isClosed || doc.version !== version) return undefined;
+      if (h.running?.done === done) h.running = undefined;
+      if (!result || doc.isClosed || doc.version !== version || this.datasets.get(doc) !== d) return undefined;
       const receiving = performance.now();
       const receivingCpu = threadCpuMs();
       const findings = new HygieneFindings(result);
@@ -276,21 +244,19 @@ export class HygieneService implements vscode.Disposable {
         version, findings, exactGroups: findings.exactGroups, nearClusters: findings.nearClusters, counts: findings.counts,
         scored: scores !== undefined, hostMs,
       };
-      this.snapshots.set(key, snapshot);
-      this.scoresUsed.set(key, scores);
-      this.keysUsed.set(key, checkKey);
+      h.stored(snapshot, scores, checkKey);
       const publishing = performance.now();
       this.publish(doc, snapshot);
       hostMs.publish = performance.now() - publishing;
-      this.changed.fire(doc);
+      this.datasets.fire({ kind: 'hygiene', dataset: d });
       return snapshot;
     }, (e) => {
-      if (this.running.get(key)?.done === done) this.running.delete(key);
+      if (h.running?.done === done) h.running = undefined;
       if (e instanceof DocumentChanged) return undefined;
       console.error(`SCAR Lens: hygiene check of ${doc.uri.toString()} failed: ${(e as Error).stack ?? e}`);
       return undefined;
     });
-    this.running.set(key, { version, scores, key: checkKey, cancel: () => job.cancel(), done, explicit });
+    h.running = { version, scores, key: checkKey, cancel: () => job.cancel(), done, explicit };
     return done;
   }
 
@@ -348,37 +314,22 @@ export class HygieneService implements vscode.Disposable {
     if (previous.modelPath !== current.modelPath) this.maxTokens = maxResponseTokensIn(this.modelDir(current));
     const recheck = !sameHygieneChecks(previous.hygiene, current.hygiene) || previous.modelPath !== current.modelPath
       || (current.hygiene.enabled && !previous.hygiene.enabled);
-    for (const a of this.analyses.all()) {
+    for (const d of this.datasets.all()) {
       if (recheck) {
-        this.snapshots.delete(a.document.uri.toString());
-        this.schedule(a.document, 0);
+        d.hygiene.invalidate();
+        this.schedule(d, 0);
       } else {
-        const s = this.current(a.document);
-        if (s) this.publish(a.document, s);
-        else if (!current.hygiene.enabled) this.collection.delete(a.document.uri);
+        const s = d.hygiene.currentFor(d.document.version);
+        if (s) this.publish(d.document, s);
+        else if (!current.hygiene.enabled) this.collection.delete(d.uri);
       }
     }
   }
 
-  private forget(uri: vscode.Uri): void {
-    const key = uri.toString();
-    const t = this.timers.get(key);
-    if (t) clearTimeout(t);
-    this.timers.delete(key);
-    this.running.get(key)?.cancel();
-    this.running.delete(key);
-    this.snapshots.delete(key);
-    this.scoresUsed.delete(key);
-    this.keysUsed.delete(key);
-    this.collection.delete(uri);
-  }
-
   dispose(): void {
     for (const s of this.subscriptions) s.dispose();
-    for (const t of this.timers.values()) clearTimeout(t);
-    for (const r of this.running.values()) r.cancel();
+    for (const d of this.datasets.all()) { d.hygiene.cancelTimer(); d.hygiene.running?.cancel(); d.hygiene.running = undefined; }
     this.worker.dispose();
     this.collection.dispose();
-    this.changed.dispose();
   }
 }

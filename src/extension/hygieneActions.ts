@@ -143,7 +143,7 @@ class HygieneCodeActions implements vscode.CodeActionProvider {
 export const registerHygiene: Feature = (ctx) => {
   const worker = new HygieneWorkerClient(() => startWorker(ctx.extension.extensionPath, 'hygieneWorker'));
   const service = new HygieneService(
-    ctx.analyses, ctx.config, (config) => config.modelPath || path.join(ctx.extension.extensionPath, 'models'), worker, ctx.scoring,
+    ctx.datasets, ctx.config, (config) => config.modelPath || path.join(ctx.extension.extensionPath, 'models'), worker, ctx.scoring,
   );
   const selector: vscode.DocumentSelector = { language: 'jsonl' };
   return [

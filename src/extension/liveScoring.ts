@@ -1,25 +1,29 @@
-// Live scoring: keeps a ScoreTable per open JSONL document and fills it through the engine in the background, the
-// way a language server works: the editor never waits. The lines on screen are scored first, then the rest in
-// batches, round-robin between documents so that two files progress together. An edit removes the scores of the
-// edited lines only (the table follows the edit) and those lines are scored again, at once after a pause or after
-// a short quiet time in a burst of edits; a result is stored only if its line still has the text it was computed
-// for, so nothing stale is ever drawn.
+// Live scoring: the engine pump that fills each open document's score column (its Dataset's ScoringState) in the
+// background, the way a language server works: the editor never waits. The lines on screen are scored first, then
+// the rest in batches, round-robin between documents so that two files progress together. An edit removes the
+// scores of the edited lines only (the Dataset's columns follow the edit) and those lines are scored again, at once
+// after a pause or after a short quiet time in a burst of edits; a result is stored only if its line still has the
+// text it was computed for, so nothing stale is ever drawn.
 // The host sends the lines as they are and the engine reads their pairs, so scoring a large file leaves the host
 // little garbage to collect. While the user types, and for half a second after a file opens (VS Code's busiest
 // moment), only edited and visible lines are scored; the rest waits. Closing a document cancels its requests.
+// The scorer keeps no document's state: it holds only the pump (requests in flight, the round-robin, the quiet
+// timer) and reads and writes each document's state through the Datasets registry.
 import { performance } from 'perf_hooks';
 import * as vscode from 'vscode';
 import { CancelledError } from '../engine/client';
 import { LINE_BLANK, LINE_ERROR, type LineScores } from '../engine/protocol';
-import { isJsonlDocument } from './documents/datasets';
 import type { ConfigSource, ScarConfig } from './config';
+import type { Dataset } from './documents/dataset';
+import type { DatasetChange, Datasets, ScoresChange } from './documents/datasets';
+import type { ScoringState } from './documents/scoringState';
 import type { EngineHost } from './engineHost';
-import { lineSpan } from './documents/lineModel';
-import { isOutputFileName, ScoreReference } from './scoreReference';
+import { isOutputFileName } from './scoreReference';
 import type { ScoreScale } from './scoreScale';
-import { ScoreTable } from './documents/scoreTable';
 import { TaskTimings } from './taskTimings';
 import { t } from '../core/l10n';
+
+export type { ScoringMode } from './documents/scoringState';
 
 /** Requests kept in flight to the engine (two: the engine never waits for the next batch). */
 const MAX_IN_FLIGHT = 2;
@@ -43,63 +47,14 @@ export const BACKGROUND_QUIET_MS = 500;
 /** Documents whose engine request counts are kept (the most recently used). */
 const MAX_COUNTED_DOCUMENTS = 64;
 
-/** Why a document is (not) being scored. */
-export type ScoringMode = 'auto' | 'requested' | 'off';
-
 interface Job {
-  state: DocState;
+  dataset: Dataset;
   generation: number;
   /** Lines of a visible range (else the background pass over the rest of the file). */
   visible: boolean;
   /** Line index and text of each line sent, in order (two arrays, not an object per line); the engine reads their pairs. */
   indexes: number[];
   texts: string[];
-}
-
-/** One tracked document. */
-export class DocState {
-  readonly table: ScoreTable;
-  mode: ScoringMode = 'off';
-  generation = 0;
-  /** Texts of lines in requests not yet answered (not requested twice). */
-  readonly inflightTexts = new Set<string>();
-  readonly controllers = new Set<AbortController>();
-  debounce: NodeJS.Timeout | undefined;
-  /** performance.now() when scoring of the current generation started, and when it completed. */
-  startedAt = 0;
-  completedAt = 0;
-  /** The last error the engine gave for this document (scoring stops until it is requested again). */
-  error: string | undefined;
-  offeredLargeFile = false;
-  /** Whether the first lines were sent as soon as the document opened (before its editor shows: see nextJob). */
-  firstScreenSent = false;
-
-  constructor(readonly document: vscode.TextDocument) {
-    this.table = new ScoreTable(document.lineCount);
-  }
-
-  get complete(): boolean {
-    return this.table.complete && this.table.lineCount === this.document.lineCount;
-  }
-
-  /** 0-100, how much of the document has an entry. */
-  get percentDone(): number {
-    const s = this.table.stats();
-    return s.lines === 0 ? 100 : Math.floor((100 * s.done) / s.lines);
-  }
-}
-
-export interface ScoresChange {
-  document: vscode.TextDocument;
-  /** The document's table now has an entry for every line. */
-  complete: boolean;
-  /**
-   * Only lines off screen got entries (a batch of the background pass): what the visible lines show changes only
-   * through the percentiles, so views may redraw less often.
-   */
-  background?: boolean;
-  /** An edit removed the entries of the edited lines (their new scores usually follow within milliseconds). */
-  edited?: boolean;
 }
 
 /**
@@ -116,10 +71,6 @@ export interface LinePlace {
 }
 
 export class LiveScorer implements vscode.Disposable {
-  private readonly docs = new Map<string, DocState>();
-  /** Derived documents (a selection's editor) and the score distribution of the file they came from. */
-  private readonly references = new Map<string, ScoreReference>();
-  private readonly changed = new vscode.EventEmitter<ScoresChange>();
   private readonly subscriptions: vscode.Disposable[] = [];
   private inFlight = 0;
   private roundRobin = 0;
@@ -141,25 +92,30 @@ export class LiveScorer implements vscode.Disposable {
   /** The longest synchronous work of scoring and drawing (decorations record theirs here too). */
   readonly timings = new TaskTimings();
 
-  /** Fires when entries of a document changed (scores arrived, an edit removed some, scores were cleared). */
-  readonly onDidChange = this.changed.event;
-
-  constructor(private readonly engine: EngineHost, config: ConfigSource) {
+  constructor(private readonly engine: EngineHost, config: ConfigSource, private readonly datasets: Datasets) {
     this.config = config.current;
     this.subscriptions.push(
-      vscode.workspace.onDidOpenTextDocument((doc) => this.opened(doc)),
-      vscode.workspace.onDidCloseTextDocument((doc) => this.closed(doc)),
-      vscode.workspace.onDidChangeTextDocument((e) => this.edited(e)),
+      datasets.onDidChange((change) => this.follow(change)),
       vscode.window.onDidChangeVisibleTextEditors(() => { this.offerLargeFiles(); this.schedulePump(); }),
       vscode.window.onDidChangeTextEditorVisibleRanges(() => this.schedulePump()),
-      config.onDidChange(({ previous, current }) => this.configure(previous, current)),
     );
-    for (const doc of vscode.workspace.textDocuments) this.opened(doc);
+    for (const dataset of datasets.all()) this.opened(dataset);
   }
 
-  /** The state of a tracked document. */
-  state(doc: vscode.TextDocument): DocState | undefined {
-    return this.docs.get(doc.uri.toString());
+  private follow(change: DatasetChange): void {
+    if (change.kind === 'opened') this.opened(change.dataset);
+    else if (change.kind === 'edited') this.edited(change.dataset);
+    else if (change.kind === 'closed') this.schedulePump(); // its requests were cancelled with its state
+    else if (change.kind === 'settings') this.configure(change.previous, change.current, change.adapter);
+  }
+
+  /** The scoring state of an open JSONL document. */
+  state(doc: vscode.TextDocument): ScoringState | undefined {
+    return this.datasets.get(doc)?.scoring;
+  }
+
+  private fire(dataset: Dataset, change: ScoresChange): void {
+    this.datasets.fire({ kind: 'scores', dataset, ...change });
   }
 
   /** The scale scores are shown and typed on (the model's 0-100 style score, or raw). */
@@ -167,32 +123,25 @@ export class LiveScorer implements vscode.Disposable {
     return this.engine.scale();
   }
 
-  /**
-   * Marks `uri` as derived from a file whose raw line scores are `sourceScores` (a selection's editor): its lines
-   * then read the percentile and rank they have in that file. Dropped when the document closes.
-   */
-  setReference(uri: vscode.Uri, source: string, sourceScores: ArrayLike<number>): void {
-    this.references.set(uri.toString(), new ScoreReference(source, sourceScores));
-  }
-
   /** scar.selection.threshold (a style score when the model has a calibration) as a raw score. */
   settingThresholdRaw(threshold: number): number {
     return this.engine.settingThresholdRaw(threshold);
   }
 
-  /** Whether `doc`'s badges need placeOf: a derived document (see setReference) or an output file of SCAR Lens. */
+  /** Whether `doc`'s badges need placeOf: a derived document (Datasets.markDerived) or an output file of SCAR Lens. */
   isDerived(doc: vscode.TextDocument): boolean {
-    return this.references.has(doc.uri.toString()) || isOutputFileName(doc.uri.path);
+    return this.datasets.get(doc)?.reference !== undefined || isOutputFileName(doc.uri.path);
   }
 
   /** Where a score of `doc` stands: in the file it came from for a derived document, else in `doc` itself. */
   placeOf(doc: vscode.TextDocument, score: number): LinePlace | undefined {
-    const ref = this.references.get(doc.uri.toString());
+    const dataset = this.datasets.get(doc);
+    if (!dataset) return undefined;
+    const ref = dataset.reference;
     if (ref) return { percentile: ref.percentileOf(score), rank: ref.rankOf(score), of: ref.count, source: ref.source, shown: true };
-    const st = this.docs.get(doc.uri.toString());
-    if (!st) return undefined;
+    const table = dataset.scoring.table;
     const shown = !isOutputFileName(doc.uri.path);
-    return { percentile: st.table.percentileOf(score), rank: st.table.rankOf(score), of: st.table.stats().scored, shown };
+    return { percentile: table.percentileOf(score), rank: table.rankOf(score), of: table.stats().scored, shown };
   }
 
   /** The engine requests made for a document so far (zeros when none). */
@@ -212,12 +161,13 @@ export class LiveScorer implements vscode.Disposable {
   }
 
   /** Starts (or resumes) scoring a document whatever its size, e.g. for "Score current file". */
-  request(doc: vscode.TextDocument): DocState {
-    const st = this.track(doc);
+  request(doc: vscode.TextDocument): ScoringState | undefined {
+    const st = this.state(doc);
+    if (!st) return undefined;
     if (st.mode !== 'requested') {
       st.mode = 'requested';
       st.error = undefined;
-      if (st.startedAt === 0 || st.completedAt !== 0) this.restartClock(st);
+      if (st.startedAt === 0 || st.completedAt !== 0) st.restartClock(performance.now());
     }
     this.schedulePump();
     return st;
@@ -225,23 +175,21 @@ export class LiveScorer implements vscode.Disposable {
 
   /** Forgets a document's scores and stops scoring it until it is requested again ("Clear scores"). */
   clear(doc: vscode.TextDocument): boolean {
-    const st = this.docs.get(doc.uri.toString());
-    if (!st) return false;
+    const dataset = this.datasets.get(doc);
+    if (!dataset) return false;
+    const st = dataset.scoring;
     const had = st.table.stats().done > 0 || st.mode !== 'off';
-    this.abort(st);
+    st.reset();
     st.mode = 'off';
-    st.generation++;
-    st.table.reset(doc.lineCount);
-    st.startedAt = st.completedAt = 0;
-    this.changed.fire({ document: doc, complete: false });
+    this.fire(dataset, { complete: false });
     return had;
   }
 
   /** Stops scoring a document (its scores so far stay), e.g. when the user cancels the progress notification. */
   pause(doc: vscode.TextDocument): void {
-    const st = this.docs.get(doc.uri.toString());
+    const st = this.state(doc);
     if (!st) return;
-    this.abort(st);
+    st.abort();
     st.mode = 'off';
   }
 
@@ -250,31 +198,20 @@ export class LiveScorer implements vscode.Disposable {
    * is requested again ("SCAR: Score current file").
    */
   stop(doc: vscode.TextDocument, reason: string): void {
-    const st = this.docs.get(doc.uri.toString());
-    if (!st || st.complete) return;
+    const dataset = this.datasets.get(doc);
+    if (!dataset || dataset.scoring.complete) return;
     this.pause(doc);
-    st.error = reason;
-    this.changed.fire({ document: doc, complete: false });
+    dataset.scoring.error = reason;
+    this.fire(dataset, { complete: false });
   }
 
-  private track(doc: vscode.TextDocument): DocState {
-    const key = doc.uri.toString();
-    let st = this.docs.get(key);
-    if (!st) {
-      st = new DocState(doc);
-      this.docs.set(key, st);
-    }
-    return st;
-  }
-
-  private opened(doc: vscode.TextDocument): void {
-    if (!isJsonlDocument(doc) || this.docs.has(doc.uri.toString())) return;
-    const st = this.track(doc);
+  private opened(dataset: Dataset): void {
+    const st = dataset.scoring;
     this.lastOpenAt = performance.now();
     const s = this.config.scores;
-    if (s.auto && doc.lineCount <= s.autoScoreMaxLines) {
+    if (s.auto && dataset.document.lineCount <= s.autoScoreMaxLines) {
       st.mode = 'auto';
-      this.restartClock(st);
+      st.restartClock(performance.now());
       this.schedulePump();
     } else {
       this.offerLargeFiles();
@@ -286,7 +223,7 @@ export class LiveScorer implements vscode.Disposable {
     const s = this.config.scores;
     if (!s.auto) return;
     for (const editor of vscode.window.visibleTextEditors) {
-      const st = this.docs.get(editor.document.uri.toString());
+      const st = this.state(editor.document);
       if (!st || st.mode !== 'off' || st.offeredLargeFile || editor.document.lineCount <= s.autoScoreMaxLines) continue;
       st.offeredLargeFile = true;
       const doc = editor.document;
@@ -301,35 +238,17 @@ export class LiveScorer implements vscode.Disposable {
     }
   }
 
-  private closed(doc: vscode.TextDocument): void {
-    const key = doc.uri.toString();
-    this.references.delete(key);
-    const st = this.docs.get(key);
-    if (!st) return;
-    this.abort(st);
-    if (st.debounce) clearTimeout(st.debounce);
-    this.docs.delete(key);
-    this.changed.fire({ document: doc, complete: false });
-  }
-
-  private edited(e: vscode.TextDocumentChangeEvent): void {
-    const st = this.docs.get(e.document.uri.toString());
-    if (!st || e.contentChanges.length === 0) return;
-    for (const c of e.contentChanges) {
-      const first = c.range.start.line;
-      const last = c.range.end.line;
-      if (last >= st.table.lineCount) { st.table.reset(e.document.lineCount); break; }
-      st.table.replaceLines(first, last, lineSpan(c.text));
-    }
-    if (st.table.lineCount !== e.document.lineCount) st.table.reset(e.document.lineCount);
-    if (st.completedAt !== 0) this.restartClock(st);
+  /** The Dataset followed an edit (the edited lines lost their entries): score them again, debounced in a burst. */
+  private edited(dataset: Dataset): void {
+    const st = dataset.scoring;
+    if (st.completedAt !== 0) st.restartClock(performance.now());
     // An edit after a pause is scored at once; one that follows another within the debounce time waits for that
     // much quiet, so a burst of edits (fast typing, a macro, a multi-step refactoring) costs one request.
     const now = performance.now();
     const debounceMs = this.config.scores.debounceMs;
     const burst = now - this.lastEditAt < debounceMs;
     this.lastEditAt = now;
-    this.changed.fire({ document: e.document, complete: false, edited: st.mode !== 'off' });
+    this.fire(dataset, { complete: false, edited: st.mode !== 'off' });
     if (st.mode === 'off') return;
     if (st.debounce) clearTimeout(st.debounce);
     st.debounce = setTimeout(() => {
@@ -338,38 +257,25 @@ export class LiveScorer implements vscode.Disposable {
     }, burst ? debounceMs : 0);
   }
 
-  private configure(previous: ScarConfig, current: ScarConfig): void {
+  /** New settings: the Datasets registry has reset the score columns when the pairs or the model changed. */
+  private configure(previous: ScarConfig, current: ScarConfig, rescored: boolean): void {
     this.config = current;
-    const adapterChanged = JSON.stringify(previous.adapter) !== JSON.stringify(current.adapter) || previous.modelPath !== current.modelPath;
-    for (const st of this.docs.values()) {
-      if (adapterChanged) {
-        this.abort(st);
-        st.generation++;
-        st.table.reset(st.document.lineCount);
-        if (st.mode !== 'off') this.restartClock(st);
-        this.changed.fire({ document: st.document, complete: false });
+    for (const dataset of this.datasets.all()) {
+      const st = dataset.scoring;
+      if (rescored) {
+        if (st.mode !== 'off') st.restartClock(performance.now());
+        this.fire(dataset, { complete: false });
       }
-      if (current.scores.auto && !previous.scores.auto && st.mode === 'off' && st.document.lineCount <= current.scores.autoScoreMaxLines) {
+      if (current.scores.auto && !previous.scores.auto && st.mode === 'off' && dataset.document.lineCount <= current.scores.autoScoreMaxLines) {
         st.mode = 'auto';
-        this.restartClock(st);
+        st.restartClock(performance.now());
       }
       if (!current.scores.auto && st.mode === 'auto') {
-        this.abort(st);
+        st.abort();
         st.mode = 'off';
       }
     }
     this.schedulePump();
-  }
-
-  private restartClock(st: DocState): void {
-    st.startedAt = performance.now();
-    st.completedAt = 0;
-  }
-
-  private abort(st: DocState): void {
-    for (const ac of st.controllers) ac.abort();
-    st.controllers.clear();
-    st.inflightTexts.clear();
   }
 
   private schedulePump(): void {
@@ -390,7 +296,7 @@ export class LiveScorer implements vscode.Disposable {
   }
 
   /** Documents that want work, with a debounce not pending. */
-  private wanting(st: DocState): boolean {
+  private wanting(st: ScoringState): boolean {
     return st.mode !== 'off' && st.error === undefined && st.debounce === undefined && !st.document.isClosed && !st.complete;
   }
 
@@ -399,28 +305,28 @@ export class LiveScorer implements vscode.Disposable {
     const active = vscode.window.activeTextEditor;
     const editors = [...vscode.window.visibleTextEditors].sort((a, b) => (a === active ? -1 : b === active ? 1 : 0));
     for (const editor of editors) {
-      const st = this.docs.get(editor.document.uri.toString());
-      if (!st || !this.wanting(st)) continue;
+      const dataset = this.datasets.get(editor.document);
+      if (!dataset || !this.wanting(dataset.scoring)) continue;
       for (const r of editor.visibleRanges) {
-        const job = this.batch(st, r.start.line - VISIBLE_MARGIN, r.end.line + VISIBLE_MARGIN + 1, BATCH_LINES, true);
+        const job = this.batch(dataset, r.start.line - VISIBLE_MARGIN, r.end.line + VISIBLE_MARGIN + 1, BATCH_LINES, true);
         if (job) return job;
       }
     }
-    const all = [...this.docs.values()].filter((st) => this.wanting(st));
+    const all = [...this.datasets.all()].filter((d) => this.wanting(d.scoring));
     // A file that has just opened shows its first lines almost always (unless VS Code restores a scroll position):
     // they go at once, as visible lines, without waiting for the editor to show (which takes VS Code a while).
-    for (const st of all) {
-      if (st.firstScreenSent) continue;
-      st.firstScreenSent = true;
-      const job = this.batch(st, 0, FIRST_SCREEN_LINES, FIRST_SCREEN_LINES, true);
+    for (const dataset of all) {
+      if (dataset.scoring.firstScreenSent) continue;
+      dataset.scoring.firstScreenSent = true;
+      const job = this.batch(dataset, 0, FIRST_SCREEN_LINES, FIRST_SCREEN_LINES, true);
       if (job) return job;
     }
     if (all.length > 0 && this.waitForQuiet()) return undefined;
     for (let tries = 0; tries < all.length; tries++) {
-      const st = all[this.roundRobin++ % all.length];
-      const first = st.table.firstMissing();
+      const dataset = all[this.roundRobin++ % all.length];
+      const first = dataset.scoring.table.firstMissing();
       if (first === undefined) continue;
-      const job = this.batch(st, first, st.table.lineCount, BATCH_LINES, false);
+      const job = this.batch(dataset, first, dataset.scoring.table.lineCount, BATCH_LINES, false);
       if (job) return job; // else everything left of it is in flight
     }
     return undefined;
@@ -447,11 +353,12 @@ export class LiveScorer implements vscode.Disposable {
    * more than BATCH_CHARS of text or COLLECT_MS of work); undefined when there is none. The host does not parse
    * them (the engine does), so a batch costs the host one look-up per line and two arrays.
    */
-  private batch(st: DocState, from: number, to: number, max: number, visible: boolean): Job | undefined {
-    const doc = st.document;
+  private batch(dataset: Dataset, from: number, to: number, max: number, visible: boolean): Job | undefined {
+    const doc = dataset.document;
+    const st = dataset.scoring;
     const table = st.table;
     const end = Math.min(to, table.lineCount);
-    const job: Job = { state: st, generation: st.generation, visible, indexes: [], texts: [] };
+    const job: Job = { dataset, generation: st.generation, visible, indexes: [], texts: [] };
     const deadline = performance.now() + COLLECT_MS;
     let chars = 0;
     for (let i = Math.max(0, from); i < end && job.indexes.length < max; i++) {
@@ -468,7 +375,8 @@ export class LiveScorer implements vscode.Disposable {
   }
 
   private send(job: Job): void {
-    const st = job.state;
+    const dataset = job.dataset;
+    const st = dataset.scoring;
     const ac = new AbortController();
     st.controllers.add(ac);
     this.inFlight++;
@@ -481,7 +389,7 @@ export class LiveScorer implements vscode.Disposable {
       return;
     }
     const sent = performance.now();
-    const counts = this.countsOf(st.document);
+    const counts = this.countsOf(dataset.document);
     counts.sent++;
     counts.lines += job.indexes.length;
     client
@@ -494,8 +402,8 @@ export class LiveScorer implements vscode.Disposable {
       .catch((e: unknown) => {
         if (e instanceof CancelledError || ac.signal.aborted) return;
         st.error = (e as Error).message;
-        void vscode.window.showErrorMessage(t('SCAR Lens: scoring {0} stopped: {1}', st.document.uri.path.split('/').pop() ?? '', st.error));
-        this.changed.fire({ document: st.document, complete: false });
+        void vscode.window.showErrorMessage(t('SCAR Lens: scoring {0} stopped: {1}', dataset.document.uri.path.split('/').pop() ?? '', st.error));
+        this.fire(dataset, { complete: false });
       })
       .finally(() => {
         counts.settled++;
@@ -507,9 +415,10 @@ export class LiveScorer implements vscode.Disposable {
   }
 
   private apply(job: Job, results: LineScores): void {
-    const st = job.state;
-    if (st.generation !== job.generation || st.document.isClosed || this.docs.get(st.document.uri.toString()) !== st) return;
-    const doc = st.document;
+    const dataset = job.dataset;
+    const st = dataset.scoring;
+    const doc = dataset.document;
+    if (st.generation !== job.generation || doc.isClosed || this.datasets.get(doc) !== dataset) return;
     const errors = results.errors.length ? new Map(results.errors) : undefined;
     let stored = 0;
     for (let k = 0; k < job.indexes.length && k < results.kinds.length; k++) {
@@ -525,20 +434,14 @@ export class LiveScorer implements vscode.Disposable {
       stored++;
     }
     if (stored === 0) return;
-    this.finishIfComplete(st);
-    this.changed.fire({ document: doc, complete: st.complete, background: !job.visible });
-  }
-
-  private finishIfComplete(st: DocState): void {
     if (st.complete && st.completedAt === 0) st.completedAt = performance.now();
+    this.fire(dataset, { complete: st.complete, background: !job.visible });
   }
 
   dispose(): void {
     this.disposed = true;
     if (this.resumeTimer) clearTimeout(this.resumeTimer);
     for (const s of this.subscriptions) s.dispose();
-    for (const st of this.docs.values()) { this.abort(st); if (st.debounce) clearTimeout(st.debounce); }
-    this.docs.clear();
-    this.changed.dispose();
+    for (const dataset of this.datasets.all()) dataset.scoring.abort();
   }
 }

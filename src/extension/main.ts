@@ -1,7 +1,7 @@
-// Activation: builds the settings source and the analysis registry, then registers each feature. Everything is
+// Activation: builds the settings source and the datasets registry, then registers each feature. Everything is
 // owned by the ExtensionContext's subscriptions; there is no module-level state.
 import * as vscode from 'vscode';
-import { AnalysisRegistry } from './documents/datasets';
+import { Datasets } from './documents/datasets';
 import { ConfigSource } from './config';
 import { registerHygiene } from './hygieneActions';
 import { registerJsonFixes } from './jsonFixes';
@@ -29,19 +29,19 @@ const FEATURES: readonly Feature[] = [registerSelectCommands, registerSortFilter
 export function activate(context: vscode.ExtensionContext): ScarLensApi & ScoringApi & ScoreViewApi {
   setTranslator(vscode.l10n.t);
   const config = new ConfigSource();
-  const analyses = new AnalysisRegistry(config);
-  const diagnostics = new ScarDiagnostics(analyses, config);
-  const statusBar = new ScarStatusBar(analyses);
-  context.subscriptions.push(config, analyses, diagnostics, statusBar);
+  const datasets = new Datasets(config);
+  const diagnostics = new ScarDiagnostics(datasets, config);
+  const statusBar = new ScarStatusBar(datasets);
+  context.subscriptions.push(config, datasets, diagnostics, statusBar);
 
   // Scoring first: every feature gets its service (ctx.scoring).
-  const scoring = registerScoring({ extension: context, config });
+  const scoring = registerScoring({ extension: context, config, datasets });
   context.subscriptions.push(...scoring.disposables);
-  const view = registerScoreView(context, config, scoring.scorer, statusBar, scoring.engine);
+  const view = registerScoreView(context, config, scoring.scorer, statusBar, scoring.engine, datasets);
   context.subscriptions.push(...view.disposables);
   const removedLines = new RemovedLinesFiles();
   context.subscriptions.push(removedLines);
-  const ctx: ScarContext = { extension: context, config, analyses, scoring: scoring.service, engine: scoring.engine, removedLines };
+  const ctx: ScarContext = { extension: context, config, datasets, scoring: scoring.service, engine: scoring.engine, removedLines };
   for (const feature of FEATURES) {
     const registered = feature(ctx);
     if (Array.isArray(registered)) context.subscriptions.push(...registered);
@@ -58,7 +58,7 @@ export function activate(context: vscode.ExtensionContext): ScarLensApi & Scorin
       if (fresh.length > 0) void vscode.window.showWarningMessage(t('SCAR Lens: {0}', fresh.join(' ')));
     }),
   );
-  return { ...testApi(analyses, statusBar), ...scoring.api, ...view.api };
+  return { ...testApi(datasets, statusBar), ...scoring.api, ...view.api };
 }
 
 export function deactivate(): void {

@@ -11,6 +11,7 @@ import { lowerBound } from '../core/scores';
 import type { LiveScorer } from './liveScoring';
 import type { EngineHost } from './engineHost';
 import { registerScoringProgress } from './scoringProgress';
+import type { Datasets } from './documents/datasets';
 import type { ScarStatusBar } from './statusBar';
 import { formatCount, type ScoreStatus } from './statusText';
 import type { TaskTimings } from './taskTimings';
@@ -66,8 +67,9 @@ export function registerScoreView(
   scorer: LiveScorer,
   statusBar: ScarStatusBar,
   engine: EngineHost,
+  datasets: Datasets,
 ): { disposables: vscode.Disposable[]; decorations: ScoreDecorations; api: ScoreViewApi } {
-  const decorations = new ScoreDecorations(extension, scorer, config);
+  const decorations = new ScoreDecorations(extension, scorer, config, datasets);
 
   const changedDoc = new vscode.EventEmitter<vscode.TextDocument>();
   statusBar.useScores({
@@ -205,13 +207,13 @@ export function registerScoreView(
   const disposables: vscode.Disposable[] = [
     decorations,
     changedDoc,
-    scorer.onDidChange((e) => changedDoc.fire(e.document)),
+    datasets.onDidChange((e) => { if (e.kind === 'scores' || e.kind === 'closed') changedDoc.fire(e.dataset.document); }),
     config.onDidChange(() => { const d = vscode.window.activeTextEditor?.document; if (d) changedDoc.fire(d); }),
     vscode.languages.registerHoverProvider({ language: 'jsonl' }, hover),
     vscode.commands.registerCommand('scar.nextLowLine', (line?: number) => goToLow(1, line)),
     vscode.commands.registerCommand('scar.previousLowLine', (line?: number) => goToLow(-1, line)),
     vscode.commands.registerCommand('scar.showScoreSummary', showSummary),
-    ...registerScoringProgress(scorer),
+    ...registerScoringProgress(scorer, datasets),
   ];
   const api: ScoreViewApi = {
     renderedDecorations: (editor) => decorations.renderedIn(editor),

@@ -75,10 +75,14 @@ export async function scoredLines(ctx: ScarContext, doc: vscode.TextDocument): P
     void vscode.window.showWarningMessage(t('SCAR Lens: {0} changed while it was being scored; run the command again.', baseName(doc.uri)));
     return undefined;
   }
-  const byIndex = new Map<number, number>();
-  for (const l of scores.lines) if (l.score !== undefined) byIndex.set(l.index, l.score);
+  // The score column itself (one number per line, NaN where none), not an object per line.
+  const byLine = ctx.scoring.lineScoresFor(doc);
+  if (!byLine) {
+    void vscode.window.showWarningMessage(t('SCAR Lens: {0} changed while it was being scored; run the command again.', baseName(doc.uri)));
+    return undefined;
+  }
   // In slices: reading 100k lines takes a few hundred ms, and the extension host must not stall meanwhile.
-  return documentLinesSliced(doc.getText(), ctx.config.current.adapter, (i) => byIndex.get(i));
+  return documentLinesSliced(doc.getText(), ctx.config.current.adapter, (i) => (i < byLine.length ? byLine[i] : undefined));
 }
 
 /** A sibling of a file: data.jsonl + "top" -> data.top.jsonl (the extension replaced by `.suffix.ext`). */
@@ -100,6 +104,7 @@ export async function mayWrite(target: string, replace: boolean | undefined): Pr
     void vscode.window.showWarningMessage(t('SCAR Lens: {0} already exists; nothing was written.', path.basename(target)));
     return false;
   }
-  const answer = await vscode.window.showWarningMessage(t('{0} already exists. Replace it?', path.basename(target)), { modal: true }, 'Replace');
-  return answer === 'Replace';
+  const replaceLabel = t('Replace');
+  const answer = await vscode.window.showWarningMessage(t('{0} already exists. Replace it?', path.basename(target)), { modal: true }, replaceLabel);
+  return answer === replaceLabel;
 }

@@ -19,10 +19,11 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { CancelledError } from '../engine/client';
 import type { EngineStats } from '../engine/protocol';
-import { isJsonlDocument } from './documents/datasets';
+import { isJsonlDocument, type Datasets } from './documents/datasets';
 import type { ScarContext } from './context';
 import { EngineHost } from './engineHost';
-import { LiveScorer, type DocState } from './liveScoring';
+import { LiveScorer } from './liveScoring';
+import type { ScoringState } from './documents/scoringState';
 import { documentScoresOf, type DocumentScores } from './documents/documentScores';
 
 export { EngineHost } from './engineHost';
@@ -73,35 +74,23 @@ const PROGRESS_AFTER_MS = 400;
  * Registers live scoring, "SCAR: Score current file" and "SCAR: Clear scores"; returns what to dispose, the service
  * for other features and the API part. Needs only the settings, so main.ts calls it before building the ScarContext.
  */
-export function registerScoring(ctx: Pick<ScarContext, 'extension' | 'config'>): {
+export function registerScoring(ctx: Pick<ScarContext, 'extension' | 'config' | 'datasets'>): {
   disposables: vscode.Disposable[]; api: ScoringApi; service: ScoringService; engine: EngineHost; scorer: LiveScorer;
 } {
   const engine = new EngineHost(ctx.extension, () => ctx.config.current.modelPath, () => ctx.config.current.scores.rawScore);
-  const scorer = new LiveScorer(engine, ctx.config);
+  const datasets: Datasets = ctx.datasets;
+  const scorer = new LiveScorer(engine, ctx.config, datasets);
   const changed = new vscode.EventEmitter<vscode.Uri>();
-  /** The materialised scores (and per-line arrays) per document, for the version and generation they were built from. */
-  const built = new Map<string, { version: number; generation: number; scores: DocumentScores }>();
-  const builtLines = new Map<string, { version: number; generation: number; scores: Float64Array }>();
   let modelId = '';
   const pendingNotice = new Map<string, vscode.Uri>();
 
-  /** What `build` makes of a complete document, made once per version and generation; undefined while incomplete. */
-  const memoised = <T>(cache: Map<string, { version: number; generation: number; scores: T }>, build: (doc: vscode.TextDocument, st: DocState) => T) =>
-    (doc: vscode.TextDocument): T | undefined => {
-      const st = scorer.state(doc);
-      if (!st || !st.complete) return undefined;
-      const key = doc.uri.toString();
-      const memo = cache.get(key);
-      if (memo && memo.version === doc.version && memo.generation === st.generation) return memo.scores;
-      const scores = build(doc, st);
-      cache.set(key, { version: doc.version, generation: st.generation, scores });
-      return scores;
-    };
-  const scoresFor = memoised(built, (doc, st) => {
+  // The views of a complete score column are made once per table revision and kept on the dataset (ScoringState.view).
+  const documentScoresView = (st: ScoringState): DocumentScores => {
     const durationMs = st.completedAt > 0 && st.startedAt > 0 ? st.completedAt - st.startedAt : 0;
-    return documentScoresOf(doc, st.table, modelId, Math.round(durationMs));
-  });
-  const lineScoresFor = memoised(builtLines, (_doc, st) => st.table.scoresByLine());
+    return documentScoresOf(st.document, st.table, modelId, Math.round(durationMs));
+  };
+  const scoresFor = (doc: vscode.TextDocument): DocumentScores | undefined => datasets.get(doc)?.scoring.view('scores', documentScoresView);
+  const lineScoresFor = (doc: vscode.TextDocument): Float64Array | undefined => datasets.get(doc)?.scoring.view('lineScores', (st) => st.table.scoresByLine());
 
   /** Resolves when the document's table is complete; rejects when the token fires, the file closes or scoring fails. */
   const whenComplete = (doc: vscode.TextDocument, token: vscode.CancellationToken | undefined, onProgress?: (pct: number) => void): Promise<DocumentScores> =>
@@ -117,7 +106,7 @@ export function registerScoring(ctx: Pick<ScarContext, 'extension' | 'config'>):
         if (scores) return finish(() => resolve(scores));
         onProgress?.(st.percentDone);
       };
-      subs.push(scorer.onDidChange((e) => { if (e.document === doc) check(); }));
+      subs.push(datasets.onDidChange((e) => { if ((e.kind === 'scores' || e.kind === 'closed') && e.dataset.document === doc) check(); }));
       if (token) subs.push(token.onCancellationRequested(() => finish(() => reject(new CancelledError()))));
       if (token?.isCancellationRequested) return finish(() => reject(new CancelledError()));
       check();
@@ -152,7 +141,7 @@ export function registerScoring(ctx: Pick<ScarContext, 'extension' | 'config'>):
 
   const service: ScoringService = {
     ensureScored, scoresFor, lineScoresFor, onDidChangeScores: changed.event,
-    markDerived: (uri, source, scores) => scorer.setReference(uri, source, scores),
+    markDerived: (uri, source, scores) => datasets.markDerived(uri, source, scores),
   };
 
   const scoreFile = async (uri?: vscode.Uri): Promise<DocumentScores | undefined> => {
@@ -184,8 +173,6 @@ export function registerScoring(ctx: Pick<ScarContext, 'extension' | 'config'>):
       return false;
     }
     const had = scorer.clear(doc);
-    built.delete(doc.uri.toString());
-    builtLines.delete(doc.uri.toString());
     const name = path.basename(doc.uri.fsPath || doc.uri.path);
     void vscode.window.showInformationMessage(had
       ? t('SCAR Lens: cleared the scores of {0}; it is not scored again until you run "SCAR: Score current file".', name)
@@ -197,12 +184,13 @@ export function registerScoring(ctx: Pick<ScarContext, 'extension' | 'config'>):
     scorer,
     engine,
     changed,
-    scorer.onDidChange((e) => {
-      const key = e.document.uri.toString();
-      if (!e.complete && scorer.state(e.document)?.complete !== true) { built.delete(key); builtLines.delete(key); }
+    datasets.onDidChange((e) => {
+      if (e.kind !== 'scores' && e.kind !== 'closed') return;
+      const uri = e.dataset.uri;
+      const key = uri.toString();
       // Told once per tick and document, after the batch is stored: listeners' work is a task of its own.
       if (pendingNotice.has(key)) return;
-      pendingNotice.set(key, e.document.uri);
+      pendingNotice.set(key, uri);
       setImmediate(() => {
         const uri = pendingNotice.get(key);
         pendingNotice.delete(key);

@@ -6,6 +6,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { LiveScorer } from './liveScoring';
+import type { Datasets } from './documents/datasets';
 import { t } from '../core/l10n';
 
 /** Files with at least this many lines get a cancellable progress notification while they are scored. */
@@ -14,7 +15,7 @@ export const PROGRESS_LINES = 5000;
 /** Why a file's scoring stopped, when the user stopped it. */
 export const stoppedReason = (): string => t('stopped by you; "SCAR: Score current file" scores the rest');
 
-export function registerScoringProgress(scorer: LiveScorer): vscode.Disposable[] {
+export function registerScoringProgress(scorer: LiveScorer, datasets: Datasets): vscode.Disposable[] {
   const showing = new Set<string>();
 
   const follow = (doc: vscode.TextDocument): void => {
@@ -37,7 +38,7 @@ export function registerScoringProgress(scorer: LiveScorer): vscode.Disposable[]
           return true;
         };
         const finish = (): void => { sub.dispose(); cancel.dispose(); showing.delete(key); resolve(); };
-        const sub = scorer.onDidChange((e) => { if (e.document === doc && !report()) finish(); });
+        const sub = datasets.onDidChange((e) => { if ((e.kind === 'scores' || e.kind === 'closed') && e.dataset.document === doc && !report()) finish(); });
         const cancel = token.onCancellationRequested(() => { scorer.stop(doc, stoppedReason()); finish(); });
         if (!report()) finish();
       }),
@@ -45,7 +46,7 @@ export function registerScoringProgress(scorer: LiveScorer): vscode.Disposable[]
   };
 
   return [
-    scorer.onDidChange((e) => follow(e.document)),
+    datasets.onDidChange((e) => { if (e.kind === 'scores') follow(e.dataset.document); }),
     vscode.commands.registerCommand('scar.stopScoring', () => {
       const doc = vscode.window.activeTextEditor?.document;
       const st = doc && scorer.state(doc);

@@ -3,7 +3,7 @@
 // file is scored, else the Problems panel. Hidden while the active editor is not a JSONL document.
 import * as vscode from 'vscode';
 import { schemaLabel } from '../core/schema';
-import type { AnalysisRegistry } from './documents/datasets';
+import type { Datasets } from './documents/datasets';
 import { DIAGNOSTIC_SOURCE, DiagnosticCodes, MAX_LINE_DIAGNOSTICS } from './diagnostics';
 import type { DocumentAnalysis } from './documents/analysisPass';
 import { HYGIENE_SOURCE } from './hygiene';
@@ -66,17 +66,15 @@ export class ScarStatusBar implements vscode.Disposable {
   private scores: ScoreStatusSource | undefined;
   private scoreSub: vscode.Disposable | undefined;
 
-  constructor(private readonly analyses: AnalysisRegistry) {
+  constructor(private readonly datasets: Datasets) {
     this.item.name = 'SCAR Lens';
     this.item.command = { title: t('Show Problems'), command: 'workbench.actions.view.problems' };
-    const refreshIfActive = (a: DocumentAnalysis): void => {
-      if (vscode.window.activeTextEditor?.document === a.document) this.refresh();
-    };
     this.subscriptions.push(
       vscode.window.onDidChangeActiveTextEditor(() => this.refresh()),
-      analyses.onDidUpdate(refreshIfActive),
-      analyses.onDidProgress(refreshIfActive),
-      analyses.onDidClose(() => this.refresh()),
+      datasets.onDidChange((e) => {
+        if (e.kind === 'closed') this.refresh();
+        else if (e.kind === 'analysis' && vscode.window.activeTextEditor?.document === e.dataset.document) this.refresh();
+      }),
       // The count is what the Problems panel shows: hygiene warnings arrive after the analysis.
       vscode.languages.onDidChangeDiagnostics((e) => {
         const active = vscode.window.activeTextEditor?.document.uri.toString();
@@ -119,7 +117,7 @@ export class ScarStatusBar implements vscode.Disposable {
 
   private refresh(): void {
     const editor = vscode.window.activeTextEditor;
-    const analysis = editor && this.analyses.get(editor.document.uri);
+    const analysis = editor && this.datasets.get(editor.document)?.analysis;
     const scores = editor && this.scores?.statusOf(editor.document);
     const content = analysis && statusFor(analysis, scores);
     if (!content) {

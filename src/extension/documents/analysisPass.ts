@@ -1,10 +1,10 @@
-// One open JSONL document's live analysis: its LineModel kept in step with every edit, passes that analyse only the
-// dirty lines (debounced after typing, at once on open or when settings change), in slices that yield to the event
-// loop so that a large file never stalls the extension host, and a snapshot of the result once every line is done.
+// A dataset's analysis column: its LineModel (which Dataset.followEdit keeps in step with every edit) and the passes
+// that analyse only the dirty lines (debounced after typing, at once on open or when settings change), in slices that
+// yield to the event loop so that a large file never stalls the extension host, and a snapshot once every line is done.
 import { performance } from 'perf_hooks';
 import * as vscode from 'vscode';
 import { fileShapeProblem } from '../../core/jsonl';
-import { LineModel, lineSpan, SLICE_MS, type LineAnalyser, type LineModelSummary } from './lineModel';
+import { LineModel, SLICE_MS, type LineAnalyser, type LineModelSummary } from './lineModel';
 import { hostCpuMs } from '../cpuTime';
 
 /** How often a long first pass reports its progress (for the status bar), at most. */
@@ -66,19 +66,8 @@ export class DocumentAnalysis implements vscode.Disposable {
     this.debounceMs = ms;
   }
 
-  /** Applies an edit event's changes to the line model (in order: each range is relative to the text after the previous change). */
-  applyChanges(changes: readonly vscode.TextDocumentContentChangeEvent[]): void {
-    if (changes.length === 0) return; // e.g. only the dirty state changed
-    for (const change of changes) {
-      const first = change.range.start.line;
-      const last = change.range.end.line;
-      if (last >= this.model.lineCount) {
-        // Out of step (should not happen): recover with a full pass rather than draw wrong lines.
-        this.reanalyse();
-        return;
-      }
-      this.model.replaceLines(first, last, lineSpan(change.text));
-    }
+  /** The line model followed an edit (Dataset.followEdit): the dirty lines are analysed after the debounce. */
+  edited(): void {
     this.schedule(this.debounceMs);
   }
 

@@ -4,6 +4,8 @@
 // come and go, so a summary costs O(number of schemas), not O(lines).
 import type { SchemaId } from '../../core/types';
 import { t } from '../../core/l10n';
+import { checkSplice, spliceSlots, type LineSplice } from './lineSplice';
+export { lineSpan } from './lineSplice';
 
 /** Longest stretch of analysis work before the editor yields to the event loop (the host must never stall > 50 ms). */
 export const SLICE_MS = 10;
@@ -53,20 +55,6 @@ export interface LineProblemAt {
   /** 0-based line index in the document. */
   index: number;
   info: LineInfo;
-}
-
-/** Number of lines a piece of inserted text spans (VS Code breaks lines at \r\n, \n and a lone \r). */
-export function lineSpan(text: string): number {
-  let lines = 1;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x0a) lines++;
-    else if (c === 0x0d) {
-      lines++;
-      if (text.charCodeAt(i + 1) === 0x0a) i++;
-    }
-  }
-  return lines;
 }
 
 /**
@@ -180,24 +168,15 @@ export class LineModel {
   }
 
   /**
-   * Applies one edit: the 0-based lines firstLine..lastLine (inclusive) were replaced by `newLineCount` lines
-   * (1 + the number of line breaks in the inserted text). Costs O(lines touched) of analysis work later.
+   * Applies one edit (a splice of lines: see lineSplice.ts). Costs O(lines touched) of analysis work later.
    */
-  replaceLines(firstLine: number, lastLine: number, newLineCount: number): void {
-    const n = this.infos.length;
-    if (firstLine < 0 || lastLine < firstLine || lastLine >= n || newLineCount < 0) {
-      throw new RangeError(`edit of lines ${firstLine}..${lastLine} does not fit a model of ${n} lines`);
-    }
+  replaceLines(splice: LineSplice): void {
+    checkSplice(splice, this.infos.length, 'a model');
+    const { first: firstLine, last: lastLine, count: newLineCount } = splice;
     const removedCount = lastLine - firstLine + 1;
-    let removed: Array<LineInfo | undefined>;
-    if (newLineCount <= 4096) {
-      removed = this.infos.splice(firstLine, removedCount, ...new Array<undefined>(newLineCount));
-    } else {
-      // A big paste: spreading it into splice's arguments would overflow the stack.
-      removed = this.infos.slice(firstLine, lastLine + 1);
-      this.infos = this.infos.slice(0, firstLine).concat(new Array<undefined>(newLineCount).fill(undefined), this.infos.slice(lastLine + 1));
-    }
-    for (const info of removed) if (info) this.count(info, -1);
+    const spliced = spliceSlots(this.infos, splice);
+    this.infos = spliced.slots;
+    for (const info of spliced.removed) if (info) this.count(info, -1);
     this.dirty.replace(firstLine, removedCount, newLineCount);
     // Problems on the replaced lines are gone; those below move by the change in line count.
     const delta = newLineCount - removedCount;

@@ -1,6 +1,7 @@
 // One document's line scores, aligned to its lines and kept in step with its edits. Pure (no vscode import).
 import { percentileInSorted, rankInSorted } from '../../core/scores';
 import { t } from '../../core/l10n';
+import { checkSplice, spliceSlots, type LineSplice } from './lineSplice';
 // An entry remembers the exact line text it was computed for, so a score is only ever shown for that text: an
 // edited line loses its entry (it is scored again), lines around it keep theirs, and a result that arrives for
 // text the line no longer has is dropped. Percentiles and ranks come from one sorted copy of the scores, brought up
@@ -43,6 +44,8 @@ const ERROR = 2;
 const SCORED = 3;
 
 export class ScoreTable {
+  /** Bumped by every change of an entry, an edit and a reset: views made from the table compare it (one staleness key). */
+  revision = 0;
   /** Lines of the document; the typed columns have room for `capacity` lines. */
   private n!: number;
   private capacity!: number;
@@ -154,6 +157,7 @@ export class ScoreTable {
   /** Clears line `index`'s slot for a new entry of `kind`; false when the index is outside the table. */
   private take(index: number, text: string, kind: number): boolean {
     if (index < 0 || index >= this.n) return false;
+    this.revision++;
     this.drop(index);
     this.texts[index] = text;
     this.kinds[index] = kind;
@@ -164,6 +168,7 @@ export class ScoreTable {
   /** Forgets line `index`'s entry, if any. */
   private drop(index: number): void {
     if (this.kinds[index] === NONE) return;
+    this.revision++;
     this.count(index, -1);
     if (this.kinds[index] === ERROR) {
       const text = this.texts[index]!;
@@ -178,11 +183,10 @@ export class ScoreTable {
    * Lines firstLine..lastLine (0-based, inclusive) were replaced by `newLineCount` lines: their entries go, the
    * lines below move. Costs O(lines of the document) for an edit that changes the line count (the columns shift).
    */
-  replaceLines(firstLine: number, lastLine: number, newLineCount: number): void {
+  replaceLines(splice: LineSplice): void {
+    checkSplice(splice, this.n, 'a table');
+    const { first: firstLine, last: lastLine, count: newLineCount } = splice;
     const n = this.n;
-    if (firstLine < 0 || lastLine < firstLine || lastLine >= n || newLineCount < 0) {
-      throw new RangeError(`edit of lines ${firstLine}..${lastLine} does not fit a table of ${n} lines`);
-    }
     for (let i = firstLine; i <= lastLine; i++) this.drop(i);
     const removedCount = lastLine - firstLine + 1;
     if (newLineCount !== removedCount) {
@@ -195,12 +199,12 @@ export class ScoreTable {
       this.values.copyWithin(3 * to, 3 * from, 3 * n);
       if (size < n) this.kinds.fill(NONE, size, n); // the freed tail
       this.kinds.fill(NONE, firstLine, to);
-      if (newLineCount <= 4096) this.texts.splice(firstLine, removedCount, ...new Array<undefined>(newLineCount));
-      else this.texts = this.texts.slice(0, firstLine).concat(new Array<undefined>(newLineCount).fill(undefined), this.texts.slice(from));
+      this.texts = spliceSlots(this.texts, splice).slots;
       this.n = size;
     }
     this.counts.lines = this.n;
     this.firstGap = Math.min(this.firstGap, firstLine);
+    this.revision++;
   }
 
   /** Makes room for `capacity` lines, keeping the first n. */
@@ -219,6 +223,7 @@ export class ScoreTable {
 
   /** Forgets every entry (new settings or model); the table takes the given line count. (The constructor's too.) */
   reset(lineCount: number): void {
+    this.revision++;
     this.n = lineCount;
     this.capacity = lineCount;
     this.texts = new Array<string | undefined>(lineCount).fill(undefined);
