@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The editor's live analysis (src/extension/lineModel.ts + lineAnalyser.ts) on a generated 100,000-line document:
+// The editor's live analysis (src/extension/documents/lineModel.ts + lineAnalyser.ts) on a generated 100,000-line document:
 // the cost of one keystroke's re-check against a full re-analysis of the file (the baseline, same run), and how
 // long the longest slice of a sliced full pass runs (the host must never stall more than 50 ms).
 //   node bench/editor.bench.js [lines]       (`npm run bench -- editor`; builds out/bench/editor-model.js itself)

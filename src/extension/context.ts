@@ -3,8 +3,8 @@
 import type * as vscode from 'vscode';
 import type { Datasets } from './documents/datasets';
 import type { ConfigSource } from './config';
-import type { RemovedLinesFiles } from './removedLines';
-import type { EngineHost, ScoringService } from './scoring';
+import type { RemovedLinesFiles } from './commands/removedLines';
+import type { EngineHost, ScoringService } from './scoring/scoringService';
 
 export interface ScarContext {
   readonly extension: vscode.ExtensionContext;
@@ -14,7 +14,7 @@ export interface ScarContext {
   readonly datasets: Datasets;
   /** Scores of open documents: ensureScored / scoresFor / onDidChangeScores (src/extension/scoring.ts). */
   readonly scoring: ScoringService;
-  /** The extension's one engine process, for work on files that are not open documents (largeFile.ts). */
+  /** The extension's one engine process, for work on files that are not open documents (commands/onDisk.ts). */
   readonly engine: EngineHost;
   /** The side files of removed lines (`<name>.removed.jsonl`), written when the source is saved (removedLines.ts). */
   readonly removedLines: RemovedLinesFiles;

@@ -3,20 +3,20 @@
 import * as vscode from 'vscode';
 import { Datasets } from './documents/datasets';
 import { ConfigSource } from './config';
-import { registerHygiene } from './hygieneActions';
-import { registerJsonFixes } from './jsonFixes';
+import { registerHygiene } from './hygiene/hygieneActions';
+import { registerJsonFixes } from './commands/jsonFixes';
 import type { Feature, ScarContext } from './context';
-import { ScarDiagnostics } from './diagnostics';
-import { registerScoreView, type ScoreViewApi } from './scoreView';
-import { registerScoring, type ScoringApi } from './scoring';
-import { registerLargeFileCommands } from './largeFile';
-import { RemovedLinesFiles } from './removedLines';
-import { registerChooseModel } from './chooseModel';
-import { registerSelectCommands } from './selectCommand';
-import { registerSortFilterCommands } from './sortFilter';
-import { ScarStatusBar } from './statusBar';
+import { ScarDiagnostics } from './surfaces/diagnostics';
+import { registerScoreView, type ScoreViewApi } from './surfaces/scoreView';
+import { registerScoring, type ScoringApi } from './scoring/scoringService';
+import { registerLargeFileCommands } from './commands/onDisk';
+import { RemovedLinesFiles } from './commands/removedLines';
+import { registerChooseModel } from './commands/chooseModel';
+import { registerSelectCommands } from './commands/selectTop';
+import { registerSortFilterCommands } from './commands/sortFilter';
+import { ScarStatusBar } from './surfaces/statusBar';
 import { testApi, type ScarLensApi } from './testApi';
-import { registerWalkthroughEvents } from './walkthrough';
+import { registerWalkthroughEvents } from './surfaces/walkthrough';
 import { setTranslator, t } from '../core/l10n';
 
 /**

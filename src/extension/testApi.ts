@@ -2,7 +2,7 @@
 // and wait for an analysis to settle, without reaching into the extension's internals.
 import * as vscode from 'vscode';
 import type { Datasets } from './documents/datasets';
-import type { ScarStatusBar } from './statusBar';
+import type { ScarStatusBar } from './surfaces/statusBar';
 
 export interface AnalysisView {
   /** The document version the figures belong to. */

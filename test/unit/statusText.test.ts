@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import type { SchemaId } from '../../src/core/types';
 import { schemaLabel } from '../../src/core/schema';
 import type { LineModelSummary } from '../../src/extension/documents/lineModel';
-import { fileSchemaOf, formatCount, severitiesText, statusContent } from '../../src/extension/statusText';
+import { fileSchemaOf, formatCount, severitiesText, statusContent } from '../../src/extension/surfaces/statusText';
 
 function summary(over: Partial<LineModelSummary> & { counts?: Array<[SchemaId, number]> }): LineModelSummary {
   const { counts = [], ...rest } = over;

@@ -8,7 +8,7 @@
 // that fill a column (the analysis pass, the live scorer, the hygiene service) and the surfaces that read them
 // (diagnostics, decorations, status bar, hover, commands) all reach a document's state through its Dataset.
 import type * as vscode from 'vscode';
-import type { ScoreReference } from '../scoreReference';
+import type { ScoreReference } from '../scoring/scoreReference';
 import { DocumentAnalysis } from './analysisPass';
 import { HygieneState } from './hygieneState';
 import type { LineAnalyser } from './lineModel';

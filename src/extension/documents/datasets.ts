@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import type { ConfigSource, ScarConfig } from '../config';
 import { sameAdapterOptions } from '../configValues';
-import { ScoreReference } from '../scoreReference';
+import { ScoreReference } from '../scoring/scoreReference';
 import { Dataset } from './dataset';
 import { lineAnalyserFor } from './lineAnalyser';
 

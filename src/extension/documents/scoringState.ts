@@ -1,6 +1,6 @@
 // A dataset's score column and where its scoring stands: the ScoreTable of line scores, why it is (not) being scored,
 // the engine requests in flight for it, and the whole-document views of the table made once per table revision.
-// The live scorer (liveScoring.ts) fills it; every other reader only reads it.
+// The live scorer (scoring/liveScorer.ts) fills it; every other reader only reads it.
 import type * as vscode from 'vscode';
 import type { DocumentScores } from './documentScores';
 import { ScoreTable } from './scoreTable';

@@ -8,7 +8,7 @@
 // exists (it keeps the tick), and a later pulse does it otherwise, as with the commands, which it only counts once it
 // exists either.
 import * as vscode from 'vscode';
-import type { Feature } from './context';
+import type { Feature } from '../context';
 
 /** Pulsed when a JSONL document's scores are complete: step "Open a dataset". */
 export const SCORED_KEY = 'scar.walkthrough.datasetScored';

@@ -1,8 +1,8 @@
 // The words of the status-bar item, from a line-model summary. Pure (no vscode import), so it is unit-tested.
-import { majoritySchema } from '../core/schema';
-import type { SchemaId } from '../core/types';
-import type { LineModelSummary } from './documents/lineModel';
-import { t } from '../core/l10n';
+import { majoritySchema } from '../../core/schema';
+import type { SchemaId } from '../../core/types';
+import type { LineModelSummary } from '../documents/lineModel';
+import { t } from '../../core/l10n';
 
 /** What the file as a whole is, as far as schemas go. */
 export type FileSchema =

@@ -4,9 +4,9 @@
 // person's). The map is monotone, so ranks, percentiles and every cut agree on both scales. A ranker without a
 // calibration (another model folder) has only its raw score, and then everything says "raw score".
 // Pure (no vscode import), so it is unit-tested.
-import { rawForStyle, styleScore, type Calibration } from '../core/calibration';
-import { t } from '../core/l10n';
-import { rawScoreText } from './badgeText';
+import { rawForStyle, styleScore, type Calibration } from '../../core/calibration';
+import { t } from '../../core/l10n';
+import { rawScoreText } from '../surfaces/badgeText';
 
 export interface ScoreScale {
   /** True when the shown number is the 0-100 style score; false when it is the raw score. */

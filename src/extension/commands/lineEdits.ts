@@ -7,7 +7,7 @@
 //   (no pair, bad JSON, not scored) follow in document order, and blank lines come last, so nothing is lost.
 // - Filter: lines scoring below the threshold are removed; lines without a score are kept. The removed lines
 //   are returned in document order for the sibling `<name>.removed.jsonl`.
-import { rankIndices } from '../core/select';
+import { rankIndices } from '../../core/select';
 import type { DocLine, DocLines } from './selectionModel';
 
 function join(doc: DocLines, lines: ReadonlyArray<DocLine>): string {

@@ -3,11 +3,11 @@
 // model folder changes, stopped on deactivate.
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { loadCalibration, rawForStyle, type Calibration } from '../core/calibration';
-import { EngineClient } from '../engine/client';
-import type { EngineStats, ReadyInfo } from '../engine/protocol';
+import { loadCalibration, rawForStyle, type Calibration } from '../../core/calibration';
+import { EngineClient } from '../../engine/client';
+import type { EngineStats, ReadyInfo } from '../../engine/protocol';
 import { scoreScale, type ScoreScale } from './scoreScale';
-import { L10N_BUNDLE_ENV, t } from '../core/l10n';
+import { L10N_BUNDLE_ENV, t } from '../../core/l10n';
 
 /**
  * The engine's scheduling priority: below the editor's, so that background scoring yields the CPU to the extension

@@ -11,18 +11,18 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { Worker } from 'worker_threads';
-import { AtomicFileWriter, EXPORT_FORMATS, ExportFormatter, type ExportFormat } from '../core/export';
-import { criterionProblem, describeCriterion, type SelectCriterion } from '../core/select';
-import { formatPipelineReport, type PipelineReport } from '../core/selectionPipeline';
-import { cleanInWorker } from './cleaningWorkerClient';
-import { startWorker } from './workerThreads';
-import type { ScarContext } from './context';
-import type { SelectionOutput } from './configValues';
-import { baseName, commandArgs, fmt, mayWrite, scoredLines, siblingPath, targetDocument } from './scoredDocument';
-import type { ScoreScale } from './scoreScale';
+import { AtomicFileWriter, EXPORT_FORMATS, ExportFormatter, type ExportFormat } from '../../core/export';
+import { criterionProblem, describeCriterion, type SelectCriterion } from '../../core/select';
+import { formatPipelineReport, type PipelineReport } from '../../core/selectionPipeline';
+import { cleanInWorker } from '../cleaningWorkerClient';
+import { startWorker } from '../workerThreads';
+import type { ScarContext } from '../context';
+import type { SelectionOutput } from '../configValues';
+import { baseName, commandArgs, fmt, mayWrite, scoredLines, siblingPath, targetDocument } from './common';
+import type { ScoreScale } from '../scoring/scoreScale';
 import { selectionName, uniqueName } from './untitledNames';
 import { applyCriterion, criterionChoices, parseCriterionInput, prepareSelection, thresholdCriterion, type DocLines, type PrepareOptions, type PreparedSelection, type RankedScores, type ScoredLine, type SelectionSwitches } from './selectionModel';
-import { t } from '../core/l10n';
+import { t } from '../../core/l10n';
 
 /** Options that skip the quick pick and input boxes. */
 export interface SelectArgs {

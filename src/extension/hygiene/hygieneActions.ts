@@ -5,14 +5,14 @@
 // Registered as one feature (registerHygiene) in main.ts.
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { DuplicateCluster } from '../core/types';
-import { isJsonlDocument } from './documents/datasets';
-import type { Feature } from './context';
-import { HYGIENE_SOURCE, HygieneService, type HygieneSnapshot } from './hygiene';
-import { HygieneWorkerClient } from './hygieneWorkerClient';
-import { startWorker } from './workerThreads';
-import { countLines, RemovedLinesFiles } from './removedLines';
-import { t } from '../core/l10n';
+import type { DuplicateCluster } from '../../core/types';
+import { isJsonlDocument } from '../documents/datasets';
+import type { Feature } from '../context';
+import { HYGIENE_SOURCE, HygieneService, type HygieneSnapshot } from './hygieneService';
+import { HygieneWorkerClient } from '../hygieneWorkerClient';
+import { startWorker } from '../workerThreads';
+import { countLines, RemovedLinesFiles } from '../commands/removedLines';
+import { t } from '../../core/l10n';
 
 /** What the removal command did (also its return value, for tests and other commands). */
 export interface RemovalResult {

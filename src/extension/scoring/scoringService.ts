@@ -1,4 +1,4 @@
-// Scoring in the editor: live scoring (liveScoring.ts) behind a small service, "SCAR: Score current file" and
+// Scoring in the editor: live scoring (liveScorer.ts) behind a small service, "SCAR: Score current file" and
 // "SCAR: Clear scores".
 //
 // API FOR OTHER FEATURES (stable; engineer H1 owns this module): every Feature gets `ctx.scoring`, a ScoringService:
@@ -17,19 +17,19 @@
 // components and percentile, or the `error` that says why the line has no pair.
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { CancelledError } from '../engine/client';
-import type { EngineStats } from '../engine/protocol';
-import { isJsonlDocument, type Datasets } from './documents/datasets';
-import type { ScarContext } from './context';
+import { CancelledError } from '../../engine/client';
+import type { EngineStats } from '../../engine/protocol';
+import { isJsonlDocument, type Datasets } from '../documents/datasets';
+import type { ScarContext } from '../context';
 import { EngineHost } from './engineHost';
-import { LiveScorer } from './liveScoring';
-import type { ScoringState } from './documents/scoringState';
-import { documentScoresOf, type DocumentScores } from './documents/documentScores';
+import { LiveScorer } from './liveScorer';
+import type { ScoringState } from '../documents/scoringState';
+import { documentScoresOf, type DocumentScores } from '../documents/documentScores';
 
 export { EngineHost } from './engineHost';
 import type { ScoreScale } from './scoreScale';
-import { t } from '../core/l10n';
-export { documentScoresOf, type DocumentScores, type LineScore } from './documents/documentScores';
+import { t } from '../../core/l10n';
+export { documentScoresOf, type DocumentScores, type LineScore } from '../documents/documentScores';
 
 const fmt = (n: number): string => n.toLocaleString('en-US');
 

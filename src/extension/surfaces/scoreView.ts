@@ -3,19 +3,19 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { topShare } from './badgeText';
-import type { ConfigSource } from './config';
+import type { ConfigSource } from '../config';
 import { ScoreDecorations, type RenderedDecorations } from './decorations';
 import { scoreHoverMarkdown } from './hoverText';
-import { linePairs } from '../core/linePairs';
-import { lowerBound } from '../core/scores';
-import type { LiveScorer } from './liveScoring';
-import type { EngineHost } from './engineHost';
-import { registerScoringProgress } from './scoringProgress';
-import type { Datasets } from './documents/datasets';
+import { linePairs } from '../../core/linePairs';
+import { lowerBound } from '../../core/scores';
+import type { LiveScorer } from '../scoring/liveScorer';
+import type { EngineHost } from '../scoring/engineHost';
+import { registerScoringProgress } from '../scoring/scoringProgress';
+import type { Datasets } from '../documents/datasets';
 import type { ScarStatusBar } from './statusBar';
 import { formatCount, type ScoreStatus } from './statusText';
-import type { TaskTimings } from './taskTimings';
-import { t } from '../core/l10n';
+import type { TaskTimings } from '../taskTimings';
+import { t } from '../../core/l10n';
 
 /** Commands whose links the score hover may carry. */
 export const HOVER_COMMANDS = ['scar.nextLowLine', 'scar.previousLowLine', 'scar.showScoreSummary', 'scar.clearScores', 'scar.selectTop', 'scar.chooseModel'];

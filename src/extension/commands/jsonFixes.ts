@@ -3,10 +3,10 @@
 // or `{"a": 1,}` before a closing bracket; core/jsonl trailingCommaFixes finds the commas), and "Remove trailing
 // commas in the file" when more than one line has them. Each is an ordinary edit: Undo restores the commas.
 import * as vscode from 'vscode';
-import { trailingCommaFixes } from '../core/jsonl';
-import type { Feature } from './context';
-import { DIAGNOSTIC_SOURCE, DiagnosticCodes } from './diagnostics';
-import { t } from '../core/l10n';
+import { trailingCommaFixes } from '../../core/jsonl';
+import type { Feature } from '../context';
+import { DIAGNOSTIC_SOURCE, DiagnosticCodes } from '../surfaces/diagnostics';
+import { t } from '../../core/l10n';
 
 
 function isParseError(d: vscode.Diagnostic): boolean {

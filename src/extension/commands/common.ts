@@ -5,10 +5,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { CancelledError } from '../engine/client';
-import type { ScarContext } from './context';
+import { CancelledError } from '../../engine/client';
+import type { ScarContext } from '../context';
 import { documentLinesSliced, type DocLines } from './selectionModel';
-import { t } from '../core/l10n';
+import { t } from '../../core/l10n';
 
 /** VS Code never syncs documents above this size to extensions (microsoft/vscode#111849). */
 export const SYNC_LIMIT_BYTES = 50 * 1024 * 1024;

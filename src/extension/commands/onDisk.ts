@@ -10,18 +10,18 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { AtomicFileWriter } from '../core/export';
-import { summarizeScores } from '../core/scores';
-import { formatPipelineReport, pipelineReport, selectSurvivors, type PipelineReport } from '../core/selectionPipeline';
-import { cleanScoredFile, writeScoreRows, writeSelectedLines } from '../cli/scoredFile';
-import { scoreFileStream, type FileScores } from '../cli/scoreStream';
-import { CancelledError } from '../engine/client';
-import type { ScarContext } from './context';
-import type { ScoreScale } from './scoreScale';
-import { criterionFromArgs, pickCriterion, type SelectArgs } from './selectCommand';
-import { commandArgs, fmt, mayWrite, siblingPath } from './scoredDocument';
+import { AtomicFileWriter } from '../../core/export';
+import { summarizeScores } from '../../core/scores';
+import { formatPipelineReport, pipelineReport, selectSurvivors, type PipelineReport } from '../../core/selectionPipeline';
+import { cleanScoredFile, writeScoreRows, writeSelectedLines } from '../../cli/scoredFile';
+import { scoreFileStream, type FileScores } from '../../cli/scoreStream';
+import { CancelledError } from '../../engine/client';
+import type { ScarContext } from '../context';
+import type { ScoreScale } from '../scoring/scoreScale';
+import { criterionFromArgs, pickCriterion, type SelectArgs } from './selectTop';
+import { commandArgs, fmt, mayWrite, siblingPath } from './common';
 import { rankScores } from './selectionModel';
-import { t } from '../core/l10n';
+import { t } from '../../core/l10n';
 
 export interface OnDiskOutcome {
   message: string;

@@ -2,15 +2,15 @@
 // summary (median, share above the threshold) or the scoring progress. Clicking it opens the score summary when the
 // file is scored, else the Problems panel. Hidden while the active editor is not a JSONL document.
 import * as vscode from 'vscode';
-import { schemaLabel } from '../core/schema';
-import type { Datasets } from './documents/datasets';
+import { schemaLabel } from '../../core/schema';
+import type { Datasets } from '../documents/datasets';
 import { DIAGNOSTIC_SOURCE, DiagnosticCodes, MAX_LINE_DIAGNOSTICS } from './diagnostics';
-import type { DocumentAnalysis } from './documents/analysisPass';
-import { HYGIENE_SOURCE } from './hygiene';
+import type { DocumentAnalysis } from '../documents/analysisPass';
+import { HYGIENE_SOURCE } from '../hygiene/hygieneService';
 import { statusContent, type ProblemSeverities, type ScoreStatus, type StatusContent } from './statusText';
-import { t } from '../core/l10n';
+import { t } from '../../core/l10n';
 
-/** Where the status bar learns about scores (src/extension/scoreView.ts provides it). */
+/** Where the status bar learns about scores (surfaces/scoreView.ts provides it). */
 export interface ScoreStatusSource {
   statusOf(doc: vscode.TextDocument): ScoreStatus | undefined;
   readonly onDidChange: vscode.Event<vscode.TextDocument>;

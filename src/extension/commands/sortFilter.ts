@@ -7,13 +7,13 @@
 // Arguments skip the UI: executeCommand('scar.filterBelow', { threshold: 40 }) (the 0-100 style score) or ({ percentile: 25 }).
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { ScarContext } from './context';
+import type { ScarContext } from '../context';
 import { alreadySorted, filteredText, linesAsJsonl, sortedText } from './lineEdits';
 import { countLines } from './removedLines';
-import { baseName, commandArgs, fmt, scoredLines, targetDocument } from './scoredDocument';
+import { baseName, commandArgs, fmt, scoredLines, targetDocument } from './common';
 import { filterChoices, isScored, parseFilterInput, type DocLines, type FilterCut } from './selectionModel';
-import type { ScoreScale } from './scoreScale';
-import { t } from '../core/l10n';
+import type { ScoreScale } from '../scoring/scoreScale';
+import { t } from '../../core/l10n';
 
 export interface FilterArgs {
   uri?: vscode.Uri | string;

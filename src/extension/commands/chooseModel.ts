@@ -1,13 +1,13 @@
 // "SCAR: Choose Ranker Model…" (scar.chooseModel): a quick pick of the bundled ranker, the folder in use, recently
 // chosen folders and "Browse for a folder…", each with its model card (the item's detail; its button opens the card).
 // The choice is written to the machine-scoped scar.modelPath in the user's settings (never the workspace's); the
-// engine then loads the new model and the open files are scored again (scoring.ts and liveScoring.ts follow the
+// engine then loads the new model and the open files are scored again (scoringService.ts and liveScorer.ts follow the
 // setting). A folder is checked before it is written, so a folder with a missing piece is refused with its name.
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { describeModelFolder, inspectModelFolder } from '../core/modelFolder';
-import type { Feature } from './context';
-import { t } from '../core/l10n';
+import { describeModelFolder, inspectModelFolder } from '../../core/modelFolder';
+import type { Feature } from '../context';
+import { t } from '../../core/l10n';
 
 const RECENT_KEY = 'scar.recentModelFolders';
 const RECENT_MAX = 5;

@@ -2,7 +2,7 @@
 // file in a new editor; percentiles recomputed within that editor would re-rank the selection against itself (its
 // lowest line would read "bottom 1%"). Such an editor keeps its source's score distribution instead, so a line
 // reads the percentile and rank it has in its source. Pure (no vscode import).
-import { percentileInSorted, rankInSorted } from '../core/scores';
+import { percentileInSorted, rankInSorted } from '../../core/scores';
 
 export class ScoreReference {
   private readonly sorted: Float64Array;

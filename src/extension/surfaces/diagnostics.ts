@@ -6,11 +6,11 @@
 // A file that is not JSON Lines at all (a JSON array, pretty-printed JSON) gets a single Error on its first line
 // instead of one per line.
 import * as vscode from 'vscode';
-import { t } from '../core/l10n';
-import type { Datasets } from './documents/datasets';
-import type { ConfigSource } from './config';
-import type { DocumentAnalysis } from './documents/analysisPass';
-import type { LineInfo } from './documents/lineModel';
+import { t } from '../../core/l10n';
+import type { Datasets } from '../documents/datasets';
+import type { ConfigSource } from '../config';
+import type { DocumentAnalysis } from '../documents/analysisPass';
+import type { LineInfo } from '../documents/lineModel';
 import { formatCount } from './statusText';
 
 export const DIAGNOSTIC_SOURCE = 'SCAR';

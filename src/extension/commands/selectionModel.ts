@@ -1,17 +1,17 @@
 // The pure half of the commands that act on a scored document ("Select top…", "Export top…", "Sort lines…",
 // "Filter out lines below…"): the document's lines with their pairs and scores, SCAR's cleaning run once
 // (core/selectionPipeline.ts), the choices a quick pick offers with how many lines each keeps, and what typed
-// input means. No vscode import, so all of it is unit-tested; the commands themselves are selectCommand.ts
+// input means. No vscode import, so all of it is unit-tested; the commands themselves are selectTop.ts
 // and sortFilter.ts.
-import { analyseRecord } from '../core/inspect';
-import { iterateRecords } from '../core/jsonl';
-import { percentiles, summarizeScores } from '../core/scores';
-import { describeCriterion, ratioCount, type SelectCriterion } from '../core/select';
-import { CleaningPass, type CleaningOptions, type Removal } from '../core/cleaningPass';
-import { pipelineCleaningOptions, pipelineReport, selectSurvivors, type PipelineReport } from '../core/selectionPipeline';
-import type { AdapterOptions, Pair } from '../core/types';
-import type { ScoreScale } from './scoreScale';
-import { t } from '../core/l10n';
+import { analyseRecord } from '../../core/inspect';
+import { iterateRecords } from '../../core/jsonl';
+import { percentiles, summarizeScores } from '../../core/scores';
+import { describeCriterion, ratioCount, type SelectCriterion } from '../../core/select';
+import { CleaningPass, type CleaningOptions, type Removal } from '../../core/cleaningPass';
+import { pipelineCleaningOptions, pipelineReport, selectSurvivors, type PipelineReport } from '../../core/selectionPipeline';
+import type { AdapterOptions, Pair } from '../../core/types';
+import type { ScoreScale } from '../scoring/scoreScale';
+import { t } from '../../core/l10n';
 
 /** One physical line of a document, with what the commands need to know about it. */
 export interface DocLine {

@@ -2,7 +2,7 @@
 // "sample · top 25% · 50 lines.jsonl", unique among the open documents ("… (2).jsonl" for a second one), and safe
 // as a file name on every platform (the save dialog proposes it). Pure, so it is unit-tested.
 
-import { t } from '../core/l10n';
+import { t } from '../../core/l10n';
 
 /** Characters no file name may hold on Windows, macOS or Linux (and control characters). */
 const UNSAFE = /[\\/:*?"<>|\u0000-\u001f]/g;

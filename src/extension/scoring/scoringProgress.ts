@@ -5,9 +5,9 @@
 // when clicked while it counts up ("SCAR: Stop scoring current file").
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { LiveScorer } from './liveScoring';
-import type { Datasets } from './documents/datasets';
-import { t } from '../core/l10n';
+import type { LiveScorer } from './liveScorer';
+import type { Datasets } from '../documents/datasets';
+import { t } from '../../core/l10n';
 
 /** Files with at least this many lines get a cancellable progress notification while they are scored. */
 export const PROGRESS_LINES = 5000;

@@ -11,19 +11,19 @@
 // timer) and reads and writes each document's state through the Datasets registry.
 import { performance } from 'perf_hooks';
 import * as vscode from 'vscode';
-import { CancelledError } from '../engine/client';
-import { LINE_BLANK, LINE_ERROR, type LineScores } from '../engine/protocol';
-import type { ConfigSource, ScarConfig } from './config';
-import type { Dataset } from './documents/dataset';
-import type { DatasetChange, Datasets, ScoresChange } from './documents/datasets';
-import type { ScoringState } from './documents/scoringState';
+import { CancelledError } from '../../engine/client';
+import { LINE_BLANK, LINE_ERROR, type LineScores } from '../../engine/protocol';
+import type { ConfigSource, ScarConfig } from '../config';
+import type { Dataset } from '../documents/dataset';
+import type { DatasetChange, Datasets, ScoresChange } from '../documents/datasets';
+import type { ScoringState } from '../documents/scoringState';
 import type { EngineHost } from './engineHost';
 import { isOutputFileName } from './scoreReference';
 import type { ScoreScale } from './scoreScale';
-import { TaskTimings } from './taskTimings';
-import { t } from '../core/l10n';
+import { TaskTimings } from '../taskTimings';
+import { t } from '../../core/l10n';
 
-export type { ScoringMode } from './documents/scoringState';
+export type { ScoringMode } from '../documents/scoringState';
 
 /** Requests kept in flight to the engine (two: the engine never waits for the next batch). */
 const MAX_IN_FLIGHT = 2;

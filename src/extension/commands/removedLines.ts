@@ -8,10 +8,10 @@
 // - Closing the document forgets its record: removals never saved never reach the side file (the source on disk
 //   still holds those lines).
 import * as fs from 'fs';
-import { t } from '../core/l10n';
+import { t } from '../../core/l10n';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { AtomicFileWriter } from '../core/export';
+import { AtomicFileWriter } from '../../core/export';
 import { applySideFilePlan, RemovalLedger } from './removalLedger';
 
 interface DocumentRecord {

@@ -1,8 +1,8 @@
 // The words and symbols of a line's score badge, and its band. Pure (no vscode import), so it is unit-tested.
 // Every badge of a format has the same number of characters, so that a badge before the line's text keeps the JSON
 // of all lines aligned (the editor font is monospace; the decoration also sets a fixed width in `ch`).
-import type { BadgeFormat } from './configValues';
-import { t } from '../core/l10n';
+import type { BadgeFormat } from '../configValues';
+import { t } from '../../core/l10n';
 
 export type Band = 'high' | 'mid' | 'low';
 

@@ -4,13 +4,13 @@
 // (plus a margin) only, again on scroll (throttled); the overview ruler gets the file's low and problem lines, so
 // they can be found in a long file, redrawn less often. A badge is drawn only for the text it was computed on.
 import { performance } from 'perf_hooks';
-import { t } from '../core/l10n';
+import { t } from '../../core/l10n';
 import * as vscode from 'vscode';
 import { badgeWidth, bandOf, pendingBadge, problemBadge, RAW_SCORE_WIDTH, scoreBadge, STYLE_SCORE_WIDTH } from './badgeText';
-import type { ConfigSource } from './config';
-import type { ScoresConfig } from './configValues';
-import type { LiveScorer } from './liveScoring';
-import type { Datasets } from './documents/datasets';
+import type { ConfigSource } from '../config';
+import type { ScoresConfig } from '../configValues';
+import type { LiveScorer } from '../scoring/liveScorer';
+import type { Datasets } from '../documents/datasets';
 import { BADGE_COLOURS, GUTTER_ICONS, RULER_COLOURS, type DecorationKind } from './themeColours';
 
 /** Lines above and below the visible range that are decorated too (a little scrolling shows no bare lines). */

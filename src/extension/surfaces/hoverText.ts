@@ -1,10 +1,10 @@
 // The words of a score hover: the score and where it stands, the two components against the file's medians with a
 // plain-language reading of what pulls the score up or down, the pair's texts and where they came from, and links
 // to the commands that act on the line. Pure (no vscode import): it returns Markdown, unit-tested.
-import { analyseText, type TextStats } from '../core/style';
-import type { Pair } from '../core/types';
+import { analyseText, type TextStats } from '../../core/style';
+import type { Pair } from '../../core/types';
 import { BAND_SYMBOL, bandOf, topShare, type Band } from './badgeText';
-import { t } from '../core/l10n';
+import { t } from '../../core/l10n';
 
 /** Characters of the instruction and the response quoted in the hover. */
 export const EXCERPT_CHARS = 300;

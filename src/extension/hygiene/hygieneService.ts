@@ -1,6 +1,6 @@
 // Data hygiene of open JSONL documents: SCAR's cleaning checks (core/cleaningPass.ts: exact duplicates, not English,
 // near-duplicates), empty responses and responses the ranker truncates, as warnings in their own Problems source.
-// A check runs after the line analysis (analysisRegistry) settles on a new version, debounced. The whole check
+// A check runs after the line analysis (the dataset's analysis column) settles on a new version, debounced. The whole check
 // (parsing, signatures, clustering: core/documentHygiene.ts) runs in a worker thread (hygieneWorker.ts through
 // hygieneWorkerClient.ts), so documents of any size are checked without stalling the extension host, which only
 // takes the text, posts it and turns the reply into diagnostics. A check whose document changed (or closed) is
@@ -14,20 +14,20 @@
 // best-scored line; the check runs again (debounced) when the scores change.
 // hygieneActions.ts adds the quick fixes, the hover and the removal command on top of the snapshots kept here.
 import * as fs from 'fs';
-import { t } from '../core/l10n';
+import { t } from '../../core/l10n';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { DocumentHygieneOptions } from '../core/documentHygiene';
-import { DEFAULT_MAX_RESPONSE_TOKENS, FEATURISER_FILE } from '../core/featurise';
-import { OFFICIAL_META_FILE, parseOfficialMeta } from '../core/modelFolder';
-import { HygieneFindings } from '../core/packedHygiene';
-import type { Dataset } from './documents/dataset';
-import type { Datasets } from './documents/datasets';
-import type { HygieneSnapshot } from './documents/hygieneState';
-import type { ConfigSource, ScarConfig } from './config';
-import { sameHygieneChecks } from './hygieneConfig';
-import { threadCpuMs } from './cpuTime';
-import type { HygieneWorkerClient } from './hygieneWorkerClient';
+import type { DocumentHygieneOptions } from '../../core/documentHygiene';
+import { DEFAULT_MAX_RESPONSE_TOKENS, FEATURISER_FILE } from '../../core/featurise';
+import { OFFICIAL_META_FILE, parseOfficialMeta } from '../../core/modelFolder';
+import { HygieneFindings } from '../../core/packedHygiene';
+import type { Dataset } from '../documents/dataset';
+import type { Datasets } from '../documents/datasets';
+import type { HygieneSnapshot } from '../documents/hygieneState';
+import type { ConfigSource, ScarConfig } from '../config';
+import { sameHygieneChecks } from '../hygieneConfig';
+import { threadCpuMs } from '../cpuTime';
+import type { HygieneWorkerClient } from '../hygieneWorkerClient';
 
 export const HYGIENE_SOURCE = 'SCAR hygiene';
 /** At most this many hygiene warnings per file are listed. */
@@ -35,7 +35,7 @@ export const MAX_HYGIENE_DIAGNOSTICS = 1000;
 /** How long to wait after scores change before checking again with them. */
 export const SCORES_DEBOUNCE_MS = 300;
 
-export type { HygieneSnapshot } from './documents/hygieneState';
+export type { HygieneSnapshot } from '../documents/hygieneState';
 
 /**
  * The ranker's response token limit: from the model folder's featuriser.json, or for an exported official SCAR ranker
