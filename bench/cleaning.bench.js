@@ -20,7 +20,8 @@ require('esbuild').buildSync({
   stdin: {
     contents: [
       "export { CleaningClient, PART_LINES } from './src/engine/cleaningClient';",
-      "export { documentLines, prepareSelection } from './src/extension/selectionModel';",
+      "export { documentLines } from './src/extension/commands/docLines';",
+      "export { prepareSelection } from './src/extension/commands/selectionPrep';",
       "export { cleaningFromFindings, selectionCleaningOptions } from './src/extension/selectionCleaning';",
       "export { HygieneFindings } from './src/core/packedHygiene';",
       "export { cleanScoredFile } from './src/cli/scoredFile';",

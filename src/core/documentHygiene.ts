@@ -1,7 +1,7 @@
 // The editor's hygiene check of a whole document, as one pure function over its text: every line is parsed,
 // adapted to pairs and put through SCAR's cleaning steps (cleaningPass.ts: exact duplicates, not English,
 // near-duplicates), with empty responses (lines the adapters refuse for that reason alone) and responses the
-// ranker truncates reported too. The extension runs it in a worker thread (src/extension/hygieneWorker.ts), so
+// ranker truncates reported too. The extension runs it in the cleaning service (src/engine/cleaningService.ts), so
 // its input and output are plain structured-clonable data.
 //
 // Which copy of a duplicate group is kept: the line with the highest ranker score when `scores` are given,
@@ -43,7 +43,7 @@ export interface DocumentHygiene {
 }
 
 /** The lines of a text as an editor shows them: split at \r\n, \n and \r. */
-export function documentLines(text: string): string[] {
+export function splitLines(text: string): string[] {
   return text.split(/\r\n|\r|\n/);
 }
 

@@ -7,7 +7,7 @@
 // between parts; the client (cleaningClient.ts) ends the process to stop a running computation and starts another
 // for the next request. Translation: the host's bundle arrives in `init` (core/l10n.ts).
 import { CleaningPass, type CleaningOptions } from '../core/cleaningPass';
-import { documentHygiene, documentLines } from '../core/documentHygiene';
+import { documentHygiene, splitLines } from '../core/documentHygiene';
 import { bundleTranslator, setTranslator } from '../core/l10n';
 import { packHygiene } from '../core/packedHygiene';
 import { CliError } from '../cli/args';
@@ -32,7 +32,7 @@ function fail(id: number, e: unknown): void {
 }
 
 function finishCheck(c: Extract<Current, { kind: 'check' }>): void {
-  const result = packHygiene(documentHygiene(documentLines(c.parts.join('')), c.options)!);
+  const result = packHygiene(documentHygiene(splitLines(c.parts.join('')), c.options)!);
   send({ type: 'checked', id: c.id, result });
 }
 

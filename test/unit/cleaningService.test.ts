@@ -8,14 +8,15 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { documentHygiene, documentLines as hygieneLines, type DocumentHygieneOptions } from '../../src/core/documentHygiene';
+import { documentHygiene, splitLines as hygieneLines, type DocumentHygieneOptions } from '../../src/core/documentHygiene';
 import { HygieneFindings } from '../../src/core/packedHygiene';
 import { pipelineCleaningOptions } from '../../src/core/selectionPipeline';
 import { cleanScoredFile } from '../../src/cli/scoredFile';
 import type { FileScores } from '../../src/cli/scoreStream';
 import { CleaningClient, CleaningInputError, CleaningServiceError, PART_LINES, type CleaningClientOptions } from '../../src/engine/cleaningClient';
 import { CLEANING_TEST_ENV } from '../../src/engine/cleaningProtocol';
-import { applyCriterion, documentLines, prepareSelection } from '../../src/extension/selectionModel';
+import { documentLines } from '../../src/extension/commands/docLines';
+import { applyCriterion, prepareSelection } from '../../src/extension/commands/selectionPrep';
 import { distDir, fixture } from '../util/paths';
 import { mulberry32 as rng } from '../util/prng';
 

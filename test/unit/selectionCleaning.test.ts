@@ -3,9 +3,10 @@
 // check ran the same steps, in which case the snapshot's findings give exactly the removals, counts and selection
 // that cleaning the lines again would give.
 import * as assert from 'node:assert/strict';
-import { documentHygiene, documentLines as hygieneLines } from '../../src/core/documentHygiene';
+import { documentHygiene, splitLines as hygieneLines } from '../../src/core/documentHygiene';
 import { HygieneFindings, packHygiene } from '../../src/core/packedHygiene';
-import { applyCriterion, documentLines, prepareSelection } from '../../src/extension/selectionModel';
+import { documentLines } from '../../src/extension/commands/docLines';
+import { applyCriterion, prepareSelection } from '../../src/extension/commands/selectionPrep';
 import { cleaningFromFindings, hygieneServesSelection, nearDuplicateParams, selectionCleaningOptions } from '../../src/extension/selectionCleaning';
 import { HYGIENE_DEFAULTS } from '../../src/extension/hygieneConfig';
 import { mulberry32 as rng } from '../util/prng';
