@@ -45,10 +45,12 @@ export function cleaningFromFindings(findings: HygieneFindings): CleaningOutcome
     const kind = findings.kindAt(i);
     if (kind !== 'duplicate' && kind !== 'not-english' && kind !== 'near-duplicate') continue;
     const f = findings.at(i);
-    const r: Removal = { step: kind, message: f.message };
+    // The fields in CleaningPass's order, so that a removal reads (and serialises) the same either way.
+    const r = { step: kind } as Removal;
     if (f.otherLine !== undefined) r.otherLine = f.otherLine;
     if (f.similarity !== undefined) r.similarity = f.similarity;
     if (f.language !== undefined) r.language = f.language;
+    r.message = f.message;
     removed.set(f.line, r);
   }
   const c = findings.counts;
