@@ -152,7 +152,7 @@ describe('large files (over 50 MB) on disk', function () {
   it('Select top from file on disk clusters in the cleaning service: the extension host never stalls on it', async function () {
     this.timeout(300000);
     // Near-identical short lines: scoring them is quick, their near-duplicate clustering a burst of seconds.
-    const N = 30000;
+    const N = 20000;
     const file = path.join(dir, 'near.jsonl');
     const rows = Array.from({ length: N }, (_, i) => JSON.stringify({ instruction: `Explain item ${i} of the list in two sentences, please.`, input: '', output: `Item ${i} is an example. It exists to make this file large.` }));
     fs.writeFileSync(file, rows.join('\n') + '\n');
