@@ -1,7 +1,7 @@
 // Files too large to open: VS Code never syncs a document over 50 MB to extensions (microsoft/vscode#111849), so
 // the Explorer's "SCAR: Score file on disk…" (scar.scoreFileOnDisk) and "SCAR: Select top from file on disk…"
 // (scar.selectTopOnDisk) stream the file from disk through the extension's engine, as `scar score` and
-// `scar select` do (the same code: cli/scoreStream.ts and cli/scoredFile.ts), with cancellable progress, and
+// `scar select` do (the same code: files/scoreStream.ts and files/scoredFile.ts), with cancellable progress, and
 // write the results beside it, atomically:
 //   <name>.scores.jsonl  one {"line", "score", "percentile", "error", "composition", "presentation"} per line
 //   <name>.top.jsonl     the selected lines byte for byte (SCAR's cleaning first; scar.selection.* settings)
@@ -13,8 +13,8 @@ import * as vscode from 'vscode';
 import { AtomicFileWriter } from '../core/export';
 import { summarizeScores } from '../core/scores';
 import { formatPipelineReport, pipelineReport, selectSurvivors, type PipelineReport } from '../core/selectionPipeline';
-import { cleanScoredFile, writeScoreRows, writeSelectedLines } from '../cli/scoredFile';
-import { scoreFileStream, type FileScores } from '../cli/scoreStream';
+import { cleanScoredFile, writeScoreRows, writeSelectedLines } from '../files/scoredFile';
+import { scoreFileStream, type FileScores } from '../files/scoreStream';
 import { CancelledError } from '../engine/client';
 import type { ScarContext } from './context';
 import type { ScoreScale } from './scoreScale';
