@@ -6,8 +6,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
+// The names of a model folder's files, defined here only.
 export const BUNDLED_MODEL_FILE = 'ranker.onnx';
 export const BUNDLED_FEATURISER_FILE = 'featuriser.json';
+/** Maps raw scores to the 0-100 style score (core/calibration.ts); either kind of folder may hold one. */
+export const CALIBRATION_FILE = 'calibration.json';
 export const OFFICIAL_META_FILE = 'scar-model.json';
 export const OFFICIAL_TOKENIZER_FILE = 'tokenizer.json';
 export const OFFICIAL_TOKENIZER_CONFIG_FILE = 'tokenizer_config.json';

@@ -10,8 +10,6 @@ import { BUNDLED_FEATURISER_FILE, BUNDLED_MODEL_FILE, ModelFolderError, inspectM
 import { OfficialSession } from './officialSession';
 import { INFERENCE_BATCH, type PairText } from './protocol';
 
-export const MODEL_FILE = BUNDLED_MODEL_FILE;
-export const FEATURISER_FILE = BUNDLED_FEATURISER_FILE;
 const OUTPUTS = ['score', 'composition', 'presentation'] as const;
 
 /**
@@ -95,8 +93,8 @@ export class RankerSession implements Ranker {
   static async load(modelDir: string, threads = defaultThreads()): Promise<RankerSession> {
     const t0 = performance.now();
     const dir = path.resolve(modelDir);
-    const modelPath = path.join(dir, MODEL_FILE);
-    const featPath = path.join(dir, FEATURISER_FILE);
+    const modelPath = path.join(dir, BUNDLED_MODEL_FILE);
+    const featPath = path.join(dir, BUNDLED_FEATURISER_FILE);
     for (const [what, file] of [['ranker model', modelPath], ['featuriser configuration', featPath]] as const) {
       if (!fs.existsSync(file)) throw new ModelLoadError(`cannot load ${what} '${file}': the file does not exist`);
     }
