@@ -6,7 +6,7 @@ import { fork, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import type { AdapterOptions, PairScore } from '../core/types';
-import { LINE_BLANK, LINE_ERROR, type EngineMessage, type EngineRequest, type EngineStats, type LineResult, type LineScores, type PairText, type ReadyInfo } from './protocol';
+import type { EngineMessage, EngineRequest, EngineStats, LineScores, PairText, ReadyInfo } from './protocol';
 
 /** The caller cancelled the request. */
 export class CancelledError extends Error {
@@ -116,7 +116,7 @@ export class EngineClient {
 
   /**
    * Scores JSON Lines lines as they are (the engine reads their pairs with the adapter options): the packed
-   * LineScores, one entry per line in order (lineResults unpacks them). `firstLine` is the 1-based number of
+   * LineScores, one entry per line in order. `firstLine` is the 1-based number of
    * lines[0]. Rejects with CancelledError when the signal aborts.
    */
   async scoreLines(lines: ReadonlyArray<string>, firstLine: number, adapter: Readonly<AdapterOptions>, options: ScoreOptions = {}): Promise<LineScores> {
@@ -286,50 +286,4 @@ export class EngineClient {
       }
     }
   }
-}
-
-/** LineScores as one LineResult per line (an object each: for tests and small answers, not for 100k lines). */
-export function lineResults(s: LineScores): LineResult[] {
-  const errors = new Map(s.errors);
-  return Array.from(s.kinds, (kind, i): LineResult => kind === LINE_BLANK ? { kind: 'blank' }
-    : kind === LINE_ERROR ? { kind: 'error', error: errors.get(i) ?? 'no pair' }
-    : { kind: 'scored', pairs: s.pairs[i], score: s.values[3 * i], composition: s.values[3 * i + 1], presentation: s.values[3 * i + 2] });
-}
-
-/** Options for scoreAll: chunking and progress on top of score(). */
-export interface ScoreAllOptions extends ScoreOptions {
-  /** Pairs per request (default 512). */
-  chunkSize?: number;
-  /** Requests kept in flight (default 2, so that the engine never waits for the next chunk). */
-  inFlight?: number;
-  /** Called after each chunk with the number of pairs scored so far. */
-  onProgress?: (done: number, total: number) => void;
-}
-
-/** Scores many pairs in chunks, with progress and cancellation; resolves with scores in input order. */
-export async function scoreAll(client: EngineClient, pairs: ReadonlyArray<PairText>, options: ScoreAllOptions = {}): Promise<PairScore[]> {
-  const chunk = Math.max(1, options.chunkSize ?? 512);
-  const inFlight = Math.max(1, options.inFlight ?? 2);
-  const out: PairScore[] = new Array(pairs.length);
-  let next = 0;
-  let done = 0;
-  let failed = false;
-  const worker = async (): Promise<void> => {
-    while (next < pairs.length && !failed) {
-      const start = next;
-      next = Math.min(pairs.length, next + chunk);
-      let scores: PairScore[];
-      try {
-        scores = await client.score(pairs.slice(start, next), options);
-      } catch (e) {
-        failed = true; // the other workers stop at their next chunk
-        throw e;
-      }
-      for (let i = 0; i < scores.length; i++) out[start + i] = scores[i];
-      done += scores.length;
-      options.onProgress?.(done, pairs.length);
-    }
-  };
-  await Promise.all(Array.from({ length: inFlight }, worker));
-  return out;
 }

@@ -5,7 +5,8 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CancelledError, EngineClient, EngineCrashedError, ModelError, lineResults, scoreAll, type EngineClientOptions } from '../../src/engine/client';
+import { CancelledError, EngineClient, EngineCrashedError, ModelError, type EngineClientOptions } from '../../src/engine/client';
+import { lineResults, scoreAll } from '../util/oracles/engine';
 import { CACHE_FILE, DiskCache, RECORD_BYTES, cacheKey } from '../../src/engine/cache';
 import { distDir, modelsDir } from '../util/paths';
 

@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { scoreScale } from '../../src/extension/scoreScale';
 import { selectIndices } from '../../src/core/select';
-import { runSelectionPipeline } from '../../src/core/selectionPipeline';
+import { runSelectionPipeline } from '../util/oracles/selectionPipeline';
 import { alreadySorted, filteredText, linesAsJsonl, sortedLines, sortedText } from '../../src/extension/lineEdits';
 import {
   applyCriterion, countBelow, criterionChoices, documentLines, documentLinesSliced, filterChoices, keptCount, parseCriterionInput,
