@@ -53,6 +53,14 @@ export interface EngineClientOptions {
   onRestart?: (attempt: number, reason: string) => void;
 }
 
+/** What tests may make the engine do (protocol.ts CrashRequest and SlowRequest). */
+export interface EngineProbe {
+  /** The engine kills itself, after `afterMs`. */
+  crash(afterMs?: number): Promise<void>;
+  /** Each inference batch takes at least `ms` (0: back to normal), to test cancellation. */
+  slow(ms: number): Promise<void>;
+}
+
 export interface ScoreOptions {
   signal?: AbortSignal;
   /** false: bypass the persistent cache for this request. */
@@ -127,17 +135,17 @@ export class EngineClient {
     return this.request<EngineStats>((id) => ({ type: 'stats', id }));
   }
 
-  /** Test hook: asks the engine to kill itself (honoured only with SCAR_ENGINE_TEST=1 in its env). */
-  async crashForTest(afterMs = 0): Promise<void> {
-    const r = await this.ensure();
-    await r.ready;
-    r.child.send({ type: 'crash', id: this.nextId++, afterMs } satisfies EngineRequest);
-  }
-
-  /** Test hook: each inference batch takes at least `ms` (SCAR_ENGINE_TEST=1). */
-  async slowForTest(ms: number): Promise<void> {
-    await this.request<void>((id) => ({ type: 'slow', id, batchDelayMs: ms }));
-  }
+  /** The engine's test hooks, honoured only with SCAR_ENGINE_TEST=1 (ENGINE_PROBE_ENV) in its environment. */
+  readonly probe: EngineProbe = {
+    crash: async (afterMs = 0) => {
+      const r = await this.ensure();
+      await r.ready;
+      r.child.send({ type: 'crash', id: this.nextId++, afterMs } satisfies EngineRequest);
+    },
+    slow: async (ms) => {
+      await this.request<void>((id) => ({ type: 'slow', id, batchDelayMs: ms }));
+    },
+  };
 
   /** Stops the engine; waiting callers get an error. The client cannot be used afterwards. */
   dispose(): void {

@@ -3,7 +3,7 @@
 // into inference batches, and between batches the engine yields so that a 'cancel' can arrive and stop it.
 import * as fs from 'fs';
 import { DiskCache, MemoryLru, cacheKey } from './cache';
-import { LINE_BLANK, LINE_ERROR, LINE_SCORED, type EngineMessage, type EngineRequest, type EngineStats, type InitRequest, type LineScores, type PairText, type ScoreLinesRequest } from './protocol';
+import { ENGINE_PROBE_ENV, LINE_BLANK, LINE_ERROR, LINE_SCORED, type EngineMessage, type EngineRequest, type EngineStats, type InitRequest, type LineScores, type PairText, type ScoreLinesRequest } from './protocol';
 import { ModelLoadError, loadRanker, type Ranker } from './session';
 import { linePairs } from '../core/linePairs';
 import type { PairScore } from '../core/types';
@@ -77,7 +77,7 @@ class Engine {
   private running = false;
   private batchDelayMs = 0;
   private counts = { pairsScored: 0, memoryHits: 0, diskHits: 0, misses: 0 };
-  private readonly testHooks = process.env.SCAR_ENGINE_TEST === '1';
+  private readonly testHooks = process.env[ENGINE_PROBE_ENV] === '1';
 
   async init(req: InitRequest): Promise<void> {
     try {

@@ -76,6 +76,9 @@ export interface StatsRequest {
   id: number;
 }
 
+/** The environment variable that turns the engine's test hooks on (value '1'); EngineClient.probe sends them. */
+export const ENGINE_PROBE_ENV = 'SCAR_ENGINE_TEST';
+
 /** Test hook: the engine exits abruptly. Honoured only when SCAR_ENGINE_TEST=1 in its environment. */
 export interface CrashRequest {
   type: 'crash';

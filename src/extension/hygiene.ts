@@ -24,7 +24,7 @@ import type { DuplicateCluster } from '../core/types';
 import type { AnalysisRegistry } from './analysisRegistry';
 import type { ConfigSource, ScarConfig } from './config';
 import { sameHygieneChecks } from './hygieneConfig';
-import { threadCpuMs } from './cpuTime';
+import { threadCpuMs } from './probe';
 import type { HygieneWorkerClient } from './hygieneWorkerClient';
 
 export const HYGIENE_SOURCE = 'SCAR hygiene';

@@ -18,7 +18,7 @@ import { lineSpan } from './lineModel';
 import { isOutputFileName, ScoreReference } from './scoreReference';
 import type { ScoreScale } from './scoreScale';
 import { ScoreTable } from './scoreTable';
-import { TaskTimings } from './taskTimings';
+import { TaskTimings } from './probe';
 import { t } from '../core/l10n';
 
 /** Requests kept in flight to the engine (two: the engine never waits for the next batch). */

@@ -7,15 +7,16 @@ import { registerHygiene } from './hygieneActions';
 import { registerJsonFixes } from './jsonFixes';
 import type { Feature, ScarContext } from './context';
 import { ScarDiagnostics } from './diagnostics';
-import { registerScoreView, type ScoreViewApi } from './scoreView';
-import { registerScoring, type ScoringApi } from './scoring';
+import { registerScoreView } from './scoreView';
+import { registerScoring } from './scoring';
 import { registerLargeFileCommands } from './largeFile';
 import { RemovedLinesFiles } from './removedLines';
 import { registerChooseModel } from './chooseModel';
 import { registerSelectCommands } from './selectCommand';
 import { registerSortFilterCommands } from './sortFilter';
 import { ScarStatusBar } from './statusBar';
-import { testApi, type ScarLensApi } from './testApi';
+import { testApi } from './testApi';
+import { scarProbe, type ScarProbe } from './probe';
 import { registerWalkthroughEvents } from './walkthrough';
 import { setTranslator, t } from '../core/l10n';
 
@@ -26,7 +27,7 @@ import { setTranslator, t } from '../core/l10n';
 const FEATURES: readonly Feature[] = [registerSelectCommands, registerSortFilterCommands, registerLargeFileCommands, registerHygiene, registerJsonFixes, registerChooseModel,
   registerWalkthroughEvents];
 
-export function activate(context: vscode.ExtensionContext): ScarLensApi & ScoringApi & ScoreViewApi {
+export function activate(context: vscode.ExtensionContext): ScarProbe {
   setTranslator(vscode.l10n.t);
   const config = new ConfigSource();
   const analyses = new AnalysisRegistry(config);
@@ -58,7 +59,7 @@ export function activate(context: vscode.ExtensionContext): ScarLensApi & Scorin
       if (fresh.length > 0) void vscode.window.showWarningMessage(t('SCAR Lens: {0}', fresh.join(' ')));
     }),
   );
-  return { ...testApi(analyses, statusBar), ...scoring.api, ...view.api };
+  return scarProbe(testApi(analyses, statusBar), scoring.api, view.api);
 }
 
 export function deactivate(): void {

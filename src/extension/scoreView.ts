@@ -13,7 +13,7 @@ import type { EngineHost } from './engineHost';
 import { registerScoringProgress } from './scoringProgress';
 import type { ScarStatusBar } from './statusBar';
 import { formatCount, type ScoreStatus } from './statusText';
-import type { TaskTimings } from './taskTimings';
+import type { TaskTimings } from './probe';
 import { t } from '../core/l10n';
 
 /** Commands whose links the score hover may carry. */
