@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The pure work behind the editor's score commands (src/extension/selectionModel.ts + lineEdits.ts) on a generated
+// The pure work behind the editor's score commands (src/extension/commands/selectionModel.ts + lineEdits.ts) on a generated
 // document of 100,000 lines: reading it into lines with pairs and scores (baseline: JSON.parse of every line alone),
 // SCAR's cleaning in slices (baseline: the tests' runSelectionPipeline, core's CleaningPass in one go, same run) with the longest stretch
 // between two yields to the event loop, the same cleaning in the worker thread "Select top" uses (the longest gap of

@@ -1,23 +1,23 @@
-// Activation: builds the settings source and the analysis registry, then registers each feature. Everything is
+// Activation: builds the settings source and the datasets registry, then registers each feature. Everything is
 // owned by the ExtensionContext's subscriptions; there is no module-level state.
 import * as vscode from 'vscode';
-import { AnalysisRegistry } from './analysisRegistry';
+import { Datasets } from './documents/datasets';
 import { ConfigSource } from './config';
-import { registerHygiene } from './hygieneActions';
-import { registerJsonFixes } from './jsonFixes';
+import { registerHygiene } from './hygiene/hygieneActions';
+import { registerJsonFixes } from './commands/jsonFixes';
 import type { Feature, ScarContext } from './context';
-import { ScarDiagnostics } from './diagnostics';
-import { registerScoreView } from './scoreView';
-import { registerScoring } from './scoring';
-import { registerLargeFileCommands } from './largeFile';
-import { RemovedLinesFiles } from './removedLines';
-import { registerChooseModel } from './chooseModel';
-import { registerSelectCommands } from './selectCommand';
-import { registerSortFilterCommands } from './sortFilter';
-import { ScarStatusBar } from './statusBar';
+import { ScarDiagnostics } from './surfaces/diagnostics';
+import { registerScoreView } from './surfaces/scoreView';
+import { registerScoring } from './scoring/scoringService';
+import { registerLargeFileCommands } from './commands/onDisk';
+import { RemovedLinesFiles } from './commands/removedLines';
+import { registerChooseModel } from './commands/chooseModel';
+import { registerSelectCommands } from './commands/selectTop';
+import { registerSortFilterCommands } from './commands/sortFilter';
+import { ScarStatusBar } from './surfaces/statusBar';
 import { testApi } from './testApi';
 import { scarProbe, type ScarProbe } from './probe';
-import { registerWalkthroughEvents } from './walkthrough';
+import { registerWalkthroughEvents } from './surfaces/walkthrough';
 import { setTranslator, t } from '../core/l10n';
 
 /**
@@ -30,19 +30,19 @@ const FEATURES: readonly Feature[] = [registerSelectCommands, registerSortFilter
 export function activate(context: vscode.ExtensionContext): ScarProbe {
   setTranslator(vscode.l10n.t);
   const config = new ConfigSource();
-  const analyses = new AnalysisRegistry(config);
-  const diagnostics = new ScarDiagnostics(analyses, config);
-  const statusBar = new ScarStatusBar(analyses);
-  context.subscriptions.push(config, analyses, diagnostics, statusBar);
+  const datasets = new Datasets(config);
+  const diagnostics = new ScarDiagnostics(datasets, config);
+  const statusBar = new ScarStatusBar(datasets);
+  context.subscriptions.push(config, datasets, diagnostics, statusBar);
 
   // Scoring first: every feature gets its service (ctx.scoring).
-  const scoring = registerScoring({ extension: context, config });
+  const scoring = registerScoring({ extension: context, config, datasets });
   context.subscriptions.push(...scoring.disposables);
-  const view = registerScoreView(context, config, scoring.scorer, statusBar, scoring.engine);
+  const view = registerScoreView(context, config, scoring.scorer, statusBar, scoring.engine, datasets);
   context.subscriptions.push(...view.disposables);
   const removedLines = new RemovedLinesFiles();
   context.subscriptions.push(removedLines);
-  const ctx: ScarContext = { extension: context, config, analyses, scoring: scoring.service, engine: scoring.engine, removedLines };
+  const ctx: ScarContext = { extension: context, config, datasets, scoring: scoring.service, engine: scoring.engine, removedLines };
   for (const feature of FEATURES) {
     const registered = feature(ctx);
     if (Array.isArray(registered)) context.subscriptions.push(...registered);
@@ -59,7 +59,7 @@ export function activate(context: vscode.ExtensionContext): ScarProbe {
       if (fresh.length > 0) void vscode.window.showWarningMessage(t('SCAR Lens: {0}', fresh.join(' ')));
     }),
   );
-  return scarProbe(testApi(analyses, statusBar), scoring.api, view.api);
+  return scarProbe(testApi(datasets, statusBar), scoring.api, view.api);
 }
 
 export function deactivate(): void {

@@ -4,10 +4,10 @@
 // records into the instrumentation here (TaskTimings, the host thread's CPU time) and never reads the probe back.
 import { performance } from 'perf_hooks';
 import type { ScarLensApi } from './testApi';
-import type { ScoringApi } from './scoring';
-import type { ScoreViewApi } from './scoreView';
+import type { ScoringApi } from './scoring/scoringService';
+import type { ScoreViewApi } from './surfaces/scoreView';
 
-/** The extension's probe: the analysis and status bar (testApi.ts), scoring (scoring.ts) and the score view (scoreView.ts). */
+/** The extension's probe: the analysis and status bar (testApi.ts), scoring (scoring/scoringService.ts) and the score view (surfaces/scoreView.ts). */
 export interface ScarProbe extends ScarLensApi, ScoringApi, ScoreViewApi {}
 
 /** Puts the features' parts of the probe together. */

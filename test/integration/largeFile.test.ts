@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { OnDiskOutcome } from '../../src/extension/largeFile';
+import type { OnDiskOutcome } from '../../src/extension/commands/onDisk';
 import { scarApi, setScarSettings } from '../util/scarExtension';
 
 const LIMIT = 50 * 1024 * 1024;

@@ -13,8 +13,8 @@ import { parseProblem } from '../../src/core/inspect';
 import { documentHygiene, documentLines, type DocumentHygieneOptions } from '../../src/core/documentHygiene';
 import { HygieneFindings } from '../../src/core/packedHygiene';
 import { HygieneWorkerClient } from '../../src/extension/hygieneWorkerClient';
-import { parseFilterInput } from '../../src/extension/selectionModel';
-import { scoreScale } from '../../src/extension/scoreScale';
+import { parseFilterInput } from '../../src/extension/commands/selectionModel';
+import { scoreScale } from '../../src/extension/scoring/scoreScale';
 import { distDir, fixture } from '../util/paths';
 
 /** A translator that marks every message it translates and records the English templates it was asked for. */

@@ -1,14 +1,14 @@
 // The pure half of the editor's selection, sort and filter commands: document lines with scores, SCAR's cleaning
 // run once, quick-pick labels with counts, typed input, and the whole-text edits of sort and filter.
 import * as assert from 'node:assert/strict';
-import { scoreScale } from '../../src/extension/scoreScale';
+import { scoreScale } from '../../src/extension/scoring/scoreScale';
 import { selectIndices } from '../../src/core/select';
 import { runSelectionPipeline } from '../util/oracles/selectionPipeline';
-import { alreadySorted, filteredText, linesAsJsonl, sortedLines, sortedText } from '../../src/extension/lineEdits';
+import { alreadySorted, filteredText, linesAsJsonl, sortedLines, sortedText } from '../../src/extension/commands/lineEdits';
 import {
   applyCriterion, countBelow, criterionChoices, documentLines, documentLinesSliced, filterChoices, keptCount, parseCriterionInput,
   parseFilterInput, percentileThreshold, prepareSelection, type PreparedSelection,
-} from '../../src/extension/selectionModel';
+} from '../../src/extension/commands/selectionModel';
 
 const ADAPTER = { schema: 'auto' as const, turnPolicy: 'first' as const };
 const OFF = { dedup: false, languageFilter: false };

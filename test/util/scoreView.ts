@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import * as vscode from 'vscode';
 import { createScoreCommand } from '../../src/cli/score';
-import type { RenderedDecorations } from '../../src/extension/decorations';
+import type { RenderedDecorations } from '../../src/extension/surfaces/decorations';
 import type { ScarProbe } from '../../src/extension/probe';
 import { scarApi, setScarSettings, waitUntil } from './scarExtension';
 import { runCommand, scoringDeps, tempDir } from './scoringCli';
