@@ -1,13 +1,13 @@
 // What every command that acts on scores starts with: find the document it is about (the argument a menu
 // passes, an explicit uri, or the active editor), make sure its current version is scored (ctx.scoring), and
-// turn it into lines with pairs and scores (selectionModel.documentLines). Problems become one message to the
+// turn it into lines with pairs and scores (docLines.documentLines). Problems become one message to the
 // user and `undefined`, never an exception out of a command.
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { CancelledError } from '../../engine/client';
 import type { ScarContext } from '../context';
-import { documentLinesSliced, type DocLines } from './selectionModel';
+import { documentLinesSliced, type DocLines } from './docLines';
 import { t } from '../../core/l10n';
 
 /** VS Code never syncs documents above this size to extensions (microsoft/vscode#111849). */

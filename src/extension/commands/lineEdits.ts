@@ -1,5 +1,5 @@
 // The new text of a document after "Sort lines by style consistency" or "Filter out lines below…", computed as
-// pure functions of its lines (selectionModel.documentLines) so that the command makes ONE whole-text edit
+// pure functions of its lines (docLines.documentLines) so that the command makes ONE whole-text edit
 // (one undo step) and the rules are unit-tested:
 // - Lines are joined with the document's own line ending (CRLF stays CRLF); a final line ending stays if there
 //   was one, and a byte-order mark stays first.
@@ -8,7 +8,7 @@
 // - Filter: lines scoring below the threshold are removed; lines without a score are kept. The removed lines
 //   are returned in document order for the sibling `<name>.removed.jsonl`.
 import { rankIndices } from '../../core/select';
-import type { DocLine, DocLines } from './selectionModel';
+import type { DocLine, DocLines } from './docLines';
 
 function join(doc: DocLines, lines: ReadonlyArray<DocLine>): string {
   if (lines.length === 0) return doc.bom;

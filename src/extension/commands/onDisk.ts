@@ -21,7 +21,7 @@ import { runCancellable, type CancellableProgress } from '../progress';
 import type { ScoreScale } from '../scoring/scoreScale';
 import { criterionFromArgs, pickCriterion, type SelectArgs } from './selectTop';
 import { commandArgs, fmt, mayWrite, siblingPath } from './common';
-import { rankScores } from './selectionModel';
+import { rankScores } from './selectionPrep';
 import { t } from '../../core/l10n';
 
 export interface OnDiskOutcome {

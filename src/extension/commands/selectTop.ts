@@ -22,7 +22,9 @@ import type { SelectionOutput } from '../configValues';
 import { baseName, commandArgs, fmt, mayWrite, scoredLines, siblingPath, targetDocument } from './common';
 import type { ScoreScale } from '../scoring/scoreScale';
 import { selectionName, uniqueName } from './untitledNames';
-import { applyCriterion, criterionChoices, parseCriterionInput, prepareSelection, thresholdCriterion, type DocLines, type PrepareOptions, type PreparedSelection, type RankedScores, type ScoredLine, type SelectionSwitches } from './selectionModel';
+import { applyCriterion, prepareSelection, type PrepareOptions, type PreparedSelection, type RankedScores, type SelectionSwitches } from './selectionPrep';
+import { criterionChoices, parseCriterionInput, thresholdCriterion } from './criterionInput';
+import type { DocLines, ScoredDocLine as ScoredLine } from './docLines';
 import { t } from '../../core/l10n';
 
 /** Options that skip the quick pick and input boxes. */

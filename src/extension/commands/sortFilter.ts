@@ -11,7 +11,8 @@ import type { ScarContext } from '../context';
 import { alreadySorted, filteredText, linesAsJsonl, sortedText } from './lineEdits';
 import { countLines } from './removedLines';
 import { baseName, commandArgs, fmt, scoredLines, targetDocument } from './common';
-import { filterChoices, isScored, parseFilterInput, type DocLines, type FilterCut } from './selectionModel';
+import { filterChoices, parseFilterInput, type FilterCut } from './filterInput';
+import { isScored, type DocLines } from './docLines';
 import type { ScoreScale } from '../scoring/scoreScale';
 import { t } from '../../core/l10n';
 

@@ -5,10 +5,10 @@ import { scoreScale } from '../../src/extension/scoring/scoreScale';
 import { selectIndices } from '../../src/core/select';
 import { runSelectionPipeline } from '../util/oracles/selectionPipeline';
 import { alreadySorted, filteredText, linesAsJsonl, sortedLines, sortedText } from '../../src/extension/commands/lineEdits';
-import {
-  applyCriterion, countBelow, criterionChoices, documentLines, documentLinesSliced, filterChoices, keptCount, parseCriterionInput,
-  parseFilterInput, percentileThreshold, prepareSelection, type PreparedSelection,
-} from '../../src/extension/commands/selectionModel';
+import { applyCriterion, keptCount, prepareSelection, type PreparedSelection } from '../../src/extension/commands/selectionPrep';
+import { countBelow, filterChoices, parseFilterInput, percentileThreshold } from '../../src/extension/commands/filterInput';
+import { criterionChoices, parseCriterionInput } from '../../src/extension/commands/criterionInput';
+import { documentLines, documentLinesSliced } from '../../src/extension/commands/docLines';
 
 const ADAPTER = { schema: 'auto' as const, turnPolicy: 'first' as const };
 const OFF = { dedup: false, languageFilter: false };
