@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import type { AdapterOptions, PairScore } from '../core/types';
 import type { EngineMessage, EngineRequest, EngineStats, LineScores, PairText, ReadyInfo } from './protocol';
+import { t } from '../core/l10n';
 
 /** The caller cancelled the request. */
 export class CancelledError extends Error {
@@ -150,7 +151,7 @@ export class EngineClient {
   /** Stops the engine; waiting callers get an error. The client cannot be used afterwards. */
   dispose(): void {
     this.disposed = true;
-    this.stop(new EngineCrashedError('the SCAR engine was shut down'));
+    this.stop(new EngineCrashedError(t('the SCAR engine was shut down')));
   }
 
   /** Stops the engine if it runs (the next request starts a new one). */
@@ -190,24 +191,24 @@ export class EngineClient {
       }
       this.pending.set(id, entry);
       r.child.send(make(id), (err) => {
-        if (err && this.pending.delete(id)) { entry.cleanup?.(); reject(new EngineCrashedError(`cannot reach the SCAR engine: ${err.message}`)); }
+        if (err && this.pending.delete(id)) { entry.cleanup?.(); reject(new EngineCrashedError(t('cannot reach the SCAR engine: {0}', err.message))); }
       });
     });
   }
 
   /** The running engine, starting one (after a back-off if the last one crashed). */
   private async ensure(): Promise<Running> {
-    if (this.disposed) throw new EngineCrashedError('the SCAR engine was shut down');
+    if (this.disposed) throw new EngineCrashedError(t('the SCAR engine was shut down'));
     if (this.running) return this.running;
     const maxRestarts = this.options.maxRestarts ?? 3;
     if (this.crashes > 0) {
       if (this.crashes > maxRestarts) {
-        throw new EngineCrashedError(`the SCAR engine crashed ${this.crashes} times in a row; not restarting it (last: ${this.lastCrash})`);
+        throw new EngineCrashedError(t('the SCAR engine crashed {0} times in a row; not restarting it (last: {1})', this.crashes, this.lastCrash));
       }
       const delay = (this.options.restartBackoffMs ?? 200) * 2 ** (this.crashes - 1);
       await new Promise((res) => setTimeout(res, delay));
       if (this.running) return this.running; // another caller restarted it meanwhile
-      if (this.disposed) throw new EngineCrashedError('the SCAR engine was shut down');
+      if (this.disposed) throw new EngineCrashedError(t('the SCAR engine was shut down'));
       this.options.onRestart?.(this.crashes, this.lastCrash);
     }
     this.running = this.spawn();
@@ -243,7 +244,7 @@ export class EngineClient {
       this.running = undefined;
       this.crashes++;
       this.lastCrash = err.message;
-      const e = new EngineCrashedError(`cannot start the SCAR engine '${this.options.enginePath}': ${err.message}`);
+      const e = new EngineCrashedError(t("cannot start the SCAR engine '{0}': {1}", this.options.enginePath, err.message));
       settle.reject(e);
       this.rejectAll(e);
     });
@@ -259,7 +260,7 @@ export class EngineClient {
       this.crashes++;
       const tail = stderr.join('').trim().split('\n').slice(-3).join(' | ');
       this.lastCrash = `${signal ? `killed by ${signal}` : `exit code ${code}`}${tail ? `: ${tail}` : ''}`;
-      const e = new EngineCrashedError(`the SCAR engine stopped unexpectedly (${this.lastCrash})`);
+      const e = new EngineCrashedError(t('the SCAR engine stopped unexpectedly ({0})', this.lastCrash));
       settle.reject(e);
       this.rejectAll(e);
     });
