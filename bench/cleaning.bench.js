@@ -4,7 +4,7 @@
 //   select top       "Select top"'s cleaning of the same document's lines (with scores), in the service;
 //   select top, reusing the hygiene snapshot (what the command does when the settings agree: no second cleaning);
 //   on disk          "Select top from file on disk"'s cleaning of the same lines as a file, streamed by the service;
-//                    baseline: the same cleaning on this thread (cli/scoredFile cleanScoredFile, as before the service).
+//                    baseline: the same cleaning on this thread (files/scoredFile cleanScoredFile, as before the service).
 // For each: the median wall time, and this thread's longest timer gap and CPU time meanwhile (the extension host's
 // share: the work itself runs in the service). Prints medians; asserts nothing.
 //   node bench/cleaning.bench.js [lines]       (`npm run bench -- cleaning`; needs dist/cleaning.js: node esbuild.js)
@@ -24,7 +24,7 @@ require('esbuild').buildSync({
       "export { prepareSelection } from './src/extension/commands/selectionPrep';",
       "export { cleaningFromFindings, selectionCleaningOptions } from './src/extension/selectionCleaning';",
       "export { HygieneFindings } from './src/core/packedHygiene';",
-      "export { cleanScoredFile } from './src/cli/scoredFile';",
+      "export { cleanScoredFile } from './src/files/scoredFile';",
     ].join('\n'),
     resolveDir: root,
     loader: 'ts',

@@ -187,8 +187,16 @@ export class CleaningClient {
     return this.withSignal(job, run.signal);
   }
 
-  /** Test hook (SCAR_CLEANING_TEST=1 in the service's environment): the service crashes, or computes for `ms`. */
-  testHook(action: 'crash' | 'busy', ms = 0): CleaningJob<unknown> {
+  /**
+   * The service's test hooks, honoured only with SCAR_CLEANING_TEST=1 (CLEANING_PROBE_ENV) in its environment: it
+   * crashes, or computes (a synchronous burst) for `ms`. Each is a request like any other.
+   */
+  readonly probe = {
+    crash: (): CleaningJob<unknown> => this.testRequest('crash', 0),
+    busy: (ms: number): CleaningJob<unknown> => this.testRequest('busy', ms),
+  };
+
+  private testRequest(action: 'crash' | 'busy', ms: number): CleaningJob<unknown> {
     return this.enqueue<unknown>('user', (id) => [{ type: 'test', id, action, ms } satisfies CleaningRequest][Symbol.iterator](), (reply) => reply.type);
   }
 

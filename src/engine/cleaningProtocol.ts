@@ -63,4 +63,4 @@ export type CleaningReply =
   | { type: 'error'; id: number; code: CleaningErrorCode; message: string };
 
 /** The environment variable that turns on the service's test hooks. */
-export const CLEANING_TEST_ENV = 'SCAR_CLEANING_TEST';
+export const CLEANING_PROBE_ENV = 'SCAR_CLEANING_TEST';

@@ -2,7 +2,7 @@
 // extension host, for every open document and command, over one protocol (cleaningProtocol.ts):
 //   check  the editor's hygiene check of a document's text (core/documentHygiene.ts), answered packed;
 //   clean  the cleaning of "Select top" (core/cleaningPass.ts) over an open document's lines, added as they arrive,
-//          or over a file on disk, streamed here (cli/cleanFile.ts) and never read by the host.
+//          or over a file on disk, streamed here (files/cleanFile.ts) and never read by the host.
 // Its computations are synchronous bursts (the clustering of 100k lines takes seconds), so it reads a `cancel` only
 // between parts; the client (cleaningClient.ts) ends the process to stop a running computation and starts another
 // for the next request. Translation: the host's bundle arrives in `init` (core/l10n.ts).
@@ -10,9 +10,9 @@ import { CleaningPass, type CleaningOptions } from '../core/cleaningPass';
 import { documentHygiene, splitLines } from '../core/documentHygiene';
 import { bundleTranslator, setTranslator } from '../core/l10n';
 import { packHygiene } from '../core/packedHygiene';
-import { CliError } from '../cli/args';
-import { cleanFile } from '../cli/cleanFile';
-import { CLEANING_TEST_ENV, type CleaningLine, type CleaningReply, type CleaningRequest, type CleanResult, type FileSource } from './cleaningProtocol';
+import { cleanFile } from '../files/cleanFile';
+import { FileError } from '../files/errors';
+import { CLEANING_PROBE_ENV, type CleaningLine, type CleaningReply, type CleaningRequest, type CleanResult, type FileSource } from './cleaningProtocol';
 
 function send(message: CleaningReply): void {
   if (process.connected) process.send!(message);
@@ -24,10 +24,10 @@ type Current =
   | { id: number; kind: 'clean'; pass: CleaningPass; pairs: Map<number, CleaningLine[1]>; scores: Map<number, number> };
 
 let current: Current | undefined;
-const testHooks = process.env[CLEANING_TEST_ENV] === '1';
+const testHooks = process.env[CLEANING_PROBE_ENV] === '1';
 
 function fail(id: number, e: unknown): void {
-  const input = e instanceof CliError;
+  const input = e instanceof FileError;
   send({ type: 'error', id, code: input ? 'input' : 'internal', message: input ? (e as Error).message : (e as Error)?.stack ?? String(e) });
 }
 
@@ -111,7 +111,7 @@ function handle(m: CleaningRequest): void {
       return;
     case 'test':
       if (!testHooks) {
-        send({ type: 'error', id: m.id, code: 'bad-request', message: `test hooks need ${CLEANING_TEST_ENV}=1` });
+        send({ type: 'error', id: m.id, code: 'bad-request', message: `test hooks need ${CLEANING_PROBE_ENV}=1` });
         return;
       }
       if (m.action === 'crash') process.kill(process.pid, 'SIGKILL');

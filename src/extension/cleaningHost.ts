@@ -6,10 +6,10 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { CleaningClient } from '../engine/cleaningClient';
-import { threadCpuMs } from './cpuTime';
+import { threadCpuMs } from './probe';
 import { t } from '../core/l10n';
 
-/** What the extension's API tells tests about the service: processes started and requests answered by kind. */
+/** What the probe (probe.ts) tells tests about the service: processes started and requests answered by kind. */
 export interface CleaningServiceApi {
   cleaningService(): { started: number; served: { check: number; clean: number; cleanFile: number } };
 }

@@ -11,10 +11,10 @@ import * as path from 'path';
 import { documentHygiene, splitLines as hygieneLines, type DocumentHygieneOptions } from '../../src/core/documentHygiene';
 import { HygieneFindings } from '../../src/core/packedHygiene';
 import { pipelineCleaningOptions } from '../../src/core/selectionPipeline';
-import { cleanScoredFile } from '../../src/cli/scoredFile';
-import type { FileScores } from '../../src/cli/scoreStream';
+import { cleanScoredFile } from '../../src/files/scoredFile';
+import type { FileScores } from '../../src/files/scoreStream';
 import { CleaningClient, CleaningInputError, CleaningServiceError, PART_LINES, type CleaningClientOptions } from '../../src/engine/cleaningClient';
-import { CLEANING_TEST_ENV } from '../../src/engine/cleaningProtocol';
+import { CLEANING_PROBE_ENV } from '../../src/engine/cleaningProtocol';
 import { documentLines } from '../../src/extension/commands/docLines';
 import { applyCriterion, prepareSelection } from '../../src/extension/commands/selectionPrep';
 import { distDir, fixture } from '../util/paths';
@@ -49,7 +49,7 @@ const templated = (n: number): string[] => Array.from({ length: n }, (_, i) => a
 
 const clients: CleaningClient[] = [];
 function client(options: Partial<CleaningClientOptions> = {}): CleaningClient {
-  const c = new CleaningClient({ servicePath: SERVICE, env: { [CLEANING_TEST_ENV]: '1' }, restartBackoffMs: 10, ...options });
+  const c = new CleaningClient({ servicePath: SERVICE, env: { [CLEANING_PROBE_ENV]: '1' }, restartBackoffMs: 10, ...options });
   clients.push(c);
   return c;
 }
@@ -150,7 +150,7 @@ describe('the cleaning service', function () {
     const c = client();
     const order: string[] = [];
     const note = (name: string) => (r: unknown): void => { if (r !== undefined) order.push(name); };
-    const busy = c.testHook('busy', 300); // holds the service while the rest queue up
+    const busy = c.probe.busy(300); // holds the service while the rest queue up
     const b1 = c.check(['{"instruction":"a","output":"b"}'], hygieneOptions, 'background');
     const b2 = c.check(['{"instruction":"c","output":"d"}'], hygieneOptions, 'background');
     const u1 = c.check(['{"instruction":"e","output":"f"}'], hygieneOptions, 'user');
@@ -167,7 +167,7 @@ describe('the cleaning service', function () {
 
   it('cancelling a computing request answers at once and ends the service; the next request gets a fresh one', async () => {
     const c = client();
-    const slow = c.testHook('busy', 20000);
+    const slow = c.probe.busy(20000);
     await waitFor('started', () => c.pid !== undefined);
     const pid = c.pid;
     await new Promise((r) => setTimeout(r, 200)); // the service is in its synchronous burst
@@ -252,7 +252,7 @@ describe('the cleaning service', function () {
   it('a crash fails only the request it was running; the next request restarts the service and says why', async () => {
     const restarts: string[] = [];
     const c = client({ onRestart: (attempt, reason) => restarts.push(`${attempt}: ${reason}`) });
-    const bad = c.testHook('crash');
+    const bad = c.probe.crash();
     const good = c.check(['{"instruction":"a","output":"b"}'], hygieneOptions);
     await assert.rejects(bad.result, (e: Error) => e instanceof CleaningServiceError && /stopped unexpectedly \(killed by SIGKILL\)/.test(e.message));
     assert.equal((await good.result)!.checked, 1);
@@ -273,8 +273,8 @@ describe('the cleaning service', function () {
   });
 
   it('test hooks are refused without SCAR_CLEANING_TEST=1', async () => {
-    const c = client({ env: { [CLEANING_TEST_ENV]: '' } });
-    await assert.rejects(c.testHook('crash').result, /test hooks need SCAR_CLEANING_TEST=1/);
+    const c = client({ env: { [CLEANING_PROBE_ENV]: '' } });
+    await assert.rejects(c.probe.crash().result, /test hooks need SCAR_CLEANING_TEST=1/);
     assert.equal(c.started, 1);
   });
 

@@ -14,7 +14,7 @@ import { registerScoreNavigation } from '../commands/scoreNavigation';
 import type { Datasets } from '../documents/datasets';
 import type { ScarStatusBar } from './statusBar';
 import type { ScoreStatus } from './statusText';
-import type { TaskTimings } from '../taskTimings';
+import type { TaskTimings } from '../probe';
 import { t } from '../../core/l10n';
 
 /** Commands whose links the score hover may carry. */
