@@ -1,7 +1,7 @@
-// A compact form of a document's hygiene result (documentHygiene.ts) for the trip from the worker thread to the
+// A compact form of a document's hygiene result (documentHygiene.ts) for the trip from the cleaning service to the
 // extension host: typed-array columns and two joined strings instead of one object per finding. Copying 100,000
-// finding objects between threads took the host ~320 ms of structured-clone work; the columns are transferred
-// without a copy, and the host builds a finding object only when it asks for a line (findingsAt) or walks them.
+// finding objects between threads took the host ~320 ms of structured-clone work; the columns cross the IPC channel as
+// a few contiguous buffers, and the host builds a finding object only when it asks for a line (findingsAt) or walks them.
 
 import type { DocumentHygiene } from './documentHygiene';
 import type { DuplicateCluster, HygieneFinding, HygieneKind } from './types';
@@ -74,12 +74,6 @@ export function packHygiene(r: DocumentHygiene): PackedHygiene {
     p.tokens[i] = f.tokens ?? 0;
   });
   return p;
-}
-
-/** The buffers to transfer with postMessage (so they move instead of being copied). */
-export function packedBuffers(p: PackedHygiene): ArrayBuffer[] {
-  const arrays = [p.line, p.kind, p.other, p.similarity, p.tokens, p.exact.kept, p.exact.starts, p.exact.lines, p.exact.similarity, p.near.kept, p.near.starts, p.near.lines, p.near.similarity];
-  return arrays.map((a) => a.buffer as ArrayBuffer);
 }
 
 /**
