@@ -7,6 +7,7 @@
 //   dist/cli.js        the `scar` command (bin/scar.js loads it)
 //   dist/hygieneWorker.js  the worker thread of the editor's hygiene checks
 //   dist/cleaningWorker.js the worker thread of the selection's cleaning (Select top…)
+//   dist/overviewView.js, dist/recordView.js  the two webviews' scripts (browser, minified; styles in media/views/)
 //   out/core.js        src/core as one module, for benchmarks and training scripts
 //   out/test/**        unit and integration tests, one file per test file, for mocha
 const esbuild = require('esbuild');
@@ -40,6 +41,9 @@ const common = {
 
 const builds = [
   { ...common, entryPoints: { extension: 'src/extension/main.ts', engine: 'src/engine/main.ts', cli: 'src/cli/main.ts', hygieneWorker: 'src/extension/hygieneWorker.ts', cleaningWorker: 'src/extension/cleaningWorker.ts' }, outdir: 'dist', minify: !watch },
+  // The webviews' scripts: plain browser code, no Node module, no library.
+  { bundle: true, platform: 'browser', target: 'es2022', format: 'iife', minify: true, sourcemap: false, logLevel: 'info',
+    entryPoints: { overviewView: 'src/extension/views/webview/overview.ts', recordView: 'src/extension/views/webview/record.ts' }, outdir: 'dist' },
   // The whole core as one CommonJS module, for bench/*.bench.js and training/ scripts.
   { ...common, entryPoints: { core: 'src/core/index.ts' }, outdir: 'out' },
   { ...common, entryPoints: [...testEntries('test/unit'), ...testEntries('test/integration')], outdir: 'out/test', outbase: 'test', external: [...external, 'mocha'] },

@@ -138,13 +138,16 @@ class HygieneCodeActions implements vscode.CodeActionProvider {
 }
 
 /** The hygiene feature: checks, warnings, quick fixes, hover and the removal command. */
-export const registerHygiene: Feature = (ctx) => {
+export const registerHygiene: Feature = (ctx) => hygieneFeature(ctx).disposables;
+
+/** registerHygiene, also handing back its service (the views read its findings through views/datasetSource.ts). */
+export function hygieneFeature(ctx: Parameters<Feature>[0]): { service: HygieneService; disposables: vscode.Disposable[] } {
   const worker = new HygieneWorkerClient(() => startWorker(ctx.extension.extensionPath, 'hygieneWorker'));
   const service = new HygieneService(
     ctx.analyses, ctx.config, (config) => config.modelPath || path.join(ctx.extension.extensionPath, 'models'), worker, ctx.scoring,
   );
   const selector: vscode.DocumentSelector = { language: 'jsonl' };
-  return [
+  const disposables = [
     service,
     vscode.languages.registerCodeActionsProvider(selector, new HygieneCodeActions(service), { providedCodeActionKinds: HygieneCodeActions.kinds }),
     vscode.languages.registerHoverProvider(selector, {
@@ -168,4 +171,5 @@ export const registerHygiene: Feature = (ctx) => {
       return doc ? service.ensure(doc) : undefined;
     }),
   ];
-};
+  return { service, disposables };
+}

@@ -3,7 +3,10 @@
 import * as vscode from 'vscode';
 import { AnalysisRegistry } from './analysisRegistry';
 import { ConfigSource } from './config';
-import { registerHygiene } from './hygieneActions';
+import { hygieneFeature } from './hygieneActions';
+import type { HygieneService } from './hygiene';
+import { LegacyDatasetSource } from './views/datasetSource';
+import { registerViews, type ViewsApi } from './views/registerViews';
 import { registerJsonFixes } from './jsonFixes';
 import type { Feature, ScarContext } from './context';
 import { ScarDiagnostics } from './diagnostics';
@@ -23,10 +26,10 @@ import { setTranslator, t } from '../core/l10n';
  * Features beyond the foundation (diagnostics and status bar, which the test API needs by name). To add one,
  * write `export const registerX: Feature = (ctx) => ...` in its own module and list it here.
  */
-const FEATURES: readonly Feature[] = [registerSelectCommands, registerSortFilterCommands, registerLargeFileCommands, registerHygiene, registerJsonFixes, registerChooseModel,
+const FEATURES: readonly Feature[] = [registerSelectCommands, registerSortFilterCommands, registerLargeFileCommands, registerJsonFixes, registerChooseModel,
   registerWalkthroughEvents];
 
-export function activate(context: vscode.ExtensionContext): ScarLensApi & ScoringApi & ScoreViewApi {
+export function activate(context: vscode.ExtensionContext): ScarLensApi & ScoringApi & ScoreViewApi & { views: ViewsApi } {
   setTranslator(vscode.l10n.t);
   const config = new ConfigSource();
   const analyses = new AnalysisRegistry(config);
@@ -47,6 +50,16 @@ export function activate(context: vscode.ExtensionContext): ScarLensApi & Scorin
     if (Array.isArray(registered)) context.subscriptions.push(...registered);
     else if (registered) context.subscriptions.push(registered as vscode.Disposable);
   }
+  // Hygiene, then the views, which read the documents' state through one adapter (views/datasetSource.ts).
+  let hygiene: HygieneService | undefined;
+  const source = new LegacyDatasetSource(analyses, scoring.scorer, () => hygiene, config);
+  context.subscriptions.push(source);
+  const hygieneParts = hygieneFeature(ctx);
+  hygiene = hygieneParts.service;
+  source.attachHygiene(hygiene);
+  context.subscriptions.push(...hygieneParts.disposables);
+  const views = registerViews(ctx, source);
+  context.subscriptions.push(...views.disposables);
 
   if (config.current.invalid.length > 0) {
     void vscode.window.showWarningMessage(t('SCAR Lens: {0}', config.current.invalid.join(' ')));
@@ -58,7 +71,7 @@ export function activate(context: vscode.ExtensionContext): ScarLensApi & Scorin
       if (fresh.length > 0) void vscode.window.showWarningMessage(t('SCAR Lens: {0}', fresh.join(' ')));
     }),
   );
-  return { ...testApi(analyses, statusBar), ...scoring.api, ...view.api };
+  return { ...testApi(analyses, statusBar), ...scoring.api, ...view.api, views: views.api };
 }
 
 export function deactivate(): void {
