@@ -172,6 +172,8 @@ export class DocumentFeed implements OverviewFeed {
     let count = 0;
     let blank = 0;
     for (let i = 0; i < n; i++) { if (view.isBlank(i)) blank++; else index[count++] = i; }
+    // The empty "line" after a final line break is the file's ending, not a blank line of the dataset.
+    if (n > 0 && view.isBlank(n - 1) && view.lineText(n - 1) === '') blank--;
     const rows = emptyRows(count);
     rows.line.set(index.subarray(0, count));
     const parsed = this.parsed?.version === view.version ? this.parsed : undefined;

@@ -7,7 +7,6 @@ import * as vscode from 'vscode';
 import { cleanFile } from '../../cli/cleanFile';
 import { scoreFileStream } from '../../cli/scoreStream';
 import { t } from '../../core/l10n';
-import type { Cut } from '../../core/overview';
 import { pipelineCleaningOptions } from '../../core/selectionPipeline';
 import type { ScarContext } from '../context';
 import type { OnDiskOutcome } from '../largeFile';
@@ -19,6 +18,7 @@ import { OVERVIEW_VIEW_TYPE, OverviewPanel, type OverviewDeps } from './overview
 import { checkOverviewRequest, type OverviewViewState } from './protocol';
 import { RECORD_VIEW_TYPE, RecordView, type FileLine } from './recordView';
 import { webviewOptions } from './webviewHtml';
+import { selectionArgs } from './selectionArgs';
 
 /** What the views add to the extension's API (for tests). */
 export interface ViewsApi {
@@ -26,13 +26,6 @@ export interface ViewsApi {
   overviewPanel(uri: vscode.Uri): OverviewPanel | undefined;
   /** The record view (one per window). */
   readonly recordView: RecordView;
-}
-
-/** The cut as the selection commands take it (the same arguments a keybinding or test passes). */
-export function selectionArgs(cut: Cut): { criterion: 'threshold' | 'top-k' | 'ratio'; value: number } {
-  if (cut.mode === 'threshold') return { criterion: 'threshold', value: cut.value };
-  if (cut.mode === 'top-k') return { criterion: 'top-k', value: Math.round(cut.value) };
-  return { criterion: 'ratio', value: cut.value / 100 };
 }
 
 export function registerViews(ctx: ScarContext, source: DatasetSource): { disposables: vscode.Disposable[]; api: ViewsApi } {
