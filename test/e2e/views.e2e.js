@@ -209,13 +209,13 @@ async function main() {
       return `${info.text.length} characters shown of ${data.longChars}, wrapped; "${score.slice(0, 60)}…"`;
     });
 
+    await shot(page, 'record-dark');
+
     await check('the record view moves to the next line from the keyboard', async () => {
       await rec.click('header h1');
       await page.keyboard.press('j');
       await webviewFrame(page, `body[data-line="${LONG_LINE + 1}"]`);
     });
-
-    await shot(page, 'record-dark');
 
     await check('in the light theme, the overview comes back with its cut (state restored when shown again)', async () => {
       await runCommand(page, 'Preferences: Color Theme');

@@ -73,7 +73,9 @@ export function documentRecord(view: DatasetDocument, index: number, scale: Scor
     for (const c of h.nearClusters) if (c.lines.includes(line)) clusters.push(clusterView('near', c));
   }
   return {
-    file: path.basename(doc.uri.fsPath || doc.uri.path), uri: doc.uri.toString(), version: doc.version, line: index + 1, lineCount: view.lineCount,
+    file: path.basename(doc.uri.fsPath || doc.uri.path), uri: doc.uri.toString(), version: doc.version, line: index + 1,
+    // the empty "line" after a final line break is the file's ending, not one of its lines
+    lineCount: view.lineCount > 1 && view.lineText(view.lineCount - 1) === '' ? view.lineCount - 1 : view.lineCount,
     ...base,
     ...(s ? { score: scoreView(s, scale, cuts, view.componentMedians()) } : {}),
     scoring: s ? 'scored' : base.pairs > 0 && view.pending(index) ? 'pending' : 'none',
