@@ -160,8 +160,10 @@ describe('record view and dataset overview', function () {
 
     // An edit of the shown line: 'stale' at once, then the record of the new text.
     const posted = rv.posted.length;
-    editor.selection = new vscode.Selection(19, 0, 19, 0);
-    await replaceLine(editor, 19, JSON.stringify({ instruction: 'Edited question?', input: '', output: 'An edited answer.' }));
+    // The editor that shows the file now (showing the record view may have moved it to another group).
+    const ed = await vscode.window.showTextDocument(editor.document, { preview: false });
+    ed.selection = new vscode.Selection(19, 0, 19, 0);
+    await replaceLine(ed, 19, JSON.stringify({ instruction: 'Edited question?', input: '', output: 'An edited answer.' }));
     await waitUntil('the edited record', () => rv.lastRecord?.line === 20 && rv.lastRecord.turns.some((t) => t.text === 'An edited answer.'), 20000);
     const after = rv.posted.slice(posted);
     const stale = after.findIndex((m) => m.type === 'stale');
