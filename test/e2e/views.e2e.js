@@ -6,7 +6,7 @@
 // value, sorts and filters the table, clicks a row and checks that the editor's cursor went to that line and the
 // record view shows the whole long response (wrapped, nothing cut), hides and shows the overview (its state comes
 // back), and saves screenshots of both views in the dark and the light theme to .test-results/screenshots/
-// (views-*-dark.png, views-*-light.png); with SCAR_UPDATE_SCREENSHOTS=1 also the README's media/screenshots/overview.png
+// (views-*-dark.png, views-*-light.png, views-overview-hc.png); with SCAR_UPDATE_SCREENSHOTS=1 also the README's media/screenshots/overview.png
 // and record.png.
 // Reports like the other e2e files: `e2e: N passed, N failed`, results JSON in SCAR_E2E_RESULTS.
 'use strict';
@@ -231,6 +231,24 @@ async function main() {
       if (mode !== 'true' || value !== pctValue) throw new Error(`the cut came back as ${mode === 'true' ? 'top-%' : 'another mode'} ${value} (was top-% ${pctValue})`);
       await shot(page, 'overview-light');
       return `top ${value}% kept`;
+    });
+
+    await check('in a high-contrast theme, the overview draws with the theme\'s colours', async () => {
+      await runCommand(page, 'Preferences: Color Theme');
+      await page.locator('.quick-input-widget input').fill('Dark High Contrast');
+      await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: 'Dark High Contrast' }).first().click({ timeout: WAIT });
+      await page.locator('.monaco-workbench.hc-black').waitFor({ timeout: WAIT });
+      const frame = await webviewFrame(page, '#keeps');
+      await page.waitForTimeout(500);
+      const colours = await frame.evaluate(() => {
+        const s = getComputedStyle(document.body);
+        const thumb = getComputedStyle(document.getElementById('cut-slider'));
+        return { fg: s.color, bg: s.backgroundColor, border: thumb.borderTopColor, kind: document.body.className };
+      });
+      if (!/vscode-high-contrast/.test(colours.kind)) throw new Error(`the webview's body class is "${colours.kind}"`);
+      if (colours.fg === colours.bg) throw new Error(`text and background are both ${colours.fg}`);
+      await shot(page, 'overview-hc');
+      return `text ${colours.fg} on ${colours.bg}, slider border ${colours.border}`;
     });
   } finally {
     if (failures.length && page) {
