@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The pure work behind the editor's score commands (src/extension/selectionModel.ts + lineEdits.ts) on a generated
+// The pure work behind the editor's score commands (src/extension/commands/docLines.ts, selectionPrep.ts, criterionInput.ts, filterInput.ts and lineEdits.ts) on a generated
 // document of 100,000 lines: reading it into lines with pairs and scores (baseline: JSON.parse of every line alone),
 // SCAR's cleaning in slices (baseline: core runSelectionPipeline in one go, same run) with the longest stretch
 // between two yields to the event loop, the same cleaning in the worker thread "Select top" uses (the longest gap of
@@ -15,8 +15,11 @@ const bundle = path.join(root, 'out', 'bench', 'commands-model.js');
 require('esbuild').buildSync({
   stdin: {
     contents: [
-      "export { documentLines, prepareSelection, applyCriterion, criterionChoices, parseFilterInput } from './src/extension/selectionModel';",
-      "export { sortedText, filteredText } from './src/extension/lineEdits';",
+      "export { documentLines } from './src/extension/commands/docLines';",
+      "export { prepareSelection, applyCriterion } from './src/extension/commands/selectionPrep';",
+      "export { criterionChoices } from './src/extension/commands/criterionInput';",
+      "export { parseFilterInput } from './src/extension/commands/filterInput';",
+      "export { sortedText, filteredText } from './src/extension/commands/lineEdits';",
       "export { runSelectionPipeline } from './src/core/selectionPipeline';",
       "export { cleanInWorker } from './src/extension/cleaningWorkerClient';",
     ].join('\n'),

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The editor's live analysis (src/extension/lineModel.ts + lineAnalyser.ts) on a generated 100,000-line document:
+// The editor's live analysis (src/extension/documents/lineModel.ts + lineAnalyser.ts) on a generated 100,000-line document:
 // the cost of one keystroke's re-check against a full re-analysis of the file (the baseline, same run), and how
 // long the longest slice of a sliced full pass runs (the host must never stall more than 50 ms).
 //   node bench/editor.bench.js [lines]       (`npm run bench -- editor`; builds out/bench/editor-model.js itself)
@@ -12,7 +12,7 @@ const root = path.resolve(__dirname, '..');
 const bundle = path.join(root, 'out', 'bench', 'editor-model.js');
 require('esbuild').buildSync({
   stdin: {
-    contents: "export { LineModel, SLICE_MS } from './src/extension/lineModel';\nexport { lineAnalyserFor } from './src/extension/lineAnalyser';",
+    contents: "export { LineModel, SLICE_MS } from './src/extension/documents/lineModel';\nexport { lineAnalyserFor } from './src/extension/documents/lineAnalyser';",
     resolveDir: root,
     loader: 'ts',
   },

@@ -15,8 +15,8 @@ import * as vm from 'vm';
 import * as vscode from 'vscode';
 import { EngineClient } from '../../src/engine/client';
 import { hostCpuMs } from '../../src/extension/cpuTime';
-import type { ScoreViewApi } from '../../src/extension/scoreView';
-import type { ScoringApi } from '../../src/extension/scoring';
+import type { ScoreViewApi } from '../../src/extension/surfaces/scoreView';
+import type { ScoringApi } from '../../src/extension/scoring/scoringService';
 
 type Api = ScoreViewApi & ScoringApi;
 

@@ -1,5 +1,5 @@
 // What happens to a file on disk once pass 1 (scoreStream.ts) has scored it, shared by `scar score`, `scar select`
-// and the editor's commands for files too large to open (src/extension/largeFile.ts):
+// and the editor's commands for files too large to open (src/extension/commands/onDisk.ts):
 //   writeScoreRows      the per-line scores as JSONL {"line", "score", "style", "percentile", "error", "composition", "presentation"}
 //   cleanScoredFile     SCAR's cleaning (cleanFile.ts) keeping the best-scored copy of duplicates
 //   writeSelectedLines  the selected lines read back from the file by byte offset, in one of the export formats

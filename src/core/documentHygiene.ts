@@ -43,7 +43,7 @@ export interface DocumentHygiene {
 }
 
 /** The lines of a text as an editor shows them: split at \r\n, \n and \r. */
-export function documentLines(text: string): string[] {
+export function splitLines(text: string): string[] {
   return text.split(/\r\n|\r|\n/);
 }
 

@@ -5,21 +5,10 @@
 // a file streamed from disk, and it is unit-tested. Columns are typed arrays, never an object per line, so a million
 // lines cost a few tens of megabytes in the extension host and nothing in the webview (it gets bins and pages).
 import { ratioCount } from './select';
+import { PROBLEM_KINDS, ROW_FLAGS, type Cut, type CutStats, type Histogram, type ProblemKind, type RowBand, type SortColumn } from './overviewTypes';
 
-/** Problems a line can have, as bits of OverviewRows.flags. */
-export const ROW_FLAGS = {
-  noPair: 1,
-  duplicate: 2,
-  nearDuplicate: 4,
-  nonEnglish: 8,
-  emptyResponse: 16,
-  truncated: 32,
-} as const;
-export type ProblemKind = keyof typeof ROW_FLAGS;
-export const PROBLEM_KINDS = Object.keys(ROW_FLAGS) as ProblemKind[];
+export * from './overviewTypes';
 
-export type RowBand = 'high' | 'mid' | 'low' | 'none';
-export const ROW_BANDS: readonly RowBand[] = ['high', 'mid', 'low', 'none'];
 
 /** One row per non-blank line of a file, column by column. */
 export interface OverviewRows {
@@ -62,13 +51,6 @@ export function sortKey(text: string): number {
   return k;
 }
 
-export interface Histogram {
-  lo: number;
-  hi: number;
-  counts: number[];
-  /** Values above `hi` counted in the last bin (a length histogram's long tail). */
-  clipped: number;
-}
 
 /** Counts finite values (and, with `valid`, only those it accepts) into `bins` equal bins over [lo, hi]. */
 export function histogram(values: ArrayLike<number>, count: number, lo: number, hi: number, bins: number, valid: (v: number) => boolean = Number.isFinite): Histogram {
@@ -190,29 +172,8 @@ export function orderBy(key: ArrayLike<number>, count: number, descending: boole
   return order;
 }
 
-export type CutMode = 'threshold' | 'top-k' | 'top-percent';
-export const CUT_MODES: readonly CutMode[] = ['threshold', 'top-k', 'top-percent'];
 
-/** A cut: keep lines whose shown score is at least `value` (threshold), the best `value` lines (top-k), or the best `value`% (top-percent). */
-export interface Cut {
-  mode: CutMode;
-  value: number;
-}
 
-export interface CutStats {
-  mode: CutMode;
-  value: number;
-  /** Lines the cut keeps, of the `scored` lines with a score. */
-  kept: number;
-  scored: number;
-  /** kept / scored (0 when nothing is scored). */
-  share: number;
-  /** Median response length (tokens) of the kept lines and of every line whose length is known; NaN when none. */
-  medianTokensKept: number;
-  medianTokensAll: number;
-  /** The lowest shown score kept (where the cut stands on the score histogram); NaN when nothing is kept. */
-  boundary: number;
-}
 
 /**
  * Each row's percentile among the rows with a value (core/scores: ties get the mean of their places; NaN rows get
@@ -324,8 +285,6 @@ export function rowBand(percentile: number, cuts: { high: number; low: number })
   return 'mid';
 }
 
-export type SortColumn = 'line' | 'score' | 'tokens' | 'instruction' | 'response' | 'problems';
-export const SORT_COLUMNS: readonly SortColumn[] = ['line', 'score', 'tokens', 'instruction', 'response', 'problems'];
 
 export interface TableFilter {
   /** Rows in any of these bands (empty: every band). */

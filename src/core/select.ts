@@ -10,6 +10,8 @@
 // - threshold T keeps every line whose score is >= T (SCAR's README filters at -2.0).
 // - The output is in rank order, or in file order when keepOrder is set (the same set either way).
 
+import { t } from './l10n';
+
 export type SelectCriterion =
   | { kind: 'top-k'; k: number }
   | { kind: 'ratio'; ratio: number }
@@ -93,8 +95,8 @@ export function selectIndices(scores: ArrayLike<number>, criterion: SelectCriter
 /** A short description of the criterion for summaries, e.g. "top 25%", "top 100", "score >= -2". */
 export function describeCriterion(c: SelectCriterion): string {
   switch (c.kind) {
-    case 'top-k': return `top ${c.k.toLocaleString('en-US')}`;
-    case 'ratio': return `top ${+(c.ratio * 100).toFixed(4)}%`;
-    case 'threshold': return c.label ?? `score >= ${c.threshold}`;
+    case 'top-k': return t('top {0}', c.k.toLocaleString('en-US'));
+    case 'ratio': return t('top {0}%', +(c.ratio * 100).toFixed(4));
+    case 'threshold': return c.label ?? t('score >= {0}', c.threshold);
   }
 }

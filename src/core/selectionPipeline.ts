@@ -6,6 +6,7 @@
 import { CleaningPass, type CleaningOptions, type CleaningResult, type Removal } from './cleaningPass';
 import type { NearDupOptions, TextPair } from './dedup';
 import { describeCriterion, selectIndices, type SelectCriterion } from './select';
+import { t } from './l10n';
 
 export interface PipelineItem {
   /** 1-based line of the record. */
@@ -123,7 +124,6 @@ export function runSelectionPipeline(items: ReadonlyArray<PipelineItem>, options
 }
 
 const fmt = (n: number): string => n.toLocaleString('en-US');
-const plural = (n: number, one: string, many: string): string => `${fmt(n)} ${n === 1 ? one : many}`;
 
 /**
  * One line for the CLI and the editor, e.g.
@@ -132,9 +132,10 @@ const plural = (n: number, one: string, many: string): string => `${fmt(n)} ${n 
  */
 export function formatPipelineReport(r: PipelineReport): string {
   const parts: string[] = [];
-  if (r.dedup) parts.push(plural(r.removedExact, 'exact duplicate', 'exact duplicates'));
-  if (r.languageFilter) parts.push(`${fmt(r.removedLanguage)} non-English`);
-  if (r.dedup) parts.push(plural(r.removedNearDup, 'near-duplicate', 'near-duplicates'));
-  const kept = `kept ${fmt(r.selected)} of ${fmt(r.ranked)} (${describeCriterion(r.criterion)})`;
-  return parts.length ? `Removed ${parts.join(', ')}; ${kept}` : kept[0].toUpperCase() + kept.slice(1);
+  if (r.dedup) parts.push(r.removedExact === 1 ? t('1 exact duplicate') : t('{0} exact duplicates', fmt(r.removedExact)));
+  if (r.languageFilter) parts.push(t('{0} non-English', fmt(r.removedLanguage)));
+  if (r.dedup) parts.push(r.removedNearDup === 1 ? t('1 near-duplicate') : t('{0} near-duplicates', fmt(r.removedNearDup)));
+  const criterion = describeCriterion(r.criterion);
+  return parts.length ? t('Removed {0}; kept {1} of {2} ({3})', parts.join(', '), fmt(r.selected), fmt(r.ranked), criterion)
+    : t('Kept {0} of {1} ({2})', fmt(r.selected), fmt(r.ranked), criterion);
 }

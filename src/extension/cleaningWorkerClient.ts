@@ -6,7 +6,7 @@ import type { Worker } from 'worker_threads';
 import type { CleaningOptions } from '../core/cleaningPass';
 import type { TextPair } from '../core/dedup';
 import type { CleaningLine, CleaningWorkerReply, CleaningWorkerRequest } from './cleaningWorkerProtocol';
-import type { CleaningOutcome } from './selectionModel';
+import type { CleaningOutcome } from './commands/selectionPrep';
 
 /** Lines per message to the worker. */
 export const PART_LINES = 2000;

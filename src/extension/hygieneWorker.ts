@@ -4,7 +4,7 @@
 // cancels a request by terminating the worker. The text comes in parts (hygieneWorkerProtocol.ts).
 import { parentPort, workerData } from 'worker_threads';
 import { bundleTranslator, setTranslator } from '../core/l10n';
-import { documentHygiene, documentLines } from '../core/documentHygiene';
+import { documentHygiene, splitLines } from '../core/documentHygiene';
 import { packedBuffers, packHygiene } from '../core/packedHygiene';
 import type { WorkerData } from './workerThreads';
 import type { HygieneWorkerReply, HygieneWorkerRequest } from './hygieneWorkerProtocol';
@@ -25,7 +25,7 @@ port.on('message', (request: HygieneWorkerRequest) => {
   current = { id: -1, parts: [] };
   let reply: HygieneWorkerReply;
   try {
-    const result = packHygiene(documentHygiene(documentLines(text), request.options)!);
+    const result = packHygiene(documentHygiene(splitLines(text), request.options)!);
     reply = { id: request.id, result };
     port.postMessage(reply, packedBuffers(result));
   } catch (e) {

@@ -1,25 +1,25 @@
-// Activation: builds the settings source and the analysis registry, then registers each feature. Everything is
+// Activation: builds the settings source and the datasets registry, then registers each feature. Everything is
 // owned by the ExtensionContext's subscriptions; there is no module-level state.
 import * as vscode from 'vscode';
-import { AnalysisRegistry } from './analysisRegistry';
+import { Datasets } from './documents/datasets';
 import { ConfigSource } from './config';
-import { hygieneFeature } from './hygieneActions';
-import type { HygieneService } from './hygiene';
-import { LegacyDatasetSource } from './views/datasetSource';
+import { hygieneFeature } from './hygiene/hygieneActions';
+import type { HygieneService } from './hygiene/hygieneService';
+import { StoreDatasetSource } from './views/datasetSource';
 import { registerViews, type ViewsApi } from './views/registerViews';
-import { registerJsonFixes } from './jsonFixes';
+import { registerJsonFixes } from './commands/jsonFixes';
 import type { Feature, ScarContext } from './context';
-import { ScarDiagnostics } from './diagnostics';
-import { registerScoreView, type ScoreViewApi } from './scoreView';
-import { registerScoring, type ScoringApi } from './scoring';
-import { registerLargeFileCommands } from './largeFile';
-import { RemovedLinesFiles } from './removedLines';
-import { registerChooseModel } from './chooseModel';
-import { registerSelectCommands } from './selectCommand';
-import { registerSortFilterCommands } from './sortFilter';
-import { ScarStatusBar } from './statusBar';
+import { ScarDiagnostics } from './surfaces/diagnostics';
+import { registerScoreView, type ScoreViewApi } from './surfaces/scoreView';
+import { registerScoring, type ScoringApi } from './scoring/scoringService';
+import { registerLargeFileCommands } from './commands/onDisk';
+import { RemovedLinesFiles } from './commands/removedLines';
+import { registerChooseModel } from './commands/chooseModel';
+import { registerSelectCommands } from './commands/selectTop';
+import { registerSortFilterCommands } from './commands/sortFilter';
+import { ScarStatusBar } from './surfaces/statusBar';
 import { testApi, type ScarLensApi } from './testApi';
-import { registerWalkthroughEvents } from './walkthrough';
+import { registerWalkthroughEvents } from './surfaces/walkthrough';
 import { setTranslator, t } from '../core/l10n';
 
 /**
@@ -32,19 +32,19 @@ const FEATURES: readonly Feature[] = [registerSelectCommands, registerSortFilter
 export function activate(context: vscode.ExtensionContext): ScarLensApi & ScoringApi & ScoreViewApi & { views: ViewsApi } {
   setTranslator(vscode.l10n.t);
   const config = new ConfigSource();
-  const analyses = new AnalysisRegistry(config);
-  const diagnostics = new ScarDiagnostics(analyses, config);
-  const statusBar = new ScarStatusBar(analyses);
-  context.subscriptions.push(config, analyses, diagnostics, statusBar);
+  const datasets = new Datasets(config);
+  const diagnostics = new ScarDiagnostics(datasets, config);
+  const statusBar = new ScarStatusBar(datasets);
+  context.subscriptions.push(config, datasets, diagnostics, statusBar);
 
   // Scoring first: every feature gets its service (ctx.scoring).
-  const scoring = registerScoring({ extension: context, config });
+  const scoring = registerScoring({ extension: context, config, datasets });
   context.subscriptions.push(...scoring.disposables);
-  const view = registerScoreView(context, config, scoring.scorer, statusBar, scoring.engine);
+  const view = registerScoreView(context, config, scoring.scorer, statusBar, scoring.engine, datasets);
   context.subscriptions.push(...view.disposables);
   const removedLines = new RemovedLinesFiles();
   context.subscriptions.push(removedLines);
-  const ctx: ScarContext = { extension: context, config, analyses, scoring: scoring.service, engine: scoring.engine, removedLines };
+  const ctx: ScarContext = { extension: context, config, datasets, scoring: scoring.service, engine: scoring.engine, removedLines };
   for (const feature of FEATURES) {
     const registered = feature(ctx);
     if (Array.isArray(registered)) context.subscriptions.push(...registered);
@@ -52,11 +52,10 @@ export function activate(context: vscode.ExtensionContext): ScarLensApi & Scorin
   }
   // Hygiene, then the views, which read the documents' state through one adapter (views/datasetSource.ts).
   let hygiene: HygieneService | undefined;
-  const source = new LegacyDatasetSource(analyses, scoring.scorer, () => hygiene, config);
+  const source = new StoreDatasetSource(datasets, scoring.scorer, () => hygiene, config);
   context.subscriptions.push(source);
   const hygieneParts = hygieneFeature(ctx);
   hygiene = hygieneParts.service;
-  source.attachHygiene(hygiene);
   context.subscriptions.push(...hygieneParts.disposables);
   const views = registerViews(ctx, source);
   context.subscriptions.push(...views.disposables);
@@ -71,7 +70,7 @@ export function activate(context: vscode.ExtensionContext): ScarLensApi & Scorin
       if (fresh.length > 0) void vscode.window.showWarningMessage(t('SCAR Lens: {0}', fresh.join(' ')));
     }),
   );
-  return { ...testApi(analyses, statusBar), ...scoring.api, ...view.api, views: views.api };
+  return { ...testApi(datasets, statusBar), ...scoring.api, ...view.api, views: views.api };
 }
 
 export function deactivate(): void {

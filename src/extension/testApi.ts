@@ -1,8 +1,8 @@
 // The small API that activate() returns, so integration tests can read what the user sees (the status-bar text)
 // and wait for an analysis to settle, without reaching into the extension's internals.
 import * as vscode from 'vscode';
-import type { AnalysisRegistry } from './analysisRegistry';
-import type { ScarStatusBar } from './statusBar';
+import type { Datasets } from './documents/datasets';
+import type { ScarStatusBar } from './surfaces/statusBar';
 
 export interface AnalysisView {
   /** The document version the figures belong to. */
@@ -47,9 +47,9 @@ export interface ScarLensApi {
   whenAnalysed(uri: vscode.Uri, timeoutMs?: number): Promise<AnalysisView>;
 }
 
-export function testApi(analyses: AnalysisRegistry, statusBar: ScarStatusBar): ScarLensApi {
+export function testApi(datasets: Datasets, statusBar: ScarStatusBar): ScarLensApi {
   const view = (uri: vscode.Uri): AnalysisView | undefined => {
-    const a = analyses.get(uri);
+    const a = datasets.get(uri)?.analysis;
     const s = a?.latest;
     if (!a || !s) return undefined;
     return {
@@ -72,7 +72,7 @@ export function testApi(analyses: AnalysisRegistry, statusBar: ScarStatusBar): S
     whenAnalysed: (uri, timeoutMs = 10000) =>
       new Promise<AnalysisView>((resolve, reject) => {
         const check = (): boolean => {
-          const a = analyses.get(uri);
+          const a = datasets.get(uri)?.analysis;
           if (a?.isCurrent) {
             cleanup();
             resolve(view(uri)!);
@@ -80,7 +80,7 @@ export function testApi(analyses: AnalysisRegistry, statusBar: ScarStatusBar): S
           }
           return false;
         };
-        const sub = analyses.onDidUpdate(() => check());
+        const sub = datasets.onDidChange((e) => { if (e.kind === 'analysis' && e.done) check(); });
         const timer = setTimeout(() => {
           cleanup();
           reject(new Error(`no finished SCAR analysis of ${uri.toString()} after ${timeoutMs} ms`));

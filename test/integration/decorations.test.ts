@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { closeAllEditors, openAnalysed, setScarSettings, waitUntil, workspaceUri } from '../util/scarExtension';
 import { badgeOf, clearAllScores, cliScores, fullApi, liveScoringOn, settledBadges, type CliLine } from '../util/scoreView';
 import { loadCalibration } from '../../src/core/calibration';
-import { scoreScale } from '../../src/extension/scoreScale';
+import { scoreScale } from '../../src/extension/scoring/scoreScale';
 import { modelsDir } from '../util/paths';
 
 /** The scale the badges show: the bundled ranker's 0-100 style score. */

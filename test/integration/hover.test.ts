@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { loadCalibration } from '../../src/core/calibration';
-import { scoreScale } from '../../src/extension/scoreScale';
+import { scoreScale } from '../../src/extension/scoring/scoreScale';
 import { modelsDir } from '../util/paths';
 
 const scale = scoreScale(loadCalibration(modelsDir));

@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as vscode from 'vscode';
-import type { RemovalResult } from '../../src/extension/hygieneActions';
+import type { RemovalResult } from '../../src/extension/hygiene/hygieneActions';
 import {
   closeAllEditors, openAnalysed, openInEditor, revertActive, setScarSettings, waitUntil, workspaceUri,
 } from '../util/scarExtension';

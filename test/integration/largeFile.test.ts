@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { OnDiskOutcome } from '../../src/extension/largeFile';
+import type { OnDiskOutcome } from '../../src/extension/commands/onDisk';
 import type { ViewsApi } from '../../src/extension/views/registerViews';
 import type { OverviewSummary, OverviewUpdate } from '../../src/extension/views/protocol';
 import { scarApi, setScarSettings, waitUntil } from '../util/scarExtension';

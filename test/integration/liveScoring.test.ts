@@ -12,7 +12,7 @@ import {
 } from '../util/scarExtension';
 import { badgeOf, clearAllScores, cliScores, fullApi, liveScoringOn, settledBadges } from '../util/scoreView';
 import { loadCalibration } from '../../src/core/calibration';
-import { scoreScale } from '../../src/extension/scoreScale';
+import { scoreScale } from '../../src/extension/scoring/scoreScale';
 import { modelsDir } from '../util/paths';
 
 /** The badges show the bundled ranker's 0-100 style score. */

@@ -2,7 +2,7 @@
 // process, and the per-document store holds a score for each line with a pair and the reason for the others.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { ScoringApi, DocumentScores } from '../../src/extension/scoring';
+import type { ScoringApi, DocumentScores } from '../../src/extension/scoring/scoringService';
 import { closeAllEditors, openAnalysed } from '../util/scarExtension';
 import { clearAllScores } from '../util/scoreView';
 

@@ -1,6 +1,6 @@
 // Score badges: bands from percentiles, fixed widths per format, problem and pending badges.
 import * as assert from 'node:assert/strict';
-import { badgeWidth, bandOf, pendingBadge, percentileBar, problemBadge, RAW_SCORE_WIDTH, rawScoreText, scoreBadge, topShare } from '../../src/extension/badgeText';
+import { badgeWidth, bandOf, pendingBadge, percentileBar, problemBadge, RAW_SCORE_WIDTH, rawScoreText, scoreBadge, topShare } from '../../src/extension/surfaces/badgeText';
 import { BADGE_FORMATS } from '../../src/extension/configValues';
 
 describe('badge text', () => {

@@ -7,7 +7,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { cleanInWorker, PART_LINES } from '../../src/extension/cleaningWorkerClient';
-import { applyCriterion, documentLines, prepareSelection } from '../../src/extension/selectionModel';
+import { applyCriterion, prepareSelection } from '../../src/extension/commands/selectionPrep';
+import { documentLines } from '../../src/extension/commands/docLines';
 import { distDir } from '../util/paths';
 import { mulberry32 as rng } from '../util/prng';
 

@@ -1,18 +1,18 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
-import { documentHygiene, documentLines, type DocumentHygieneOptions } from '../../src/core/documentHygiene';
+import { documentHygiene, splitLines, type DocumentHygieneOptions } from '../../src/core/documentHygiene';
 import { fixture } from '../util/paths';
 
 const options = (more: Partial<DocumentHygieneOptions> = {}): DocumentHygieneOptions => ({
   adapter: { schema: 'auto', turnPolicy: 'all' }, languageCheck: true, nearDuplicateThreshold: 0.5, ngram: 2, maxResponseTokens: 256, ...more,
 });
-const dupes = (): string[] => documentLines(fs.readFileSync(fixture('workspace/dupes.jsonl'), 'utf8'));
+const dupes = (): string[] => splitLines(fs.readFileSync(fixture('workspace/dupes.jsonl'), 'utf8'));
 const messages = (r: ReturnType<typeof documentHygiene>): string[] => r!.findings.map((f) => `${f.line}: ${f.message}`);
 
 describe('documentHygiene (the editor check, run in the worker)', () => {
   it('splits lines as the editor does', () => {
-    assert.deepEqual(documentLines('a\r\nb\nc\rd'), ['a', 'b', 'c', 'd']);
-    assert.deepEqual(documentLines('a\n'), ['a', '']);
+    assert.deepEqual(splitLines('a\r\nb\nc\rd'), ['a', 'b', 'c', 'd']);
+    assert.deepEqual(splitLines('a\n'), ['a', '']);
   });
 
   it('finds every kind of problem in the planted fixture, naming the kept line', () => {
@@ -30,7 +30,7 @@ describe('documentHygiene (the editor check, run in the worker)', () => {
   });
 
   it('is the same text with CRLF line endings', () => {
-    const crlf = documentLines(dupes().join('\r\n'));
+    const crlf = splitLines(dupes().join('\r\n'));
     assert.deepEqual(messages(documentHygiene(crlf, options())), messages(documentHygiene(dupes(), options())));
   });
 

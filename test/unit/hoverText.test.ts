@@ -1,7 +1,7 @@
 // The score hover's Markdown: where the line stands, the components against the medians with a reading, the
 // quoted texts (escaped, cut) and the command links.
 import * as assert from 'node:assert/strict';
-import { escapeMarkdown, excerpt, scoreHoverMarkdown, type HoverInput } from '../../src/extension/hoverText';
+import { escapeMarkdown, excerpt, scoreHoverMarkdown, type HoverInput } from '../../src/extension/surfaces/hoverText';
 
 const base: HoverInput = {
   line: 12,

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
-import { documentHygiene, documentLines, type DocumentHygieneOptions } from '../../src/core/documentHygiene';
+import { documentHygiene, splitLines, type DocumentHygieneOptions } from '../../src/core/documentHygiene';
 import { HygieneFindings } from '../../src/core/packedHygiene';
 import { HygieneWorkerClient } from '../../src/extension/hygieneWorkerClient';
 import { distDir, fixture } from '../util/paths';
@@ -33,11 +33,11 @@ describe('HygieneWorkerClient', function () {
     const client = new HygieneWorkerClient(() => new Worker(WORKER));
     try {
       const text = fs.readFileSync(fixture('workspace/dupes.jsonl'), 'utf8');
-      const scores = new Float64Array(documentLines(text).length).fill(NaN);
+      const scores = new Float64Array(splitLines(text).length).fill(NaN);
       scores[2] = 1;
       const packed = await client.run([text.slice(0, 500), text.slice(500)], { ...options, scores }).result;
       const got = new HygieneFindings(packed!);
-      const want = documentHygiene(documentLines(text), { ...options, scores })!;
+      const want = documentHygiene(splitLines(text), { ...options, scores })!;
       assert.deepEqual(Array.from({ length: got.size }, (_, i) => got.at(i)), want.findings);
       assert.deepEqual(got.exactGroups, want.exactGroups);
       assert.deepEqual(got.nearClusters, want.nearClusters);

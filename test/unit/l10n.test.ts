@@ -10,11 +10,11 @@ import { bundleTranslator, format, setTranslator, t, useBundleFile } from '../..
 import { parseLine } from '../../src/core/jsonl';
 import { adaptRecord } from '../../src/core/schema';
 import { parseProblem } from '../../src/core/inspect';
-import { documentHygiene, documentLines, type DocumentHygieneOptions } from '../../src/core/documentHygiene';
+import { documentHygiene, splitLines, type DocumentHygieneOptions } from '../../src/core/documentHygiene';
 import { HygieneFindings } from '../../src/core/packedHygiene';
 import { HygieneWorkerClient } from '../../src/extension/hygieneWorkerClient';
-import { parseFilterInput } from '../../src/extension/selectionModel';
-import { scoreScale } from '../../src/extension/scoreScale';
+import { parseFilterInput } from '../../src/extension/commands/filterInput';
+import { scoreScale } from '../../src/extension/scoring/scoreScale';
 import { distDir, fixture } from '../util/paths';
 
 /** A translator that marks every message it translates and records the English templates it was asked for. */
@@ -59,7 +59,7 @@ describe('l10n', () => {
   it('translates hygiene findings, with their numbers as arguments', () => {
     marking();
     const text = fs.readFileSync(fixture('workspace/dupes.jsonl'), 'utf8');
-    const h = documentHygiene(documentLines(text), hygieneOptions)!;
+    const h = documentHygiene(splitLines(text), hygieneOptions)!;
     const duplicate = h.findings.find((f) => f.kind === 'duplicate')!;
     assert.equal(duplicate.message, `«Duplicate of line ${duplicate.otherLine}»`);
     const near = h.findings.find((f) => f.kind === 'near-duplicate');

@@ -5,8 +5,8 @@ import * as path from 'path';
 import { InspectAccumulator, analyseRecord } from '../../src/core/inspect';
 import { readRecords } from '../../src/core/jsonl';
 import type { AdapterOptions } from '../../src/core/types';
-import { lineAnalyserFor } from '../../src/extension/lineAnalyser';
-import { LineModel } from '../../src/extension/lineModel';
+import { lineAnalyserFor } from '../../src/extension/documents/lineAnalyser';
+import { LineModel } from '../../src/extension/documents/lineModel';
 import { fixturesDir } from '../util/paths';
 
 function jsonlFixtures(): string[] {

@@ -1,8 +1,8 @@
 // The editor's incremental line model: edits applied as line replacements must leave exactly the analyses a
 // fresh full pass would give, while analysing only the lines the edits touched.
 import * as assert from 'node:assert/strict';
-import { DirtyRanges, LineModel, lineSpan, type LineInfo } from '../../src/extension/lineModel';
-import { lineAnalyserFor } from '../../src/extension/lineAnalyser';
+import { DirtyRanges, LineModel, lineSpan, type LineInfo } from '../../src/extension/documents/lineModel';
+import { lineAnalyserFor } from '../../src/extension/documents/lineAnalyser';
 import { mulberry32 as rng } from '../util/prng';
 
 
@@ -109,7 +109,7 @@ describe('LineModel', () => {
     calls.length = 0;
 
     lines[500] = LINE_KINDS[2](500); // break line 501
-    m.replaceLines(500, 500, 1);
+    m.replaceLines({ first: 500, last: 500, count: 1 });
     assert.equal(m.pending, 1);
     m.analysePending((i) => lines[i]);
     assert.deepEqual(calls, [501]);
@@ -118,7 +118,7 @@ describe('LineModel', () => {
 
     calls.length = 0;
     lines.splice(10, 0, good(-1), good(-2)); // Enter twice on line 11: one line became three
-    m.replaceLines(10, 10, 3);
+    m.replaceLines({ first: 10, last: 10, count: 3 });
     m.analysePending((i) => lines[i]);
     assert.deepEqual(calls, [11, 12, 13]);
     assert.deepEqual(m.problemLines().map((p) => p.index), [502], 'the broken line moved down by two');
@@ -146,7 +146,7 @@ describe('LineModel', () => {
         const last = Math.min(lines.length - 1, first + Math.floor(rand() * 4));
         const replacement = Array.from({ length: 1 + Math.floor(rand() * 4) }, pick);
         lines = [...lines.slice(0, first), ...replacement, ...lines.slice(last + 1)];
-        m.replaceLines(first, last, replacement.length);
+        m.replaceLines({ first: first, last: last, count: replacement.length });
         // Sometimes analyse between edits, sometimes let edits pile up (as debouncing does).
         if (rand() < 0.4) m.analysePending((i) => lines[i]);
       }
@@ -161,7 +161,7 @@ describe('LineModel', () => {
     this.timeout(60000);
     const m = fullModel([good(0), good(1)]);
     const pasted = Array.from({ length: 200_000 }, (_, i) => good(i));
-    m.replaceLines(1, 1, pasted.length);
+    m.replaceLines({ first: 1, last: 1, count: pasted.length });
     const lines = [good(0), ...pasted];
     m.analysePending((i) => lines[i]);
     assert.equal(m.summary().pairs, 200_001);
@@ -175,6 +175,6 @@ describe('LineModel', () => {
 
   it('rejects an edit outside the document', () => {
     const m = fullModel([good(0)]);
-    assert.throws(() => m.replaceLines(1, 1, 1), /does not fit a model of 1 lines/);
+    assert.throws(() => m.replaceLines({ first: 1, last: 1, count: 1 }), /does not fit a model of 1 lines/);
   });
 });

@@ -44,7 +44,7 @@ describe('packaging: npm run package', () => {
   it('keeps .vscodeignore free of any one platform\'s binaries', () => {
     const base = fs.readFileSync(path.join(repoRoot, '.vscodeignore'), 'utf8');
     assert.doesNotMatch(base.split('\n').filter((l) => !l.startsWith('#')).join('\n'), /bin\/napi/);
-    for (const need of ['!dist/*.js', '!package.nls.json', '!media/**', '!models/ranker.onnx']) assert.ok(base.split('\n').includes(need), need);
+    for (const need of ['!dist/*.js', '!package.nls.json', '!l10n/*.json', '!media/**', '!models/ranker.onnx']) assert.ok(base.split('\n').includes(need), need);
   });
 });
 
@@ -68,7 +68,7 @@ describe('manifest conventions', () => {
     const [walkthrough] = manifest.contributes.walkthroughs;
     assert.ok(walkthrough.steps.length >= 3 && walkthrough.steps.length <= 5);
     const commands = new Set(manifest.contributes.commands.map((c: { command: string }) => c.command));
-    const source = fs.readFileSync(path.join(repoRoot, 'src/extension/walkthrough.ts'), 'utf8');
+    const source = fs.readFileSync(path.join(repoRoot, 'src/extension/surfaces/walkthrough.ts'), 'utf8');
     for (const step of walkthrough.steps) {
       for (const kind of ['image', 'markdown', 'svg']) {
         if (step.media[kind]) assert.ok(fs.existsSync(path.join(repoRoot, step.media[kind])), `${step.id}: ${step.media[kind]} is missing`);

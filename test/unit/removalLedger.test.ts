@@ -1,7 +1,7 @@
 // The side file of removed lines (`<name>.removed.jsonl`) follows the removals still in effect at each save: an undone
 // filter leaves nothing there, a redo puts it back, and the source and its side file never hold a line twice.
 import * as assert from 'node:assert/strict';
-import { applySideFilePlan, RemovalLedger } from '../../src/extension/removalLedger';
+import { applySideFilePlan, RemovalLedger } from '../../src/extension/commands/removalLedger';
 
 /** A document as a list of lines, with the ledger's bookkeeping done as the extension does it. */
 class Doc {

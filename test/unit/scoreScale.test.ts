@@ -1,8 +1,8 @@
 // The number people see: the 0-100 style score of a calibrated ranker (or the raw score), the same scale for what is
 // shown and what is typed.
 import * as assert from 'node:assert/strict';
-import { scoreScale } from '../../src/extension/scoreScale';
-import { scoreStatusText } from '../../src/extension/statusText';
+import { scoreScale } from '../../src/extension/scoring/scoreScale';
+import { scoreStatusText } from '../../src/extension/surfaces/statusText';
 
 const cal = { a: 0.9, b: 3, model: 'm', anchors: { humanMedian: 11.2, assistantMedian: 81.5 }, fittedOn: '' };
 

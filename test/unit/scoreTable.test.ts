@@ -2,8 +2,8 @@
 // and ranks agree with core/scores, and next/previous low lines wrap around.
 import * as assert from 'node:assert/strict';
 import { percentiles, summarizeScores } from '../../src/core/scores';
-import { documentScoresOf } from '../../src/extension/documentScores';
-import { ScoreTable, type ScoredLine } from '../../src/extension/scoreTable';
+import { documentScoresOf } from '../../src/extension/documents/documentScores';
+import { ScoreTable, type ScoredLine } from '../../src/extension/documents/scoreTable';
 
 const scored = (text: string, score: number): ScoredLine => ({ text, pairs: 1, score, composition: score / 2, presentation: score / 2 });
 
@@ -23,7 +23,7 @@ describe('ScoreTable', () => {
 
   it('keeps the entries of unchanged lines across an edit that inserts lines, and drops the edited ones', () => {
     const t = tableOf([1, 2, 3, 4]);
-    t.replaceLines(1, 1, 3); // line 1 replaced by three lines
+    t.replaceLines({ first: 1, last: 1, count: 3 }); // line 1 replaced by three lines
     assert.equal(t.lineCount, 6);
     assert.equal(t.get(0, 'line 0')?.score, 1);
     assert.equal(t.entry(1), undefined);
@@ -41,11 +41,11 @@ describe('ScoreTable', () => {
 
   it('follows a deletion of lines', () => {
     const t = tableOf([1, 2, 3, 4]);
-    t.replaceLines(1, 2, 1); // lines 1..2 became one line
+    t.replaceLines({ first: 1, last: 2, count: 1 }); // lines 1..2 became one line
     assert.equal(t.lineCount, 3);
     assert.equal(t.entry(1), undefined);
     assert.equal(t.get(2, 'line 3')?.score, 4);
-    assert.throws(() => t.replaceLines(2, 5, 1), /does not fit/);
+    assert.throws(() => t.replaceLines({ first: 2, last: 5, count: 1 }), /does not fit/);
   });
 
   it('computes percentiles as core/scores does, ranks from the top and quantiles', () => {
@@ -101,7 +101,7 @@ describe('ScoreTable', () => {
       } else if (op < 0.97 && n > 2) {
         const a = Math.floor(rand() * (n - 1));
         const b = Math.min(n - 1, a + Math.floor(rand() * 3));
-        t.replaceLines(a, b, Math.floor(rand() * 4));
+        t.replaceLines({ first: a, last: b, count: Math.floor(rand() * 4) });
       } else {
         t.reset(50 + Math.floor(rand() * 100));
       }
@@ -137,7 +137,7 @@ describe('ScoreTable', () => {
         const a = Math.floor(rand() * n);
         const b = Math.min(n - 1, a + Math.floor(rand() * 3));
         const added = rand() < 0.2 ? 5 + Math.floor(rand() * 60) : Math.floor(rand() * 4); // some edits outgrow the columns
-        t.replaceLines(a, b, added);
+        t.replaceLines({ first: a, last: b, count: added });
         model.splice(a, b - a + 1, ...new Array<undefined>(added).fill(undefined));
       } else {
         const size = 20 + Math.floor(rand() * 60);

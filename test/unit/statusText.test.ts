@@ -2,8 +2,8 @@
 import * as assert from 'node:assert/strict';
 import type { SchemaId } from '../../src/core/types';
 import { schemaLabel } from '../../src/core/schema';
-import type { LineModelSummary } from '../../src/extension/lineModel';
-import { fileSchemaOf, formatCount, severitiesText, statusContent } from '../../src/extension/statusText';
+import type { LineModelSummary } from '../../src/extension/documents/lineModel';
+import { fileSchemaOf, formatCount, severitiesText, statusContent } from '../../src/extension/surfaces/statusText';
 
 function summary(over: Partial<LineModelSummary> & { counts?: Array<[SchemaId, number]> }): LineModelSummary {
   const { counts = [], ...rest } = over;

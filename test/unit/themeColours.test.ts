@@ -8,7 +8,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
-import { BADGE_COLOURS, GUTTER_ICONS, RULER_COLOURS } from '../../src/extension/themeColours';
+import { BADGE_COLOURS, GUTTER_ICONS, RULER_COLOURS } from '../../src/extension/surfaces/themeColours';
 import { repoRoot } from '../util/paths';
 
 type Rgba = [number, number, number, number];

@@ -1,6 +1,6 @@
 // The untitled editor of a selection says what it holds: source, cut and count, unique among open documents.
 import * as assert from 'node:assert/strict';
-import { selectionName, uniqueName } from '../../src/extension/untitledNames';
+import { selectionName, uniqueName } from '../../src/extension/commands/untitledNames';
 
 describe('selection editor names', () => {
   it('names the source, the cut and the count', () => {

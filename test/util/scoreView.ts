@@ -4,9 +4,9 @@
 import * as fs from 'fs';
 import * as vscode from 'vscode';
 import { createScoreCommand } from '../../src/cli/score';
-import type { RenderedDecorations } from '../../src/extension/decorations';
-import type { ScoreViewApi } from '../../src/extension/scoreView';
-import type { ScoringApi } from '../../src/extension/scoring';
+import type { RenderedDecorations } from '../../src/extension/surfaces/decorations';
+import type { ScoreViewApi } from '../../src/extension/surfaces/scoreView';
+import type { ScoringApi } from '../../src/extension/scoring/scoringService';
 import type { ScarLensApi } from '../../src/extension/testApi';
 import { scarApi, setScarSettings, waitUntil } from './scarExtension';
 import { runCommand, scoringDeps, tempDir } from './scoringCli';

@@ -2,17 +2,17 @@
 // its lines, pairs, problems, scores and hygiene findings, and one change event that says what changed (the line
 // analysis after an edit, the scores, the hygiene findings). The views keep no document state of their own beyond
 // the page or line the user is looking at; everything else is asked for here when drawn.
-// Today this reads the existing owners (analysisRegistry/documentAnalysis, liveScoring/scoreTable, HygieneService);
-// when the per-document Dataset store lands, only this module is re-pointed at it.
+// It reads the per-document Dataset store (src/extension/documents/: analysis, scoring and hygiene columns) and maps
+// its change event; the live scorer places a score (percentile, rank) and the hygiene service runs a check on demand.
 import * as vscode from 'vscode';
 import { linePairs, type LinePairs } from '../../core/linePairs';
 import type { DuplicateCluster, HygieneFinding, HygieneKind } from '../../core/types';
-import type { AnalysisRegistry } from '../analysisRegistry';
-import { isJsonlDocument } from '../analysisRegistry';
 import type { ConfigSource } from '../config';
-import type { HygieneService } from '../hygiene';
-import type { LiveScorer } from '../liveScoring';
-import type { ScoreScale } from '../scoreScale';
+import { isJsonlDocument, type Datasets } from '../documents/datasets';
+import type { ScoringState } from '../documents/scoringState';
+import type { HygieneService } from '../hygiene/hygieneService';
+import type { LiveScorer } from '../scoring/liveScorer';
+import type { ScoreScale } from '../scoring/scoreScale';
 
 export type DatasetChangeKind = 'analysis' | 'scores' | 'hygiene';
 
@@ -78,29 +78,33 @@ export interface DatasetSource extends vscode.Disposable {
   bandCuts(): { high: number; low: number };
 }
 
-/** The DatasetSource over today's modules. */
-export class LegacyDatasetSource implements DatasetSource {
+/** The DatasetSource over the Datasets store (documents/): its columns and its one change event. */
+export class StoreDatasetSource implements DatasetSource {
   private readonly changed = new vscode.EventEmitter<DatasetChange>();
   readonly onDidChange = this.changed.event;
   private readonly subscriptions: vscode.Disposable[];
 
   constructor(
-    private readonly analyses: AnalysisRegistry,
+    private readonly datasets: Datasets,
     private readonly scorer: LiveScorer,
     private readonly hygieneService: () => HygieneService | undefined,
     private readonly config: ConfigSource,
   ) {
     this.subscriptions = [
       this.changed,
-      analyses.onDidUpdate((a) => this.changed.fire({ uri: a.document.uri, kind: 'analysis' })),
-      scorer.onDidChange((e) => this.changed.fire({ uri: e.document.uri, kind: 'scores' })),
-      // The hygiene service is registered as a feature after this source; subscribe when it exists.
+      datasets.onDidChange((c) => {
+        switch (c.kind) {
+          case 'analysis': if (c.done) this.changed.fire({ uri: c.dataset.uri, kind: 'analysis' }); return;
+          case 'edited': this.changed.fire({ uri: c.dataset.uri, kind: 'analysis' }); return;
+          case 'scores': this.changed.fire({ uri: c.dataset.uri, kind: 'scores' }); return;
+          case 'hygiene': this.changed.fire({ uri: c.dataset.uri, kind: 'hygiene' }); return;
+          case 'settings':
+            for (const d of datasets.all()) this.changed.fire({ uri: d.uri, kind: c.adapter ? 'analysis' : 'scores' });
+            return;
+          default: return;
+        }
+      }),
     ];
-  }
-
-  /** Subscribes to the hygiene service once it exists (registerViews calls this after the features). */
-  attachHygiene(service: HygieneService): void {
-    this.subscriptions.push(service.onDidChange((doc) => this.changed.fire({ uri: doc.uri, kind: 'hygiene' })));
   }
 
   scale(): ScoreScale {
@@ -113,7 +117,7 @@ export class LegacyDatasetSource implements DatasetSource {
   }
 
   requestScores(document: vscode.TextDocument): void {
-    const st = this.scorer.state(document);
+    const st = this.datasets.get(document)?.scoring;
     if (!st || (!st.complete && st.mode === 'off')) this.scorer.request(document);
   }
 
@@ -124,29 +128,29 @@ export class LegacyDatasetSource implements DatasetSource {
 
   get(document: vscode.TextDocument): DatasetDocument | undefined {
     if (document.isClosed || !isJsonlDocument(document)) return undefined;
-    const analysis = this.analyses.get(document.uri);
+    const dataset = this.datasets.get(document);
+    if (!dataset) return undefined;
     const scorer = this.scorer;
     const config = this.config;
-    const hygieneService = this.hygieneService;
-    const table = (): ReturnType<LiveScorer['state']> => {
-      const st = scorer.state(document);
-      return st && st.table.lineCount === document.lineCount ? st : undefined;
+    const analysis = dataset.analysis.isCurrent ? dataset.analysis : undefined;
+    const scoring = (): ScoringState | undefined => {
+      const st = dataset.scoring;
+      return st.table.lineCount === document.lineCount ? st : undefined;
     };
-    const current = analysis?.isCurrent ? analysis : undefined;
     return {
       document,
       version: document.version,
       lineCount: document.lineCount,
       lineText: (i) => document.lineAt(i).text,
       isBlank: (i) => {
-        const info = current?.model.lineInfo(i);
+        const info = analysis?.model.lineInfo(i);
         return info ? info.blank : document.lineAt(i).isEmptyOrWhitespace;
       },
-      problem: (i) => current?.model.lineInfo(i)?.problem?.message,
+      problem: (i) => analysis?.model.lineInfo(i)?.problem?.message,
       pairs: (i) => linePairs(document.lineAt(i).text, i + 1, config.current.adapter),
-      scoreAt: (i) => table()?.table.scoreAt(i) ?? NaN,
+      scoreAt: (i) => scoring()?.table.scoreAt(i) ?? NaN,
       scoreOf: (i) => {
-        const st = table();
+        const st = scoring();
         if (!st) return undefined;
         const e = st.table.get(i, document.lineAt(i).text);
         if (!e || e.score === undefined) return undefined;
@@ -155,18 +159,18 @@ export class LegacyDatasetSource implements DatasetSource {
         return { raw: e.score, composition: e.composition ?? NaN, presentation: e.presentation ?? NaN, percentile: place.percentile, rank: place.rank, of: place.of };
       },
       pending: (i) => {
-        const st = table();
+        const st = scoring();
         return !!st && !st.table.has(i) && st.mode !== 'off' && st.error === undefined;
       },
       scoring: () => {
-        const st = table();
+        const st = scoring();
         if (!st) return { percent: 0, complete: false, scored: 0 };
         return { percent: st.percentDone, complete: st.complete, scored: st.table.stats().scored };
       },
-      componentMedians: () => table()?.table.componentMedians() ?? { composition: NaN, presentation: NaN },
-      nextLow: (from, dir) => table()?.table.nextLow(from, dir, config.current.scores.bandLow),
+      componentMedians: () => scoring()?.table.componentMedians() ?? { composition: NaN, presentation: NaN },
+      nextLow: (from, dir) => scoring()?.table.nextLow(from, dir, config.current.scores.bandLow),
       hygiene: () => {
-        const snap = hygieneService()?.current(document);
+        const snap = dataset.hygiene.currentFor(document.version);
         if (!snap) return undefined;
         return {
           onLine: (line) => snap.findings.onLine(line),

@@ -9,7 +9,7 @@ import { emptyRows, ROW_FLAGS, type OverviewRows } from '../../core/overview';
 import { analyseRecord } from '../../core/inspect';
 import { parseLine, streamRecords } from '../../core/jsonl';
 import type { HygieneKind } from '../../core/types';
-import type { ScoreScale } from '../scoreScale';
+import type { ScoreScale } from '../scoring/scoreScale';
 import type { DatasetDocument, DatasetSource } from './datasetSource';
 import { fillFromPairs, OverviewModel, previewOf, textTest } from './overviewModel';
 

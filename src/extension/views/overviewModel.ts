@@ -4,7 +4,7 @@ import { CutIndex, lengthHistogram, problemCounts, ROW_BANDS, ROW_FLAGS, rowBand
 import type { LinePairs } from '../../core/linePairs';
 import { countTokens } from '../../core/tokenise';
 import type { Pair } from '../../core/types';
-import type { ScoreScale } from '../scoreScale';
+import type { ScoreScale } from '../scoring/scoreScale';
 import type { OverviewSummary } from './protocol';
 
 /** The most characters of an instruction or response preview in the table. */

@@ -2,7 +2,7 @@
 // on both sides: the extension checks what a webview posts before it acts (a webview is a web page; its messages
 // are input), and the webview checks what it receives before it draws. Pure (no vscode import, no Node module): it
 // is bundled into the webview scripts too (esbuild.js: dist/overviewView.js, dist/recordView.js).
-import { CUT_MODES, PROBLEM_KINDS, ROW_BANDS, SORT_COLUMNS, type CutMode, type CutStats, type Histogram, type ProblemKind, type RowBand, type SortColumn } from '../../core/overview';
+import { CUT_MODES, PROBLEM_KINDS, ROW_BANDS, SORT_COLUMNS, type CutMode, type CutStats, type Histogram, type ProblemKind, type RowBand, type SortColumn } from '../../core/overviewTypes';
 import type { RecordTurn } from '../../core/record';
 
 // ----------------------------------------------------------------------------------------------------------------

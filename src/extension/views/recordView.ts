@@ -11,12 +11,12 @@ import { parseLine } from '../../core/jsonl';
 import { t } from '../../core/l10n';
 import { recordTurns } from '../../core/record';
 import type { DuplicateCluster } from '../../core/types';
-import { bandOf } from '../badgeText';
+import { bandOf } from '../surfaces/badgeText';
 import type { DatasetDocument, DatasetSource, LineScore } from './datasetSource';
 import { checkRecordRequest, MAX_CLUSTER_LINES, type RecordCluster, type RecordPayload, type RecordRequest, type RecordScore, type RecordUpdate } from './protocol';
 import { recordStrings } from './strings';
 import { webviewHtml, webviewOptions } from './webviewHtml';
-import type { ScoreScale } from '../scoreScale';
+import type { ScoreScale } from '../scoring/scoreScale';
 
 export const RECORD_VIEW_TYPE = 'scar.record';
 

@@ -1,7 +1,7 @@
 // The dataset overview's page (bundled into dist/overviewView.js). It draws what the extension sends (bins,
 // counts, cut statistics, one page of rows) and asks for more as the user drags the cut, sorts, filters or scrolls;
 // it never holds the file. Every message is checked (protocol.ts) before it is drawn.
-import { CUT_MODES, PROBLEM_KINDS, ROW_BANDS, SORT_COLUMNS, type CutMode, type CutStats, type Histogram, type ProblemKind, type RowBand, type SortColumn } from '../../../core/overview';
+import { CUT_MODES, PROBLEM_KINDS, ROW_BANDS, SORT_COLUMNS, type CutMode, type CutStats, type Histogram, type ProblemKind, type RowBand, type SortColumn } from '../../../core/overviewTypes';
 import { checkOverviewUpdate, type OverviewSummary, type OverviewUpdate, type OverviewViewState, type RowView } from '../protocol';
 import { fmt, format, h, vscodeApi } from './dom';
 
