@@ -14,7 +14,8 @@ import type { HygieneService } from '../hygiene/hygieneService';
 import type { LiveScorer } from '../scoring/liveScorer';
 import type { ScoreScale } from '../scoring/scoreScale';
 
-export type DatasetChangeKind = 'analysis' | 'scores' | 'hygiene';
+/** edited: the text changed (the columns followed; the analysis of the edited lines follows as 'analysis'). */
+export type DatasetChangeKind = 'edited' | 'analysis' | 'scores' | 'hygiene';
 
 export interface DatasetChange {
   uri: vscode.Uri;
@@ -95,7 +96,7 @@ export class StoreDatasetSource implements DatasetSource {
       datasets.onDidChange((c) => {
         switch (c.kind) {
           case 'analysis': if (c.done) this.changed.fire({ uri: c.dataset.uri, kind: 'analysis' }); return;
-          case 'edited': this.changed.fire({ uri: c.dataset.uri, kind: 'analysis' }); return;
+          case 'edited': this.changed.fire({ uri: c.dataset.uri, kind: 'edited' }); return;
           case 'scores': this.changed.fire({ uri: c.dataset.uri, kind: 'scores' }); return;
           case 'hygiene': this.changed.fire({ uri: c.dataset.uri, kind: 'hygiene' }); return;
           case 'settings':

@@ -59,7 +59,7 @@ export class DocumentFeed implements OverviewFeed {
     this.subscriptions.push(this.changed, source.onDidChange((e) => {
       if (e.uri.toString() !== document.uri.toString()) return;
       this.pendingKinds.add(e.kind);
-      // An edit rebuilds at once (the rows moved); streaming scores and findings at most every 150 ms.
+      // A finished analysis rebuilds at once; edits (while typing), streaming scores and findings at most every 150 ms.
       this.schedule(e.kind === 'analysis' ? 0 : 150);
     }));
   }

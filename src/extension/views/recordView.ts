@@ -117,20 +117,18 @@ export class RecordView implements vscode.Disposable {
         this.target = { kind: 'document', document: editor.document, index: editor.selection.active.line };
         this.schedule(30);
       }),
-      // An edit of the shown document: blank the view now, redraw from the new text.
-      vscode.workspace.onDidChangeTextDocument((e) => {
-        if (!this.panel || e.contentChanges.length === 0) return;
-        const tg = this.target;
-        if (tg?.kind !== 'document' || tg.document !== e.document) return;
-        this.post({ type: 'stale' });
-        const editor = vscode.window.visibleTextEditors.find((ed) => ed.document === e.document);
-        if (editor) tg.index = Math.min(editor.selection.active.line, e.document.lineCount - 1);
-        else tg.index = Math.min(tg.index, e.document.lineCount - 1);
-        this.schedule(50);
-      }),
       deps.source.onDidChange((e) => {
         const tg = this.target;
-        if (this.panel && tg?.kind === 'document' && tg.document.uri.toString() === e.uri.toString()) this.schedule(e.kind === 'scores' ? 100 : 20);
+        if (!this.panel || tg?.kind !== 'document' || tg.document.uri.toString() !== e.uri.toString()) return;
+        if (e.kind === 'edited') {
+          // The text changed under the view: blank it now, redraw from the new text.
+          this.post({ type: 'stale' });
+          const editor = vscode.window.visibleTextEditors.find((ed) => ed.document === tg.document);
+          tg.index = Math.min(editor ? editor.selection.active.line : tg.index, tg.document.lineCount - 1);
+          this.schedule(50);
+          return;
+        }
+        this.schedule(e.kind === 'scores' ? 100 : 20);
       }),
       vscode.workspace.onDidCloseTextDocument((doc) => {
         const tg = this.target;
