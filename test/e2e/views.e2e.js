@@ -5,7 +5,7 @@
 // Command Palette, drags the cut (top-% and threshold) and checks the "Keeps N lines" text against the slider's
 // value, sorts and filters the table, clicks a row and checks that the editor's cursor went to that line and the
 // record view shows the whole long response (wrapped, nothing cut), hides and shows the overview (its state comes
-// back), and saves screenshots of both views in the dark and the light theme to .test-results/screenshots/
+// back), reloads the window (both panels come back), and saves screenshots of both views in the dark and the light theme to .test-results/screenshots/
 // (views-*-dark.png, views-*-light.png, views-overview-hc.png); with SCAR_UPDATE_SCREENSHOTS=1 also the README's media/screenshots/overview.png
 // and record.png.
 // Reports like the other e2e files: `e2e: N passed, N failed`, results JSON in SCAR_E2E_RESULTS.
@@ -249,6 +249,19 @@ async function main() {
       if (colours.fg === colours.bg) throw new Error(`text and background are both ${colours.fg}`);
       await shot(page, 'overview-hc');
       return `text ${colours.fg} on ${colours.bg}, slider border ${colours.border}`;
+    });
+
+    await check('after a window reload both panels come back (WebviewPanelSerializer), the overview with its cut', async () => {
+      await page.reload();
+      await page.locator('.monaco-workbench').waitFor({ timeout: 2 * WAIT });
+      const frame = await webviewFrame(page, '#keeps', 3 * WAIT);
+      await waitText(frame, '#keeps', /^Keeps [\d,]+ lines$/, 2 * WAIT);
+      const mode = await frame.getAttribute('[data-mode="top-percent"]', 'aria-checked');
+      const value = Number(await frame.getAttribute('#cut-slider', 'aria-valuenow'));
+      if (mode !== 'true' || value !== pctValue) throw new Error(`the cut came back as ${mode === 'true' ? 'top-%' : 'another mode'} ${value} (was top-% ${pctValue})`);
+      const tabs = (await page.locator('.tab').allInnerTexts()).map((t) => t.trim());
+      if (!tabs.some((t) => t.includes('SCAR Record'))) throw new Error(`tabs after the reload: ${tabs.join(' | ')}`);
+      return `tabs: ${tabs.join(' | ')}`;
     });
   } finally {
     if (failures.length && page) {

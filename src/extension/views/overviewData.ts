@@ -189,7 +189,7 @@ export class DocumentFeed implements OverviewFeed {
 /** What the file feed needs from the extension: scores and SCAR's cleaning of a file on disk. */
 export interface FileScoring {
   /** Scores every non-blank line, in file order (index i = the i-th non-blank line); NaN where none. */
-  score(file: string, onProgress: (lines: number) => void, signal: AbortSignal): Promise<{ score: Float64Array }>;
+  score(file: string, onProgress: (lines: number) => void, signal: AbortSignal): Promise<{ score: Float64Array; composition: Float64Array; presentation: Float64Array }>;
   /** SCAR's cleaning (the selection's settings): why each removed 1-based line goes. */
   clean(file: string, scoreOf: (line: number) => number | undefined, signal: AbortSignal): Promise<Map<number, 'duplicate' | 'not-english' | 'near-duplicate'>>;
 }
@@ -203,6 +203,9 @@ export class FileFeed implements OverviewFeed {
   private start_: Float64Array = new Float64Array(0);
   private end_: Float64Array = new Float64Array(0);
   private search: { text: string; matches: Uint8Array } | undefined;
+  private composition: Float32Array = new Float32Array(0);
+  private presentation: Float32Array = new Float32Array(0);
+  private medians: { composition: number; presentation: number } | undefined;
   status = { text: '', busy: false };
   readonly name: string;
 
@@ -289,6 +292,10 @@ export class FileFeed implements OverviewFeed {
     }, this.abort.signal);
     if (scored.score.length !== count) throw new Error(`the file changed while it was read (${count} lines, then ${scored.score.length})`);
     const withScores = { ...rows, score: Float64Array.from(scored.score) };
+    // The components as single floats (8 bytes a line for both), for the record view and its medians.
+    this.composition = Float32Array.from(scored.composition);
+    this.presentation = Float32Array.from(scored.presentation);
+    this.medians = undefined;
     this.publish(withScores, blank, version, true, { percent: 100, complete: true });
 
     // Pass 3: SCAR's cleaning, as the export runs it: duplicates, near-duplicates, other languages.
@@ -324,6 +331,26 @@ export class FileFeed implements OverviewFeed {
     } finally {
       await fh.close();
     }
+  }
+
+  /** A row's two score components (NaN when it has none or the file is not scored yet). */
+  components(row: number): { composition: number; presentation: number } {
+    return { composition: this.composition[row] ?? NaN, presentation: this.presentation[row] ?? NaN };
+  }
+
+  /** The file's median components (computed once per scoring). */
+  componentMedians(): { composition: number; presentation: number } {
+    if (!this.medians) {
+      const med = (col: Float32Array): number => {
+        const finite = Float64Array.from(col.filter((v) => Number.isFinite(v)));
+        if (finite.length === 0) return NaN;
+        finite.sort();
+        const m = finite.length;
+        return m % 2 ? finite[(m - 1) / 2] : (finite[m / 2 - 1] + finite[m / 2]) / 2;
+      };
+      this.medians = { composition: med(this.composition), presentation: med(this.presentation) };
+    }
+    return this.medians;
   }
 
   /** A row's line text read from disk (for the record view). */

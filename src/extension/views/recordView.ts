@@ -29,6 +29,8 @@ export interface FileLine {
   text: string;
   score?: LineScore;
   medians: { composition: number; presentation: number };
+  /** What the streamed passes found on the line. */
+  findings: Array<{ kind: string; message: string }>;
   /** The next line to show from this one (for next/previous), or undefined at the end. */
   step(direction: 1 | -1, lowOnly: boolean): Promise<FileLine | undefined>;
 }
@@ -237,7 +239,7 @@ export class RecordView implements vscode.Disposable {
         record: {
           file: path.basename(l.uri.fsPath), uri: l.uri.toString(), version: 0, line: l.index + 1, lineCount: l.lineCount, ...base,
           ...(l.score ? { score: scoreView(l.score, src.scale(), src.bandCuts(), l.medians) } : {}),
-          scoring: l.score ? 'scored' : 'none', findings: [], clusters: [],
+          scoring: l.score ? 'scored' : 'none', findings: l.findings, clusters: [],
         },
       });
       return;

@@ -18,6 +18,17 @@ import { OVERVIEW_VIEW_TYPE, OverviewPanel, type OverviewDeps } from './overview
 import { checkOverviewRequest, type OverviewViewState } from './protocol';
 import { RECORD_VIEW_TYPE, RecordView, type FileLine } from './recordView';
 import { webviewOptions } from './webviewHtml';
+import { PROBLEM_KINDS, ROW_FLAGS, type ProblemKind } from '../../core/overview';
+
+/** What a line of a large file is flagged with (its problems come from the streamed passes, not the hygiene check). */
+const FILE_PROBLEM: Record<ProblemKind, () => string> = {
+  noPair: () => t('No pair'),
+  duplicate: () => t('Exact duplicate of an earlier line (SCAR\'s cleaning removes it on export)'),
+  nearDuplicate: () => t('Near-duplicate of another line (SCAR\'s cleaning removes it on export)'),
+  nonEnglish: () => t('Not English (SCAR\'s cleaning removes it on export)'),
+  emptyResponse: () => t('Empty response'),
+  truncated: () => t('Response longer than the ranker reads'),
+};
 import { selectionArgs } from './selectionArgs';
 
 /** What the views add to the extension's API (for tests). */
@@ -38,7 +49,7 @@ export function registerViews(ctx: ScarContext, source: DatasetSource): { dispos
       const client = ctx.engine.get();
       await client.start();
       const scores = await scoreFileStream(file, client, { adapter: ctx.config.current.adapter, persistentCache: true, signal, onProgress: (lines) => onProgress(lines) });
-      return { score: scores.score };
+      return { score: scores.score, composition: scores.composition, presentation: scores.presentation };
     },
     clean: async (file, scoreOf) => {
       const { dedup, languageFilter } = ctx.config.current.selection;
@@ -94,8 +105,9 @@ export function registerViews(ctx: ScarContext, source: DatasetSource): { dispos
     const text = await feed.lineText(row);
     return {
       uri: feed.uri, index: model.rows.line[row], lineCount: model.rows.count + model.blank, text,
-      ...(Number.isNaN(raw) ? {} : { score: { raw, composition: NaN, presentation: NaN, percentile: model.cut.percentile[row], rank, of: model.cut.scored } }),
-      medians: { composition: NaN, presentation: NaN },
+      ...(Number.isNaN(raw) ? {} : { score: { raw, ...feed.components(row), percentile: model.cut.percentile[row], rank, of: model.cut.scored } }),
+      medians: feed.componentMedians(),
+      findings: PROBLEM_KINDS.filter((k) => k !== 'noPair' && (model.rows.flags[row] & ROW_FLAGS[k]) !== 0).map((k) => ({ kind: k, message: FILE_PROBLEM[k]() })),
       step: async (direction, lowOnly) => {
         for (let r = row + direction; r >= 0 && r < model.rows.count; r += direction) {
           if (!lowOnly || model.band(r) === 'low') return fileLine(feed, r);
