@@ -254,6 +254,9 @@ async function main() {
     await check('after a window reload both panels come back (WebviewPanelSerializer), the overview with its cut', async () => {
       await page.reload();
       await page.locator('.monaco-workbench').waitFor({ timeout: 2 * WAIT });
+      // The record view is visible and comes back at once; a webview in a background tab comes back when shown.
+      await webviewFrame(page, 'body[data-line]', 3 * WAIT);
+      await page.locator('.tab').filter({ hasText: `Overview: ${FILE}` }).first().click({ timeout: 2 * WAIT });
       const frame = await webviewFrame(page, '#keeps', 3 * WAIT);
       await waitText(frame, '#keeps', /^Keeps [\d,]+ lines$/, 2 * WAIT);
       const mode = await frame.getAttribute('[data-mode="top-percent"]', 'aria-checked');
