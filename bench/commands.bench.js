@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The pure work behind the editor's score commands (src/extension/commands/docLines.ts, selectionPrep.ts, criterionInput.ts, filterInput.ts and lineEdits.ts) on a generated
 // document of 100,000 lines: reading it into lines with pairs and scores (baseline: JSON.parse of every line alone),
-// SCAR's cleaning in slices (baseline: core runSelectionPipeline in one go, same run) with the longest stretch
+// SCAR's cleaning in slices (baseline: the tests' runSelectionPipeline, core's CleaningPass in one go, same run) with the longest stretch
 // between two yields to the event loop, the same cleaning in the worker thread "Select top" uses (the longest gap of
 // this thread's timer meanwhile), the quick pick's counts, a selection, and the whole-text edits of sort and
 // filter. Prints medians; asserts nothing.
@@ -20,7 +20,7 @@ require('esbuild').buildSync({
       "export { criterionChoices } from './src/extension/commands/criterionInput';",
       "export { parseFilterInput } from './src/extension/commands/filterInput';",
       "export { sortedText, filteredText } from './src/extension/commands/lineEdits';",
-      "export { runSelectionPipeline } from './src/core/selectionPipeline';",
+      "export { runSelectionPipeline } from './test/util/oracles/selectionPipeline';",
       "export { cleanInWorker } from './src/extension/cleaningWorkerClient';",
     ].join('\n'),
     resolveDir: root,

@@ -97,10 +97,17 @@ function endToEnd() {
 
 // --- (b) the engine alone ------------------------------------------------------------------------------------------
 async function engineFigures(pairs) {
-  // The engine client is bundled into the CLI; load it from the test build of src/engine via a tiny esbuild step.
+  // The engine client is bundled into the CLI; load it (with the tests' chunked scoreAll) via a tiny esbuild step.
   const esbuild = require('esbuild');
   const clientJs = path.join(workDir, 'engine-client.js');
-  esbuild.buildSync({ entryPoints: [path.join(root, 'src', 'engine', 'client.ts')], bundle: true, platform: 'node', target: 'node20', outfile: clientJs, logLevel: 'error' });
+  esbuild.buildSync({
+    stdin: {
+      contents: "export { EngineClient } from './src/engine/client';\nexport { scoreAll } from './test/util/oracles/engine';",
+      resolveDir: root,
+      loader: 'ts',
+    },
+    bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: clientJs, logLevel: 'error',
+  });
   const { EngineClient, scoreAll } = require(clientJs);
   const loads = [];
   const colds = [];

@@ -14,11 +14,9 @@ import * as v8 from 'v8';
 import * as vm from 'vm';
 import * as vscode from 'vscode';
 import { EngineClient } from '../../src/engine/client';
-import { hostCpuMs } from '../../src/extension/cpuTime';
-import type { ScoreViewApi } from '../../src/extension/surfaces/scoreView';
-import type { ScoringApi } from '../../src/extension/scoring/scoringService';
+import { hostCpuMs, type ScarProbe } from '../../src/extension/probe';
 
-type Api = ScoreViewApi & ScoringApi;
+type Api = ScarProbe;
 
 const RUNS = Number(process.env.SCAR_BENCH_RUNS || 5);
 const EDITS = Number(process.env.SCAR_BENCH_EDITS || 10);

@@ -1,6 +1,7 @@
 // Argument parsing shared by every `scar` command, and the adapter options every command that reads pairs accepts.
 import { isSchemaId, TURN_POLICIES } from '../core/schema';
 import type { AdapterOptions, FieldMapping, TurnPolicy } from '../core/types';
+import { FileError } from '../files/errors';
 
 /** Bad usage: main prints "scar: <message>" plus a pointer to --help, and exits with 2. */
 export class UsageError extends Error {
@@ -16,6 +17,11 @@ export class CliError extends Error {
     super(message);
     this.name = 'CliError';
   }
+}
+
+/** True for the errors main prints as they are (exit 2): CliError, and the file pipeline's FileError (src/files). */
+export function isReadableError(e: unknown): e is Error {
+  return e instanceof CliError || e instanceof FileError;
 }
 
 export interface OptionSpec {
@@ -126,14 +132,3 @@ export function adapterOptionsFromArgs(parsed: ParsedArgs, command?: string): Ad
   return options;
 }
 
-/** "cannot read 'x.jsonl': no such file" and the like, from a Node I/O error. */
-export function ioErrorMessage(path: string, e: unknown): string {
-  const code = (e as NodeJS.ErrnoException | undefined)?.code;
-  const why =
-    code === 'ENOENT' ? 'no such file'
-    : code === 'EISDIR' ? 'it is a directory'
-    : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
-    : code === 'ENOTDIR' ? 'a part of the path is not a directory'
-    : e instanceof Error ? e.message : String(e);
-  return `cannot read '${path}': ${why}`;
-}

@@ -1,13 +1,14 @@
 // `scar dedup FILE [-o OUT] [--threshold J] [--ngram N] [--json] [--schema S] [--turns P] [--map-*]`
-// Streams the file through SCAR's exact and near-duplicate steps (cli/cleanFile.ts; no language filter, no
+// Streams the file through SCAR's exact and near-duplicate steps (files/cleanFile.ts; no language filter, no
 // scores: the first copy in the file is kept), then copies the file with the removed lines cut out, byte for byte.
 import * as fs from 'fs';
 import { StringDecoder } from 'string_decoder';
 import { DEFAULT_NEAR_DUP_OPTIONS } from '../core/dedup';
 import type { OutputSink } from '../core/export';
 import type { AdapterOptions } from '../core/types';
-import { ADAPTER_OPTION_SPECS, ADAPTER_OPTIONS_HELP, adapterOptionsFromArgs, CliError, ioErrorMessage, parseArgs, stringOption, UsageError, type ParsedArgs } from './args';
-import { cleanFile } from './cleanFile';
+import { ADAPTER_OPTION_SPECS, ADAPTER_OPTIONS_HELP, adapterOptionsFromArgs, CliError, isReadableError, parseArgs, type ParsedArgs, stringOption, UsageError } from './args';
+import { ioErrorMessage } from '../files/errors';
+import { cleanFile } from '../files/cleanFile';
 import { EXIT_OK, EXIT_PROBLEMS, type CliIO, type Command } from './command';
 import type { Writer } from './output';
 import { checkInputFile, inputName, inputSource, withWholeInput } from './input';
@@ -155,7 +156,7 @@ async function run(args: string[], io: CliIO): Promise<number> {
       }
     } catch (e) {
       await sink.abort();
-      if (e instanceof CliError) throw e;
+      if (isReadableError(e)) throw e;
       throw new CliError(ioErrorMessage(inputName(file), e));
     }
     return EXIT_OK;
@@ -181,7 +182,7 @@ async function dedupFile(file: string, shown: string, o: { adapter: AdapterOptio
       await sink.close();
     } catch (e) {
       await sink.abort();
-      if (e instanceof CliError) throw e;
+      if (isReadableError(e)) throw e;
       throw new CliError(ioErrorMessage(shown, e));
     }
   }

@@ -7,7 +7,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { pipeline } from 'stream/promises';
-import { CliError, ioErrorMessage } from './args';
+import { CliError } from './args';
+import { ioErrorMessage } from '../files/errors';
 import type { CliIO } from './command';
 
 /** The FILE that means standard input. */

@@ -1,7 +1,8 @@
 // `scar inspect FILE`: streams a JSONL file and reports its schema, counts and the lines that yield no pair.
 import { analyseRecord, describeSchema, ForcedSchemaCheck, InspectAccumulator } from '../core/inspect';
 import { streamRecords } from '../core/jsonl';
-import { ADAPTER_OPTION_SPECS, ADAPTER_OPTIONS_HELP, adapterOptionsFromArgs, CliError, ioErrorMessage, parseArgs, UsageError } from './args';
+import { ADAPTER_OPTION_SPECS, ADAPTER_OPTIONS_HELP, adapterOptionsFromArgs, CliError, parseArgs, UsageError } from './args';
+import { ioErrorMessage } from '../files/errors';
 import { EXIT_OK, EXIT_PROBLEMS, type CliIO, type Command } from './command';
 import { checkInputFile, inputName, inputSource } from './input';
 

@@ -3,7 +3,8 @@
 // --exclude`. Held as one sorted Float64Array (8 bytes a line) searched by bisection.
 import * as readline from 'readline';
 import * as fs from 'fs';
-import { CliError, ioErrorMessage } from './args';
+import { CliError, isReadableError } from './args';
+import { ioErrorMessage } from '../files/errors';
 
 export class LineSet {
   private constructor(private readonly lines: Float64Array) {}
@@ -39,7 +40,7 @@ export class LineSet {
           buf[n++] = line;
         }
       } catch (e) {
-        if (e instanceof CliError) throw e;
+        if (isReadableError(e)) throw e;
         throw new CliError(ioErrorMessage(file, e));
       }
     }

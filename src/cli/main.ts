@@ -1,7 +1,7 @@
 // The `scar` command: global flags, sub-command routing, and the one place that turns errors into exit codes.
 // To add a command, write src/cli/<name>.ts exporting a Command (see ./command.ts) and add it to COMMANDS below.
 import { version } from '../../package.json';
-import { CliError, UsageError } from './args';
+import { isReadableError, UsageError } from './args';
 import { EXIT_OK, EXIT_USAGE, type CliIO, type Command } from './command';
 import { cutCommand } from './cut';
 import { dedupCommand } from './dedup';
@@ -60,7 +60,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       io.err.write(`scar ${command.name}: ${e.message} (see 'scar ${command.name} --help')\n`);
       return EXIT_USAGE;
     }
-    if (e instanceof CliError) {
+    if (isReadableError(e)) {
       io.err.write(`scar: ${e.message}\n`);
       return EXIT_USAGE;
     }

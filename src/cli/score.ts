@@ -4,7 +4,7 @@
 // score/percentile/composition/presentation are null when error is set (the line yields no pair, and error
 // says why). The percentile is the line's within the file (core/scores percentiles). With --turns all a line
 // scores the mean of its exchanges. FILE '-' is stdin.
-// --no-percentile is the streaming pipe mode (lineStream.ts): one object per input line, blank lines included,
+// --no-percentile is the streaming pipe mode (files/lineStream.ts): one object per input line, blank lines included,
 // written as soon as its batch is scored, in bounded memory. --summary writes the shard summary `scar cut`
 // merges (scoreSummary.ts).
 import * as fs from 'fs';
@@ -15,10 +15,10 @@ import { summarizeScores } from '../core/scores';
 import { ADAPTER_OPTIONS_HELP, CliError, parseArgs, stringOption } from './args';
 import { EXIT_OK, EXIT_PROBLEMS, type CliIO, type Command } from './command';
 import { inputSource, withWholeInput } from './input';
-import { scoreLinesInOrder } from './lineStream';
-import { writeScoreRows } from './scoredFile';
+import { scoreLinesInOrder } from '../files/lineStream';
+import { writeScoreRows } from '../files/scoredFile';
 import { SummaryCollector } from './scoreSummary';
-import { scoreFileStream, type FileScores } from './scoreStream';
+import { scoreFileStream, type FileScores } from '../files/scoreStream';
 import { asCliError, defaultDeps, fmt, LINE_OFFSET_HELP, lineOffsetOption, makeClient, openSink, Progress, SCORING_OPTION_SPECS, SCORING_OPTIONS_HELP, scoringOptions, type ScoringDeps, type ScoringOptions } from './scoringCommon';
 
 const HELP = `Usage: scar score FILE [options]

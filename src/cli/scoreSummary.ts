@@ -16,7 +16,8 @@ import * as fs from 'fs';
 import * as readline from 'readline';
 import { AtomicFileWriter } from '../core/export';
 import { ratioCount, type SelectCriterion } from '../core/select';
-import { CliError, ioErrorMessage } from './args';
+import { CliError, isReadableError } from './args';
+import { ioErrorMessage } from '../files/errors';
 import type { LineSet } from './lineSet';
 
 export const SUMMARY_FORMAT = 'scar-score-summary/1';
@@ -109,7 +110,7 @@ async function* readSummary(file: string): AsyncGenerator<Entry> {
       yield e;
     }
   } catch (e) {
-    if (e instanceof CliError) throw e;
+    if (isReadableError(e)) throw e;
     throw new CliError(ioErrorMessage(file, e));
   } finally {
     rl.close();

@@ -6,7 +6,8 @@ import * as path from 'path';
 import { AtomicFileWriter, type OutputSink } from '../core/export';
 import type { AdapterOptions } from '../core/types';
 import { EngineClient } from '../engine/client';
-import { ADAPTER_OPTION_SPECS, adapterOptionsFromArgs, CliError, ioErrorMessage, stringOption, UsageError, type OptionSpec, type ParsedArgs } from './args';
+import { ADAPTER_OPTION_SPECS, adapterOptionsFromArgs, CliError, stringOption, UsageError, type OptionSpec, type ParsedArgs } from './args';
+import { ioErrorMessage } from '../files/errors';
 import { checkInputFile } from './input';
 import type { Writer } from './output';
 

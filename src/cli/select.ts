@@ -2,8 +2,8 @@
 //   [--keep-order] [--with-score] [--no-dedup] [--no-language-filter] [--near-dup-threshold J]
 //   [--model DIR] [--no-cache] [--schema S] [--turns P]`
 // Pass 1 scores the file (keeping numbers per line only); pass 2 cleans it in SCAR's order (exact dedup,
-// language, near-dedup: cli/cleanFile.ts, keeping the best-scored copy); pass 3 reads each selected line back
-// from the file by its byte offsets and writes it in the chosen format, atomically (both in cli/scoredFile.ts). Selection rules:
+// language, near-dedup: files/cleanFile.ts, keeping the best-scored copy); pass 3 reads each selected line back
+// from the file by its byte offsets and writes it in the chosen format, atomically (both in files/scoredFile.ts). Selection rules:
 // core/select.ts; the order of the steps and the report: core/selectionPipeline.ts.
 import * as fs from 'fs';
 import * as path from 'path';
@@ -17,9 +17,9 @@ import { ADAPTER_OPTIONS_HELP, parseArgs, stringOption, UsageError, type ParsedA
 import { EXIT_OK, EXIT_PROBLEMS, type CliIO, type Command } from './command';
 import { inputSource, withWholeInput } from './input';
 import { LineSet } from './lineSet';
-import { scoreLinesInOrder } from './lineStream';
+import { scoreLinesInOrder } from '../files/lineStream';
 import { scoreWithEngine } from './score';
-import { cleanScoredFile, writeSelectedLines, type ScoredFileCleaning } from './scoredFile';
+import { cleanScoredFile, writeSelectedLines, type ScoredFileCleaning } from '../files/scoredFile';
 import { asCliError, defaultDeps, fmt, LINE_OFFSET_HELP, lineOffsetOption, makeClient, openSink, Progress, SCORING_OPTION_SPECS, SCORING_OPTIONS_HELP, scoringOptions, type ScoringDeps, type ScoringOptions } from './scoringCommon';
 
 const HELP = `Usage: scar select FILE (--top-k N | --ratio R | --threshold T) [options]

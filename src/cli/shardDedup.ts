@@ -8,7 +8,7 @@
 //   --resolve      once, on the lines the shuffle found sharing a (position, key) with another line, plus every
 //                  foreign line, each with its score and its original JSON line, in increasing line order:
 //                    {"line": N, "score": S | null, "record": "<the line's JSON text>"}
-//                  It runs SCAR's cleaning (cli/cleanFile.ts: exact duplicates, language with --language-filter,
+//                  It runs SCAR's cleaning (files/cleanFile.ts: exact duplicates, language with --language-filter,
 //                  MinHash-LSH near-duplicates verified by exact Jaccard, union-find clusters) over just those
 //                  lines and writes what to drop, in line order:
 //                    {"line": N, "step": "duplicate" | "not-english" | "near-duplicate", "kept": K, "similarity": J}
@@ -27,9 +27,10 @@ import { nearDupText, NearDupSigner, type NearDupOptions } from '../core/dedup';
 import type { OutputSink } from '../core/export';
 import { languageFinding } from '../core/hygiene';
 import type { AdapterOptions } from '../core/types';
-import { CliError, ioErrorMessage } from './args';
-import { cleanFile } from './cleanFile';
-import { scoreLinesInOrder } from './lineStream';
+import { CliError, isReadableError } from './args';
+import { ioErrorMessage } from '../files/errors';
+import { cleanFile } from '../files/cleanFile';
+import { scoreLinesInOrder } from '../files/lineStream';
 
 export interface SignatureOptions {
   adapter: AdapterOptions;
@@ -100,7 +101,7 @@ export async function resolveCandidates(input: NodeJS.ReadableStream, inputName:
       await Promise.race([new Promise<void>((r) => { ws.end(() => r()); }), wsError]);
     } catch (e) {
       ws.destroy();
-      if (e instanceof CliError) throw e;
+      if (isReadableError(e)) throw e;
       throw new CliError(ioErrorMessage(inputName, e));
     }
     // Temp line i holds global line lines[i - 1]: the map keeps order, so "first in the file" is unchanged.

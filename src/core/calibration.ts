@@ -10,8 +10,8 @@
 // typical human answer and a typical strong-assistant answer land.
 import * as fs from 'fs';
 import * as path from 'path';
+import { CALIBRATION_FILE } from './modelFolder';
 
-export const CALIBRATION_FILE = 'calibration.json';
 
 export interface Calibration {
   /** style = 100 / (1 + exp(-(a * raw + b))); a > 0. */

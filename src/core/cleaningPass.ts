@@ -9,7 +9,7 @@
 // A line is the unit: selection keeps or drops whole lines. A line with several pairs (a conversation read
 // with the turn policy 'all') is compared on its pairs' instructions and responses joined by newlines.
 //
-// How the steps fit together while streaming (checkHygiene in hygiene.ts does the same over an array):
+// How the steps fit together while streaming (the tests' oracle, test/util/oracles/hygiene.ts, does the same over an array):
 // - Every line goes into the exact index. A line whose normalised text was seen before inherits that
 //   earlier line's language verdict (same words, same language), so each text is judged once.
 // - Every line that is not foreign goes into the near-duplicate index, exact duplicates included: with

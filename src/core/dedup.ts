@@ -14,8 +14,7 @@
 // Which copy is kept: the one with the highest score when `scoreOf` gives finite scores (a pair without a score
 // loses to any pair with one), ties and the no-score case going to the first in the file.
 //
-// In memory: findExactDuplicates(pairs) and findNearDuplicates(pairs) wrap the indexes for a whole array;
-// checkHygiene (hygiene.ts) runs both with the language check in SCAR's order.
+// CleaningPass (cleaningPass.ts) runs both with the language check in SCAR's order.
 //
 // Streaming, e.g. `scar dedup FILE` (one pair per line):
 //   const exact = new ExactDupIndex(); const near = new NearDupIndex({ threshold });
@@ -166,14 +165,6 @@ export class ExactDupIndex {
     }
     return out.sort((a, b) => a.lines[0] - b.lines[0]);
   }
-}
-
-/** Exact duplicate groups of an array of pairs; ids are array indices. */
-export function findExactDuplicates(pairs: ReadonlyArray<TextPair>, options: ExactDupOptions & { scores?: ReadonlyArray<number | undefined> } = {}): DuplicateCluster[] {
-  const index = new ExactDupIndex(options);
-  pairs.forEach((p, i) => index.add(i, p.instruction, p.response));
-  const scores = options.scores;
-  return index.groups(scores ? (i) => scores[i] : undefined, (i) => pairs[i]);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -405,16 +396,4 @@ export class NearDupSigner {
     for (let i = 0; i < sig.length; i++) this.sig8[i] = sig[i] & 0xff;
     return lshBandKeys(this.sig8, 0, this.options.permutations, this.options);
   }
-}
-
-/** Near-duplicate clusters of an array of pairs; ids are array indices. */
-export function findNearDuplicates(
-  pairs: ReadonlyArray<TextPair>,
-  options: Partial<NearDupOptions> & { scores?: ReadonlyArray<number | undefined> } = {},
-): NearDupResult {
-  const index = new NearDupIndex(options);
-  const texts = pairs.map((p) => nearDupText(p.instruction, p.response));
-  texts.forEach((t, i) => index.add(i, t));
-  const scores = options.scores;
-  return index.clusters((i) => texts[i], scores ? (i) => scores[i] : undefined);
 }

@@ -190,11 +190,22 @@ export async function appendToFileAtomically(file: string, text: string | Buffer
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(t("cannot read '{0}': {1}", file, (e as Error).message));
   }
-  const w = await AtomicFileWriter.open(file);
-  try {
+  await writeFileAtomically(file, async (w) => {
     await w.write(old);
     if (old.length > 0 && old[old.length - 1] !== 0x0a) await w.write(eol);
     await w.write(text);
+  });
+}
+
+/**
+ * Writes `target` atomically, the one way every file SCAR writes whole is written: `write` fills an AtomicFileWriter,
+ * which replaces the target once `write` is done; when `write` throws, the target is left as it was, the temporary
+ * file is removed, and the error goes on to the caller.
+ */
+export async function writeFileAtomically(target: string, write: (w: AtomicFileWriter) => Promise<void>): Promise<void> {
+  const w = await AtomicFileWriter.open(target);
+  try {
+    await write(w);
     await w.close();
   } catch (e) {
     await w.abort();

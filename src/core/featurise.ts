@@ -16,6 +16,7 @@ import * as path from 'path';
 import { analyseText, compositionVector, COMPOSITION_FEATURES, presentationVector, PRESENTATION_FEATURES, TextStats } from './style';
 import { countTokens, hashPair, hashString } from './tokenise';
 import type { Featuriser, ModelFeeds } from './types';
+import { BUNDLED_FEATURISER_FILE, BUNDLED_MODEL_FILE } from './modelFolder';
 
 /** The featuriser's configuration, as stored in models/featuriser.json. */
 export interface FeaturiserConfig {
@@ -41,8 +42,6 @@ export interface FeaturiserConfig {
   compositionNorm: { mean: number[]; std: number[] };
 }
 
-export const FEATURISER_FILE = 'featuriser.json';
-export const MODEL_FILE = 'ranker.onnx';
 /** The default number of response tokens the bundled ranker reads; the loaded config is authoritative. */
 export const DEFAULT_MAX_RESPONSE_TOKENS = 256;
 /** Normalised features are clipped to +-this, so an absurd input cannot dominate a score. */
@@ -75,7 +74,7 @@ function fail(file: string, what: string): never {
 }
 
 /** Checks a parsed featuriser.json against what this code computes. Throws naming the file and the field. */
-export function validateConfig(raw: unknown, file = FEATURISER_FILE): FeaturiserConfig {
+export function validateConfig(raw: unknown, file = BUNDLED_FEATURISER_FILE): FeaturiserConfig {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(file, 'expected a JSON object');
   const c = raw as Record<string, unknown>;
   if (c.format !== 'scar-lens-featuriser') fail(file, `field "format" must be "scar-lens-featuriser", got ${JSON.stringify(c.format)}`);
@@ -278,7 +277,7 @@ function readFileOrExplain(file: string, what: string): Buffer {
  * never shares cache entries with the old one. Throws an Error naming the file for a missing or invalid file.
  */
 export function loadFeaturiser(modelDir: string): LoadedFeaturiser {
-  const configFile = path.join(modelDir, FEATURISER_FILE);
+  const configFile = path.join(modelDir, BUNDLED_FEATURISER_FILE);
   const configBytes = readFileOrExplain(configFile, 'featuriser configuration');
   let raw: unknown;
   try {
@@ -291,7 +290,7 @@ export function loadFeaturiser(modelDir: string): LoadedFeaturiser {
   const vocabBytes = readFileOrExplain(vocabPath, 'vocabulary');
   const vocab = parseVocab(vocabBytes.toString('utf8'), vocabPath);
   const hash = crypto.createHash('sha256').update(configBytes).update(vocabBytes);
-  const onnxPath = path.join(modelDir, MODEL_FILE);
+  const onnxPath = path.join(modelDir, BUNDLED_MODEL_FILE);
   if (fs.existsSync(onnxPath)) hash.update(fs.readFileSync(onnxPath));
   return createFeaturiser(config, vocab, `${config.version}:${hash.digest('hex').slice(0, 16)}`);
 }

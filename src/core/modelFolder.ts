@@ -5,9 +5,13 @@
 // Only the file system is read here (no onnxruntime), so the engine, the CLI and the extension's model picker share it.
 import * as fs from 'fs';
 import * as path from 'path';
+import { t } from './l10n';
 
+// The names of a model folder's files, defined here only.
 export const BUNDLED_MODEL_FILE = 'ranker.onnx';
 export const BUNDLED_FEATURISER_FILE = 'featuriser.json';
+/** Maps raw scores to the 0-100 style score (core/calibration.ts); either kind of folder may hold one. */
+export const CALIBRATION_FILE = 'calibration.json';
 export const OFFICIAL_META_FILE = 'scar-model.json';
 export const OFFICIAL_TOKENIZER_FILE = 'tokenizer.json';
 export const OFFICIAL_TOKENIZER_CONFIG_FILE = 'tokenizer_config.json';
@@ -65,15 +69,18 @@ function isFile(file: string): boolean {
 export function inspectModelFolder(modelDir: string): ModelFolder {
   const dir = path.resolve(modelDir);
   let st: fs.Stats;
-  try { st = fs.statSync(dir); } catch { throw new ModelFolderError(`the model folder '${dir}' does not exist`); }
-  if (!st.isDirectory()) throw new ModelFolderError(`the model path '${dir}' is not a folder (choose the folder that holds the model's files)`);
+  try { st = fs.statSync(dir); } catch { throw new ModelFolderError(t("the model folder '{0}' does not exist", dir)); }
+  if (!st.isDirectory()) throw new ModelFolderError(t("the model path '{0}' is not a folder (choose the folder that holds the model's files)", dir));
   const has = (f: string) => isFile(path.join(dir, f));
   const official = has(OFFICIAL_META_FILE);
   const bundled = has(BUNDLED_MODEL_FILE) || has(BUNDLED_FEATURISER_FILE);
   if (official) return officialFolder(dir);
   if (bundled) {
-    for (const [f, what] of [[BUNDLED_MODEL_FILE, 'ranker model'], [BUNDLED_FEATURISER_FILE, 'featuriser configuration']]) {
-      if (!has(f)) throw new ModelFolderError(`cannot load ${what} '${path.join(dir, f)}': the file does not exist (a SCAR Lens ranker folder needs ${BUNDLED_MODEL_FILE} and ${BUNDLED_FEATURISER_FILE})`);
+    if (!has(BUNDLED_MODEL_FILE)) {
+      throw new ModelFolderError(t("cannot load ranker model '{0}': the file does not exist (a SCAR Lens ranker folder needs {1} and {2})", path.join(dir, BUNDLED_MODEL_FILE), BUNDLED_MODEL_FILE, BUNDLED_FEATURISER_FILE));
+    }
+    if (!has(BUNDLED_FEATURISER_FILE)) {
+      throw new ModelFolderError(t("cannot load featuriser configuration '{0}': the file does not exist (a SCAR Lens ranker folder needs {1} and {2})", path.join(dir, BUNDLED_FEATURISER_FILE), BUNDLED_MODEL_FILE, BUNDLED_FEATURISER_FILE));
     }
     return { kind: 'bundled', dir, onnx: path.join(dir, BUNDLED_MODEL_FILE), featuriser: path.join(dir, BUNDLED_FEATURISER_FILE) };
   }

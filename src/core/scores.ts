@@ -3,17 +3,38 @@
 import type { PairScore } from './types';
 
 /**
- * The score of a line from the scores of its pairs. A line usually yields one pair; with the turn policy
- * 'all' a conversation yields one pair per exchange, and the line's score (and each component) is the
- * mean over its exchanges. Returns undefined for a line without pairs.
+ * The score of a line from the scores of its pairs, the one rule every runtime uses (the engine's 'score-lines', the
+ * file pipeline's streams). A line usually yields one pair; with the turn policy 'all' a conversation yields one pair
+ * per exchange, and the line's score (and each component) is the mean over its exchanges.
+ * Writes the mean of scores[from, from + count) to out[at] (score), out[at + 1] (composition) and out[at + 2]
+ * (presentation); NaN for a line without pairs (count 0).
  */
-export function lineScore(pairs: ReadonlyArray<PairScore>): PairScore | undefined {
-  if (pairs.length === 0) return undefined;
-  if (pairs.length === 1) return { score: pairs[0].score, composition: pairs[0].composition, presentation: pairs[0].presentation };
+export function meanOverPairs(scores: ArrayLike<PairScore>, from: number, count: number, out: Float64Array, at: number): void {
   let s = 0, c = 0, p = 0;
-  for (const x of pairs) { s += x.score; c += x.composition; p += x.presentation; }
-  const n = pairs.length;
-  return { score: s / n, composition: c / n, presentation: p / n };
+  for (let k = from; k < from + count; k++) { const x = scores[k]; s += x.score; c += x.composition; p += x.presentation; }
+  out[at] = s / count; out[at + 1] = c / count; out[at + 2] = p / count;
+}
+
+/**
+ * meanOverPairs for a batch of pairs from several lines: owners[k] is the line (a row of `out`, three numbers a row)
+ * that pair k belongs to, and a line's pairs stand next to each other. Rows of lines with no pair are left alone.
+ */
+export function meansByOwner(scores: ArrayLike<PairScore>, owners: ArrayLike<number>, out: Float64Array): void {
+  for (let k = 0; k < scores.length;) {
+    const owner = owners[k];
+    let j = k + 1;
+    while (j < scores.length && owners[j] === owner) j++;
+    meanOverPairs(scores, k, j - k, out, 3 * owner);
+    k = j;
+  }
+}
+
+/**
+ * The percentile rule: among m scores, one with `lower` scores below it and `equal` scores equal to it (itself
+ * included) stands at the share of the OTHER scores that are lower, ties counted half, 0-100. 50 when m is 1.
+ */
+function percentileAt(lower: number, equal: number, m: number): number {
+  return m <= 1 ? 50 : (100 * (lower + 0.5 * (equal - 1))) / (m - 1);
 }
 
 /**
@@ -35,8 +56,8 @@ export function percentiles(scores: ArrayLike<number>): Float64Array {
   while (i < m) {
     let j = i + 1;
     while (j < m && scores[idx[j]] === scores[idx[i]]) j++;
-    // idx[i..j) tie: i lines are lower, (j - i - 1) others are equal.
-    const pct = (100 * (i + 0.5 * (j - i - 1))) / (m - 1);
+    // idx[i..j) tie: i lines are lower, j - i are equal.
+    const pct = percentileAt(i, j - i, m);
     for (let k = i; k < j; k++) out[idx[k]] = pct;
     i = j;
   }
@@ -78,6 +99,18 @@ export function summarizeScores(scores: ArrayLike<number>): ScoreSummary | undef
     if (!Number.isNaN(v)) { sorted[k++] = v; sum += v; }
   }
   sorted.sort();
+  return summaryOf(sorted, sum);
+}
+
+/** Summary statistics of scores already in ascending order, without NaN (a score table's sorted copy). Undefined if none. */
+export function summarizeSorted(sorted: ArrayLike<number>): ScoreSummary | undefined {
+  let sum = 0;
+  for (let i = 0; i < sorted.length; i++) sum += sorted[i];
+  return sorted.length === 0 ? undefined : summaryOf(sorted, sum);
+}
+
+function summaryOf(sorted: ArrayLike<number>, sum: number): ScoreSummary {
+  const count = sorted.length;
   return {
     count,
     min: sorted[0],
@@ -114,7 +147,23 @@ export function percentileInSorted(sorted: ArrayLike<number>, score: number): nu
   if (m <= 1) return 50;
   const lower = lowerBound(sorted, score);
   const equal = upperBound(sorted, score) - lower; // includes the line itself
-  return (100 * (lower + 0.5 * (Math.max(equal, 1) - 1))) / (m - 1);
+  return percentileAt(lower, Math.max(equal, 1), m);
+}
+
+/**
+ * Every distinct score of ascending-sorted scores with its percentile (as `percentiles` defines it), in one pass: a
+ * line's percentile is then a look-up, not a search.
+ */
+export function percentilesOfSorted(sorted: ArrayLike<number>): Map<number, number> {
+  const m = sorted.length;
+  const out = new Map<number, number>();
+  for (let i = 0; i < m;) {
+    let j = i + 1;
+    while (j < m && sorted[j] === sorted[i]) j++;
+    out.set(sorted[i], percentileAt(i, j - i, m));
+    i = j;
+  }
+  return out;
 }
 
 /** Rank of a score among ascending-sorted scores, 1 = the highest; equal scores share the best rank. */

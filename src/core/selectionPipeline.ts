@@ -3,19 +3,10 @@
 // examples" over in-memory lines; `scar select` runs the same two halves over a streamed file
 // (CleaningPass while reading, selectSurvivors on the scores) and prints the same report.
 
-import { CleaningPass, type CleaningOptions, type CleaningResult, type Removal } from './cleaningPass';
-import type { NearDupOptions, TextPair } from './dedup';
+import type { CleaningOptions, CleaningResult } from './cleaningPass';
+import type { NearDupOptions } from './dedup';
 import { describeCriterion, selectIndices, type SelectCriterion } from './select';
 import { t } from './l10n';
-
-export interface PipelineItem {
-  /** 1-based line of the record. */
-  line: number;
-  /** The pairs the line yields (lines without a pair should not be passed). */
-  pairs: ReadonlyArray<TextPair>;
-  /** The line's ranker score; a line without one is cleaned but never selected. */
-  score?: number;
-}
 
 export interface PipelineOptions {
   criterion: SelectCriterion;
@@ -44,14 +35,6 @@ export interface PipelineReport {
   /** Which steps ran (the report names only those). */
   dedup: boolean;
   languageFilter: boolean;
-}
-
-export interface PipelineResult {
-  /** Selected lines, in rank order (best first) or file order with keepOrder. */
-  selected: number[];
-  report: PipelineReport;
-  /** Why each removed line was removed. */
-  removed: Map<number, Removal>;
 }
 
 /** The cleaning options the pipeline's switches stand for. */
@@ -102,25 +85,6 @@ export function pipelineReport(
     dedup: options.dedup !== false,
     languageFilter: options.languageFilter !== false,
   };
-}
-
-/** Runs the whole pipeline over in-memory lines (items in file order, increasing lines). */
-export function runSelectionPipeline(items: ReadonlyArray<PipelineItem>, options: PipelineOptions): PipelineResult {
-  const pass = new CleaningPass(pipelineCleaningOptions(options));
-  const byLine = new Map<number, number>();
-  items.forEach((it, i) => {
-    byLine.set(it.line, i);
-    pass.add(it.line, it.pairs);
-  });
-  const scoreAt = (i: number): number | undefined => {
-    const s = items[i].score;
-    return s !== undefined && Number.isFinite(s) ? s : undefined;
-  };
-  const cleaning = pass.finish((line) => items[byLine.get(line) as number].pairs, (line) => scoreAt(byLine.get(line) as number));
-  const scores = items.map((_, i) => scoreAt(i) ?? NaN);
-  const { indices, ranked } = selectSurvivors(scores, (i) => cleaning.removed.has(items[i].line), options.criterion, options.keepOrder);
-  const selected = Array.from(indices, (i) => items[i].line);
-  return { selected, report: pipelineReport(cleaning, ranked, selected.length, options), removed: cleaning.removed };
 }
 
 const fmt = (n: number): string => n.toLocaleString('en-US');

@@ -6,7 +6,8 @@ import { fork, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import type { AdapterOptions, PairScore } from '../core/types';
-import { LINE_BLANK, LINE_ERROR, type EngineMessage, type EngineRequest, type EngineStats, type LineResult, type LineScores, type PairText, type ReadyInfo } from './protocol';
+import type { EngineMessage, EngineRequest, EngineStats, LineScores, PairText, ReadyInfo } from './protocol';
+import { t } from '../core/l10n';
 
 /** The caller cancelled the request. */
 export class CancelledError extends Error {
@@ -51,6 +52,14 @@ export interface EngineClientOptions {
   restartBackoffMs?: number;
   /** Called when a crashed engine is restarted (attempt counts from 1), e.g. to tell the user once. */
   onRestart?: (attempt: number, reason: string) => void;
+}
+
+/** What tests may make the engine do (protocol.ts CrashRequest and SlowRequest). */
+export interface EngineProbe {
+  /** The engine kills itself, after `afterMs`. */
+  crash(afterMs?: number): Promise<void>;
+  /** Each inference batch takes at least `ms` (0: back to normal), to test cancellation. */
+  slow(ms: number): Promise<void>;
 }
 
 export interface ScoreOptions {
@@ -116,7 +125,7 @@ export class EngineClient {
 
   /**
    * Scores JSON Lines lines as they are (the engine reads their pairs with the adapter options): the packed
-   * LineScores, one entry per line in order (lineResults unpacks them). `firstLine` is the 1-based number of
+   * LineScores, one entry per line in order. `firstLine` is the 1-based number of
    * lines[0]. Rejects with CancelledError when the signal aborts.
    */
   async scoreLines(lines: ReadonlyArray<string>, firstLine: number, adapter: Readonly<AdapterOptions>, options: ScoreOptions = {}): Promise<LineScores> {
@@ -127,22 +136,22 @@ export class EngineClient {
     return this.request<EngineStats>((id) => ({ type: 'stats', id }));
   }
 
-  /** Test hook: asks the engine to kill itself (honoured only with SCAR_ENGINE_TEST=1 in its env). */
-  async crashForTest(afterMs = 0): Promise<void> {
-    const r = await this.ensure();
-    await r.ready;
-    r.child.send({ type: 'crash', id: this.nextId++, afterMs } satisfies EngineRequest);
-  }
-
-  /** Test hook: each inference batch takes at least `ms` (SCAR_ENGINE_TEST=1). */
-  async slowForTest(ms: number): Promise<void> {
-    await this.request<void>((id) => ({ type: 'slow', id, batchDelayMs: ms }));
-  }
+  /** The engine's test hooks, honoured only with SCAR_ENGINE_TEST=1 (ENGINE_PROBE_ENV) in its environment. */
+  readonly probe: EngineProbe = {
+    crash: async (afterMs = 0) => {
+      const r = await this.ensure();
+      await r.ready;
+      r.child.send({ type: 'crash', id: this.nextId++, afterMs } satisfies EngineRequest);
+    },
+    slow: async (ms) => {
+      await this.request<void>((id) => ({ type: 'slow', id, batchDelayMs: ms }));
+    },
+  };
 
   /** Stops the engine; waiting callers get an error. The client cannot be used afterwards. */
   dispose(): void {
     this.disposed = true;
-    this.stop(new EngineCrashedError('the SCAR engine was shut down'));
+    this.stop(new EngineCrashedError(t('the SCAR engine was shut down')));
   }
 
   /** Stops the engine if it runs (the next request starts a new one). */
@@ -182,24 +191,24 @@ export class EngineClient {
       }
       this.pending.set(id, entry);
       r.child.send(make(id), (err) => {
-        if (err && this.pending.delete(id)) { entry.cleanup?.(); reject(new EngineCrashedError(`cannot reach the SCAR engine: ${err.message}`)); }
+        if (err && this.pending.delete(id)) { entry.cleanup?.(); reject(new EngineCrashedError(t('cannot reach the SCAR engine: {0}', err.message))); }
       });
     });
   }
 
   /** The running engine, starting one (after a back-off if the last one crashed). */
   private async ensure(): Promise<Running> {
-    if (this.disposed) throw new EngineCrashedError('the SCAR engine was shut down');
+    if (this.disposed) throw new EngineCrashedError(t('the SCAR engine was shut down'));
     if (this.running) return this.running;
     const maxRestarts = this.options.maxRestarts ?? 3;
     if (this.crashes > 0) {
       if (this.crashes > maxRestarts) {
-        throw new EngineCrashedError(`the SCAR engine crashed ${this.crashes} times in a row; not restarting it (last: ${this.lastCrash})`);
+        throw new EngineCrashedError(t('the SCAR engine crashed {0} times in a row; not restarting it (last: {1})', this.crashes, this.lastCrash));
       }
       const delay = (this.options.restartBackoffMs ?? 200) * 2 ** (this.crashes - 1);
       await new Promise((res) => setTimeout(res, delay));
       if (this.running) return this.running; // another caller restarted it meanwhile
-      if (this.disposed) throw new EngineCrashedError('the SCAR engine was shut down');
+      if (this.disposed) throw new EngineCrashedError(t('the SCAR engine was shut down'));
       this.options.onRestart?.(this.crashes, this.lastCrash);
     }
     this.running = this.spawn();
@@ -235,7 +244,7 @@ export class EngineClient {
       this.running = undefined;
       this.crashes++;
       this.lastCrash = err.message;
-      const e = new EngineCrashedError(`cannot start the SCAR engine '${this.options.enginePath}': ${err.message}`);
+      const e = new EngineCrashedError(t("cannot start the SCAR engine '{0}': {1}", this.options.enginePath, err.message));
       settle.reject(e);
       this.rejectAll(e);
     });
@@ -251,7 +260,7 @@ export class EngineClient {
       this.crashes++;
       const tail = stderr.join('').trim().split('\n').slice(-3).join(' | ');
       this.lastCrash = `${signal ? `killed by ${signal}` : `exit code ${code}`}${tail ? `: ${tail}` : ''}`;
-      const e = new EngineCrashedError(`the SCAR engine stopped unexpectedly (${this.lastCrash})`);
+      const e = new EngineCrashedError(t('the SCAR engine stopped unexpectedly ({0})', this.lastCrash));
       settle.reject(e);
       this.rejectAll(e);
     });
@@ -286,50 +295,4 @@ export class EngineClient {
       }
     }
   }
-}
-
-/** LineScores as one LineResult per line (an object each: for tests and small answers, not for 100k lines). */
-export function lineResults(s: LineScores): LineResult[] {
-  const errors = new Map(s.errors);
-  return Array.from(s.kinds, (kind, i): LineResult => kind === LINE_BLANK ? { kind: 'blank' }
-    : kind === LINE_ERROR ? { kind: 'error', error: errors.get(i) ?? 'no pair' }
-    : { kind: 'scored', pairs: s.pairs[i], score: s.values[3 * i], composition: s.values[3 * i + 1], presentation: s.values[3 * i + 2] });
-}
-
-/** Options for scoreAll: chunking and progress on top of score(). */
-export interface ScoreAllOptions extends ScoreOptions {
-  /** Pairs per request (default 512). */
-  chunkSize?: number;
-  /** Requests kept in flight (default 2, so that the engine never waits for the next chunk). */
-  inFlight?: number;
-  /** Called after each chunk with the number of pairs scored so far. */
-  onProgress?: (done: number, total: number) => void;
-}
-
-/** Scores many pairs in chunks, with progress and cancellation; resolves with scores in input order. */
-export async function scoreAll(client: EngineClient, pairs: ReadonlyArray<PairText>, options: ScoreAllOptions = {}): Promise<PairScore[]> {
-  const chunk = Math.max(1, options.chunkSize ?? 512);
-  const inFlight = Math.max(1, options.inFlight ?? 2);
-  const out: PairScore[] = new Array(pairs.length);
-  let next = 0;
-  let done = 0;
-  let failed = false;
-  const worker = async (): Promise<void> => {
-    while (next < pairs.length && !failed) {
-      const start = next;
-      next = Math.min(pairs.length, next + chunk);
-      let scores: PairScore[];
-      try {
-        scores = await client.score(pairs.slice(start, next), options);
-      } catch (e) {
-        failed = true; // the other workers stop at their next chunk
-        throw e;
-      }
-      for (let i = 0; i < scores.length; i++) out[start + i] = scores[i];
-      done += scores.length;
-      options.onProgress?.(done, pairs.length);
-    }
-  };
-  await Promise.all(Array.from({ length: inFlight }, worker));
-  return out;
 }

@@ -3,10 +3,11 @@
 // into inference batches, and between batches the engine yields so that a 'cancel' can arrive and stop it.
 import * as fs from 'fs';
 import { DiskCache, MemoryLru, cacheKey } from './cache';
-import { LINE_BLANK, LINE_ERROR, LINE_SCORED, type EngineMessage, type EngineRequest, type EngineStats, type InitRequest, type LineScores, type PairText, type ScoreLinesRequest } from './protocol';
+import { ENGINE_PROBE_ENV, LINE_BLANK, LINE_ERROR, LINE_SCORED, type EngineMessage, type EngineRequest, type EngineStats, type InitRequest, type LineScores, type PairText, type ScoreLinesRequest } from './protocol';
 import { ModelLoadError, loadRanker, type Ranker } from './session';
 import { linePairs } from '../core/linePairs';
 import type { PairScore } from '../core/types';
+import { meanOverPairs } from '../core/scores';
 import { L10N_BUNDLE_ENV, useBundleFile } from '../core/l10n';
 
 // The host hands over VS Code's translation bundle: a line's parse error or missing field reads in the user's language.
@@ -57,13 +58,9 @@ function lineJob(req: ScoreLinesRequest): Job {
     id: req.id, pairs, persistentCache: req.persistentCache,
     answer: (scores) => {
       for (let i = 0, k = 0; i < n; i++) {
-        const r = out.pairs[i];
         if (out.kinds[i] !== LINE_SCORED) continue;
-        let score = 0, composition = 0, presentation = 0;
-        for (let j = 0; j < r; j++, k++) { score += scores[k].score; composition += scores[k].composition; presentation += scores[k].presentation; }
-        out.values[3 * i] = score / r;
-        out.values[3 * i + 1] = composition / r;
-        out.values[3 * i + 2] = presentation / r;
+        meanOverPairs(scores, k, out.pairs[i], out.values, 3 * i);
+        k += out.pairs[i];
       }
       return { type: 'line-scores', id: req.id, scores: out };
     },
@@ -80,7 +77,7 @@ class Engine {
   private running = false;
   private batchDelayMs = 0;
   private counts = { pairsScored: 0, memoryHits: 0, diskHits: 0, misses: 0 };
-  private readonly testHooks = process.env.SCAR_ENGINE_TEST === '1';
+  private readonly testHooks = process.env[ENGINE_PROBE_ENV] === '1';
 
   async init(req: InitRequest): Promise<void> {
     try {

@@ -11,6 +11,7 @@ import { OFFICIAL_INPUTS, OFFICIAL_SCORE_OUTPUT, type ModelFolder } from '../cor
 import type { PairScore } from '../core/types';
 import type { PairText } from './protocol';
 import { ModelLoadError, firstLine, sessionOptions, type Ranker } from './session';
+import { t } from '../core/l10n';
 
 type OfficialFolder = Extract<ModelFolder, { kind: 'official' }>;
 
@@ -26,21 +27,21 @@ export class TruncatingTokenizer {
     const read = (file: string): object => {
       try {
         const v = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
-        if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('expected a JSON object');
+        if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error(t('expected a JSON object'));
         return v;
       } catch (e) {
-        throw new ModelLoadError(`cannot load the tokenizer '${file}': ${firstLine((e as Error).message)}`);
+        throw new ModelLoadError(t("cannot load the tokenizer '{0}': {1}", file, firstLine((e as Error).message)));
       }
     };
     const json = read(tokenizerFile) as { model?: { type?: unknown } };
-    if (typeof json.model !== 'object' || json.model === null) throw new ModelLoadError(`cannot load the tokenizer '${tokenizerFile}': it has no "model" (not a Hugging Face tokenizer.json)`);
+    if (typeof json.model !== 'object' || json.model === null) throw new ModelLoadError(t('cannot load the tokenizer \'{0}\': it has no "model" (not a Hugging Face tokenizer.json)', tokenizerFile));
     const config = configFile ? read(configFile) : {};
     let tokenizer: Tokenizer;
     try {
       tokenizer = new Tokenizer(json, config);
       tokenizer.encode('a');
     } catch (e) {
-      throw new ModelLoadError(`cannot load the tokenizer '${tokenizerFile}': ${firstLine((e as Error).message)}`);
+      throw new ModelLoadError(t("cannot load the tokenizer '{0}': {1}", tokenizerFile, firstLine((e as Error).message)));
     }
     return new TruncatingTokenizer(tokenizer, maxLength);
   }
@@ -61,7 +62,7 @@ export class TruncatingTokenizer {
       while (i < body.length && full[k + i] === body[i]) i++;
       if (i === body.length) at = k;
     }
-    if (at < 0) throw new Error('the tokenizer adds special tokens inside the text; cannot truncate it');
+    if (at < 0) throw new Error(t('the tokenizer adds special tokens inside the text; cannot truncate it'));
     const keep = Math.max(0, this.maxLength - specials);
     return [...full.slice(0, at), ...body.slice(0, keep), ...full.slice(at + body.length)];
   }
@@ -90,7 +91,7 @@ export class OfficialSession implements Ranker {
     try {
       session = await ort.InferenceSession.create(folder.onnx, sessionOptions(threads));
     } catch (e) {
-      throw new ModelLoadError(`cannot load the ONNX model '${folder.onnx}': ${firstLine((e as Error).message)}`);
+      throw new ModelLoadError(t("cannot load the ONNX model '{0}': {1}", folder.onnx, firstLine((e as Error).message)));
     }
     const missingIn = OFFICIAL_INPUTS.filter((i) => !session.inputNames.includes(i));
     const problem = missingIn.length > 0
@@ -98,7 +99,7 @@ export class OfficialSession implements Ranker {
       : !session.outputNames.includes(OFFICIAL_SCORE_OUTPUT) ? `it has no output '${OFFICIAL_SCORE_OUTPUT}' (outputs: ${session.outputNames.join(', ')})` : undefined;
     if (problem) {
       await session.release().catch(() => undefined);
-      throw new ModelLoadError(`cannot load the ONNX model '${folder.onnx}': ${problem}`);
+      throw new ModelLoadError(t("cannot load the ONNX model '{0}': {1}", folder.onnx, problem));
     }
     const hasComponents = session.outputNames.includes('composition') && session.outputNames.includes('presentation');
     return new OfficialSession(folder.dir, officialModelId(folder), meta.name, tokenizer, meta.padTokenId, session, hasComponents, performance.now() - t0);
@@ -132,11 +133,11 @@ export class OfficialSession implements Ranker {
     try {
       out = await this.session.run(feeds, outputs);
     } catch (e) {
-      throw new Error(`the model in '${this.modelDir}' failed on a batch of ${count} pairs: ${firstLine((e as Error).message)}`);
+      throw new Error(t("the model in '{0}' failed on a batch of {1} pairs: {2}", this.modelDir, count, firstLine((e as Error).message)));
     }
     const values = outputs.map((name) => {
       const data = out[name].data as Float32Array;
-      if (data.length !== count) throw new Error(`the model in '${this.modelDir}' returned ${data.length} values of '${name}' for ${count} pairs`);
+      if (data.length !== count) throw new Error(t("the model in '{0}' returned {1} values of '{2}' for {3} pairs", this.modelDir, data.length, name, count));
       return data;
     });
     const scores: PairScore[] = new Array(count);

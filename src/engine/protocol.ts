@@ -32,7 +32,7 @@ export interface ScoreRequest {
 
 /**
  * Scores JSON Lines lines as they are: the engine reads each line's pairs with the adapter options (src/core/linePairs)
- * and answers one LineResult per line, in order. The editor sends its lines this way, so that parsing them costs the
+ * and answers for each line, in order, what it turned out to be (packed: LineScores). The editor sends its lines this way, so that parsing them costs the
  * engine's heap and thread, not the extension host's.
  */
 export interface ScoreLinesRequest {
@@ -44,12 +44,6 @@ export interface ScoreLinesRequest {
   adapter: AdapterOptions;
   persistentCache?: boolean;
 }
-
-/** What one line of a ScoreLinesRequest turned out to be; a scored line's figures are the means over its pairs. */
-export type LineResult =
-  | { kind: 'blank' }
-  | { kind: 'error'; error: string }
-  | { kind: 'scored'; pairs: number; score: number; composition: number; presentation: number };
 
 /** LineScores.kinds values. */
 export const LINE_BLANK = 0;
@@ -81,6 +75,9 @@ export interface StatsRequest {
   type: 'stats';
   id: number;
 }
+
+/** The environment variable that turns the engine's test hooks on (value '1'); EngineClient.probe sends them. */
+export const ENGINE_PROBE_ENV = 'SCAR_ENGINE_TEST';
 
 /** Test hook: the engine exits abruptly. Honoured only when SCAR_ENGINE_TEST=1 in its environment. */
 export interface CrashRequest {

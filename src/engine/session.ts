@@ -9,9 +9,8 @@ import type { Featuriser, PairScore } from '../core/types';
 import { BUNDLED_FEATURISER_FILE, BUNDLED_MODEL_FILE, ModelFolderError, inspectModelFolder, type ModelKind } from '../core/modelFolder';
 import { OfficialSession } from './officialSession';
 import { INFERENCE_BATCH, type PairText } from './protocol';
+import { t } from '../core/l10n';
 
-export const MODEL_FILE = BUNDLED_MODEL_FILE;
-export const FEATURISER_FILE = BUNDLED_FEATURISER_FILE;
 const OUTPUTS = ['score', 'composition', 'presentation'] as const;
 
 /**
@@ -95,27 +94,26 @@ export class RankerSession implements Ranker {
   static async load(modelDir: string, threads = defaultThreads()): Promise<RankerSession> {
     const t0 = performance.now();
     const dir = path.resolve(modelDir);
-    const modelPath = path.join(dir, MODEL_FILE);
-    const featPath = path.join(dir, FEATURISER_FILE);
-    for (const [what, file] of [['ranker model', modelPath], ['featuriser configuration', featPath]] as const) {
-      if (!fs.existsSync(file)) throw new ModelLoadError(`cannot load ${what} '${file}': the file does not exist`);
-    }
+    const modelPath = path.join(dir, BUNDLED_MODEL_FILE);
+    const featPath = path.join(dir, BUNDLED_FEATURISER_FILE);
+    if (!fs.existsSync(modelPath)) throw new ModelLoadError(t("cannot load ranker model '{0}': the file does not exist", modelPath));
+    if (!fs.existsSync(featPath)) throw new ModelLoadError(t("cannot load featuriser configuration '{0}': the file does not exist", featPath));
     let featuriser: Featuriser;
     try {
       featuriser = loadFeaturiser(dir);
     } catch (e) {
-      throw new ModelLoadError(`cannot load featuriser configuration '${featPath}': ${(e as Error).message}`);
+      throw new ModelLoadError(t("cannot load featuriser configuration '{0}': {1}", featPath, (e as Error).message));
     }
     let session: ort.InferenceSession;
     try {
       session = await ort.InferenceSession.create(modelPath, sessionOptions(threads));
     } catch (e) {
-      throw new ModelLoadError(`cannot load ranker model '${modelPath}': ${firstLine((e as Error).message)}`);
+      throw new ModelLoadError(t("cannot load ranker model '{0}': {1}", modelPath, firstLine((e as Error).message)));
     }
     const missing = OUTPUTS.filter((o) => !session.outputNames.includes(o));
     if (missing.length > 0) {
       await session.release().catch(() => undefined);
-      throw new ModelLoadError(`cannot load ranker model '${modelPath}': it has no output ${missing.map((m) => `'${m}'`).join(', ')} (outputs: ${session.outputNames.join(', ')})`);
+      throw new ModelLoadError(t("cannot load ranker model '{0}': it has no output {1} (outputs: {2})", modelPath, missing.map((m) => `'${m}'`).join(', '), session.outputNames.join(', ')));
     }
     return new RankerSession(dir, featuriser, session, performance.now() - t0);
   }
@@ -124,7 +122,7 @@ export class RankerSession implements Ranker {
   prepare(pairs: ReadonlyArray<PairText>): Record<string, ort.Tensor> {
     const feeds = this.featuriser.featurise(pairs);
     const ortFeeds: Record<string, ort.Tensor> = {};
-    for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = new ort.Tensor(t.type, t.data, t.dims);
+    for (const [name, f] of Object.entries(feeds)) ortFeeds[name] = new ort.Tensor(f.type, f.data, f.dims);
     return ortFeeds;
   }
 
@@ -137,11 +135,11 @@ export class RankerSession implements Ranker {
     try {
       out = await this.session.run(feeds, OUTPUTS as unknown as string[]);
     } catch (e) {
-      throw new Error(`the ranker model in '${this.modelDir}' failed on a batch of ${count} pairs: ${firstLine((e as Error).message)}`);
+      throw new Error(t("the ranker model in '{0}' failed on a batch of {1} pairs: {2}", this.modelDir, count, firstLine((e as Error).message)));
     }
     const [s, c, p] = OUTPUTS.map((name) => {
       const data = out[name].data as Float32Array;
-      if (data.length !== count) throw new Error(`the ranker model in '${this.modelDir}' returned ${data.length} values of '${name}' for ${count} pairs`);
+      if (data.length !== count) throw new Error(t("the ranker model in '{0}' returned {1} values of '{2}' for {3} pairs", this.modelDir, data.length, name, count));
       return data;
     });
     const scores: PairScore[] = new Array(count);

@@ -2,51 +2,22 @@
 // down (ConfigSource.current) and subscribes to ConfigSource.onDidChange; no other module calls getConfiguration.
 import * as vscode from 'vscode';
 import { configFromSettings, type ScarConfig } from './configValues';
+import { GENERAL_SETTINGS, HYGIENE_SETTINGS, readSection, SCORES_SETTINGS } from './settings';
 
 export type { ScarConfig } from './configValues';
 
 const SECTION = 'scar';
 
-/** Reads the `scar.*` settings now. In an untrusted workspace only the user value of scar.modelPath counts. */
+/** Reads the `scar.*` settings now, by settings.ts's table. In an untrusted workspace only the user value of scar.modelPath counts. */
 export function readConfig(): ScarConfig {
   const c = vscode.workspace.getConfiguration(SECTION);
-  const modelPath = c.inspect<string>('modelPath');
+  const get = (key: string): unknown => c.get(key);
+  const modelPath = c.inspect<string>(GENERAL_SETTINGS.modelPath.key);
   return configFromSettings({
-    schema: c.get('schema'),
-    fieldMapping: c.get('fieldMapping'),
-    turnPolicy: c.get('turnPolicy'),
-    diagnosticsEnabled: c.get('diagnostics.enabled'),
-    debounceMs: c.get('diagnostics.debounceMs'),
-    modelPath: c.get('modelPath'),
+    ...readSection(GENERAL_SETTINGS, get),
     modelPathUser: modelPath?.globalValue ?? modelPath?.defaultValue,
-    selectionOutput: c.get('selection.output'),
-    selectionIncludeScore: c.get('selection.includeScore'),
-    selectionDedup: c.get('selection.dedup'),
-    selectionLanguageFilter: c.get('selection.languageFilter'),
-    hygiene: {
-      enabled: c.get('hygiene.enabled'),
-      nearDuplicateThreshold: c.get('hygiene.nearDuplicateThreshold'),
-      ngram: c.get('hygiene.ngram'),
-      languageCheck: c.get('hygiene.languageCheck'),
-      reportTruncation: c.get('hygiene.reportTruncation'),
-      removedLinesFile: c.get('removedLinesFile'),
-    },
-    scores: {
-      auto: c.get('scoring.auto'),
-      autoScoreMaxLines: c.get('scoring.autoScoreMaxLines'),
-      debounceMs: c.get('scoring.debounceMs'),
-      badges: c.get('decorations.badges'),
-      gutter: c.get('decorations.gutter'),
-      overviewRuler: c.get('decorations.overviewRuler'),
-      position: c.get('decorations.position'),
-      format: c.get('decorations.format'),
-      reviewMode: c.get('decorations.reviewMode'),
-      reviewThreshold: c.get('decorations.reviewThreshold'),
-      bandHigh: c.get('bands.high'),
-      bandLow: c.get('bands.low'),
-      threshold: c.get('selection.threshold'),
-      rawScore: c.get('decorations.rawScore'),
-    },
+    hygiene: readSection(HYGIENE_SETTINGS, get),
+    scores: readSection(SCORES_SETTINGS, get),
     workspaceTrusted: vscode.workspace.isTrusted,
   });
 }

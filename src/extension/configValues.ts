@@ -2,6 +2,8 @@
 // src/extension/config.ts is the one module that reads the raw values from VS Code and calls this.
 import type { AdapterOptions, FieldMapping, SchemaId, TurnPolicy } from '../core/types';
 import { hygieneConfigFrom, type HygieneConfig, type RawHygieneSettings } from './hygieneConfig';
+import { BADGE_FORMATS, BADGE_POSITIONS, defaultsOf, GENERAL_SETTINGS, SCORES_SETTINGS, SELECTION_OUTPUTS, settingName, settingValue } from './settings';
+import { t } from '../core/l10n';
 
 export interface DiagnosticsConfig {
   /** Publish problems for lines that do not parse or yield no pair. */
@@ -11,8 +13,7 @@ export interface DiagnosticsConfig {
 }
 
 /** Where "Select top style-consistent examples" puts its result. */
-export type SelectionOutput = 'untitled' | 'file';
-export const SELECTION_OUTPUTS: readonly SelectionOutput[] = ['untitled', 'file'];
+export type SelectionOutput = typeof SELECTION_OUTPUTS[number];
 
 export interface SelectionConfig {
   /** A new untitled JSONL editor, or `<name>.top.jsonl` beside the source. */
@@ -26,10 +27,9 @@ export interface SelectionConfig {
 }
 
 /** How scores are drawn on lines (src/extension/decorations.ts). */
-export type BadgePosition = 'before' | 'after';
-export type BadgeFormat = 'score' | 'percentile' | 'both' | 'bar';
-export const BADGE_POSITIONS: readonly BadgePosition[] = ['before', 'after'];
-export const BADGE_FORMATS: readonly BadgeFormat[] = ['score', 'percentile', 'both', 'bar'];
+export type BadgePosition = typeof BADGE_POSITIONS[number];
+export type BadgeFormat = typeof BADGE_FORMATS[number];
+export { BADGE_FORMATS } from './settings';
 
 /** Live scoring and how scores show in the editor (scar.scoring.*, scar.decorations.*, scar.bands.*, scar.selection.threshold). */
 export interface ScoresConfig {
@@ -57,11 +57,7 @@ export interface ScoresConfig {
   readonly rawScore: boolean;
 }
 
-export const SCORES_DEFAULTS: ScoresConfig = {
-  auto: true, autoScoreMaxLines: 50000, debounceMs: 50, badges: true, gutter: true, overviewRuler: true,
-  position: 'before', format: 'both', reviewMode: false, reviewThreshold: 25, bandHigh: 75, bandLow: 25, threshold: 50,
-  rawScore: false,
-};
+export const SCORES_DEFAULTS: ScoresConfig = Object.freeze(defaultsOf(SCORES_SETTINGS));
 
 /** Everything the extension's features need from the settings, as plain frozen values. */
 export interface ScarConfig {
@@ -77,21 +73,13 @@ export interface ScarConfig {
   readonly invalid: readonly string[];
 }
 
-/** The raw values as VS Code hands them over (anything a user may have typed into settings.json). */
-export interface RawSettings {
-  schema?: unknown;
-  fieldMapping?: unknown;
-  turnPolicy?: unknown;
-  diagnosticsEnabled?: unknown;
-  debounceMs?: unknown;
-  /** The effective scar.modelPath, when the workspace is trusted. */
-  modelPath?: unknown;
+/**
+ * The raw values as VS Code hands them over (anything a user may have typed into settings.json), by the names of
+ * settings.ts's GENERAL_SETTINGS (modelPath: the effective scar.modelPath, that counts when the workspace is trusted).
+ */
+export interface RawSettings extends Partial<Record<keyof typeof GENERAL_SETTINGS, unknown>> {
   /** The user (global) value of scar.modelPath: the only one that counts in an untrusted workspace. */
   modelPathUser?: unknown;
-  selectionOutput?: unknown;
-  selectionIncludeScore?: unknown;
-  selectionDedup?: unknown;
-  selectionLanguageFilter?: unknown;
   /** The raw scar.hygiene.* values and scar.removedLinesFile. */
   hygiene?: RawHygieneSettings;
   /** The raw scar.scoring.*, scar.decorations.*, scar.bands.* and scar.selection.threshold values, by ScoresConfig key. */
@@ -99,13 +87,6 @@ export interface RawSettings {
   workspaceTrusted: boolean;
 }
 
-export const SCHEMA_SETTING_VALUES: readonly (SchemaId | 'auto')[] = [
-  'auto', 'alpaca', 'sharegpt', 'openai', 'prompt-completion', 'prompt-response', 'question-answer',
-  'query-response', 'instruction-response', 'custom',
-];
-export const TURN_POLICIES: readonly TurnPolicy[] = ['first', 'last', 'all'];
-export const DEFAULT_DEBOUNCE_MS = 250;
-export const MAX_DEBOUNCE_MS = 5000;
 
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
@@ -118,7 +99,7 @@ function deepFreeze<T>(value: T): T {
 function readMapping(raw: unknown, invalid: string[]): FieldMapping | undefined {
   if (raw === undefined || raw === null) return undefined;
   if (typeof raw !== 'object' || Array.isArray(raw)) {
-    invalid.push('scar.fieldMapping must be an object like { "instruction": "data.q", "response": "data.a" }; it is ignored.');
+    invalid.push(t('{0} must be an object like {1}; it is ignored.', settingName(GENERAL_SETTINGS.fieldMapping), '{ "instruction": "data.q", "response": "data.a" }'));
     return undefined;
   }
   const r = raw as Record<string, unknown>;
@@ -128,7 +109,7 @@ function readMapping(raw: unknown, invalid: string[]): FieldMapping | undefined 
   const system = text(r.system);
   if (instruction === undefined && response === undefined && system === undefined) return undefined; // the default {}
   if (instruction === undefined || response === undefined) {
-    invalid.push('scar.fieldMapping needs both "instruction" and "response" dot paths; it is ignored.');
+    invalid.push(t('{0} needs both "instruction" and "response" dot paths; it is ignored.', settingName(GENERAL_SETTINGS.fieldMapping)));
     return undefined;
   }
   return system === undefined ? { instruction, response } : { instruction, response, system };
@@ -138,50 +119,27 @@ function readMapping(raw: unknown, invalid: string[]): FieldMapping | undefined 
 export function configFromSettings(raw: RawSettings): ScarConfig {
   const invalid: string[] = [];
 
-  let schema: SchemaId | 'auto' = 'auto';
-  if (raw.schema !== undefined) {
-    if (SCHEMA_SETTING_VALUES.includes(raw.schema as SchemaId)) schema = raw.schema as SchemaId | 'auto';
-    else invalid.push(`scar.schema "${String(raw.schema)}" is not one of ${SCHEMA_SETTING_VALUES.join(', ')}; using auto.`);
-  }
-
-  let turnPolicy: TurnPolicy = 'first';
-  if (raw.turnPolicy !== undefined) {
-    if (TURN_POLICIES.includes(raw.turnPolicy as TurnPolicy)) turnPolicy = raw.turnPolicy as TurnPolicy;
-    else invalid.push(`scar.turnPolicy "${String(raw.turnPolicy)}" is not one of first, last, all; using first.`);
-  }
+  const schema: SchemaId | 'auto' = settingValue(GENERAL_SETTINGS.schema, raw.schema, invalid);
+  const turnPolicy: TurnPolicy = settingValue(GENERAL_SETTINGS.turnPolicy, raw.turnPolicy, invalid);
 
   const mapping = readMapping(raw.fieldMapping, invalid);
   if (schema === 'custom' && mapping === undefined) {
-    invalid.push('scar.schema is "custom" but scar.fieldMapping has no instruction and response paths: every line will be reported.');
+    invalid.push(t('{0} is "custom" but {1} has no instruction and response paths: every line will be reported.', settingName(GENERAL_SETTINGS.schema), settingName(GENERAL_SETTINGS.fieldMapping)));
   }
 
-  const enabled = typeof raw.diagnosticsEnabled === 'boolean' ? raw.diagnosticsEnabled : true;
-
-  let debounceMs = DEFAULT_DEBOUNCE_MS;
-  if (raw.debounceMs !== undefined) {
-    if (typeof raw.debounceMs === 'number' && Number.isFinite(raw.debounceMs) && raw.debounceMs >= 0) {
-      debounceMs = Math.min(Math.round(raw.debounceMs), MAX_DEBOUNCE_MS);
-    } else {
-      invalid.push(`scar.diagnostics.debounceMs must be a number of milliseconds from 0 to ${MAX_DEBOUNCE_MS}; using ${DEFAULT_DEBOUNCE_MS}.`);
-    }
-  }
+  const enabled = settingValue(GENERAL_SETTINGS.diagnosticsEnabled, raw.diagnosticsEnabled, invalid);
+  const debounceMs = settingValue(GENERAL_SETTINGS.debounceMs, raw.debounceMs, invalid);
 
   // Workspace Trust: a workspace could point the model path at a file it ships; only the user's own value counts
   // until the workspace is trusted.
   const pathValue = raw.workspaceTrusted ? raw.modelPath : raw.modelPathUser;
-  const modelPath = typeof pathValue === 'string' ? pathValue.trim() : '';
+  const modelPath = settingValue(GENERAL_SETTINGS.modelPath, pathValue, invalid).trim();
 
-  let output: SelectionOutput = 'untitled';
-  if (raw.selectionOutput !== undefined) {
-    if (SELECTION_OUTPUTS.includes(raw.selectionOutput as SelectionOutput)) output = raw.selectionOutput as SelectionOutput;
-    else invalid.push(`scar.selection.output "${String(raw.selectionOutput)}" is not one of ${SELECTION_OUTPUTS.join(', ')}; using untitled.`);
-  }
-  const flag = (v: unknown, fallback: boolean): boolean => (typeof v === 'boolean' ? v : fallback);
   const selection: SelectionConfig = {
-    output,
-    includeScore: flag(raw.selectionIncludeScore, false),
-    dedup: flag(raw.selectionDedup, true),
-    languageFilter: flag(raw.selectionLanguageFilter, true),
+    output: settingValue(GENERAL_SETTINGS.selectionOutput, raw.selectionOutput, invalid),
+    includeScore: settingValue(GENERAL_SETTINGS.selectionIncludeScore, raw.selectionIncludeScore, invalid),
+    dedup: settingValue(GENERAL_SETTINGS.selectionDedup, raw.selectionDedup, invalid),
+    languageFilter: settingValue(GENERAL_SETTINGS.selectionLanguageFilter, raw.selectionLanguageFilter, invalid),
   };
 
   const adapter: AdapterOptions = mapping ? { schema, mapping, turnPolicy } : { schema, turnPolicy };
@@ -198,48 +156,12 @@ export function sameAdapterOptions(a: Readonly<AdapterOptions>, b: Readonly<Adap
     && a.mapping?.system === b.mapping?.system;
 }
 
-const SCORE_SETTING_NAMES: Record<keyof ScoresConfig, string> = {
-  auto: 'scar.scoring.auto', autoScoreMaxLines: 'scar.scoring.autoScoreMaxLines', debounceMs: 'scar.scoring.debounceMs',
-  badges: 'scar.decorations.badges', gutter: 'scar.decorations.gutter', overviewRuler: 'scar.decorations.overviewRuler',
-  position: 'scar.decorations.position', format: 'scar.decorations.format', reviewMode: 'scar.decorations.reviewMode',
-  reviewThreshold: 'scar.decorations.reviewThreshold', bandHigh: 'scar.bands.high', bandLow: 'scar.bands.low',
-  threshold: 'scar.selection.threshold', rawScore: 'scar.decorations.rawScore',
-};
-
 /** Validates the scoring and decoration settings; bad values fall back to SCORES_DEFAULTS and are listed in `invalid`. */
 export function scoresConfigFrom(raw: Partial<Record<keyof ScoresConfig, unknown>>, invalid: string[]): ScoresConfig {
-  const out: Record<string, unknown> = { ...SCORES_DEFAULTS };
-  const say = (key: keyof ScoresConfig, what: string): void => {
-    invalid.push(`${SCORE_SETTING_NAMES[key]} must be ${what}; using ${JSON.stringify(SCORES_DEFAULTS[key])}.`);
-  };
-  const bool = (key: keyof ScoresConfig): void => {
-    const v = raw[key];
-    if (v === undefined) return;
-    if (typeof v === 'boolean') out[key] = v;
-    else say(key, 'true or false');
-  };
-  const num = (key: keyof ScoresConfig, min: number, max: number, integer = false): void => {
-    const v = raw[key];
-    if (v === undefined) return;
-    if (typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max) out[key] = integer ? Math.round(v) : v;
-    else say(key, `a number from ${min} to ${max}`);
-  };
-  const oneOf = (key: keyof ScoresConfig, values: readonly string[]): void => {
-    const v = raw[key];
-    if (v === undefined) return;
-    if (values.includes(v as string)) out[key] = v;
-    else say(key, `one of ${values.join(', ')}`);
-  };
-  bool('auto'); bool('badges'); bool('gutter'); bool('overviewRuler'); bool('reviewMode'); bool('rawScore');
-  num('autoScoreMaxLines', 0, 10_000_000, true);
-  num('debounceMs', 0, MAX_DEBOUNCE_MS, true);
-  num('reviewThreshold', 0, 100); num('bandHigh', 0, 100); num('bandLow', 0, 100);
-  num('threshold', -1e6, 1e6);
-  oneOf('position', BADGE_POSITIONS); oneOf('format', BADGE_FORMATS);
-  if ((out.bandLow as number) > (out.bandHigh as number)) {
-    invalid.push(`scar.bands.low (${String(out.bandLow)}) is above scar.bands.high (${String(out.bandHigh)}); using ${SCORES_DEFAULTS.bandLow} and ${SCORES_DEFAULTS.bandHigh}.`);
-    out.bandLow = SCORES_DEFAULTS.bandLow;
-    out.bandHigh = SCORES_DEFAULTS.bandHigh;
+  const out = Object.fromEntries(Object.entries(SCORES_SETTINGS).map(([id, spec]) => [id, settingValue(spec, raw[id as keyof ScoresConfig], invalid)])) as unknown as ScoresConfig;
+  if (out.bandLow > out.bandHigh) {
+    invalid.push(t('{0} ({1}) is above {2} ({3}); using {4} and {5}.', settingName(SCORES_SETTINGS.bandLow), out.bandLow, settingName(SCORES_SETTINGS.bandHigh), out.bandHigh, SCORES_DEFAULTS.bandLow, SCORES_DEFAULTS.bandHigh));
+    return { ...out, bandLow: SCORES_DEFAULTS.bandLow, bandHigh: SCORES_DEFAULTS.bandHigh };
   }
-  return out as unknown as ScoresConfig;
+  return out;
 }

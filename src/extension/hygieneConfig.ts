@@ -1,5 +1,6 @@
 // The typed form of the data-hygiene settings (scar.hygiene.*, scar.removedLinesFile). Pure, so it is unit-tested;
-// configValues.ts calls hygieneConfigFrom and config.ts reads the raw values.
+// configValues.ts calls hygieneConfigFrom and config.ts reads the raw values; settings.ts declares them.
+import { defaultsOf, HYGIENE_SETTINGS, settingValue } from './settings';
 
 /** Data hygiene in the editor: duplicates, near-duplicates, language, empty and truncated responses. */
 export interface HygieneConfig {
@@ -29,45 +30,11 @@ export interface RawHygieneSettings {
   removedLinesFile?: unknown;
 }
 
-export const HYGIENE_DEFAULTS: HygieneConfig = Object.freeze({
-  enabled: true, nearDuplicateThreshold: 0.5, ngram: 2, languageCheck: true, reportTruncation: false, removedLinesFile: 'sibling',
-});
-export const MAX_NGRAM = 10;
+export const HYGIENE_DEFAULTS: HygieneConfig = Object.freeze(defaultsOf(HYGIENE_SETTINGS));
 
-/** Validates the raw values; a bad one falls back to its default and is described in `invalid`. */
+/** Validates the raw values by settings.ts's table; a bad one falls back to its default and is described in `invalid`. */
 export function hygieneConfigFrom(raw: RawHygieneSettings, invalid: string[]): HygieneConfig {
-  const flag = (v: unknown, name: string, fallback: boolean): boolean => {
-    if (v === undefined) return fallback;
-    if (typeof v === 'boolean') return v;
-    invalid.push(`${name} must be true or false; using ${fallback}.`);
-    return fallback;
-  };
-  let nearDuplicateThreshold = HYGIENE_DEFAULTS.nearDuplicateThreshold;
-  const t = raw.nearDuplicateThreshold;
-  if (t !== undefined) {
-    if (typeof t === 'number' && t > 0 && t <= 1) nearDuplicateThreshold = t;
-    else invalid.push(`scar.hygiene.nearDuplicateThreshold must be a Jaccard similarity above 0 and at most 1; using ${HYGIENE_DEFAULTS.nearDuplicateThreshold}.`);
-  }
-  let ngram = HYGIENE_DEFAULTS.ngram;
-  const n = raw.ngram;
-  if (n !== undefined) {
-    if (typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= MAX_NGRAM) ngram = n;
-    else invalid.push(`scar.hygiene.ngram must be a whole number from 1 to ${MAX_NGRAM}; using ${HYGIENE_DEFAULTS.ngram}.`);
-  }
-  let removedLinesFile = HYGIENE_DEFAULTS.removedLinesFile;
-  const r = raw.removedLinesFile;
-  if (r !== undefined) {
-    if (r === 'sibling' || r === 'none') removedLinesFile = r;
-    else invalid.push(`scar.removedLinesFile "${String(r)}" is not one of sibling, none; using sibling.`);
-  }
-  return {
-    enabled: flag(raw.enabled, 'scar.hygiene.enabled', true),
-    nearDuplicateThreshold,
-    ngram,
-    languageCheck: flag(raw.languageCheck, 'scar.hygiene.languageCheck', true),
-    reportTruncation: flag(raw.reportTruncation, 'scar.hygiene.reportTruncation', false),
-    removedLinesFile,
-  };
+  return Object.fromEntries(Object.entries(HYGIENE_SETTINGS).map(([id, spec]) => [id, settingValue(spec, raw[id as keyof RawHygieneSettings], invalid)])) as unknown as HygieneConfig;
 }
 
 /** True when a change between two configs changes what the checks find (not just whether they are shown). */

@@ -8,7 +8,7 @@
 import type { Worker } from 'worker_threads';
 import type { DocumentHygieneOptions } from '../core/documentHygiene';
 import type { PackedHygiene } from '../core/packedHygiene';
-import { threadCpuMs } from './cpuTime';
+import { threadCpuMs } from './probe';
 import type { HygieneWorkerReply, HygieneWorkerRequest } from './hygieneWorkerProtocol';
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

@@ -6,19 +6,20 @@ import { ConfigSource } from './config';
 import { hygieneFeature } from './hygiene/hygieneActions';
 import type { HygieneService } from './hygiene/hygieneService';
 import { StoreDatasetSource } from './views/datasetSource';
-import { registerViews, type ViewsApi } from './views/registerViews';
+import { registerViews } from './views/registerViews';
 import { registerJsonFixes } from './commands/jsonFixes';
 import type { Feature, ScarContext } from './context';
 import { ScarDiagnostics } from './surfaces/diagnostics';
-import { registerScoreView, type ScoreViewApi } from './surfaces/scoreView';
-import { registerScoring, type ScoringApi } from './scoring/scoringService';
+import { registerScoreView } from './surfaces/scoreView';
+import { registerScoring } from './scoring/scoringService';
 import { registerLargeFileCommands } from './commands/onDisk';
 import { RemovedLinesFiles } from './commands/removedLines';
 import { registerChooseModel } from './commands/chooseModel';
 import { registerSelectCommands } from './commands/selectTop';
 import { registerSortFilterCommands } from './commands/sortFilter';
 import { ScarStatusBar } from './surfaces/statusBar';
-import { testApi, type ScarLensApi } from './testApi';
+import { testApi } from './testApi';
+import { scarProbe, type ScarProbe } from './probe';
 import { registerWalkthroughEvents } from './surfaces/walkthrough';
 import { setTranslator, t } from '../core/l10n';
 
@@ -29,7 +30,7 @@ import { setTranslator, t } from '../core/l10n';
 const FEATURES: readonly Feature[] = [registerSelectCommands, registerSortFilterCommands, registerLargeFileCommands, registerJsonFixes, registerChooseModel,
   registerWalkthroughEvents];
 
-export function activate(context: vscode.ExtensionContext): ScarLensApi & ScoringApi & ScoreViewApi & { views: ViewsApi } {
+export function activate(context: vscode.ExtensionContext): ScarProbe {
   setTranslator(vscode.l10n.t);
   const config = new ConfigSource();
   const datasets = new Datasets(config);
@@ -70,7 +71,7 @@ export function activate(context: vscode.ExtensionContext): ScarLensApi & Scorin
       if (fresh.length > 0) void vscode.window.showWarningMessage(t('SCAR Lens: {0}', fresh.join(' ')));
     }),
   );
-  return { ...testApi(datasets, statusBar), ...scoring.api, ...view.api, views: views.api };
+  return scarProbe(testApi(datasets, statusBar), scoring.api, view.api, views.api);
 }
 
 export function deactivate(): void {

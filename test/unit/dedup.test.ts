@@ -3,13 +3,12 @@ import {
   ExactDupIndex,
   NearDupIndex,
   exactDupText,
-  findExactDuplicates,
-  findNearDuplicates,
   hash53,
   nearDupText,
   normaliseWhitespace,
   pickKept,
 } from '../../src/core/dedup';
+import { findExactDuplicates, findNearDuplicates } from '../util/oracles/dedup';
 import { jaccard, shingleSet } from '../../src/core/minhash';
 import { UnionFind } from '../../src/core/unionFind';
 import { mulberry32 as rng } from '../util/prng';

@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Readable } from 'stream';
-import { cleanFile } from '../../src/cli/cleanFile';
+import { cleanFile } from '../../src/files/cleanFile';
 import { memoryWriter } from '../../src/cli/output';
 import { dedupCommand } from '../../src/cli/dedup';
 import { DEFAULT_NEAR_DUP_OPTIONS, NearDupSigner } from '../../src/core/dedup';

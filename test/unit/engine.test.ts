@@ -5,7 +5,8 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CancelledError, EngineClient, EngineCrashedError, ModelError, lineResults, scoreAll, type EngineClientOptions } from '../../src/engine/client';
+import { CancelledError, EngineClient, EngineCrashedError, ModelError, type EngineClientOptions } from '../../src/engine/client';
+import { lineResults, scoreAll } from '../util/oracles/engine';
 import { CACHE_FILE, DiskCache, RECORD_BYTES, cacheKey } from '../../src/engine/cache';
 import { distDir, modelsDir } from '../util/paths';
 
@@ -98,14 +99,14 @@ describe('engine', function () {
 
   it('cancels a running request: the caller gets CancelledError at once, the engine stops and serves the next', async () => {
     const c = client({ cacheDir: null });
-    await c.slowForTest(100);
+    await c.probe.slow(100);
     const ac = new AbortController();
     const big = c.score(pairs(64 * 20, 'cancel'), { signal: ac.signal });
     setTimeout(() => ac.abort(), 250);
     const t0 = Date.now();
     await assert.rejects(big, CancelledError);
     assert.ok(Date.now() - t0 < 1000);
-    await c.slowForTest(0);
+    await c.probe.slow(0);
     const after = await c.score(pairs(3, 'after'));
     assert.equal(after.length, 3);
     const st = await c.stats();
@@ -114,7 +115,7 @@ describe('engine', function () {
 
   it('drops a queued request that is cancelled, and rejects at once when already aborted', async () => {
     const c = client({ cacheDir: null });
-    await c.slowForTest(50);
+    await c.probe.slow(50);
     const running = c.score(pairs(64 * 3, 'run'));
     const ac = new AbortController();
     const queued = c.score(pairs(64 * 3, 'queued'), { signal: ac.signal });
@@ -170,13 +171,13 @@ describe('engine', function () {
 
   it('cancels a running score-lines request', async () => {
     const c = client({ cacheDir: null });
-    await c.slowForTest(100);
+    await c.probe.slow(100);
     const ac = new AbortController();
     const lines = pairs(64 * 20, 'cancel-lines').map((p) => JSON.stringify({ instruction: p.instruction, output: p.response }));
     const big = c.scoreLines(lines, 1, { schema: 'auto', turnPolicy: 'last' }, { signal: ac.signal });
     setTimeout(() => ac.abort(), 250);
     await assert.rejects(big, CancelledError);
-    await c.slowForTest(0);
+    await c.probe.slow(0);
     const st = await c.stats();
     assert.ok(st.pairsScored < 64 * 10, `the engine stopped early (scored ${st.pairsScored})`);
   });
@@ -197,9 +198,9 @@ describe('engine', function () {
     const c = client({ cacheDir: null, onRestart: (n, why) => restarts.push(`${n}: ${why}`) });
     await c.start();
     const pid1 = c.pid;
-    await c.slowForTest(200);
+    await c.probe.slow(200);
     const pending = c.score(pairs(640, 'crash'));
-    await c.crashForTest(100);
+    await c.probe.crash(100);
     await assert.rejects(pending, (e: Error) => e instanceof EngineCrashedError && /stopped unexpectedly.*SIGKILL/.test(e.message));
     const again = await c.score(pairs(2, 'again'));
     assert.equal(again.length, 2);
@@ -211,10 +212,10 @@ describe('engine', function () {
   it('gives up after too many crashes in a row, with the reason', async () => {
     const c = client({ cacheDir: null, maxRestarts: 1 });
     await c.start();
-    await c.crashForTest();
+    await c.probe.crash();
     await new Promise((r) => setTimeout(r, 300));
     await c.start(); // restart 1
-    await c.crashForTest();
+    await c.probe.crash();
     await new Promise((r) => setTimeout(r, 300));
     await assert.rejects(c.score(pairs(1)), /crashed 2 times in a row; not restarting it \(last: killed by SIGKILL/);
   });
@@ -254,7 +255,7 @@ describe('engine', function () {
 
   it('ignores the crash request without SCAR_ENGINE_TEST', async () => {
     const c = client({ cacheDir: null, env: { SCAR_ENGINE_TEST: '0' } });
-    await assert.rejects(c.slowForTest(10), /test hook/);
+    await assert.rejects(c.probe.slow(10), /test hook/);
     assert.equal((await c.score(pairs(1))).length, 1);
   });
 

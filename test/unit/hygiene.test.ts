@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { checkHygiene, languageFinding, type HygieneInput, type ResponseTokenLimit } from '../../src/core/hygiene';
+import { languageFinding, type ResponseTokenLimit } from '../../src/core/hygiene';
+import { CleaningPass, cleaningFindings, type CleaningOptions } from '../../src/core/cleaningPass';
+import { checkHygiene, type HygieneInput, type HygieneOptions } from '../util/oracles/hygiene';
 
 const story = 'Write a short story about a lighthouse keeper who finds a message in a bottle on a stormy night.';
 const storyAnswer =
@@ -117,4 +119,35 @@ describe('hygiene: checkHygiene', () => {
     const empty = checkHygiene([]);
     assert.deepEqual([empty.findings, empty.kept, empty.exactGroups, empty.nearClusters], [[], [], [], []]);
   });
+});
+
+// checkHygiene is the tests' oracle (test/util/oracles/hygiene.ts); what the extension and the CLI run is CleaningPass.
+// Over the same lines and options, the two must find the same things: the tests above then speak of production too.
+describe('hygiene: production CleaningPass agrees with the checkHygiene oracle', () => {
+  const limit: ResponseTokenLimit = { maxResponseTokens: 10, responseTokens: (r) => r.split(/\s+/).filter(Boolean).length };
+  const scarInput: HygieneInput[] = [
+    { line: 1, instruction: 'Compute 12 * 34 + 56 / 7', response: '= 416' },
+    { line: 2, instruction: 'Напишите стихотворение о море.', response: 'Море шумит.' },
+    { line: 3, instruction: 'Schreibe ein Gedicht über das Meer.', response: 'Das Meer rauscht laut und die Wellen sind hoch.' },
+  ];
+  const variants: Array<[string, HygieneInput[], HygieneOptions, CleaningOptions]> = [
+    ['the defaults', pairs(), {}, {}],
+    ['exact step off', pairs(), { exact: false }, { exact: false }],
+    ['every step off', pairs(), { exact: false, language: 'off', near: false }, { exact: false, language: 'off', near: false }],
+    ['a strict near-duplicate threshold', pairs(), { near: { threshold: 0.99 } }, { near: { threshold: 0.99 } }],
+    ['truncation', pairs(), { truncation: limit }, { truncation: limit }],
+    ["SCAR's language heuristic", scarInput, { language: 'scar' }, { language: 'scar' }],
+    ['the detector on foreign lines', scarInput, {}, {}],
+  ];
+  for (const [name, input, oracleOptions, passOptions] of variants) {
+    it(`with ${name}`, () => {
+      const report = checkHygiene(input, oracleOptions);
+      const pass = new CleaningPass({ emptyResponse: true, ...passOptions });
+      for (const p of input) pass.add(p.line, [{ instruction: p.instruction, response: p.response }]);
+      const result = pass.finish((line) => input.filter((p) => p.line === line));
+      assert.deepEqual(cleaningFindings(result), report.findings);
+      assert.deepEqual(result.exactGroups, report.exactGroups);
+      assert.deepEqual(result.nearClusters, report.nearClusters);
+    });
+  }
 });

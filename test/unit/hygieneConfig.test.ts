@@ -20,12 +20,12 @@ describe('hygiene settings', () => {
     const c = hygieneConfigFrom({ enabled: 'yes', nearDuplicateThreshold: 0, ngram: 2.5, languageCheck: 1, reportTruncation: 'no', removedLinesFile: 'trash' }, invalid);
     assert.deepEqual(c, HYGIENE_DEFAULTS);
     assert.deepEqual(invalid, [
-      'scar.hygiene.nearDuplicateThreshold must be a Jaccard similarity above 0 and at most 1; using 0.5.',
-      'scar.hygiene.ngram must be a whole number from 1 to 10; using 2.',
-      'scar.removedLinesFile "trash" is not one of sibling, none; using sibling.',
       'scar.hygiene.enabled must be true or false; using true.',
+      'scar.hygiene.nearDuplicateThreshold must be a number from 0.01 to 1; using 0.5.',
+      'scar.hygiene.ngram must be a whole number from 1 to 10; using 2.',
       'scar.hygiene.languageCheck must be true or false; using true.',
       'scar.hygiene.reportTruncation must be true or false; using false.',
+      'scar.removedLinesFile "trash" is not one of sibling, none; using sibling.',
     ]);
   });
 

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { lineScore, percentiles, quantileSorted, summarizeScores } from '../../src/core/scores';
+import { meanOverPairs, meansByOwner, percentiles, percentilesOfSorted, quantileSorted, summarizeScores, summarizeSorted } from '../../src/core/scores';
 
 describe('scores: percentiles', () => {
   it('gives 0 to the lowest and 100 to the highest of distinct scores, evenly between', () => {
@@ -43,10 +43,21 @@ describe('scores: percentiles', () => {
   });
 });
 
-describe('scores: lineScore', () => {
-  it('is the mean of the exchanges, per component', () => {
-    assert.deepEqual(lineScore([{ score: 1, composition: 0.5, presentation: 0.5 }, { score: 3, composition: 1, presentation: 2 }]), { score: 2, composition: 0.75, presentation: 1.25 });
-    assert.equal(lineScore([]), undefined);
+describe('scores: the mean over pairs', () => {
+  const a = { score: 1, composition: 0.5, presentation: 0.5 }, b = { score: 3, composition: 1, presentation: 2 }, c = { score: 5, composition: 4, presentation: 3 };
+  it('is the mean of the exchanges, per component; NaN for a line without pairs', () => {
+    const out = new Float64Array(9).fill(-1);
+    meanOverPairs([c, a, b], 1, 2, out, 3);
+    assert.deepEqual([...out.subarray(3, 6)], [2, 0.75, 1.25]);
+    meanOverPairs([c], 0, 1, out, 0);
+    assert.deepEqual([...out.subarray(0, 3)], [5, 4, 3]);
+    meanOverPairs([], 0, 0, out, 6);
+    assert.ok(out.subarray(6).every(Number.isNaN));
+  });
+  it('meansByOwner takes each line\'s run of pairs and leaves lines without pairs alone', () => {
+    const out = new Float64Array(12).fill(-1);
+    meansByOwner([a, b, c, c, a], [0, 0, 2, 3, 3], out);
+    assert.deepEqual([...out], [2, 0.75, 1.25, -1, -1, -1, 5, 4, 3, 3, 2.25, 1.75]);
   });
 });
 
@@ -62,5 +73,20 @@ describe('scores: summary', () => {
     assert.ok(Math.abs(s.p10 - 1.4) < 1e-12);
     assert.equal(summarizeScores([NaN]), undefined);
     assert.equal(quantileSorted([10, 20], 0.5), 15);
+  });
+  it('summarizeSorted gives the summary of scores already sorted, as summarizeScores does', () => {
+    assert.deepEqual(summarizeSorted([1, 2, 3, 4, 5]), summarizeScores([4, NaN, 1, 3, 2, 5]));
+    assert.equal(summarizeSorted([]), undefined);
+  });
+});
+
+describe('scores: percentilesOfSorted', () => {
+  it('gives each distinct score the percentile percentiles gives its lines', () => {
+    const xs = [0.3, -1, 2, 0.5, 1, 2, 0.5, 0.5];
+    const p = percentiles(xs);
+    const bySorted = percentilesOfSorted(Float64Array.from(xs).sort());
+    xs.forEach((x, i) => assert.equal(bySorted.get(x), p[i]));
+    assert.deepEqual([...percentilesOfSorted([7])], [[7, 50]]);
+    assert.equal(percentilesOfSorted([]).size, 0);
   });
 });

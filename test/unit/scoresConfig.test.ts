@@ -30,7 +30,7 @@ describe('scores settings', () => {
     assert.equal(c.bandHigh, 75);
     assert.equal(c.debounceMs, 50);
     assert.equal(invalid.length, 4);
-    assert.ok(invalid.some((m) => m.startsWith('scar.decorations.format must be one of score, percentile, both, bar')), invalid.join('\n'));
+    assert.ok(invalid.some((m) => m.startsWith('scar.decorations.format "stars" is not one of score, percentile, both, bar; using both.')), invalid.join('\n'));
     assert.ok(invalid.some((m) => m.startsWith('scar.bands.high must be a number from 0 to 100')), invalid.join('\n'));
   });
 

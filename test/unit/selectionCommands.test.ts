@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { scoreScale } from '../../src/extension/scoring/scoreScale';
 import { selectIndices } from '../../src/core/select';
-import { runSelectionPipeline } from '../../src/core/selectionPipeline';
+import { runSelectionPipeline } from '../util/oracles/selectionPipeline';
 import { alreadySorted, filteredText, linesAsJsonl, sortedLines, sortedText } from '../../src/extension/commands/lineEdits';
 import { applyCriterion, keptCount, prepareSelection, type PreparedSelection } from '../../src/extension/commands/selectionPrep';
 import { countBelow, filterChoices, parseFilterInput, percentileThreshold } from '../../src/extension/commands/filterInput';

@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { CleaningPass, cleaningFindings, lineTextPair } from '../../src/core/cleaningPass';
-import { checkHygiene } from '../../src/core/hygiene';
-import { formatPipelineReport, runSelectionPipeline, selectSurvivors, type PipelineItem } from '../../src/core/selectionPipeline';
+import { formatPipelineReport, selectSurvivors } from '../../src/core/selectionPipeline';
+import { checkHygiene } from '../util/oracles/hygiene';
+import { runSelectionPipeline, type PipelineItem } from '../util/oracles/selectionPipeline';
 
 const story = 'Write a short story about a lighthouse keeper who finds a message in a bottle on a stormy night.';
 const storyAnswer =

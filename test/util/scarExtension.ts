@@ -1,7 +1,7 @@
-// Helpers for integration tests that run inside VS Code: open a workspace file, reach SCAR Lens's test API, wait
+// Helpers for integration tests that run inside VS Code: open a workspace file, reach SCAR Lens's probe, wait
 // for diagnostics with a timeout, and change settings with a guaranteed restore.
 import * as vscode from 'vscode';
-import type { ScarLensApi } from '../../src/extension/testApi';
+import type { ScarProbe } from '../../src/extension/probe';
 
 export const EXTENSION_ID = 'scar-lens.scar-lens';
 
@@ -12,8 +12,8 @@ export function workspaceUri(name: string): vscode.Uri {
 }
 
 /** The extension's API (activating it if needed). */
-export async function scarApi(): Promise<ScarLensApi> {
-  const ext = vscode.extensions.getExtension<ScarLensApi>(EXTENSION_ID);
+export async function scarApi(): Promise<ScarProbe> {
+  const ext = vscode.extensions.getExtension<ScarProbe>(EXTENSION_ID);
   if (!ext) throw new Error(`extension ${EXTENSION_ID} is not loaded`);
   return ext.isActive ? ext.exports : await ext.activate();
 }
@@ -37,7 +37,7 @@ export async function openInEditor(uri: vscode.Uri, column?: vscode.ViewColumn):
 }
 
 /** Opens a workspace file in an editor and waits until SCAR Lens has analysed its current text. */
-export async function openAnalysed(name: string, timeoutMs?: number): Promise<{ doc: vscode.TextDocument; editor: vscode.TextEditor; api: ScarLensApi }> {
+export async function openAnalysed(name: string, timeoutMs?: number): Promise<{ doc: vscode.TextDocument; editor: vscode.TextEditor; api: ScarProbe }> {
   const editor = await openInEditor(workspaceUri(name));
   const doc = editor.document;
   const api = await scarApi();

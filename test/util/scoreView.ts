@@ -5,13 +5,11 @@ import * as fs from 'fs';
 import * as vscode from 'vscode';
 import { createScoreCommand } from '../../src/cli/score';
 import type { RenderedDecorations } from '../../src/extension/surfaces/decorations';
-import type { ScoreViewApi } from '../../src/extension/surfaces/scoreView';
-import type { ScoringApi } from '../../src/extension/scoring/scoringService';
-import type { ScarLensApi } from '../../src/extension/testApi';
+import type { ScarProbe } from '../../src/extension/probe';
 import { scarApi, setScarSettings, waitUntil } from './scarExtension';
 import { runCommand, scoringDeps, tempDir } from './scoringCli';
 
-export type FullApi = ScarLensApi & ScoringApi & ScoreViewApi;
+export type FullApi = ScarProbe;
 
 export async function fullApi(): Promise<FullApi> {
   return (await scarApi()) as unknown as FullApi;

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The README's settings table, made from package.json's contributes.configuration (descriptions resolved through
-// package.nls.json when they are %keys%). `node test/util/settingsTable.js --write` rewrites the table between the
+// package.nls.json when they are %keys%; test/unit/settings.test.ts keeps them equal to src/extension/settings.ts's table). `node test/util/settingsTable.js --write` rewrites the table between the
 // README's <!-- settings:start --> and <!-- settings:end --> markers; test/unit/readmeSettings.test.ts checks it.
 'use strict';
 const fs = require('fs');

@@ -1,7 +1,7 @@
 // Files too large to open: VS Code never syncs a document over 50 MB to extensions (microsoft/vscode#111849), so
 // the Explorer's "SCAR: Score file on disk…" (scar.scoreFileOnDisk) and "SCAR: Select top from file on disk…"
 // (scar.selectTopOnDisk) stream the file from disk through the extension's engine, as `scar score` and
-// `scar select` do (the same code: cli/scoreStream.ts and cli/scoredFile.ts), with cancellable progress, and
+// `scar select` do (the same code: files/scoreStream.ts and files/scoredFile.ts), with cancellable progress, and
 // write the results beside it, atomically:
 //   <name>.scores.jsonl  one {"line", "score", "percentile", "error", "composition", "presentation"} per line
 //   <name>.top.jsonl     the selected lines byte for byte (SCAR's cleaning first; scar.selection.* settings)
@@ -10,13 +10,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { AtomicFileWriter } from '../../core/export';
+import { writeFileAtomically } from '../../core/export';
 import { summarizeScores } from '../../core/scores';
 import { formatPipelineReport, pipelineReport, selectSurvivors, type PipelineReport } from '../../core/selectionPipeline';
-import { cleanScoredFile, writeScoreRows, writeSelectedLines } from '../../cli/scoredFile';
-import { scoreFileStream, type FileScores } from '../../cli/scoreStream';
+import { cleanScoredFile, writeScoreRows, writeSelectedLines } from '../../files/scoredFile';
+import { scoreFileStream, type FileScores } from '../../files/scoreStream';
 import { CancelledError } from '../../engine/client';
 import type { ScarContext } from '../context';
+import { runCancellable, type CancellableProgress } from '../progress';
 import type { ScoreScale } from '../scoring/scoreScale';
 import { criterionFromArgs, pickCriterion, type SelectArgs } from './selectTop';
 import { commandArgs, fmt, mayWrite, siblingPath } from './common';
@@ -35,6 +36,9 @@ export interface OnDiskOutcome {
   /** Selected 1-based lines in output order (selectTopOnDisk). */
   selected?: number[];
 }
+
+/** What the user reads when they cancel a command on a file on disk. */
+const NOTHING_WRITTEN = (): string => t('SCAR Lens: cancelled; nothing was written.');
 
 const mb = (bytes: number): string => `${(bytes / 1048576).toFixed(bytes < 10 * 1048576 ? 1 : 0)} MB`;
 
@@ -60,7 +64,7 @@ async function pickFile(uri: vscode.Uri | undefined, title: string): Promise<str
 }
 
 /** Pass 1 with notification progress; the token cancels it. */
-async function scoreOnDisk(ctx: ScarContext, file: string, progress: vscode.Progress<{ message?: string; increment?: number }>, signal: AbortSignal): Promise<FileScores> {
+async function scoreOnDisk(ctx: ScarContext, file: string, progress: CancellableProgress): Promise<FileScores> {
   const size = (await fs.promises.stat(file)).size;
   const client = ctx.engine.get();
   await client.start();
@@ -68,50 +72,14 @@ async function scoreOnDisk(ctx: ScarContext, file: string, progress: vscode.Prog
   return scoreFileStream(file, client, {
     adapter: ctx.config.current.adapter,
     persistentCache: true,
-    signal,
+    signal: progress.signal,
     onProgress: (lines, pairs) => {
       const now = Date.now();
       if (now - last < 200) return;
       last = now;
-      progress.report({ message: t('{0} lines read, {1} pairs scored ({2})', fmt(lines), fmt(pairs), mb(size)) });
+      progress.report(t('{0} lines read, {1} pairs scored ({2})', fmt(lines), fmt(pairs), mb(size)));
     },
   });
-}
-
-async function writeAtomically(target: string, write: (w: AtomicFileWriter) => Promise<void>): Promise<void> {
-  const w = await AtomicFileWriter.open(target);
-  try {
-    await write(w);
-    await w.close();
-  } catch (e) {
-    await w.abort();
-    throw e;
-  }
-}
-
-/** Runs `work` under a cancellable notification; cancellation and failures become messages and undefined. */
-async function withCancellableProgress<T>(
-  title: string,
-  work: (progress: vscode.Progress<{ message?: string; increment?: number }>, signal: AbortSignal) => Promise<T>,
-): Promise<T | undefined> {
-  try {
-    return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
-      const ac = new AbortController();
-      const sub = token.onCancellationRequested(() => ac.abort(new CancelledError()));
-      try {
-        return await work(progress, ac.signal);
-      } finally {
-        sub.dispose();
-      }
-    });
-  } catch (e) {
-    if (e instanceof CancelledError || (e as Error)?.name === 'AbortError') {
-      void vscode.window.showInformationMessage(t('SCAR Lens: cancelled; nothing was written.'));
-    } else {
-      void vscode.window.showErrorMessage(t('SCAR Lens: {0}', (e as Error).message));
-    }
-    return undefined;
-  }
 }
 
 function scoreSummary(scores: FileScores, seconds: number, scale: ScoreScale): string {
@@ -129,10 +97,10 @@ async function scoreFileOnDisk(ctx: ScarContext, arg: unknown): Promise<OnDiskOu
   const target = siblingPath(file, 'scores');
   if (!(await mayWrite(target, options.replace))) return undefined;
   const t0 = Date.now();
-  const outcome = await withCancellableProgress(t('SCAR: scoring {0}', path.basename(file)), async (progress, signal) => {
-    const scores = await scoreOnDisk(ctx, file, progress, signal);
-    progress.report({ message: t('writing {0}', path.basename(target)) });
-    await writeAtomically(target, (w) => writeScoreRows(scores, w, ctx.engine.calibration()));
+  const outcome = await runCancellable(t('SCAR: scoring {0}', path.basename(file)), NOTHING_WRITTEN(), async (progress) => {
+    const scores = await scoreOnDisk(ctx, file, progress);
+    progress.report(t('writing {0}', path.basename(target)));
+    await writeFileAtomically(target, (w) => writeScoreRows(scores, w, ctx.engine.calibration()));
     const message = t('{0} → {1}', scoreSummary(scores, (Date.now() - t0) / 1000, ctx.engine.scale()), path.basename(target));
     return { message, file: target, lines: scores.count, pairs: scores.pairsScored, withoutPair: scores.errors.size };
   });
@@ -159,10 +127,10 @@ async function selectTopOnDisk(ctx: ScarContext, arg: unknown): Promise<OnDiskOu
   const pipeline = { dedup: settings.dedup, languageFilter: settings.languageFilter };
 
   // Passes 1 and 2 (score, clean) under one notification; then the criterion; then pass 3 (write).
-  const scored = await withCancellableProgress(t('SCAR: reading {0}', path.basename(file)), async (progress, signal) => {
-    const scores = await scoreOnDisk(ctx, file, progress, signal);
-    const cleaned = await cleanScoredFile(file, scores, ctx.config.current.adapter, pipeline, (lines) => progress.report({ message: t('cleaning: {0} lines read', fmt(lines)) }));
-    if (signal.aborted) throw new CancelledError();
+  const scored = await runCancellable(t('SCAR: reading {0}', path.basename(file)), NOTHING_WRITTEN(), async (progress) => {
+    const scores = await scoreOnDisk(ctx, file, progress);
+    const cleaned = await cleanScoredFile(file, scores, ctx.config.current.adapter, pipeline, (lines) => progress.report(t('cleaning: {0} lines read', fmt(lines))));
+    if (progress.signal.aborted) throw new CancelledError();
     return { scores, ...cleaned };
   });
   if (!scored) return undefined;
@@ -178,10 +146,10 @@ async function selectTopOnDisk(ctx: ScarContext, arg: unknown): Promise<OnDiskOu
   const { indices: kept, ranked: rankedCount } = selectSurvivors(scores.score, isRemoved, criterion, options.keepOrder === true);
   const report = pipelineReport(cleaning, rankedCount, kept.length, { criterion, ...pipeline });
   const withScore = options.includeScore ?? settings.includeScore;
-  const outcome = await withCancellableProgress(t('SCAR: writing {0}', path.basename(target)), async (progress, signal) => {
-    await writeAtomically(target, (w) => writeSelectedLines(file, scores, kept, w, {
-      format: 'jsonl', withScore, adapter: ctx.config.current.adapter, signal,
-      onProgress: (k) => progress.report({ message: t('{0} of {1} lines', fmt(k), fmt(kept.length)) }),
+  const outcome = await runCancellable(t('SCAR: writing {0}', path.basename(target)), NOTHING_WRITTEN(), async (progress) => {
+    await writeFileAtomically(target, (w) => writeSelectedLines(file, scores, kept, w, {
+      format: 'jsonl', withScore, adapter: ctx.config.current.adapter, signal: progress.signal,
+      onProgress: (k) => progress.report(t('{0} of {1} lines', fmt(k), fmt(kept.length))),
     }));
     const without = scores.errors.size;
     const message = t('{0} → {1}', formatPipelineReport(report), path.basename(target))

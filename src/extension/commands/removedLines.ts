@@ -11,7 +11,7 @@ import * as fs from 'fs';
 import { t } from '../../core/l10n';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { AtomicFileWriter } from '../../core/export';
+import { writeFileAtomically } from '../../core/export';
 import { applySideFilePlan, RemovalLedger } from './removalLedger';
 
 interface DocumentRecord {
@@ -23,12 +23,12 @@ interface DocumentRecord {
 /** How many copies of each of `texts` the document holds, line by line. */
 export function countLines(doc: vscode.TextDocument, texts: Iterable<string>): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const t of texts) counts.set(t, 0);
+  for (const text of texts) counts.set(text, 0);
   if (counts.size === 0) return counts;
   for (let i = 0; i < doc.lineCount; i++) {
-    const t = doc.lineAt(i).text;
-    const n = counts.get(t);
-    if (n !== undefined) counts.set(t, n + 1);
+    const text = doc.lineAt(i).text;
+    const n = counts.get(text);
+    if (n !== undefined) counts.set(text, n + 1);
   }
   return counts;
 }
@@ -48,14 +48,7 @@ async function rewriteSideFile(file: string, remove: readonly string[], append: 
     await fs.promises.unlink(file);
     return;
   }
-  const w = await AtomicFileWriter.open(file);
-  try {
-    await w.write(text);
-    await w.close();
-  } catch (e) {
-    await w.abort();
-    throw e;
-  }
+  await writeFileAtomically(file, (w) => w.write(text));
 }
 
 export class RemovedLinesFiles implements vscode.Disposable {

@@ -11,12 +11,13 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { Worker } from 'worker_threads';
-import { AtomicFileWriter, EXPORT_FORMATS, ExportFormatter, type ExportFormat } from '../../core/export';
+import { EXPORT_FORMATS, ExportFormatter, writeFileAtomically, type ExportFormat } from '../../core/export';
 import { criterionProblem, describeCriterion, type SelectCriterion } from '../../core/select';
 import { formatPipelineReport, type PipelineReport } from '../../core/selectionPipeline';
 import { cleanInWorker } from '../cleaningWorkerClient';
 import { startWorker } from '../workerThreads';
 import type { ScarContext } from '../context';
+import { reportUnfinished, withCancellableProgress } from '../progress';
 import type { SelectionOutput } from '../configValues';
 import { baseName, commandArgs, fmt, mayWrite, scoredLines, siblingPath, targetDocument } from './common';
 import type { ScoreScale } from '../scoring/scoreScale';
@@ -111,30 +112,13 @@ async function cleanWithProgress(lines: DocLines, switches: SelectionSwitches, n
   try {
     // A small document is cleaned in well under a second: no notification flashing by.
     if ((!switches.dedup && !switches.languageFilter) || lines.lines.length < QUIET_CLEANING_LINES) return await prepareSelection(lines.lines, switches, { clean });
-    return await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: t('SCAR: removing duplicates and non-English lines from {0}', name), cancellable: true },
-      async (progress, token) => {
-        const ac = new AbortController();
-        const sub = token.onCancellationRequested(() => ac.abort());
-        let reported = 0;
-        try {
-          return await prepareSelection(lines.lines, switches, {
-            clean,
-            signal: ac.signal,
-            onProgress: (done, total) => {
-              const pct = (100 * done) / total;
-              progress.report({ increment: pct - reported, message: t('{0} of {1} lines', fmt(done), fmt(total)) });
-              reported = pct;
-            },
-          });
-        } finally {
-          sub.dispose();
-        }
-      },
-    );
+    return await withCancellableProgress(t('SCAR: removing duplicates and non-English lines from {0}', name), (progress) => prepareSelection(lines.lines, switches, {
+      clean,
+      signal: progress.signal,
+      onProgress: (done, total) => progress.report(t('{0} of {1} lines', fmt(done), fmt(total)), (100 * done) / total),
+    }));
   } catch (e) {
-    if ((e as Error)?.name === 'AbortError') void vscode.window.showInformationMessage(t('SCAR Lens: cancelled; nothing was selected.'));
-    else void vscode.window.showErrorMessage(t('SCAR Lens: {0}', (e as Error).message));
+    reportUnfinished(e, t('SCAR Lens: cancelled; nothing was selected.'));
     return undefined;
   }
 }
@@ -179,15 +163,9 @@ function formatLines(selected: ReadonlyArray<ScoredLine>, format: ExportFormat, 
   return out;
 }
 
-async function writeAtomically(target: string, chunks: ReadonlyArray<Buffer | string>): Promise<void> {
-  const w = await AtomicFileWriter.open(target);
-  try {
-    for (const c of chunks) await w.write(c);
-    await w.close();
-  } catch (e) {
-    await w.abort();
-    throw e;
-  }
+/** Writes the chunks to `target` atomically (core/export's writer). */
+async function writeChunks(target: string, chunks: ReadonlyArray<Buffer | string>): Promise<void> {
+  await writeFileAtomically(target, async (w) => { for (const c of chunks) await w.write(c); });
 }
 
 const sameFile = (a: string, b: string): boolean => path.resolve(a) === path.resolve(b);
@@ -243,7 +221,7 @@ async function selectTop(ctx: ScarContext, arg: unknown): Promise<SelectionOutco
     }
     if (!(await mayWrite(target, options.replace))) return undefined;
     try {
-      await writeAtomically(target, chunks);
+      await writeChunks(target, chunks);
     } catch (e) {
       void vscode.window.showErrorMessage(t('SCAR Lens: {0}', (e as Error).message));
       return undefined;
@@ -313,7 +291,7 @@ async function exportTop(ctx: ScarContext, arg: unknown): Promise<SelectionOutco
     return undefined;
   }
   try {
-    await writeAtomically(target, formatLines(selected, format, format === 'json' || (options.includeScore ?? ctx.config.current.selection.includeScore), lines.eol));
+    await writeChunks(target, formatLines(selected, format, format === 'json' || (options.includeScore ?? ctx.config.current.selection.includeScore), lines.eol));
   } catch (e) {
     void vscode.window.showErrorMessage(t('SCAR Lens: {0}', (e as Error).message));
     return undefined;

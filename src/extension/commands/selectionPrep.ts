@@ -87,7 +87,7 @@ async function cleanInSlices(candidates: ReadonlyArray<DocLine>, cleaningOptions
 
 /**
  * Runs SCAR's cleaning over the lines once (exact dedup, language, near-dedup, keeping best-scored copies), as
- * core/selectionPipeline runSelectionPipeline does, but in slices that yield to the event loop: cleaning 100k
+ * core/cleaningPass CleaningPass does in one go (the tests' runSelectionPipeline oracle), but in slices that yield to the event loop: cleaning 100k
  * lines takes seconds, and the extension host must not stall meanwhile. With both switches off nothing is removed.
  */
 export async function prepareSelection(lines: ReadonlyArray<DocLine>, switches: SelectionSwitches, options: PrepareOptions = {}): Promise<PreparedSelection> {

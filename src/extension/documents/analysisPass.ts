@@ -5,7 +5,7 @@ import { performance } from 'perf_hooks';
 import * as vscode from 'vscode';
 import { fileShapeProblem } from '../../core/jsonl';
 import { LineModel, SLICE_MS, type LineAnalyser, type LineModelSummary } from './lineModel';
-import { hostCpuMs } from '../cpuTime';
+import { hostCpuMs } from '../probe';
 
 /** How often a long first pass reports its progress (for the status bar), at most. */
 const PROGRESS_EVERY_MS = 200;

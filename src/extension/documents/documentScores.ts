@@ -1,6 +1,6 @@
 // The scores of a whole document as other features use them (ScoringService.ensureScored / scoresFor), made from
 // a complete ScoreTable. Pure (no vscode import).
-import { quantileSorted, type ScoreSummary } from '../../core/scores';
+import { percentilesOfSorted, summarizeSorted, type ScoreSummary } from '../../core/scores';
 import { t } from '../../core/l10n';
 import type { ScoreTable } from './scoreTable';
 
@@ -35,17 +35,10 @@ export interface DocumentScores {
  * the file's scored lines.
  */
 export function documentScoresOf(doc: { uri: { toString(): string }; version: number }, table: ScoreTable, modelId: string, durationMs: number): DocumentScores {
-  // One pass over the sorted scores gives every distinct score its percentile (ties counted half, as core/scores
-  // does), so each line costs a Map look-up, not a search; the summary comes from the same sorted scores.
+  // One pass over the sorted scores gives every distinct score its percentile, so each line costs a Map look-up,
+  // not a search; the summary comes from the same sorted scores.
   const sorted = table.sortedScores();
-  const m = sorted.length;
-  const pct = new Map<number, number>();
-  for (let i = 0; i < m;) {
-    let j = i + 1;
-    while (j < m && sorted[j] === sorted[i]) j++;
-    pct.set(sorted[i], m === 1 ? 50 : (100 * (i + 0.5 * (j - i - 1))) / (m - 1));
-    i = j;
-  }
+  const pct = percentilesOfSorted(sorted);
   const lines: LineScore[] = [];
   for (let i = 0; i < table.lineCount; i++) {
     const e = table.entry(i);
@@ -53,13 +46,7 @@ export function documentScoresOf(doc: { uri: { toString(): string }; version: nu
     if (e.score === undefined) { lines.push({ index: i, error: e.error ?? t('no pair') }); continue; }
     lines.push({ index: i, score: e.score, composition: e.composition, presentation: e.presentation, percentile: pct.get(e.score) });
   }
-  let sum = 0;
-  for (let i = 0; i < m; i++) sum += sorted[i];
-  const summary: ScoreSummary | undefined = m === 0 ? undefined : {
-    count: m, min: sorted[0], max: sorted[m - 1], mean: sum / m,
-    median: quantileSorted(sorted, 0.5), p10: quantileSorted(sorted, 0.1), p25: quantileSorted(sorted, 0.25),
-    p75: quantileSorted(sorted, 0.75), p90: quantileSorted(sorted, 0.9),
-  };
+  const summary = summarizeSorted(sorted);
   return { uri: doc.uri.toString(), version: doc.version, modelId, lines, pairs: table.stats().pairs, summary, durationMs };
 }
 

@@ -1,5 +1,5 @@
 // One document's line scores, aligned to its lines and kept in step with its edits. Pure (no vscode import).
-import { percentileInSorted, rankInSorted } from '../../core/scores';
+import { percentileInSorted, quantileSorted, rankInSorted } from '../../core/scores';
 import { t } from '../../core/l10n';
 import { checkSplice, spliceSlots, type LineSplice } from './lineSplice';
 // An entry remembers the exact line text it was computed for, so a score is only ever shown for that text: an
@@ -317,12 +317,7 @@ export class ScoreTable {
     for (let i = 0; i < this.n && k < c.length; i++) {
       if (this.kinds[i] === SCORED) { c[k] = this.values[3 * i + 1]; p[k] = this.values[3 * i + 2]; k++; }
     }
-    const median = (a: Float64Array): number => {
-      if (a.length === 0) return NaN;
-      a.sort();
-      const m = a.length >> 1;
-      return a.length % 2 ? a[m] : (a[m - 1] + a[m]) / 2;
-    };
+    const median = (a: Float64Array): number => quantileSorted(a.sort(), 0.5);
     this.medians = { composition: median(c.subarray(0, k)), presentation: median(p.subarray(0, k)) };
     return this.medians;
   }
@@ -343,11 +338,7 @@ export class ScoreTable {
   /** The score at percentile p (0-100) of the scored lines (the band cut-offs), or undefined when none is scored. */
   scoreAtPercentile(p: number): number | undefined {
     const s = this.sortedScores();
-    if (s.length === 0) return undefined;
-    const pos = (Math.min(Math.max(p, 0), 100) / 100) * (s.length - 1);
-    const lo = Math.floor(pos);
-    const hi = Math.min(lo + 1, s.length - 1);
-    return s[lo] + (s[hi] - s[lo]) * (pos - lo);
+    return s.length === 0 ? undefined : quantileSorted(s, p / 100);
   }
 
   /**

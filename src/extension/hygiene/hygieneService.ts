@@ -18,15 +18,15 @@ import { t } from '../../core/l10n';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { DocumentHygieneOptions } from '../../core/documentHygiene';
-import { DEFAULT_MAX_RESPONSE_TOKENS, FEATURISER_FILE } from '../../core/featurise';
-import { OFFICIAL_META_FILE, parseOfficialMeta } from '../../core/modelFolder';
+import { DEFAULT_MAX_RESPONSE_TOKENS } from '../../core/featurise';
+import { BUNDLED_FEATURISER_FILE, OFFICIAL_META_FILE, parseOfficialMeta } from '../../core/modelFolder';
 import { HygieneFindings } from '../../core/packedHygiene';
 import type { Dataset } from '../documents/dataset';
 import type { Datasets } from '../documents/datasets';
 import type { HygieneSnapshot } from '../documents/hygieneState';
 import type { ConfigSource, ScarConfig } from '../config';
 import { sameHygieneChecks } from '../hygieneConfig';
-import { threadCpuMs } from '../cpuTime';
+import { threadCpuMs } from '../probe';
 import type { HygieneWorkerClient } from '../hygieneWorkerClient';
 
 export const HYGIENE_SOURCE = 'SCAR hygiene';
@@ -46,7 +46,7 @@ export function maxResponseTokensIn(modelDir: string): number {
   try {
     const official = path.join(modelDir, OFFICIAL_META_FILE);
     if (fs.existsSync(official)) return Math.max(1, parseOfficialMeta(fs.readFileSync(official, 'utf8'), official).maxLength - 2);
-    const raw = JSON.parse(fs.readFileSync(path.join(modelDir, FEATURISER_FILE), 'utf8')) as { maxResponseTokens?: unknown };
+    const raw = JSON.parse(fs.readFileSync(path.join(modelDir, BUNDLED_FEATURISER_FILE), 'utf8')) as { maxResponseTokens?: unknown };
     const n = raw.maxResponseTokens;
     return typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : DEFAULT_MAX_RESPONSE_TOKENS;
   } catch {

@@ -20,7 +20,7 @@ import type { ScoringState } from '../documents/scoringState';
 import type { EngineHost } from './engineHost';
 import { isOutputFileName } from './scoreReference';
 import type { ScoreScale } from './scoreScale';
-import { TaskTimings } from '../taskTimings';
+import { TaskTimings } from '../probe';
 import { t } from '../../core/l10n';
 
 export type { ScoringMode } from '../documents/scoringState';

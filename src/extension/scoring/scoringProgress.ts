@@ -7,6 +7,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { LiveScorer } from './liveScorer';
 import type { Datasets } from '../documents/datasets';
+import { withCancellableProgress } from '../progress';
 import { t } from '../../core/l10n';
 
 /** Files with at least this many lines get a cancellable progress notification while they are scored. */
@@ -23,26 +24,19 @@ export function registerScoringProgress(scorer: LiveScorer, datasets: Datasets):
     const st = scorer.state(doc);
     if (!st || showing.has(key) || st.complete || st.mode === 'off' || st.error !== undefined || doc.lineCount < PROGRESS_LINES) return;
     showing.add(key);
-    void vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: t('SCAR: scoring {0}', path.basename(doc.uri.path)), cancellable: true },
-      (progress, token) => new Promise<void>((resolve) => {
-        let reported = 0;
-        const report = (): boolean => {
-          const now = scorer.state(doc);
-          if (!now || doc.isClosed || now.complete || now.mode === 'off' || now.error !== undefined) return false;
-          const pct = now.percentDone;
-          if (pct > reported) {
-            progress.report({ increment: pct - reported, message: t('{0}% of {1} lines', pct, doc.lineCount.toLocaleString('en-US')) });
-            reported = pct;
-          }
-          return true;
-        };
-        const finish = (): void => { sub.dispose(); cancel.dispose(); showing.delete(key); resolve(); };
-        const sub = datasets.onDidChange((e) => { if ((e.kind === 'scores' || e.kind === 'closed') && e.dataset.document === doc && !report()) finish(); });
-        const cancel = token.onCancellationRequested(() => { scorer.stop(doc, stoppedReason()); finish(); });
-        if (!report()) finish();
-      }),
-    );
+    void withCancellableProgress(t('SCAR: scoring {0}', path.basename(doc.uri.path)), (progress) => new Promise<void>((resolve) => {
+      const report = (): boolean => {
+        const now = scorer.state(doc);
+        if (!now || doc.isClosed || now.complete || now.mode === 'off' || now.error !== undefined) return false;
+        progress.report(t('{0}% of {1} lines', now.percentDone, doc.lineCount.toLocaleString('en-US')), now.percentDone);
+        return true;
+      };
+      const finish = (): void => { sub.dispose(); progress.signal.removeEventListener('abort', cancel); showing.delete(key); resolve(); };
+      const cancel = (): void => { scorer.stop(doc, stoppedReason()); finish(); };
+      const sub = datasets.onDidChange((e) => { if ((e.kind === 'scores' || e.kind === 'closed') && e.dataset.document === doc && !report()) finish(); });
+      progress.signal.addEventListener('abort', cancel);
+      if (!report()) finish();
+    }));
   };
 
   return [

@@ -21,6 +21,7 @@ import { CancelledError } from '../../engine/client';
 import type { EngineStats } from '../../engine/protocol';
 import { isJsonlDocument, type Datasets } from '../documents/datasets';
 import type { ScarContext } from '../context';
+import { withCancellableProgress } from '../progress';
 import { EngineHost } from './engineHost';
 import { LiveScorer } from './liveScorer';
 import type { ScoringState } from '../documents/scoringState';
@@ -121,22 +122,10 @@ export function registerScoring(ctx: Pick<ScarContext, 'extension' | 'config' | 
     const quick = whenComplete(doc, token);
     const early = await Promise.race([quick.then((s) => s, () => undefined), new Promise<undefined>((r) => setTimeout(() => r(undefined), PROGRESS_AFTER_MS))]);
     if (early) return early;
-    return vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: t('SCAR: scoring {0}', path.basename(doc.uri.fsPath || doc.uri.path)), cancellable: true },
-      async (progress, userToken) => {
-        let reported = 0;
-        const stop = userToken.onCancellationRequested(() => scorer.pause(doc)); // the user's cancel stops the file's scoring
-        try {
-          return await whenComplete(doc, token, (pct) => {
-            if (pct <= reported) return;
-            progress.report({ increment: pct - reported, message: t('{0}%', pct) });
-            reported = pct;
-          });
-        } finally {
-          stop.dispose();
-        }
-      },
-    );
+    return withCancellableProgress(t('SCAR: scoring {0}', path.basename(doc.uri.fsPath || doc.uri.path)), (progress) => {
+      progress.signal.addEventListener('abort', () => scorer.pause(doc)); // the user's cancel stops the file's scoring
+      return whenComplete(doc, token, (pct) => progress.report(t('{0}%', pct), pct));
+    });
   };
 
   const service: ScoringService = {

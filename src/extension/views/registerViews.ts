@@ -4,8 +4,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { cleanFile } from '../../cli/cleanFile';
-import { scoreFileStream } from '../../cli/scoreStream';
+import { cleanFile } from '../../files/cleanFile';
+import { scoreFileStream } from '../../files/scoreStream';
 import { t } from '../../core/l10n';
 import { pipelineCleaningOptions } from '../../core/selectionPipeline';
 import type { ScarContext } from '../context';

@@ -12,7 +12,7 @@ import { styleScore, type Calibration } from '../core/calibration';
 import { percentiles } from '../core/scores';
 import { pipelineCleaningOptions, type PipelineOptions } from '../core/selectionPipeline';
 import type { AdapterOptions, Pair } from '../core/types';
-import { CliError } from './args';
+import { changedWhileReading } from './errors';
 import { cleanFile } from './cleanFile';
 import type { FileScores } from './scoreStream';
 
@@ -100,7 +100,7 @@ export interface WriteSelectedOptions {
 /**
  * Reads each kept line (indices into `scores`, in output order) back from `file` by byte offset and writes it to
  * the sink in the chosen format; jsonl without a score keeps each line's bytes and its own line ending. Does not
- * close or abort the sink. Throws CliError when the file changed since it was scored.
+ * close or abort the sink. Throws FileError when the file changed since it was scored.
  */
 export async function writeSelectedLines(file: string, scores: FileScores, kept: ArrayLike<number>, out: OutputSink, options: WriteSelectedOptions): Promise<void> {
   const { format, withScore } = options;
@@ -113,14 +113,14 @@ export async function writeSelectedLines(file: string, scores: FileScores, kept:
     let got = 0;
     while (got < len) {
       const n = fs.readSync(fd, scratch, got, len - got, scores.start[i] + got);
-      if (n === 0) throw new CliError(`${file} changed while it was being read (line ${scores.line[i]} is cut short)`);
+      if (n === 0) throw changedWhileReading(file, scores.line[i], 'cut short');
       got += n;
     }
     return Buffer.from(scratch.subarray(0, len));
   };
   const pairsOf = (value: unknown, line: number): Pair[] => {
     const r = adaptRecord(value, options.adapter);
-    if (!r.ok) throw new CliError(`${file} changed while it was being read (line ${line} no longer yields a pair)`);
+    if (!r.ok) throw changedWhileReading(file, line, 'no longer yields a pair');
     return r.pairs;
   };
   try {
@@ -134,7 +134,7 @@ export async function writeSelectedLines(file: string, scores: FileScores, kept:
         await out.write(Buffer.concat([raw, Buffer.from(scores.eol[i] === 2 ? '\r\n' : scores.eol[i] === 1 ? '\n' : scores.fileEol)]));
       } else {
         let value: unknown;
-        try { value = JSON.parse(raw.toString('utf8')); } catch { throw new CliError(`${file} changed while it was being read (line ${scores.line[i]} no longer parses)`); }
+        try { value = JSON.parse(raw.toString('utf8')); } catch { throw changedWhileReading(file, scores.line[i], 'no longer parses'); }
         const pairs = format !== 'jsonl' ? pairsOf(value, scores.line[i]) : [];
         await out.write(formatter.item({ line: scores.line[i], raw, value, pairs, score: scores.score[i] }));
       }

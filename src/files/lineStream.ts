@@ -9,6 +9,7 @@
 // idleFlushMs (a slow producer still sees its lines come back promptly).
 import { ByteLineSplitter } from '../core/jsonl';
 import { analyseRecord } from '../core/inspect';
+import { meansByOwner } from '../core/scores';
 import type { AdapterOptions, JsonlRecord, Pair, PairScore } from '../core/types';
 import { CancelledError, type EngineClient } from '../engine/client';
 import type { PairText } from '../engine/protocol';
@@ -22,7 +23,7 @@ export interface StreamLine {
   pairs?: Pair[];
   /** Why a non-blank line yields no pair (a parse error or the adapter's reason). */
   problem?: string;
-  /** The line score (mean over its pairs, as core/scores lineScore and scoreStream.ts compute it); NaN when not scored. */
+  /** The line score (the mean over its pairs, core/scores meanOverPairs); NaN when not scored. */
   score: number;
   composition: number;
   presentation: number;
@@ -116,16 +117,12 @@ export async function scoreLinesInOrder(
     const scored: Promise<unknown> = b.pairs.length === 0 || client === undefined
       ? Promise.resolve()
       : client.score(b.pairs, { signal: options.signal, persistentCache: options.persistentCache }).then((scores: PairScore[]) => {
-        const sums = new Float64Array(b.lines.length * 3);
-        for (let k = 0; k < scores.length; k++) {
-          const i = b.owners[k] * 3, s = scores[k];
-          sums[i] += s.score; sums[i + 1] += s.composition; sums[i + 2] += s.presentation;
-        }
+        const means = new Float64Array(b.lines.length * 3);
+        meansByOwner(scores, b.owners, means);
         for (let i = 0; i < b.lines.length; i++) {
           const line = b.lines[i];
           if (!b.sent[i]) continue; // not sent: stays NaN
-          const k = line.pairs!.length;
-          line.score = sums[i * 3] / k; line.composition = sums[i * 3 + 1] / k; line.presentation = sums[i * 3 + 2] / k;
+          line.score = means[i * 3]; line.composition = means[i * 3 + 1]; line.presentation = means[i * 3 + 2];
         }
         totals.pairsScored += scores.length;
         options.onProgress?.(totals.lines, totals.pairsScored);

@@ -1,7 +1,7 @@
 // SCAR's cleaning (core/cleaningPass.ts) over a file on disk, streamed: one pass reads every line, adapts it to
 // pairs and adds it to the cleaning pass, keeping per line only its number and byte offsets (plus the cleaning
 // indexes' ~150 bytes of signature); the few texts clustering must compare are read back from the file by
-// offset. Used by `scar select` (before ranking) and `scar dedup`.
+// offset. Used by `scar select` (before ranking), `scar dedup` and the editor's "Select top from file on disk".
 import * as fs from 'fs';
 import type { TextPair } from '../core/dedup';
 import { CleaningPass, type CleaningOptions, type CleaningResult } from '../core/cleaningPass';
@@ -9,7 +9,7 @@ import { analyseRecord, ForcedSchemaCheck } from '../core/inspect';
 import { streamRecords } from '../core/jsonl';
 import { adaptRecord } from '../core/schema';
 import type { AdapterOptions } from '../core/types';
-import { CliError, ioErrorMessage } from './args';
+import { changedWhileReading, FileError, ioErrorMessage } from './errors';
 
 export interface CleanFileOptions {
   adapter: AdapterOptions;
@@ -72,7 +72,7 @@ class Offsets {
   }
 }
 
-/** Streams `file` through SCAR's cleaning steps. I/O errors and a file changed under us are CliErrors. */
+/** Streams `file` through SCAR's cleaning steps. I/O errors and a file changed under us are FileErrors. */
 export async function cleanFile(file: string, options: CleanFileOptions): Promise<CleanedFile> {
   const pass = new CleaningPass(options.cleaning);
   const offsets = new Offsets();
@@ -100,15 +100,15 @@ export async function cleanFile(file: string, options: CleanFileOptions): Promis
     // The last cleaned line's bytes run to the end of the file when nothing follows it.
     if (lastAdded >= 0 && offsets.next[lastAdded] === offsets.end[lastAdded]) offsets.next[lastAdded] = fs.statSync(file).size;
   } catch (e) {
-    if (e instanceof CliError) throw e;
-    throw new CliError(ioErrorMessage(file, e));
+    if (e instanceof FileError) throw e;
+    throw new FileError(ioErrorMessage(file, e));
   }
 
   let fd: number;
   try {
     fd = fs.openSync(file, 'r');
   } catch (e) {
-    throw new CliError(ioErrorMessage(file, e));
+    throw new FileError(ioErrorMessage(file, e));
   }
   let scratch = Buffer.allocUnsafe(1 << 16);
   const pairsOf = (line: number): ReadonlyArray<TextPair> => {
@@ -118,26 +118,26 @@ export async function cleanFile(file: string, options: CleanFileOptions): Promis
     let got = 0;
     while (got < len) {
       const n = fs.readSync(fd, scratch, got, len - got, offsets.start[i] + got);
-      if (n === 0) throw new CliError(`${file} changed while it was being read (line ${line} is cut short)`);
+      if (n === 0) throw changedWhileReading(file, line, 'cut short');
       got += n;
     }
     let value: unknown;
     try {
       value = JSON.parse(scratch.toString('utf8', 0, len));
     } catch {
-      throw new CliError(`${file} changed while it was being read (line ${line} no longer parses)`);
+      throw changedWhileReading(file, line, 'no longer parses');
     }
     const r = adaptRecord(value, options.adapter);
-    if (!r.ok) throw new CliError(`${file} changed while it was being read (line ${line} no longer yields a pair)`);
+    if (!r.ok) throw changedWhileReading(file, line, 'no longer yields a pair');
     return r.pairs;
   };
   let result: CleaningResult;
   try {
     result = pass.finish(pairsOf, options.scoreOf);
   } catch (e) {
-    if (e instanceof CliError) throw e;
+    if (e instanceof FileError) throw e;
     // NearDupIndex notices a text that is not the one it indexed: the file changed between the reads.
-    throw new CliError(`${file}: ${(e as Error).message}`);
+    throw new FileError(`${file}: ${(e as Error).message}`);
   } finally {
     fs.closeSync(fd);
   }

@@ -5,6 +5,7 @@
 import type { ModelKind } from '../core/modelFolder';
 import { streamRecords } from '../core/jsonl';
 import { analyseRecord, ForcedSchemaCheck } from '../core/inspect';
+import { meansByOwner } from '../core/scores';
 import type { AdapterOptions, PairScore } from '../core/types';
 import { CancelledError, type EngineClient } from '../engine/client';
 import type { PairText } from '../engine/protocol';
@@ -19,7 +20,7 @@ export interface FileScores {
   end: Float64Array;
   /** Length of each line's own ending: 2 for CRLF, 1 for LF, 0 for the last line (unknown, maybe none). */
   eol: Uint8Array;
-  /** The line score (the mean over its pairs, as core/scores lineScore defines), NaN when the line has no pair. */
+  /** The line score (the mean over its pairs, core/scores meanOverPairs), NaN when the line has no pair. */
   score: Float64Array;
   composition: Float64Array;
   presentation: Float64Array;
@@ -56,7 +57,8 @@ class Columns {
   start = new Float64Array(this.cap);
   end = new Float64Array(this.cap);
   eol = new Uint8Array(this.cap);
-  sum = new Float64Array(this.cap * 3);
+  /** Per line, its score, composition and presentation (core/scores meanOverPairs), once its pairs are scored. */
+  means = new Float64Array(this.cap * 3);
   pairs = new Int32Array(this.cap);
 
   add(line: number, start: number, end: number): number {
@@ -74,7 +76,7 @@ class Columns {
       return b;
     };
     this.line = g(this.line, this.cap); this.start = g(this.start, this.cap); this.end = g(this.end, this.cap);
-    this.eol = g(this.eol, this.cap); this.sum = g(this.sum, this.cap * 3); this.pairs = g(this.pairs, this.cap);
+    this.eol = g(this.eol, this.cap); this.means = g(this.means, this.cap * 3); this.pairs = g(this.pairs, this.cap);
   }
 }
 
@@ -101,10 +103,8 @@ export async function scoreFileStream(file: string, client: EngineClient, option
     const pairs = batch, who = owners;
     batch = []; owners = [];
     const p = client.score(pairs, { signal: options.signal, persistentCache: options.persistentCache }).then((scores: PairScore[]) => {
-      for (let k = 0; k < scores.length; k++) {
-        const i = who[k] * 3, s = scores[k];
-        cols.sum[i] += s.score; cols.sum[i + 1] += s.composition; cols.sum[i + 2] += s.presentation;
-      }
+      // A line's pairs all go in one request (the batch is sent between lines), so each line's mean is made here.
+      meansByOwner(scores, who, cols.means);
       pairsScored += scores.length;
       options.onProgress?.(linesRead, pairsScored);
     }, (e) => { failure ??= e; });
@@ -152,14 +152,13 @@ export async function scoreFileStream(file: string, client: EngineClient, option
   await Promise.all(inFlight);
   if (failure) throw failure;
 
-  // A line's score is the mean over its pairs (the rule of core/scores lineScore), from the sums.
   const n = cols.count;
   const schemaProblem = schemaCheck.problem();
   const score = new Float64Array(n), composition = new Float64Array(n), presentation = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const k = cols.pairs[i];
     if (k === 0) { score[i] = composition[i] = presentation[i] = NaN; continue; }
-    score[i] = cols.sum[i * 3] / k; composition[i] = cols.sum[i * 3 + 1] / k; presentation[i] = cols.sum[i * 3 + 2] / k;
+    score[i] = cols.means[i * 3]; composition[i] = cols.means[i * 3 + 1]; presentation[i] = cols.means[i * 3 + 2];
   }
   return {
     count: n,
