@@ -15,7 +15,7 @@ const path = require('path');
 const repoRoot = path.resolve(__dirname, '..');
 const resultsDir = path.join(repoRoot, '.test-results');
 const STAGES = ['unit', 'integration', 'e2e'];
-const STAGE_TIMEOUT_S = { unit: 900, integration: 900, e2e: 600 };
+const STAGE_TIMEOUT_S = { unit: 1200, integration: 1800, e2e: 900 };
 
 // ---- the unit-test worker: `node test/run-all.js --unit-worker <results.json>` ----------------------
 function findTests(dir) {

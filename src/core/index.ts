@@ -23,3 +23,4 @@ export * from './selectionPipeline';
 export * from './emptyResponse';
 export * from './linePairs';
 export * from './calibration';
+export * from './overview';

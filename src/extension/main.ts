@@ -6,7 +6,9 @@ import { Datasets } from './documents/datasets';
 import { ConfigSource } from './config';
 import { cleaningServiceApi, startCleaningClient } from './cleaningHost';
 import { HygieneService } from './hygiene/hygieneService';
-import { registerHygiene } from './hygiene/hygieneActions';
+import { hygieneFeature } from './hygiene/hygieneActions';
+import { StoreDatasetSource } from './views/datasetSource';
+import { registerViews } from './views/registerViews';
 import { registerJsonFixes } from './commands/jsonFixes';
 import type { Feature, ScarContext } from './context';
 import { ScarDiagnostics } from './surfaces/diagnostics';
@@ -27,7 +29,7 @@ import { setTranslator, t } from '../core/l10n';
  * Features beyond the foundation (diagnostics and status bar, which the test API needs by name). To add one,
  * write `export const registerX: Feature = (ctx) => ...` in its own module and list it here.
  */
-const FEATURES: readonly Feature[] = [registerSelectCommands, registerSortFilterCommands, registerLargeFileCommands, registerHygiene, registerJsonFixes, registerChooseModel,
+const FEATURES: readonly Feature[] = [registerSelectCommands, registerSortFilterCommands, registerLargeFileCommands, registerJsonFixes, registerChooseModel,
   registerWalkthroughEvents];
 
 export function activate(context: vscode.ExtensionContext): ScarProbe {
@@ -55,6 +57,12 @@ export function activate(context: vscode.ExtensionContext): ScarProbe {
     if (Array.isArray(registered)) context.subscriptions.push(...registered);
     else if (registered) context.subscriptions.push(registered as vscode.Disposable);
   }
+  // Hygiene, then the views, which read the documents' state through one adapter (views/datasetSource.ts).
+  const source = new StoreDatasetSource(datasets, scoring.scorer, () => hygiene, config);
+  context.subscriptions.push(source);
+  context.subscriptions.push(...hygieneFeature(ctx).disposables);
+  const views = registerViews(ctx, source);
+  context.subscriptions.push(...views.disposables);
 
   if (config.current.invalid.length > 0) {
     void vscode.window.showWarningMessage(t('SCAR Lens: {0}', config.current.invalid.join(' ')));
@@ -66,7 +74,7 @@ export function activate(context: vscode.ExtensionContext): ScarProbe {
       if (fresh.length > 0) void vscode.window.showWarningMessage(t('SCAR Lens: {0}', fresh.join(' ')));
     }),
   );
-  return scarProbe(testApi(datasets, statusBar), scoring.api, view.api, cleaningServiceApi(cleaning));
+  return scarProbe(testApi(datasets, statusBar), scoring.api, view.api, views.api, cleaningServiceApi(cleaning));
 }
 
 export function deactivate(): void {

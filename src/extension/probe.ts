@@ -6,17 +6,21 @@ import { performance } from 'perf_hooks';
 import type { ScarLensApi } from './testApi';
 import type { ScoringApi } from './scoring/scoringService';
 import type { ScoreViewApi } from './surfaces/scoreView';
+import type { ViewsApi } from './views/registerViews';
 import type { CleaningServiceApi } from './cleaningHost';
 
 /**
  * The extension's probe: the analysis and status bar (testApi.ts), scoring (scoring/scoringService.ts), the score view
- * (surfaces/scoreView.ts) and the cleaning service's counters (cleaningHost.ts).
+ * (surfaces/scoreView.ts), the record view and overview panels (views/registerViews.ts) and the cleaning service's
+ * counters (cleaningHost.ts).
  */
-export interface ScarProbe extends ScarLensApi, ScoringApi, ScoreViewApi, CleaningServiceApi {}
+export interface ScarProbe extends ScarLensApi, ScoringApi, ScoreViewApi, CleaningServiceApi {
+  readonly views: ViewsApi;
+}
 
 /** Puts the features' parts of the probe together. */
-export function scarProbe(analysis: ScarLensApi, scoring: ScoringApi, view: ScoreViewApi, cleaning: CleaningServiceApi): ScarProbe {
-  return { ...analysis, ...scoring, ...view, ...cleaning };
+export function scarProbe(analysis: ScarLensApi, scoring: ScoringApi, view: ScoreViewApi, views: ViewsApi, cleaning: CleaningServiceApi): ScarProbe {
+  return { ...analysis, ...scoring, ...view, views, ...cleaning };
 }
 
 // --- CPU time of the extension host's own thread, for telling SCAR's stalls from a busy machine's.

@@ -7,7 +7,7 @@
 // development and run the tests in the remote Node extension host, and exits with the tests' exit code:
 //   0 passed, 1 tests failed, 2 the harness itself failed, 3 timed out, 130 interrupted.
 // Environment variables given to this process (runTests' extensionTestsEnv) reach the extension host.
-// VSCODE_SHIM_TIMEOUT (seconds, default 300) bounds the run; VERBOSE=1 shows the workbench's noise too.
+// VSCODE_SHIM_TIMEOUT (seconds, default 1500) bounds the run; VERBOSE=1 shows the workbench's noise too.
 // On failure the server log is kept and its path printed; on success the temporary folder is removed.
 'use strict';
 const fs = require('fs');
@@ -27,7 +27,7 @@ const [testsPath] = flag('extensionTestsPath');
 const [userDataArg] = flag('user-data-dir');
 const [extensionsArg] = flag('extensions-dir');
 const folder = argv.find((a) => !a.startsWith('-'));
-const timeoutSec = Number(process.env.VSCODE_SHIM_TIMEOUT || 300);
+const timeoutSec = Number(process.env.VSCODE_SHIM_TIMEOUT || 1500);
 
 // Workbench and extension-host chatter that says nothing about the tests. Mocha's own lines (test titles,
 // numbered failures, the passing/failing counts) are always shown, whatever words they contain.

@@ -10,7 +10,9 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { OnDiskOutcome } from '../../src/extension/commands/onDisk';
 import type { CleaningServiceApi } from '../../src/extension/cleaningHost';
-import { scarApi, setScarSettings } from '../util/scarExtension';
+import type { ViewsApi } from '../../src/extension/views/registerViews';
+import type { OverviewSummary, OverviewUpdate } from '../../src/extension/views/protocol';
+import { scarApi, setScarSettings, waitUntil } from '../util/scarExtension';
 
 const cleaningApi = async (): Promise<CleaningServiceApi> => (await scarApi()) as unknown as CleaningServiceApi;
 
@@ -172,5 +174,44 @@ describe('large files (over 50 MB) on disk', function () {
     assert.equal((await cleaningApi()).cleaningService().served.cleanFile, served + 1, 'the cleaning service cleaned the file');
     // On the host, this clustering alone was a burst of well over a second (bench/cleaning.bench.js).
     assert.ok(worst < 1000, `the extension host stalled for ${worst.toFixed(0)} ms`);
+  });
+
+  it('the dataset overview streams it: counts and bins, a page read from disk, a row\'s record, and its export', async () => {
+    const uri = vscode.Uri.file(gen.file);
+    const views = ((await scarApi()) as unknown as { views: ViewsApi }).views;
+    assert.equal(await vscode.commands.executeCommand('scar.openOverview', uri), true);
+    assert.equal(vscode.workspace.textDocuments.some((d) => d.uri.fsPath === gen.file), false, 'never opened as a document');
+    const panel = views.overviewPanel(uri)!;
+    const init = (await panel.handle({ type: 'ready' })).find((m) => m.type === 'init');
+    assert.ok(init && init.type === 'init' && init.file.large, 'the panel says the file is large');
+    let summary: OverviewSummary | undefined;
+    await waitUntil('the streamed summary with scores and duplicates', () => {
+      const last = [...panel.posted].reverse().find((m): m is Extract<OverviewUpdate, { type: 'summary' }> => m.type === 'summary');
+      summary = last?.summary;
+      return !!summary && summary.scoring.complete && summary.counts.duplicate >= gen.duplicates && !panel.feed.status.busy;
+    }, 150000);
+    const nonBlank = [...gen.lines.keys()].filter((l) => !gen.blank.includes(l));
+    assert.equal(summary!.rows, nonBlank.length);
+    assert.equal(summary!.blank, gen.blank.length);
+    assert.equal(summary!.counts.noPair, gen.broken.length);
+    assert.equal(summary!.scored, nonBlank.length - gen.broken.length);
+    assert.equal(summary!.scores.counts.reduce((a, b) => a + b, 0), summary!.scored);
+    const page = (await panel.handle({ type: 'page', seq: 1, query: { sort: 'line', descending: false, bands: [], kinds: ['noPair'], text: '', offset: 0, limit: 10 } }))[0];
+    assert.ok(page.type === 'page');
+    assert.deepEqual(page.rows.map((r) => r.line), gen.broken);
+    const first = (await panel.handle({ type: 'page', seq: 2, query: { sort: 'line', descending: false, bands: [], kinds: [], text: '', offset: 0, limit: 3 } }))[0];
+    assert.ok(first.type === 'page' && first.rows[0].instruction.startsWith('Question 0:'), 'previews are read from disk');
+    // A row's record comes from disk too.
+    await panel.handle({ type: 'reveal', line: 2 });
+    const rv = views.recordView;
+    await rv.handle({ type: 'ready' });
+    await waitUntil('the record of line 2', () => rv.lastRecord?.line === 2 && rv.lastRecord.uri === uri.toString());
+    assert.ok(rv.lastRecord!.turns.some((t) => t.text.startsWith('Question 1:')) && rv.lastRecord!.score, 'the pair and its score');
+    // Export this cut: "Select top from file on disk…" with the same arguments.
+    fs.rmSync(path.join(dir, 'huge.top.jsonl'), { force: true });
+    const done = (await panel.handle({ type: 'export', mode: 'top-k', value: 20 })).find((m) => m.type === 'exported');
+    assert.ok(done && done.type === 'exported' && done.ok, JSON.stringify(done));
+    assert.match(done.message, /kept 20 of [\d,]+ \(top 20\) → huge\.top\.jsonl/);
+    panel.dispose();
   });
 });

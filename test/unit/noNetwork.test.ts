@@ -56,4 +56,21 @@ describe('no network access in the shipped bundles', () => {
       assert.equal(/(?<![\w$.])import\(/.test(code), false, `${name} has a dynamic import()`);
     });
   }
+
+  // The webviews' scripts run in a page: no module at all, no network API, and nothing that turns text into HTML or
+  // code (dataset text reaches the page only through textContent).
+  for (const name of ['overviewView.js', 'recordView.js']) {
+    it(`dist/${name} (a webview script) loads nothing, reaches no network and never parses text as HTML or code`, () => {
+      const file = path.join(distDir, name);
+      assert.ok(fs.existsSync(file), `${file} is missing: run \`npm run build\` first`);
+      const code = fs.readFileSync(file, 'utf8');
+      assert.ok(code.includes('postMessage'), 'the check reads the right file');
+      assert.deepEqual(requiredModules(code), []);
+      assert.deepEqual(networkApis(code), [], `${name} uses a network API`);
+      for (const risky of [/\binnerHTML\b/, /\bouterHTML\b/, /insertAdjacentHTML/, /document\.write/, /\beval\(/, /new Function\(/, /(?<![\w$.])import\(/]) {
+        assert.equal(risky.test(code), false, `${name} uses ${risky}`);
+      }
+    });
+  }
 });
+

@@ -138,10 +138,13 @@ class HygieneCodeActions implements vscode.CodeActionProvider {
 }
 
 /** The hygiene feature: quick fixes, hover and the removal command over the checks' warnings (ctx.hygiene). */
-export const registerHygiene: Feature = (ctx) => {
+export const registerHygiene: Feature = (ctx) => hygieneFeature(ctx).disposables;
+
+/** registerHygiene, also handing back the snapshots it acts on (ctx.hygiene). */
+export function hygieneFeature(ctx: Parameters<Feature>[0]): { service: HygieneSnapshots; disposables: vscode.Disposable[] } {
   const service = ctx.hygiene; // its checks run from activation (main.ts); this feature adds what users do with them
   const selector: vscode.DocumentSelector = { language: 'jsonl' };
-  return [
+  const disposables = [
     vscode.languages.registerCodeActionsProvider(selector, new HygieneCodeActions(service), { providedCodeActionKinds: HygieneCodeActions.kinds }),
     vscode.languages.registerHoverProvider(selector, {
       provideHover(doc, position) {
@@ -164,4 +167,5 @@ export const registerHygiene: Feature = (ctx) => {
       return doc ? service.ensure(doc) : undefined;
     }),
   ];
-};
+  return { service, disposables };
+}

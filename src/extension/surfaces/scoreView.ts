@@ -18,7 +18,7 @@ import type { TaskTimings } from '../probe';
 import { t } from '../../core/l10n';
 
 /** Commands whose links the score hover may carry. */
-export const HOVER_COMMANDS = ['scar.nextLowLine', 'scar.previousLowLine', 'scar.showScoreSummary', 'scar.clearScores', 'scar.selectTop', 'scar.chooseModel'];
+export const HOVER_COMMANDS = ['scar.nextLowLine', 'scar.previousLowLine', 'scar.showScoreSummary', 'scar.clearScores', 'scar.selectTop', 'scar.chooseModel', 'scar.showRecord', 'scar.openOverview'];
 
 /** The status-bar view of a document's scores, or undefined when it is not being scored. */
 export function scoreStatusOf(scorer: LiveScorer, config: ConfigSource, doc: vscode.TextDocument): ScoreStatus | undefined {
@@ -101,10 +101,12 @@ export function registerScoreView(
         pairs: 'pairs' in found ? found.pairs : [],
         model: engine.model?.modelName,
         commands: [
+          { label: t('Show record'), id: 'scar.showRecord', args: [{ uri: doc.uri.toString(), line: position.line + 1 }] },
           { label: t('Next low line'), id: 'scar.nextLowLine', args: [position.line + 1] },
           { label: t('Previous low line'), id: 'scar.previousLowLine', args: [position.line + 1] },
           { label: t('Score summary'), id: 'scar.showScoreSummary' },
           { label: t('Select top…'), id: 'scar.selectTop' },
+          { label: t('Dataset overview'), id: 'scar.openOverview' },
         ],
       });
       const markdown = new vscode.MarkdownString(md);

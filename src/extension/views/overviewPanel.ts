@@ -1,0 +1,205 @@
+// "SCAR: Open Dataset Overview": a webview panel per file with the score and response-length histograms, a draggable
+// cut (threshold, top-k, top-%) that says live what it keeps, the problem counts, and a virtualised table of the
+// lines that sorts, filters and reveals a line (with the record view) on a click. The panel receives bins and one
+// page of rows at a time, never the file: its memory does not grow with the file. Every message it posts is checked
+// (protocol.ts) before it is acted on; the replies are checked again in the webview.
+import * as vscode from 'vscode';
+import type { Cut } from '../../core/overview';
+import { PROBLEM_KINDS, ROW_FLAGS } from '../../core/overview';
+import { t } from '../../core/l10n';
+import type { OverviewFeed } from './overviewData';
+import { checkOverviewRequest, type OverviewRequest, type OverviewUpdate, type OverviewViewState, type RowView } from './protocol';
+import { overviewStrings } from './strings';
+import { webviewHtml, webviewOptions } from './webviewHtml';
+
+export const OVERVIEW_VIEW_TYPE = 'scar.overview';
+
+export interface OverviewDeps {
+  readonly extensionUri: vscode.Uri;
+  /** Reveals a 1-based line of the file in an editor and shows it in the record view. */
+  reveal(feed: OverviewFeed, line: number): Promise<void>;
+  /** Runs the selection command on the cut; resolves to its report message, or undefined when nothing was written. */
+  exportCut(feed: OverviewFeed, cut: Cut): Promise<string | undefined>;
+}
+
+/** The most messages a panel remembers for tests (the latest ones). */
+const KEEP_MESSAGES = 200;
+
+export class OverviewPanel implements vscode.Disposable {
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private state: OverviewViewState | undefined;
+  private ready = false;
+  private disposed = false;
+  /** The latest messages posted, as the webview receives them (JSON), for tests. */
+  readonly posted: OverviewUpdate[] = [];
+  /** The replies of the messages being handled. */
+  private readonly collectors = new Set<OverviewUpdate[]>();
+  private readonly closed = new vscode.EventEmitter<void>();
+  readonly onDidClose = this.closed.event;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    readonly feed: OverviewFeed,
+    private readonly deps: OverviewDeps,
+    state: OverviewViewState | undefined,
+  ) {
+    this.state = state;
+    panel.webview.options = webviewOptions(deps.extensionUri);
+    panel.title = t('Overview: {0}', feed.name);
+    panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'icon.png');
+    panel.webview.html = webviewHtml(panel.webview, deps.extensionUri, { title: panel.title, script: 'overviewView.js', style: 'overview.css', lang: vscode.env.language });
+    this.subscriptions.push(
+      panel.webview.onDidReceiveMessage((m) => { void this.receive(m); }),
+      panel.onDidDispose(() => this.dispose()),
+      feed.onDidChange(() => this.pushSummary()),
+    );
+    feed.start();
+  }
+
+  get uri(): vscode.Uri {
+    return this.feed.uri;
+  }
+
+  /** What the webview remembers (for tests and for the serializer). */
+  get viewState(): OverviewViewState | undefined {
+    return this.state;
+  }
+
+  private post(m: OverviewUpdate): void {
+    if (this.disposed) return;
+    const wire = JSON.parse(JSON.stringify(m)) as OverviewUpdate;
+    this.posted.push(wire);
+    for (const c of this.collectors) c.push(wire);
+    if (this.posted.length > KEEP_MESSAGES) this.posted.splice(0, this.posted.length - KEEP_MESSAGES);
+    void this.panel.webview.postMessage(m);
+  }
+
+  private async receive(raw: unknown): Promise<void> {
+    try {
+      await this.handle(raw);
+    } catch (e) {
+      this.post({ type: 'status', text: t('SCAR Lens: {0}', (e as Error).message), busy: false });
+    }
+  }
+
+  /**
+   * Acts on one message from the webview (checked first) and returns the replies it posted. Tests call this with
+   * the messages the webview would send.
+   */
+  async handle(raw: unknown): Promise<OverviewUpdate[]> {
+    const checked = checkOverviewRequest(raw);
+    if (!checked.ok) {
+      const reply: OverviewUpdate = { type: 'status', text: t('SCAR Lens: the overview sent a message it should not ({0}); it was ignored.', checked.error), busy: false };
+      this.post(reply);
+      return [reply];
+    }
+    const replies: OverviewUpdate[] = [];
+    this.collectors.add(replies);
+    try {
+      await this.act(checked.message);
+    } finally {
+      this.collectors.delete(replies);
+    }
+    return replies;
+  }
+
+  private async act(m: OverviewRequest): Promise<void> {
+    switch (m.type) {
+      case 'ready': {
+        this.ready = true;
+        const scale = this.scale();
+        this.post({
+          type: 'init',
+          file: { name: this.feed.name, uri: this.feed.uri.toString(), large: this.feed.large },
+          scale,
+          cuts: this.feed.model?.cuts ?? { high: 75, low: 25 },
+          strings: overviewStrings(),
+          ...(this.state && this.state.uri === this.feed.uri.toString() ? { state: this.state } : {}),
+        });
+        this.pushSummary();
+        return;
+      }
+      case 'state':
+        this.state = m.state;
+        return;
+      case 'cut': {
+        const model = this.feed.model;
+        if (!model) return;
+        this.post({ type: 'cutStats', seq: m.seq, stats: model.cut.stats({ mode: m.mode, value: m.value }) });
+        return;
+      }
+      case 'page': {
+        const model = this.feed.model;
+        if (!model) { this.post({ type: 'page', seq: m.seq, offset: 0, total: 0, rows: [] }); return; }
+        const q = m.query;
+        const matcher = q.text.trim() ? await this.feed.textMatcher(q.text) : undefined;
+        const current = this.feed.model;
+        if (current !== model) return; // replaced while searching: the webview asks again on the new summary
+        const { total, rows } = model.table.query(q, matcher);
+        const previews = await this.feed.previews(rows);
+        const scale = model.scale;
+        const out: RowView[] = Array.from(rows, (r, k) => {
+          const raw = model.rows.score[r];
+          const f = model.rows.flags[r];
+          return {
+            line: model.rows.line[r] + 1,
+            score: Number.isNaN(raw) ? '' : scale.text(raw),
+            band: model.band(r),
+            tokens: model.rows.tokens[r],
+            instruction: previews[k]?.instruction ?? '',
+            response: previews[k]?.response ?? '',
+            problems: PROBLEM_KINDS.filter((kind) => (f & ROW_FLAGS[kind]) !== 0),
+          };
+        });
+        this.post({ type: 'page', seq: m.seq, offset: Math.min(q.offset, total), total, rows: out });
+        return;
+      }
+      case 'reveal':
+        await this.deps.reveal(this.feed, m.line);
+        return;
+      case 'export': {
+        const message = await this.deps.exportCut(this.feed, { mode: m.mode, value: m.value });
+        this.post(message === undefined
+          ? { type: 'exported', ok: false, message: t('Nothing was exported.') }
+          : { type: 'exported', ok: true, message });
+        return;
+      }
+    }
+  }
+
+  private scale(): { calibrated: boolean; noun: string; min: number; max: number } {
+    const model = this.feed.model;
+    const s = model?.scale;
+    if (!s || s.calibrated) return { calibrated: s?.calibrated ?? true, noun: s?.noun ?? 'style score', min: 0, max: 100 };
+    const h = model.summary().scores;
+    return { calibrated: false, noun: s.noun, min: h.lo, max: h.hi };
+  }
+
+  private pushSummary(): void {
+    if (!this.ready) return;
+    const model = this.feed.model;
+    if (this.feed.status.text || !model) this.post({ type: 'status', text: this.feed.status.text, busy: this.feed.status.busy });
+    else this.post({ type: 'status', text: '', busy: false });
+    if (!model) return;
+    if (!model.scale.calibrated) {
+      const scale = this.scale();
+      const last = [...this.posted].reverse().find((p) => p.type === 'init');
+      if (last && last.type === 'init' && (last.scale.min !== scale.min || last.scale.max !== scale.max)) this.post({ ...last, scale, state: this.state });
+    }
+    this.post({ type: 'summary', summary: model.summary() });
+  }
+
+  reveal(): void {
+    this.panel.reveal(undefined, false);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.feed.dispose();
+    for (const s of this.subscriptions) s.dispose();
+    this.closed.fire();
+    this.closed.dispose();
+    this.panel.dispose();
+  }
+}

@@ -1,0 +1,174 @@
+// The record view and the dataset overview in the real VS Code, through the same checked message protocol their
+// webviews use: the overview's counts, bins, a page of rows (sorted and filtered) and its export of a cut (the same
+// report as "Select top…"), and the record view of a line with a response of over 5,000 characters, its score, its
+// duplicate cluster, and an edit that blanks it ('stale') before it shows the new text. The file is generated here
+// with known content: duplicates, a broken line, a blank line, a marker to search for.
+import * as assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { DocumentScores } from '../../src/extension/scoring/scoringService';
+import type { SelectionOutcome } from '../../src/extension/commands/selectTop';
+import type { ViewsApi } from '../../src/extension/views/registerViews';
+import type { OverviewSummary, OverviewUpdate } from '../../src/extension/views/protocol';
+import { openInEditor, replaceLine, scarApi, setScarSettings, waitUntil } from '../util/scarExtension';
+
+const LONG = 6200;
+
+/** 40 lines: 36 distinct pairs, 2 exact duplicates (lines 20 and 30), 1 broken line (25), 1 blank line (35). */
+function generate(dir: string): { file: string; longLine: number } {
+  const topics = ['rivers', 'volcanoes', 'tides', 'bread', 'compilers', 'bees', 'glaciers', 'violins', 'comets', 'printing'];
+  const lines: string[] = [];
+  for (let i = 1; i <= 40; i++) {
+    if (i === 20) { lines.push(lines[4]); continue; }
+    if (i === 30) { lines.push(lines[9]); continue; }
+    if (i === 25) { lines.push('{"instruction": "broken line", "output": '); continue; }
+    if (i === 35) { lines.push(''); continue; }
+    const topic = topics[i % topics.length];
+    let output = `Here is a short explanation of ${topic} number ${i}. ${'It covers the main idea with care. '.repeat(1 + (i % 7))}`;
+    if (i === 12) {
+      output = `# How ${topic} work\n\nThis answer is long on purpose (unique-marker).\n\n\`\`\`python\nprint("hello")\n\`\`\`\n\n`;
+      while (output.length < LONG) output += `Paragraph ${output.length}: ${topic} are explained step by step, with examples and a summary at the end.\n\n`;
+    }
+    lines.push(JSON.stringify({ instruction: `Tell me about ${topic} (${i}).`, input: '', output }));
+  }
+  const file = path.join(dir, 'views.jsonl');
+  fs.writeFileSync(file, `${lines.join('\n')}\n`);
+  return { file, longLine: 12 };
+}
+
+describe('record view and dataset overview', function () {
+  this.timeout(120000);
+  let dir: string;
+  let gen: { file: string; longLine: number };
+  let uri: vscode.Uri;
+  let views: ViewsApi;
+  let restore: (() => Promise<void>) | undefined;
+
+  before(async () => {
+    const api = (await scarApi()) as unknown as { views: ViewsApi };
+    views = api.views;
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scar-views-'));
+    gen = generate(dir);
+    uri = vscode.Uri.file(gen.file);
+    restore = await setScarSettings({ 'selection.dedup': true, 'selection.languageFilter': false, 'selection.output': 'untitled', 'selection.includeScore': false });
+  });
+
+  after(async () => {
+    await restore?.();
+    for (let i = 0; i < 8 && vscode.window.activeTextEditor; i++) await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  let scores: DocumentScores;
+
+  it('the overview reports the file\'s counts and bins through its messages', async () => {
+    const editor = await openInEditor(uri);
+    scores = (await vscode.commands.executeCommand('scar.scoreFile', uri)) as DocumentScores;
+    assert.ok(scores, 'the file was scored');
+    assert.equal(await vscode.commands.executeCommand('scar.openOverview', uri), true);
+    const panel = views.overviewPanel(uri);
+    assert.ok(panel, 'the overview panel is open');
+    assert.equal(editor.document.uri.toString(), uri.toString());
+    // The webview's first message: init, then the summary (the test asks as the webview does).
+    const replies = await panel.handle({ type: 'ready' });
+    const init = replies.find((m) => m.type === 'init');
+    assert.ok(init && init.type === 'init' && init.file.name === 'views.jsonl' && init.file.large === false, JSON.stringify(init).slice(0, 200));
+    let summary: OverviewSummary | undefined;
+    await waitUntil('a complete summary with lengths and duplicate counts', () => {
+      const last = [...panel.posted].reverse().find((m): m is Extract<OverviewUpdate, { type: 'summary' }> => m.type === 'summary');
+      summary = last?.summary;
+      return !!summary && summary.scoring.complete && summary.lengthsReady && summary.counts.duplicate === 2;
+    }, 60000);
+    const s = summary!;
+    const scored = scores.lines.filter((l) => l.score !== undefined).length;
+    assert.equal(s.rows, 39);
+    assert.equal(s.blank, 1);
+    assert.equal(s.scored, scored);
+    assert.equal(s.counts.noPair, 1);
+    assert.equal(s.counts.duplicate, 2);
+    assert.equal(s.scores.counts.reduce((a, b) => a + b, 0), scored, 'every scored line is in one score bin');
+    assert.equal(s.lengths.counts.reduce((a, b) => a + b, 0), 38, 'every line with a pair is in one length bin');
+    assert.equal(s.bands.high + s.bands.mid + s.bands.low, scored);
+  });
+
+  it('a cut says what it keeps; a page of rows sorts and filters', async () => {
+    const panel = views.overviewPanel(uri)!;
+    const scored = scores.lines.filter((l) => l.score !== undefined);
+    const half = await panel.handle({ type: 'cut', seq: 1, mode: 'top-percent', value: 50 });
+    const st = half.find((m) => m.type === 'cutStats');
+    assert.ok(st && st.type === 'cutStats');
+    assert.equal(st.stats.kept, Math.ceil(scored.length / 2));
+    assert.equal(st.stats.scored, scored.length);
+    const k = await panel.handle({ type: 'cut', seq: 2, mode: 'top-k', value: 7 });
+    assert.equal((k[0] as Extract<OverviewUpdate, { type: 'cutStats' }>).stats.kept, 7);
+
+    const best = [...scored].sort((a, b) => (b.score! - a.score!) || a.index - b.index).slice(0, 5).map((l) => l.index + 1);
+    const page = await panel.handle({ type: 'page', seq: 3, query: { sort: 'score', descending: true, bands: [], kinds: [], text: '', offset: 0, limit: 5 } });
+    const p = page.find((m) => m.type === 'page');
+    assert.ok(p && p.type === 'page');
+    assert.equal(p.total, 39);
+    assert.deepEqual(p.rows.map((r) => r.line), best);
+    assert.ok(p.rows.every((r) => r.score !== '' && r.instruction.startsWith('Tell me about')));
+
+    const dup = (await panel.handle({ type: 'page', seq: 4, query: { sort: 'line', descending: false, bands: [], kinds: ['duplicate'], text: '', offset: 0, limit: 50 } }))[0];
+    assert.ok(dup.type === 'page');
+    assert.equal(dup.total, 2);
+    assert.ok(dup.rows.every((r) => r.problems.includes('duplicate')));
+    const found = (await panel.handle({ type: 'page', seq: 5, query: { sort: 'line', descending: false, bands: [], kinds: [], text: 'UNIQUE-marker', offset: 0, limit: 50 } }))[0];
+    assert.ok(found.type === 'page');
+    assert.deepEqual(found.rows.map((r) => r.line), [gen.longLine]);
+
+    const bad = await panel.handle({ type: 'page', seq: 6, query: { sort: 'nope' } });
+    assert.ok(bad[0].type === 'status' && /sort must be one of/.test(bad[0].text), 'a bad message is refused, with the reason');
+  });
+
+  it('"Export this cut" runs "Select top…" and gives its report', async () => {
+    const panel = views.overviewPanel(uri)!;
+    const replies = await panel.handle({ type: 'export', mode: 'top-k', value: 5 });
+    const done = replies.find((m) => m.type === 'exported');
+    assert.ok(done && done.type === 'exported' && done.ok, JSON.stringify(replies));
+    const direct = (await vscode.commands.executeCommand('scar.selectTop', { uri, criterion: 'top-k', value: 5 })) as SelectionOutcome;
+    assert.ok(direct);
+    assert.equal(done.message.split(' → ')[0], direct.message.split(' → ')[0], 'the same report as the command');
+    assert.match(done.message, /duplicate/i, 'the report names the cleaning');
+  });
+
+  it('the record view shows a long response in full, its score and its duplicate cluster; an edit never shows a stale record', async () => {
+    const editor = await openInEditor(uri);
+    assert.equal(await vscode.commands.executeCommand('scar.showRecord', { uri: uri.toString(), line: gen.longLine }), true);
+    const rv = views.recordView;
+    await rv.handle({ type: 'ready' });
+    await waitUntil('the long line\'s record', () => rv.lastRecord?.line === gen.longLine && rv.lastRecord.scoring === 'scored', 20000);
+    const rec = rv.lastRecord!;
+    const response = rec.turns.find((t) => t.scored === 'response');
+    assert.ok(response && response.text.length >= LONG, `the whole response (${response?.text.length} characters)`);
+    assert.equal(response.text, JSON.parse(editor.document.lineAt(gen.longLine - 1).text).output);
+    assert.ok(rec.score && rec.score.rank >= 1 && rec.score.of === scores.lines.filter((l) => l.score !== undefined).length);
+
+    // A duplicate's record names its cluster and the kept copy.
+    await rv.handle({ type: 'navigate', direction: 1, lowOnly: false });
+    await waitUntil('the next line', () => rv.lastRecord?.line === gen.longLine + 1);
+    await vscode.commands.executeCommand('scar.showRecord', { uri: uri.toString(), line: 20 });
+    await waitUntil('line 20 with its cluster', () => rv.lastRecord?.line === 20 && rv.lastRecord.clusters.length > 0, 20000);
+    const dup = rv.lastRecord!;
+    assert.equal(dup.clusters[0].kind, 'exact');
+    assert.deepEqual([...dup.clusters[0].lines].sort((a, b) => a - b), [5, 20]);
+    assert.ok(dup.findings.some((f) => f.kind === 'duplicate'));
+
+    // An edit of the shown line: 'stale' at once, then the record of the new text.
+    const posted = rv.posted.length;
+    // The editor that shows the file now (showing the record view may have moved it to another group).
+    const ed = await vscode.window.showTextDocument(editor.document, { preview: false });
+    ed.selection = new vscode.Selection(19, 0, 19, 0);
+    await replaceLine(ed, 19, JSON.stringify({ instruction: 'Edited question?', input: '', output: 'An edited answer.' }));
+    await waitUntil('the edited record', () => rv.lastRecord?.line === 20 && rv.lastRecord.turns.some((t) => t.text === 'An edited answer.'), 20000);
+    const after = rv.posted.slice(posted);
+    const stale = after.findIndex((m) => m.type === 'stale');
+    const fresh = after.findIndex((m) => m.type === 'record' && m.record.turns.some((t) => t.text === 'An edited answer.'));
+    assert.ok(stale >= 0 && stale < fresh, `stale before the new record: ${after.map((m) => m.type).join(', ')}`);
+    assert.ok(after.slice(stale, fresh).every((m) => m.type !== 'record' || m.record.turns.every((t) => !t.text.includes('explanation of'))), 'no record of the old text after the edit');
+  });
+});
