@@ -4,7 +4,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { Datasets } from './documents/datasets';
 import { ConfigSource } from './config';
-import { cleaningServiceApi, startCleaningClient } from './cleaningHost';
+import { cleaningServiceApi, startCleaningClient } from './hygiene/cleaningHost';
 import { HygieneService } from './hygiene/hygieneService';
 import { hygieneFeature } from './hygiene/hygieneActions';
 import { StoreDatasetSource } from './views/datasetSource';

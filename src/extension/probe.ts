@@ -7,7 +7,7 @@ import type { ScarLensApi } from './testApi';
 import type { ScoringApi } from './scoring/scoringService';
 import type { ScoreViewApi } from './surfaces/scoreView';
 import type { ViewsApi } from './views/registerViews';
-import type { CleaningServiceApi } from './cleaningHost';
+import type { CleaningServiceApi } from './hygiene/cleaningHost';
 
 /**
  * The extension's probe: the analysis and status bar (testApi.ts), scoring (scoring/scoringService.ts), the score view

@@ -11,7 +11,7 @@ import * as vscode from 'vscode';
 import type { DocumentScores, ScoringApi } from '../../src/extension/scoring/scoringService';
 import type { EditOutcome } from '../../src/extension/commands/sortFilter';
 import type { SelectionOutcome } from '../../src/extension/commands/selectTop';
-import type { CleaningServiceApi } from '../../src/extension/cleaningHost';
+import type { CleaningServiceApi } from '../../src/extension/hygiene/cleaningHost';
 import { scarApi, setScarSettings, waitUntil, workspaceUri } from '../util/scarExtension';
 import { loadCalibration, rawForStyle, styleScore } from '../../src/core/calibration';
 import { modelsDir } from '../util/paths';

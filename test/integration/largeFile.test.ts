@@ -9,7 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { OnDiskOutcome } from '../../src/extension/commands/onDisk';
-import type { CleaningServiceApi } from '../../src/extension/cleaningHost';
+import type { CleaningServiceApi } from '../../src/extension/hygiene/cleaningHost';
 import type { ViewsApi } from '../../src/extension/views/registerViews';
 import type { OverviewSummary, OverviewUpdate } from '../../src/extension/views/protocol';
 import { scarApi, setScarSettings, waitUntil } from '../util/scarExtension';

@@ -7,7 +7,7 @@ import { documentHygiene, splitLines as hygieneLines } from '../../src/core/docu
 import { HygieneFindings, packHygiene } from '../../src/core/packedHygiene';
 import { documentLines } from '../../src/extension/commands/docLines';
 import { applyCriterion, prepareSelection } from '../../src/extension/commands/selectionPrep';
-import { cleaningFromFindings, hygieneServesSelection, nearDuplicateParams, selectionCleaningOptions } from '../../src/extension/selectionCleaning';
+import { cleaningFromFindings, hygieneServesSelection, nearDuplicateParams, selectionCleaningOptions } from '../../src/extension/hygiene/selectionCleaning';
 import { HYGIENE_DEFAULTS } from '../../src/extension/hygieneConfig';
 import { mulberry32 as rng } from '../util/prng';
 

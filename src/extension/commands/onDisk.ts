@@ -22,8 +22,8 @@ import type { ScarContext } from '../context';
 import { runCancellable, type CancellableProgress } from '../progress';
 import type { ScoreScale } from '../scoring/scoreScale';
 import type { CleaningOutcome } from '../../engine/cleaningClient';
-import { selectionCleaningOptions, type SelectionSwitches } from '../selectionCleaning';
-import { criterionFromArgs, pickCriterion, type SelectArgs } from './selectTop';
+import { selectionCleaningOptions, type SelectionSwitches } from '../hygiene/selectionCleaning';
+import { givenCriterion, pickCriterion, type SelectArgs } from './selectTop';
 import { commandArgs, fmt, mayWrite, siblingPath } from './common';
 import { rankScores } from './selectionPrep';
 import { t } from '../../core/l10n';
@@ -131,11 +131,8 @@ async function scoreFileOnDisk(ctx: ScarContext, arg: unknown): Promise<OnDiskOu
 
 async function selectTopOnDisk(ctx: ScarContext, arg: unknown): Promise<OnDiskOutcome | undefined> {
   const { uri, options } = commandArgs<SelectArgs>(arg);
-  const given = criterionFromArgs(options, ctx.engine.scale());
-  if (typeof given === 'string') {
-    void vscode.window.showErrorMessage(t('SCAR Lens: {0}.', given));
-    return undefined;
-  }
+  const given = givenCriterion(options, ctx.engine.scale());
+  if (given === false) return undefined;
   const file = await pickFile(uri, t('SCAR: Select top from file on disk'));
   if (!file) return undefined;
   const target = siblingPath(file, 'top');

@@ -14,7 +14,7 @@ import * as vscode from 'vscode';
 import { EXPORT_FORMATS, ExportFormatter, writeFileAtomically, type ExportFormat } from '../../core/export';
 import { criterionProblem, describeCriterion, type SelectCriterion } from '../../core/select';
 import { formatPipelineReport, type PipelineReport } from '../../core/selectionPipeline';
-import { selectionCleaningOptions } from '../selectionCleaning';
+import { selectionCleaningOptions } from '../hygiene/selectionCleaning';
 import type { ScarContext } from '../context';
 import { reportUnfinished, withCancellableProgress } from '../progress';
 import type { SelectionOutput } from '../configValues';
@@ -58,6 +58,14 @@ export interface SelectionOutcome {
 }
 
 /** The criterion given as command arguments, a message when they are wrong, or undefined when none is given. */
+/** The criterion of a command's arguments (undefined: none given, ask), or false after telling the user they are wrong. */
+export function givenCriterion(a: Partial<Pick<SelectArgs, 'criterion' | 'value'>>, scale: ScoreScale): SelectCriterion | undefined | false {
+  const given = criterionFromArgs(a, scale);
+  if (typeof given !== 'string') return given;
+  void vscode.window.showErrorMessage(t('SCAR Lens: {0}.', given));
+  return false;
+}
+
 export function criterionFromArgs(a: Partial<Pick<SelectArgs, 'criterion' | 'value'>>, scale: ScoreScale): SelectCriterion | string | undefined {
   if (a.criterion === undefined) return undefined;
   const v = Number(a.value);
@@ -137,11 +145,8 @@ async function runSelection(
   title: string,
 ): Promise<{ doc: vscode.TextDocument; lines: DocLines; selected: ScoredLine[]; report: PipelineReport; options: Partial<ExportArgs> } | undefined> {
   const { uri, options } = commandArgs<ExportArgs>(arg);
-  const given = criterionFromArgs(options, ctx.engine.scale());
-  if (typeof given === 'string') {
-    void vscode.window.showErrorMessage(t('SCAR Lens: {0}.', given));
-    return undefined;
-  }
+  const given = givenCriterion(options, ctx.engine.scale());
+  if (given === false) return undefined;
   const doc = await targetDocument(uri, t('select from it'));
   if (!doc) return undefined;
   const lines = await scoredLines(ctx, doc);

@@ -6,10 +6,10 @@ import { ratioCount, type SelectCriterion } from '../../core/select';
 import { pipelineCleaningOptions, pipelineReport, selectSurvivors, type PipelineReport } from '../../core/selectionPipeline';
 import type { Pair } from '../../core/types';
 import { macrotask, type DocLine, type ScoredDocLine } from './docLines';
-import type { SelectionSwitches } from '../selectionCleaning';
+import type { SelectionSwitches } from '../hygiene/selectionCleaning';
 import type { CleaningOutcome } from '../../engine/cleaningClient';
 
-export type { SelectionSwitches } from '../selectionCleaning';
+export type { SelectionSwitches } from '../hygiene/selectionCleaning';
 export type { CleaningOutcome } from '../../engine/cleaningClient';
 
 /** What the quick pick needs to count what each criterion keeps: the ranked scores, best first. */

@@ -29,7 +29,7 @@ import type { ConfigSource, ScarConfig } from '../config';
 import { sameHygieneChecks } from '../hygieneConfig';
 import { threadCpuMs } from '../probe';
 import { PART_LINES, type CleaningClient, type CleaningOutcome } from '../../engine/cleaningClient';
-import { cleaningFromFindings, hygieneServesSelection, nearDuplicateParams, type SelectionSwitches } from '../selectionCleaning';
+import { cleaningFromFindings, hygieneServesSelection, nearDuplicateParams, type SelectionSwitches } from './selectionCleaning';
 
 export const HYGIENE_SOURCE = 'SCAR hygiene';
 /** At most this many hygiene warnings per file are listed. */

@@ -8,11 +8,11 @@
 //
 // A hygiene snapshot serves a selection when it ran the same steps with the same parameters: exact and near-duplicate
 // removal on (the check always runs them), and the language check exactly when the selection filters languages.
-import type { CleaningOptions, Removal } from '../core/cleaningPass';
-import type { HygieneFindings } from '../core/packedHygiene';
-import { pipelineCleaningOptions } from '../core/selectionPipeline';
-import type { CleaningOutcome } from '../engine/cleaningClient';
-import type { HygieneConfig } from './hygieneConfig';
+import type { CleaningOptions, Removal } from '../../core/cleaningPass';
+import type { HygieneFindings } from '../../core/packedHygiene';
+import { pipelineCleaningOptions } from '../../core/selectionPipeline';
+import type { CleaningOutcome } from '../../engine/cleaningClient';
+import type { HygieneConfig } from '../hygieneConfig';
 
 /** Which of SCAR's cleaning steps a selection runs (scar.selection.dedup, scar.selection.languageFilter). */
 export interface SelectionSwitches {

@@ -1,13 +1,13 @@
 // The cleaning service (src/engine/cleaningService.ts, dist/cleaning.js) as the extension sees it: one CleaningClient
-// for the whole session, shared by the hygiene checks (hygiene.ts) and "Select top" on open documents and files on
-// disk (selectCommand.ts, largeFile.ts). It starts on the first request, restarts after a crash (the user is told
+// for the whole session, shared by the hygiene checks (hygiene/hygieneService.ts) and "Select top" on open documents and files on
+// disk (commands/selectTop.ts, commands/onDisk.ts). It starts on the first request, restarts after a crash (the user is told
 // once), and stops on deactivate. The service gets VS Code's translation bundle, so its messages read in the
 // user's language (core/l10n.ts).
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { CleaningClient } from '../engine/cleaningClient';
-import { threadCpuMs } from './probe';
-import { t } from '../core/l10n';
+import { CleaningClient } from '../../engine/cleaningClient';
+import { threadCpuMs } from '../probe';
+import { t } from '../../core/l10n';
 
 /** What the probe (probe.ts) tells tests about the service: processes started and requests answered by kind. */
 export interface CleaningServiceApi {
