@@ -4,6 +4,7 @@
 // and pages of a sorted, filtered table. Pure (no vscode import, no I/O): the same code serves an open document and
 // a file streamed from disk, and it is unit-tested. Columns are typed arrays, never an object per line, so a million
 // lines cost a few tens of megabytes in the extension host and nothing in the webview (it gets bins and pages).
+import { percentileAt } from './scores';
 import { ratioCount } from './select';
 import { PROBLEM_KINDS, ROW_FLAGS, type Cut, type CutStats, type Histogram, type ProblemKind, type RowBand, type SortColumn } from './overviewTypes';
 
@@ -184,8 +185,7 @@ export function percentilesOf(values: ArrayLike<number>, count: number, order: I
   for (let r = 0; r < m;) {
     let e = r + 1;
     while (e < m && values[order[e]] === values[order[r]]) e++;
-    const lowAsc = m - e; // ascending place of the first of the tie
-    const pct = m === 1 ? 50 : (100 * (lowAsc + 0.5 * (e - r - 1))) / (m - 1);
+    const pct = percentileAt(m - e, e - r, m); // m - e scores are lower, e - r tie
     for (let q = r; q < e; q++) out[order[q]] = pct;
     r = e;
   }

@@ -33,7 +33,7 @@ export function meansByOwner(scores: ArrayLike<PairScore>, owners: ArrayLike<num
  * The percentile rule: among m scores, one with `lower` scores below it and `equal` scores equal to it (itself
  * included) stands at the share of the OTHER scores that are lower, ties counted half, 0-100. 50 when m is 1.
  */
-function percentileAt(lower: number, equal: number, m: number): number {
+export function percentileAt(lower: number, equal: number, m: number): number {
   return m <= 1 ? 50 : (100 * (lower + 0.5 * (equal - 1))) / (m - 1);
 }
 
