@@ -1,6 +1,6 @@
 // A dataset's hygiene column: the latest snapshot of its findings (duplicates, near-duplicates, not English, empty
 // and truncated responses), what it was computed with, and the check that is scheduled or running for it. The
-// hygiene service (hygiene.ts) fills it; diagnostics, hovers, code actions and commands read it.
+// hygiene service (hygiene/hygieneService.ts) fills it; diagnostics, hovers, code actions and commands read it.
 import type { DuplicateCluster } from '../../core/types';
 import type { HygieneFindings } from '../../core/packedHygiene';
 

@@ -1,4 +1,4 @@
-// What the user does with the hygiene findings (hygiene.ts): quick fixes ("Go to the kept copy", "Remove this
+// What the user does with the hygiene findings (hygieneService.ts): quick fixes ("Go to the kept copy", "Remove this
 // duplicate"), a hover listing a line's duplicate cluster, and "SCAR: Remove duplicates and near-duplicates", one
 // undoable edit whose removed lines go to `<name>.removed.jsonl` (scar.removedLinesFile) when the file is saved, as
 // far as the removal is still in effect then (removedLines.ts), so that nothing is lost and nothing is there twice.
