@@ -62,7 +62,8 @@ describe('l10n', () => {
     const duplicate = h.findings.find((f) => f.kind === 'duplicate')!;
     assert.equal(duplicate.message, `«Duplicate of line ${duplicate.otherLine}»`);
     const near = h.findings.find((f) => f.kind === 'near-duplicate');
-    if (near) assert.equal(near.message, `«Near-duplicate of line ${near.otherLine} (Jaccard ${near.similarity!.toFixed(2)})»`);
+    assert.ok(near, 'dupes.jsonl has a near-duplicate');
+    assert.equal(near.message, `«Near-duplicate of line ${near.otherLine} (Jaccard ${near.similarity!.toFixed(2)})»`);
   });
 
   it('a bundle translator uses the bundle\'s message where it has one (string or {message}) and English otherwise', () => {

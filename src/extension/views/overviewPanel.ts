@@ -11,6 +11,7 @@ import type { OverviewFeed } from './overviewData';
 import { checkOverviewRequest, type OverviewRequest, type OverviewUpdate, type OverviewViewState, type RowView } from './protocol';
 import { overviewStrings } from './strings';
 import { webviewHtml, webviewOptions } from './webviewHtml';
+import { PostedMessages } from './postedMessages';
 
 export const OVERVIEW_VIEW_TYPE = 'scar.overview';
 
@@ -26,14 +27,16 @@ export interface OverviewDeps {
 const KEEP_MESSAGES = 200;
 
 export class OverviewPanel implements vscode.Disposable {
+  /** The latest messages posted, as the webview receives them (JSON), for tests. */
+  get posted(): readonly OverviewUpdate[] {
+    return this.log.posted;
+  }
   private readonly subscriptions: vscode.Disposable[] = [];
   private state: OverviewViewState | undefined;
   private ready = false;
   private disposed = false;
-  /** The latest messages posted, as the webview receives them (JSON), for tests. */
-  readonly posted: OverviewUpdate[] = [];
-  /** The replies of the messages being handled. */
-  private readonly collectors = new Set<OverviewUpdate[]>();
+  /** The messages posted, as the webview receives them, and the replies of the messages being handled. */
+  private readonly log = new PostedMessages<OverviewUpdate>(KEEP_MESSAGES);
   private readonly closed = new vscode.EventEmitter<void>();
   readonly onDidClose = this.closed.event;
 
@@ -67,10 +70,7 @@ export class OverviewPanel implements vscode.Disposable {
 
   private post(m: OverviewUpdate): void {
     if (this.disposed) return;
-    const wire = JSON.parse(JSON.stringify(m)) as OverviewUpdate;
-    this.posted.push(wire);
-    for (const c of this.collectors) c.push(wire);
-    if (this.posted.length > KEEP_MESSAGES) this.posted.splice(0, this.posted.length - KEEP_MESSAGES);
+    this.log.record(m);
     void this.panel.webview.postMessage(m);
   }
 
@@ -93,14 +93,7 @@ export class OverviewPanel implements vscode.Disposable {
       this.post(reply);
       return [reply];
     }
-    const replies: OverviewUpdate[] = [];
-    this.collectors.add(replies);
-    try {
-      await this.act(checked.message);
-    } finally {
-      this.collectors.delete(replies);
-    }
-    return replies;
+    return this.log.collect(() => this.act(checked.message));
   }
 
   private async act(m: OverviewRequest): Promise<void> {
@@ -183,7 +176,7 @@ export class OverviewPanel implements vscode.Disposable {
     if (!model) return;
     if (!model.scale.calibrated) {
       const scale = this.scale();
-      const last = [...this.posted].reverse().find((p) => p.type === 'init');
+      const last = [...this.log.posted].reverse().find((p) => p.type === 'init');
       if (last && last.type === 'init' && (last.scale.min !== scale.min || last.scale.max !== scale.max)) this.post({ ...last, scale, state: this.state });
     }
     this.post({ type: 'summary', summary: model.summary() });

@@ -17,6 +17,7 @@ import { checkRecordRequest, MAX_CLUSTER_LINES, type RecordCluster, type RecordP
 import { recordStrings } from './strings';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 import type { ScoreScale } from '../scoring/scoreScale';
+import { PostedMessages } from './postedMessages';
 
 export const RECORD_VIEW_TYPE = 'scar.record';
 
@@ -100,9 +101,13 @@ export class RecordView implements vscode.Disposable {
   private target: Target | undefined;
   private ready = false;
   private timer: NodeJS.Timeout | undefined;
+  /** The messages posted, as the webview receives them, and the replies of the messages being handled. */
+  private readonly log = new PostedMessages<RecordUpdate>(KEEP_MESSAGES);
+
   /** The latest messages posted, as the webview receives them (JSON), for tests. */
-  readonly posted: RecordUpdate[] = [];
-  private readonly collectors = new Set<RecordUpdate[]>();
+  get posted(): readonly RecordUpdate[] {
+    return this.log.posted;
+  }
 
   constructor(private readonly deps: RecordViewDeps) {
     this.subscriptions.push(
@@ -213,10 +218,7 @@ export class RecordView implements vscode.Disposable {
 
   private post(m: RecordUpdate): void {
     if (!this.panel) return;
-    const wire = JSON.parse(JSON.stringify(m)) as RecordUpdate;
-    this.posted.push(wire);
-    if (this.posted.length > KEEP_MESSAGES) this.posted.splice(0, this.posted.length - KEEP_MESSAGES);
-    for (const c of this.collectors) c.push(wire);
+    this.log.record(m);
     void this.panel.webview.postMessage(m);
   }
 
@@ -253,18 +255,11 @@ export class RecordView implements vscode.Disposable {
   /** Acts on one message from the webview (checked first); returns the replies posted meanwhile. */
   async handle(raw: unknown): Promise<RecordUpdate[]> {
     const checked = checkRecordRequest(raw);
-    const replies: RecordUpdate[] = [];
     if (!checked.ok) {
       this.post({ type: 'empty', text: t('SCAR Lens: the record view sent a message it should not ({0}); it was ignored.', checked.error) });
-      return replies;
+      return [];
     }
-    this.collectors.add(replies);
-    try {
-      await this.act(checked.message);
-    } finally {
-      this.collectors.delete(replies);
-    }
-    return replies;
+    return this.log.collect(() => this.act(checked.message));
   }
 
   private async act(m: RecordRequest): Promise<void> {
