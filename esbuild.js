@@ -39,7 +39,7 @@ const common = {
 };
 
 const builds = [
-  { ...common, entryPoints: { extension: 'src/extension/main.ts', engine: 'src/engine/main.ts', cli: 'src/cli/main.ts', cleaning: 'src/engine/cleaningService.ts' }, outdir: 'dist', minify: !watch },
+  { ...common, entryPoints: { extension: 'src/extension/main.ts', engine: 'src/engine/main.ts', cli: 'src/cli/main.ts', cleaning: 'src/engine/cleaningService.ts', overview: 'src/engine/overviewService.ts' }, outdir: 'dist', minify: !watch },
   // The webviews' scripts: plain browser code, no Node module, no library.
   { bundle: true, platform: 'browser', target: 'es2022', format: 'iife', minify: true, sourcemap: false, logLevel: 'info',
     entryPoints: { overviewView: 'src/extension/views/webview/overview.ts', recordView: 'src/extension/views/webview/record.ts' }, outdir: 'dist' },

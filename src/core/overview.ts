@@ -22,7 +22,7 @@ export interface OverviewRows {
   tokens: Int32Array;
   /** ROW_FLAGS bits. */
   flags: Uint8Array;
-  /** Sort keys of the instruction and the response (sortKey); NaN: none. */
+  /** Sort keys of the instruction and the response: their full-text ranks (core/textOrder), NaN until known or none. */
   instKey: Float64Array;
   respKey: Float64Array;
 }
@@ -34,24 +34,6 @@ export function emptyRows(count: number): OverviewRows {
   };
   return rows;
 }
-
-/**
- * A number that sorts texts by their first three characters, case-folded (16 bits each fit a double exactly): the
- * table sorts a million previews by it without keeping their text. Ties fall back to line order.
- */
-export function sortKey(text: string): number {
-  let k = 0;
-  let n = 0;
-  for (let i = 0; i < text.length && n < 3; i++) {
-    const c = text[i];
-    if (n === 0 && /\s/.test(c)) continue; // leading white space does not count
-    k = k * 65536 + c.toLowerCase().charCodeAt(0);
-    n++;
-  }
-  for (; n < 3; n++) k *= 65536;
-  return k;
-}
-
 
 /** Counts finite values (and, with `valid`, only those it accepts) into `bins` equal bins over [lo, hi]. */
 export function histogram(values: ArrayLike<number>, count: number, lo: number, hi: number, bins: number, valid: (v: number) => boolean = Number.isFinite): Histogram {

@@ -50,3 +50,22 @@ export interface CutStats {
 
 export type SortColumn = 'line' | 'score' | 'tokens' | 'instruction' | 'response' | 'problems';
 export const SORT_COLUMNS: readonly SortColumn[] = ['line', 'score', 'tokens', 'instruction', 'response', 'problems'];
+
+/** What the overview draws of a whole file: counts, both histograms, how far scoring got. */
+export interface OverviewSummary {
+  /** Non-blank lines (rows), blank lines, scored lines. */
+  rows: number;
+  blank: number;
+  scored: number;
+  counts: Record<ProblemKind, number>;
+  scores: Histogram;
+  lengths: Histogram;
+  /** Whether response lengths are known for every row yet (they are read after the scores). */
+  lengthsReady: boolean;
+  /** 0-100, how much of the file has scores; complete when every line has its entry. */
+  scoring: { percent: number; complete: boolean };
+  /** Per band, scored rows. */
+  bands: Record<RowBand, number>;
+  /** The document version (or the file's modification time) the numbers belong to. */
+  version: number;
+}

@@ -80,8 +80,11 @@ class Columns {
   }
 }
 
+/** What scores the pairs: the engine's client, or a relay to one (the overview service asks the extension's). */
+export type PairScorer = Pick<EngineClient, 'start' | 'score'>;
+
 /** Scores every non-blank line of a file. Rejects on I/O errors, engine failures or cancellation. */
-export async function scoreFileStream(file: string, client: EngineClient, options: ScoreStreamOptions): Promise<FileScores> {
+export async function scoreFileStream(file: string, client: PairScorer, options: ScoreStreamOptions): Promise<FileScores> {
   const chunkSize = options.chunkSize ?? 2048;
   const maxInFlight = options.inFlight ?? 3;
   // The model loads first: a broken model folder fails before the file is read, and the result names the model.

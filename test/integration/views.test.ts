@@ -117,9 +117,25 @@ describe('record view and dataset overview', function () {
     assert.ok(dup.type === 'page');
     assert.equal(dup.total, 2);
     assert.ok(dup.rows.every((r) => r.problems.includes('duplicate')));
-    const found = (await panel.handle({ type: 'page', seq: 5, query: { sort: 'line', descending: false, bands: [], kinds: [], text: 'UNIQUE-marker', offset: 0, limit: 50 } }))[0];
-    assert.ok(found.type === 'page');
+    // A search reads the lines' pairs (with a status line while it runs), not the JSON: case and spacing are free.
+    const searched = await panel.handle({ type: 'page', seq: 5, query: { sort: 'line', descending: false, bands: [], kinds: [], text: 'UNIQUE-marker', offset: 0, limit: 50 } });
+    const found = searched.find((m) => m.type === 'page');
+    assert.ok(found && found.type === 'page', JSON.stringify(searched).slice(0, 300));
     assert.deepEqual(found.rows.map((r) => r.line), [gen.longLine]);
+    const keys = (await panel.handle({ type: 'page', seq: 7, query: { sort: 'line', descending: false, bands: [], kinds: [], text: 'input', offset: 0, limit: 50 } })).find((m) => m.type === 'page');
+    assert.ok(keys && keys.type === 'page');
+    assert.equal(keys.total, 0, 'every line has the key "input"; no text says it');
+
+    // The instruction column sorts by the whole text: every instruction starts "Tell me about", and "bees (15)" comes
+    // before "bees (5)" as text does.
+    const byText = (await panel.handle({ type: 'page', seq: 8, query: { sort: 'instruction', descending: false, bands: [], kinds: [], text: '', offset: 0, limit: 50 } })).find((m) => m.type === 'page');
+    assert.ok(byText && byText.type === 'page');
+    const instructions = byText.rows.map((r) => r.instruction).filter((x) => x.startsWith('Tell me about'));
+    assert.equal(instructions.length, 38);
+    const fold = (x: string): string => x.toLowerCase();
+    assert.deepEqual(instructions, [...instructions].sort((a, b) => (fold(a) < fold(b) ? -1 : fold(a) > fold(b) ? 1 : 0)));
+    assert.ok(instructions.indexOf('Tell me about bees (15).') < instructions.indexOf('Tell me about bees (5).'));
+    assert.equal(byText.rows[byText.rows.length - 1].line, 25, 'the broken line, without an instruction, comes last');
 
     const bad = await panel.handle({ type: 'page', seq: 6, query: { sort: 'nope' } });
     assert.ok(bad[0].type === 'status' && /sort must be one of/.test(bad[0].text), 'a bad message is refused, with the reason');

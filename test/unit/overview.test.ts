@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { CutIndex, emptyRows, histogram, lengthHistogram, niceCeil, problemCounts, quickselect, ROW_FLAGS, sortKey, TableIndex, type OverviewRows } from '../../src/core/overview';
+import { textRanks } from '../../src/core/textOrder';
+import { windowsOf } from './helpers/textWindows';
+import { CutIndex, emptyRows, histogram, lengthHistogram, niceCeil, problemCounts, quickselect, ROW_FLAGS, TableIndex, type OverviewRows } from '../../src/core/overview';
 import { selectIndices } from '../../src/core/select';
 import { percentiles } from '../../src/core/scores';
 import { inlineSpans, markdownBlocks, recordTurns } from '../../src/core/record';
@@ -84,7 +86,8 @@ describe('overview: cuts', () => {
 
 describe('overview: table pages', () => {
   const rows = rowsOf([1, 3, NaN, 2, 5], [50, 10, -1, 30, 20], [0, ROW_FLAGS.duplicate, ROW_FLAGS.noPair, ROW_FLAGS.duplicate | ROW_FLAGS.nonEnglish, 0]);
-  rows.instKey.set([sortKey('banana'), sortKey('Apple'), NaN, sortKey('  cherry'), sortKey('apricot')]);
+  // The instruction column's keys are full-text ranks (core/textOrder), as the feeds set them before sorting by it.
+  before(async () => rows.instKey.set(await textRanks(5, windowsOf(['banana', 'Apple', undefined, '  cherry', 'apricot']))));
   const cut = new CutIndex(rows, identity, identity);
   const table = new TableIndex(rows, cut.percentile, { high: 75, low: 25 });
   const q = { bands: [], kinds: [], text: '', offset: 0, limit: 100 } as const;

@@ -1,19 +1,25 @@
-// Where the dataset overview's numbers come from: an OverviewModel (the columns of core/overview with their cut and
-// table indexes, and the summary the webview draws) fed either by an open document (DocumentFeed, through the
-// DatasetSource adapter only) or by a file on disk of any size (FileFeed: streamed, as `scar score` and "Select top
-// from file on disk…" stream it). Neither keeps line texts: previews of a page are read when the page is asked for.
-import * as fs from 'fs';
+// Where the dataset overview's numbers come from, behind one interface (OverviewFeed) the panel asks:
+//   DocumentFeed  an open document: an OverviewModel (core/overviewModel) built on the extension host from the
+//                 DatasetSource (a document VS Code opens is at most 50 MB), rebuilt as scores, edits and findings come
+//   FileFeed      a file on disk of any size: the overview service (src/engine/overviewService.ts) streams it and keeps
+//                 its columns in a process of its own; the host keeps only the latest summary and the page on screen
+// Neither keeps line texts: previews of a page are read when the page is asked for. A search and a sort by a text
+// column read every line (in slices here, in the service there): they report progress and can be cancelled.
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { emptyRows, ROW_FLAGS, type OverviewRows } from '../../core/overview';
-import { analyseRecord } from '../../core/inspect';
-import { parseLine, streamRecords } from '../../core/jsonl';
+import { emptyRows, ROW_FLAGS, type Cut, type CutStats, type OverviewRows, type TableQuery } from '../../core/overview';
+import { columnText, fillFromPairs, OverviewModel, previewOf, TextSearch, type TextColumn } from '../../core/overviewModel';
+import type { OverviewSummary } from '../../core/overviewTypes';
+import { isCancellation, SingleJob } from '../../core/singleJob';
+import { sortText, textRanks, writeWindow } from '../../core/textOrder';
+import { PROBLEM_KINDS } from '../../core/overview';
 import type { HygieneKind } from '../../core/types';
+import { OverviewClient } from '../../engine/overviewClient';
+import type { FileOverviewActivity, FilePageRow, FileRecord } from '../../files/fileOverview';
+import type { PairScorer } from '../../files/scoreStream';
 import type { ScoreScale } from '../scoring/scoreScale';
 import type { DatasetDocument, DatasetSource } from './datasetSource';
-import { fillFromPairs, OverviewModel, previewOf, textTest } from './overviewModel';
-
-export { OverviewModel } from './overviewModel';
+import type { RowView } from './protocol';
 
 /** Longest stretch of work on the extension host before yielding (ms). */
 const SLICE_MS = 8;
@@ -23,19 +29,73 @@ const HYGIENE_FLAG: Partial<Record<HygieneKind, number>> = {
   'empty-response': ROW_FLAGS.emptyResponse, truncated: ROW_FLAGS.truncated,
 };
 
+export interface FeedStatus {
+  text: string;
+  busy: boolean;
+  /** A search or a sort that reads the file is running: the panel offers to cancel it. */
+  cancellable: boolean;
+}
+
+/** A page of the table as the webview draws it. */
+export interface FeedPage {
+  total: number;
+  offset: number;
+  rows: RowView[];
+}
+
 /** What the overview panel needs of its data, whatever feeds it. */
 export interface OverviewFeed extends vscode.Disposable {
   readonly name: string;
   readonly uri: vscode.Uri;
   readonly large: boolean;
-  readonly model: OverviewModel | undefined;
-  /** Fires when the model was replaced (new rows, scores, findings or lengths) or the status changed. */
+  /** Fires when the summary or the status changed. */
   readonly onDidChange: vscode.Event<void>;
-  readonly status: { text: string; busy: boolean };
+  readonly status: FeedStatus;
+  readonly scale: ScoreScale;
+  readonly cuts: { high: number; low: number };
   start(): void;
-  previews(rows: ArrayLike<number>): Promise<Array<{ instruction: string; response: string }>>;
-  /** A test of a row's text for a search, or undefined while the text is being searched (the feed fires when done). */
-  textMatcher(text: string): Promise<(row: number) => boolean>;
+  /** The latest summary (bins and counts), undefined before the first rows are known. */
+  summary(): OverviewSummary | undefined;
+  cutStats(cut: Cut): Promise<CutStats | undefined>;
+  /** A page of the table; undefined when its search or sort was cancelled or replaced (the panel asks again). */
+  page(q: TableQuery): Promise<FeedPage | undefined>;
+  /** Cancels a running search or sort. */
+  cancelWork(): void;
+}
+
+/** How the status line words what is running. */
+export interface FeedWords {
+  reading(lines: number): string;
+  scoring(lines: number): string;
+  cleaning(lines: number): string;
+  searching(percent: number): string;
+  /** round: the sort's read of the lines (the first reads all of them, later ones those still tied). */
+  sorting(percent: number, round: number): string;
+  failed(message: string): string;
+}
+
+/** A table row as the webview draws it. */
+function rowView(scale: ScoreScale, r: { index: number; raw: number; band: RowView['band']; tokens: number; flags: number; instruction: string; response: string }): RowView {
+  return {
+    line: r.index + 1,
+    score: Number.isNaN(r.raw) ? '' : scale.text(r.raw),
+    band: r.band,
+    tokens: r.tokens,
+    instruction: r.instruction,
+    response: r.response,
+    problems: PROBLEM_KINDS.filter((kind) => (r.flags & ROW_FLAGS[kind]) !== 0),
+  };
+}
+
+/** A yield to the event loop when a slice of host work has run long enough; throws once `signal` aborts. */
+function slicer(signal: AbortSignal): () => Promise<void> {
+  let start = performance.now();
+  return async () => {
+    if (performance.now() - start < SLICE_MS) return;
+    await new Promise<void>((r) => setImmediate(r));
+    signal.throwIfAborted();
+    start = performance.now();
+  };
 }
 
 // ----------------------------------------------------------------------------------------------------------------
@@ -49,16 +109,20 @@ export class DocumentFeed implements OverviewFeed {
   private readonly subscriptions: vscode.Disposable[] = [];
   private timer: NodeJS.Timeout | undefined;
   private pass = 0;
-  private pendingKinds = new Set<string>();
-  /** Response lengths and sort keys of the last finished parse, for the version they belong to. */
-  private parsed: { version: number; tokens: Int32Array; instKey: Float64Array; respKey: Float64Array; empty: Uint8Array } | undefined;
+  /** Response lengths of the last finished parse, for the version they belong to. */
+  private parsed: { version: number; tokens: Int32Array; empty: Uint8Array } | undefined;
   private parsing: number | undefined;
-  status = { text: '', busy: false };
+  private lastSearch: { version: number; search: TextSearch; bits: Uint8Array } | undefined;
+  private readonly ranks = new Map<TextColumn, { version: number; ranks: Float64Array }>();
+  private readonly work = new SingleJob(() => this.changed.fire());
+  private workStatus = '';
+  private progressAt = 0;
+  private summaryOf: { model: OverviewModel; summary: OverviewSummary } | undefined;
+  private lengthsPending = false;
 
-  constructor(private readonly source: DatasetSource, readonly document: vscode.TextDocument) {
+  constructor(private readonly source: DatasetSource, readonly document: vscode.TextDocument, private readonly words: FeedWords) {
     this.subscriptions.push(this.changed, source.onDidChange((e) => {
       if (e.uri.toString() !== document.uri.toString()) return;
-      this.pendingKinds.add(e.kind);
       // A finished analysis rebuilds at once; edits (while typing), streaming scores and findings at most every 150 ms.
       this.schedule(e.kind === 'analysis' ? 0 : 150);
     }));
@@ -72,6 +136,21 @@ export class DocumentFeed implements OverviewFeed {
     return this.document.uri;
   }
 
+  get scale(): ScoreScale {
+    return this.source.scale();
+  }
+
+  get cuts(): { high: number; low: number } {
+    return this.source.bandCuts();
+  }
+
+  get status(): FeedStatus {
+    // Reading the lengths is said by the summary (lengthsReady); a search or a sort says how far it got.
+    const running = this.work.key !== undefined;
+    return { text: running ? this.workStatus : '', busy: running || this.lengthsPending, cancellable: running };
+  }
+
+  /** The model the numbers come from (tests and the record view's neighbours). */
   get model(): OverviewModel | undefined {
     return this.current;
   }
@@ -82,6 +161,27 @@ export class DocumentFeed implements OverviewFeed {
     this.rebuild();
   }
 
+  /** The current model's summary (computed once per model). */
+  summary(): OverviewSummary | undefined {
+    const model = this.current;
+    if (!model) return undefined;
+    if (this.summaryOf?.model !== model) this.summaryOf = { model, summary: model.summary() };
+    return this.summaryOf.summary;
+  }
+
+  async cutStats(cut: Cut): Promise<CutStats | undefined> {
+    return this.current?.cut.stats(cut);
+  }
+
+  /** A search's or a sort's progress for the status line (the panel hears of it at most every 200 ms). */
+  private progress(text: string): void {
+    this.workStatus = text;
+    const now = Date.now();
+    if (now - this.progressAt < 200) return;
+    this.progressAt = now;
+    this.changed.fire();
+  }
+
   private schedule(ms: number): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => { this.timer = undefined; this.rebuild(); }, ms);
@@ -89,14 +189,15 @@ export class DocumentFeed implements OverviewFeed {
 
   /** Builds the model from the document's current state (scores, problems, findings; lengths when parsed). */
   rebuild(): void {
-    this.pendingKinds.clear();
     const view = this.source.get(this.document);
     if (!view) return;
     const rows = this.rowsOf(view);
     const lengthsReady = this.parsed?.version === view.version;
     const sc = view.scoring();
-    this.current = new OverviewModel(rows.rows, rows.blank, view.version, lengthsReady, { percent: sc.percent, complete: sc.complete }, this.source.scale(), this.source.bandCuts());
-    this.status = lengthsReady ? { text: '', busy: false } : this.status;
+    const model = new OverviewModel(rows.rows, rows.blank, view.version, lengthsReady, { percent: sc.percent, complete: sc.complete }, this.source.scale(), this.source.bandCuts());
+    for (const [column, r] of this.ranks) if (r.version === view.version) model.setTextRanks(column, r.ranks);
+    this.current = model;
+    if (lengthsReady) this.lengthsPending = false;
     this.changed.fire();
     if (!lengthsReady && this.parsing !== view.version) void this.parse(view);
   }
@@ -119,7 +220,7 @@ export class DocumentFeed implements OverviewFeed {
       rows.score[r] = view.scoreAt(i);
       if (view.problem(i) !== undefined) rows.flags[r] |= ROW_FLAGS.noPair;
       if (parsed) {
-        rows.tokens[r] = parsed.tokens[i]; rows.instKey[r] = parsed.instKey[i]; rows.respKey[r] = parsed.respKey[i];
+        rows.tokens[r] = parsed.tokens[i];
         if (parsed.empty[i]) rows.flags[r] |= ROW_FLAGS.emptyResponse;
       }
     }
@@ -137,9 +238,9 @@ export class DocumentFeed implements OverviewFeed {
     const pass = ++this.pass;
     this.parsing = view.version;
     const n = view.lineCount;
-    const out = { version: view.version, tokens: new Int32Array(n).fill(-1), instKey: new Float64Array(n).fill(NaN), respKey: new Float64Array(n).fill(NaN), empty: new Uint8Array(n) };
+    const out = { version: view.version, tokens: new Int32Array(n).fill(-1), empty: new Uint8Array(n) };
     const scratch = emptyRows(1);
-    this.status = { text: 'lengths', busy: true };
+    this.lengthsPending = true;
     let sliceStart = performance.now();
     for (let i = 0; i < n; i++) {
       if (this.document.isClosed || this.document.version !== view.version || pass !== this.pass) { if (pass === this.pass) this.parsing = undefined; return; }
@@ -148,7 +249,7 @@ export class DocumentFeed implements OverviewFeed {
         if ('pairs' in found) {
           scratch.flags[0] = 0;
           fillFromPairs(scratch, 0, found.pairs);
-          out.tokens[i] = scratch.tokens[0]; out.instKey[i] = scratch.instKey[0]; out.respKey[i] = scratch.respKey[0];
+          out.tokens[i] = scratch.tokens[0];
           out.empty[i] = scratch.flags[0] & ROW_FLAGS.emptyResponse ? 1 : 0;
         }
       }
@@ -159,235 +260,203 @@ export class DocumentFeed implements OverviewFeed {
     }
     this.parsing = undefined;
     this.parsed = out;
-    this.status = { text: '', busy: false };
+    this.lengthsPending = false;
     this.rebuild();
   }
 
-  async previews(rows: ArrayLike<number>): Promise<Array<{ instruction: string; response: string }>> {
-    const view = this.source.get(this.document);
-    const model = this.current;
-    if (!view || !model) return [];
-    return Array.from(rows, (r) => previewOf(view.pairs(model.rows.line[r])));
+  /** The rows a search matches (narrowing the last search reads only its matches), read in slices. */
+  private matches(model: OverviewModel, view: DatasetDocument, search: TextSearch): Promise<Uint8Array> {
+    const last = this.lastSearch?.version === model.version ? this.lastSearch : undefined;
+    if (last && last.search.needle === search.needle) return Promise.resolve(last.bits);
+    return this.work.run(`search:${model.version}:${search.needle}`, async (signal) => {
+      this.workStatus = this.words.searching(0);
+      const tick = slicer(signal);
+      const n = model.rows.count;
+      const bits = new Uint8Array(n);
+      const narrow = last && search.narrows(last.search) ? last.bits : undefined;
+      for (let r = 0; r < n; r++) {
+        if (narrow && !narrow[r]) continue;
+        const i = model.rows.line[r];
+        if (search.matches(view.pairs(i), view.lineText(i))) bits[r] = 1;
+        if ((r & 63) === 63) {
+          this.progress(this.words.searching(Math.floor((100 * r) / n)));
+          await tick();
+          if (this.document.version !== model.version) throw new DOMException('edited', 'AbortError');
+        }
+      }
+      this.lastSearch = { version: model.version, search, bits };
+      return bits;
+    });
   }
 
-  async textMatcher(text: string): Promise<(row: number) => boolean> {
-    const re = textTest(text);
+  /** A text column's full-text ranks for the model's version (core/textOrder), read in slices. */
+  private textRanksOf(model: OverviewModel, view: DatasetDocument, column: TextColumn): Promise<Float64Array> {
+    const known = this.ranks.get(column);
+    if (known?.version === model.version) return Promise.resolve(known.ranks);
+    return this.work.run(`sort:${model.version}:${column}`, async (signal) => {
+      this.workStatus = this.words.sorting(0, 1);
+      const tick = slicer(signal);
+      const n = model.rows.count;
+      const ranks = await textRanks(n, async (rows, from, to, units, present, round) => {
+        const width = to - from;
+        for (let k = 0; k < rows.length; k++) {
+          const text = columnText(view.pairs(model.rows.line[rows[k]]), column);
+          present[k] = text === undefined ? -1 : writeWindow(sortText(text, to), from, to, units, k * width);
+          if ((k & 63) === 63) {
+            this.progress(this.words.sorting(Math.floor((100 * k) / rows.length), round));
+            await tick();
+            if (this.document.version !== model.version) throw new DOMException('edited', 'AbortError');
+          }
+        }
+      }, tick);
+      this.ranks.set(column, { version: model.version, ranks });
+      return ranks;
+    });
+  }
+
+  async page(q: TableQuery): Promise<FeedPage | undefined> {
     const model = this.current;
-    return (r) => !!model && r < model.rows.count && re.test(this.document.lineAt(model.rows.line[r]).text);
+    const view = this.source.get(this.document);
+    if (!model || !view || view.version !== model.version) return model ? undefined : { total: 0, offset: 0, rows: [] };
+    let bits: Uint8Array | undefined;
+    try {
+      const search = new TextSearch(q.text);
+      if (!search.empty) bits = await this.matches(model, view, search);
+      if ((q.sort === 'instruction' || q.sort === 'response') && !model.hasTextRanks(q.sort)) {
+        const ranks = await this.textRanksOf(model, view, q.sort);
+        // The model may have been rebuilt meanwhile (scores arrived): it takes the ranks of its version.
+        const now = this.current;
+        if (now && now.version === model.version && !now.hasTextRanks(q.sort)) now.setTextRanks(q.sort, ranks);
+      }
+    } catch (e) {
+      if (isCancellation(e)) return undefined;
+      throw e;
+    }
+    const now = this.current;
+    if (!now || now.version !== model.version || this.document.version !== model.version) return undefined;
+    if ((q.sort === 'instruction' || q.sort === 'response') && !now.hasTextRanks(q.sort)) return undefined;
+    const found = now.table.query(q, bits ? (r) => bits![r] === 1 : undefined);
+    const rows = Array.from(found.rows, (r) => {
+      const i = now.rows.line[r];
+      return rowView(this.scale, { index: i, raw: now.rows.score[r], band: now.band(r), tokens: now.rows.tokens[r], flags: now.rows.flags[r], ...previewOf(view.pairs(i)) });
+    });
+    return { total: found.total, offset: Math.min(q.offset, found.total), rows };
+  }
+
+  cancelWork(): void {
+    this.work.cancel();
   }
 
   dispose(): void {
     this.pass++;
+    this.work.cancel();
     if (this.timer) clearTimeout(this.timer);
     for (const s of this.subscriptions) s.dispose();
   }
 }
 
 // ----------------------------------------------------------------------------------------------------------------
-// A file on disk (any size, e.g. one over VS Code's 50 MB limit): three streamed passes.
+// A file on disk (any size, e.g. one over VS Code's 50 MB limit), through the overview service.
 
-/** What the file feed needs from the extension: scores and SCAR's cleaning of a file on disk. */
-export interface FileScoring {
-  /** Scores every non-blank line, in file order (index i = the i-th non-blank line); NaN where none. */
-  score(file: string, onProgress: (lines: number) => void, signal: AbortSignal): Promise<{ score: Float64Array; composition: Float64Array; presentation: Float64Array }>;
-  /** SCAR's cleaning (the selection's settings): why each removed 1-based line goes. */
-  clean(file: string, scoreOf: (line: number) => number | undefined, signal: AbortSignal): Promise<Map<number, 'duplicate' | 'not-english' | 'near-duplicate'>>;
+export interface FileFeedDeps {
+  /** Path of dist/overview.js. */
+  servicePath: string;
+  /** The extension's engine, which the service scores through. */
+  engine: PairScorer;
+  scale: () => ScoreScale;
+  /** The model's calibration when the scale shown is the 0-100 style score (the service draws its bins on it). */
+  calibration: () => import('../../core/calibration').Calibration | undefined;
+  cuts: () => { high: number; low: number };
+  adapter: () => import('../../core/types').AdapterOptions;
+  /** The cleaning "Select top from file on disk…" runs, or null when its steps are off. */
+  cleaning: () => import('../../core/cleaningPass').CleaningOptions | null;
+  l10n: import('../../core/l10n').L10nBundle | undefined;
+  words: FeedWords;
 }
 
 export class FileFeed implements OverviewFeed {
   readonly large = true;
-  private current: OverviewModel | undefined;
+  private client: OverviewClient | undefined;
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
-  private readonly abort = new AbortController();
-  private start_: Float64Array = new Float64Array(0);
-  private end_: Float64Array = new Float64Array(0);
-  private search: { text: string; matches: Uint8Array } | undefined;
-  private composition: Float32Array = new Float32Array(0);
-  private presentation: Float32Array = new Float32Array(0);
-  private medians: { composition: number; presentation: number } | undefined;
-  status = { text: '', busy: false };
   readonly name: string;
+  readonly scale: ScoreScale;
+  readonly cuts: { high: number; low: number };
 
-  constructor(
-    readonly uri: vscode.Uri,
-    private readonly scoring: FileScoring,
-    private readonly scale: () => ScoreScale,
-    private readonly cuts: () => { high: number; low: number },
-    private readonly adapter: () => import('../../core/types').AdapterOptions,
-    private readonly say: { reading: (lines: number) => string; scoring: (lines: number) => string; cleaning: string; failed: (message: string) => string },
-  ) {
+  constructor(readonly uri: vscode.Uri, private readonly deps: FileFeedDeps) {
     this.name = path.basename(uri.fsPath);
-  }
-
-  get model(): OverviewModel | undefined {
-    return this.current;
+    this.scale = deps.scale();
+    this.cuts = deps.cuts();
   }
 
   start(): void {
-    void this.run().catch((e) => {
-      if (this.abort.signal.aborted) return;
-      this.status = { text: this.say.failed((e as Error).message), busy: false };
-      this.changed.fire();
+    if (this.client) return;
+    this.client = new OverviewClient({
+      servicePath: this.deps.servicePath,
+      engine: this.deps.engine,
+      init: {
+        file: this.uri.fsPath, adapter: this.deps.adapter(), cleaning: this.deps.cleaning(),
+        calibration: this.scale.calibrated ? this.deps.calibration() ?? null : null, cuts: this.cuts, l10n: this.deps.l10n,
+      },
+      onChange: () => this.changed.fire(),
     });
   }
 
-  private publish(rows: OverviewRows, blank: number, version: number, lengthsReady: boolean, scoring: { percent: number; complete: boolean }): void {
-    this.current = new OverviewModel(rows, blank, version, lengthsReady, scoring, this.scale(), this.cuts());
-    this.changed.fire();
+  /** The service's process id (the benchmark and tests measure its memory). */
+  get servicePid(): number | undefined {
+    return this.client?.pid;
   }
 
-  private setStatus(text: string, busy: boolean): void {
-    this.status = { text, busy };
-    this.changed.fire();
-  }
-
-  private async run(): Promise<void> {
-    const file = this.uri.fsPath;
-    const version = (await fs.promises.stat(file)).mtimeMs;
-    // Pass 1: lines, offsets, lengths, pairs (no engine): the length histogram and the problem counts.
-    let cap = 1024, count = 0, blank = 0, read = 0;
-    let rows = emptyRows(cap);
-    let start = new Float64Array(cap), end = new Float64Array(cap);
-    const grow = (): void => {
-      cap *= 2;
-      const next = emptyRows(cap);
-      next.line.set(rows.line); next.score.set(rows.score); next.tokens.set(rows.tokens); next.flags.set(rows.flags);
-      next.instKey.set(rows.instKey); next.respKey.set(rows.respKey);
-      rows = next;
-      const s = new Float64Array(cap); s.set(start); start = s;
-      const e = new Float64Array(cap); e.set(end); end = e;
-    };
-    const adapter = this.adapter();
-    let lastNote = 0;
-    for await (const record of streamRecords(file)) {
-      read++;
-      if (record.blank) { blank++; continue; }
-      if (count === cap) grow();
-      const i = count++;
-      rows.line[i] = record.line - 1;
-      start[i] = record.start; end[i] = record.end;
-      const a = analyseRecord(record, adapter);
-      if (a.problem !== undefined || !a.result?.ok) rows.flags[i] |= ROW_FLAGS.noPair;
-      else fillFromPairs(rows, i, a.result.pairs);
-      if ((read & 4095) === 0) {
-        if (this.abort.signal.aborted) return;
-        const now = Date.now();
-        if (now - lastNote > 250) { lastNote = now; this.setStatus(this.say.reading(read), true); }
-      }
-    }
-    const final = emptyRows(count);
-    final.line.set(rows.line.subarray(0, count)); final.tokens.set(rows.tokens.subarray(0, count)); final.flags.set(rows.flags.subarray(0, count));
-    final.instKey.set(rows.instKey.subarray(0, count)); final.respKey.set(rows.respKey.subarray(0, count));
-    rows = final;
-    this.start_ = start.slice(0, count); this.end_ = end.slice(0, count);
-    start = end = new Float64Array(0);
-    this.publish(rows, blank, version, true, { percent: 0, complete: false });
-
-    // Pass 2: scores, through the extension's engine (its persistent cache makes a second look quick).
-    this.setStatus(this.say.scoring(0), true);
-    const scored = await this.scoring.score(file, (lines) => {
-      const now = Date.now();
-      if (now - lastNote > 250) { lastNote = now; this.setStatus(this.say.scoring(lines), true); }
-    }, this.abort.signal);
-    if (scored.score.length !== count) throw new Error(`the file changed while it was read (${count} lines, then ${scored.score.length})`);
-    const withScores = { ...rows, score: Float64Array.from(scored.score) };
-    // The components as single floats (8 bytes a line for both), for the record view and its medians.
-    this.composition = Float32Array.from(scored.composition);
-    this.presentation = Float32Array.from(scored.presentation);
-    this.medians = undefined;
-    this.publish(withScores, blank, version, true, { percent: 100, complete: true });
-
-    // Pass 3: SCAR's cleaning, as the export runs it: duplicates, near-duplicates, other languages.
-    this.setStatus(this.say.cleaning, true);
-    const rowOfLine = new Map<number, number>();
-    for (let r = 0; r < count; r++) rowOfLine.set(withScores.line[r] + 1, r);
-    const removed = await this.scoring.clean(file, (line) => {
-      const r = rowOfLine.get(line);
-      const s = r === undefined ? NaN : withScores.score[r];
-      return Number.isFinite(s) ? s : undefined;
-    }, this.abort.signal);
-    const flags = Uint8Array.from(withScores.flags);
-    const flagOf = { duplicate: ROW_FLAGS.duplicate, 'near-duplicate': ROW_FLAGS.nearDuplicate, 'not-english': ROW_FLAGS.nonEnglish } as const;
-    for (const [line, step] of removed) { const r = rowOfLine.get(line); if (r !== undefined) flags[r] |= flagOf[step]; }
-    rowOfLine.clear();
-    this.status = { text: '', busy: false };
-    this.publish({ ...withScores, flags }, blank, version, true, { percent: 100, complete: true });
-  }
-
-  /** The lines of some rows, read from the file by their byte offsets. */
-  private async lineTexts(rows: ArrayLike<number>): Promise<string[]> {
-    const fh = await fs.promises.open(this.uri.fsPath, 'r');
-    try {
-      const out: string[] = [];
-      for (let k = 0; k < rows.length; k++) {
-        const r = rows[k];
-        const a = this.start_[r], b = this.end_[r];
-        const buf = Buffer.alloc(Math.max(0, b - a));
-        await fh.read(buf, 0, buf.length, a);
-        out.push(buf.toString('utf8'));
-      }
-      return out;
-    } finally {
-      await fh.close();
+  get status(): FeedStatus {
+    const a: FileOverviewActivity = this.client?.activity ?? { kind: 'reading', lines: 0 };
+    const w = this.deps.words;
+    switch (a.kind) {
+      case 'idle': return { text: '', busy: false, cancellable: false };
+      case 'reading': return { text: w.reading(a.lines), busy: true, cancellable: false };
+      case 'scoring': return { text: w.scoring(a.lines), busy: true, cancellable: false };
+      case 'cleaning': return { text: w.cleaning(a.lines), busy: true, cancellable: false };
+      case 'searching': return { text: w.searching(a.percent), busy: true, cancellable: true };
+      case 'sorting': return { text: w.sorting(a.percent, a.round), busy: true, cancellable: true };
+      case 'failed': return { text: w.failed(a.message), busy: false, cancellable: false };
     }
   }
 
-  /** A row's two score components (NaN when it has none or the file is not scored yet). */
-  components(row: number): { composition: number; presentation: number } {
-    return { composition: this.composition[row] ?? NaN, presentation: this.presentation[row] ?? NaN };
+  summary(): OverviewSummary | undefined {
+    return this.client?.summary;
   }
 
-  /** The file's median components (computed once per scoring). */
-  componentMedians(): { composition: number; presentation: number } {
-    if (!this.medians) {
-      const med = (col: Float32Array): number => {
-        const finite = Float64Array.from(col.filter((v) => Number.isFinite(v)));
-        if (finite.length === 0) return NaN;
-        finite.sort();
-        const m = finite.length;
-        return m % 2 ? finite[(m - 1) / 2] : (finite[m / 2 - 1] + finite[m / 2]) / 2;
-      };
-      this.medians = { composition: med(this.composition), presentation: med(this.presentation) };
-    }
-    return this.medians;
+  async cutStats(cut: Cut): Promise<CutStats | undefined> {
+    return this.client?.query({ kind: 'cut', cut });
   }
 
-  /** A row's line text read from disk (for the record view). */
-  async lineText(row: number): Promise<string> {
-    return (await this.lineTexts([row]))[0];
+  async page(q: TableQuery): Promise<FeedPage | undefined> {
+    if (!this.client) return undefined;
+    const page = await this.client.query({ kind: 'page', query: q });
+    if (!page) return undefined;
+    return { total: page.total, offset: page.offset, rows: page.rows.map((r: FilePageRow) => rowView(this.scale, r)) };
   }
 
-  async previews(rows: ArrayLike<number>): Promise<Array<{ instruction: string; response: string }>> {
-    const texts = await this.lineTexts(rows);
-    const adapter = this.adapter();
-    return texts.map((text, k) => {
-      const record = parseLine(text, (this.current?.rows.line[rows[k]] ?? 0) + 1, 0, text.length);
-      const a = analyseRecord(record, adapter);
-      if (a.problem !== undefined || !a.result?.ok) return previewOf({ error: a.problem ?? 'no pair' });
-      return previewOf({ pairs: a.result.pairs });
-    });
+  /** The row of a 0-based line index (-1: none). */
+  async rowOfLine(index: number): Promise<number> {
+    return this.client ? this.client.query({ kind: 'rowOfLine', index }) : -1;
   }
 
-  /** Streams the file once per new search text and remembers which rows match. */
-  async textMatcher(text: string): Promise<(row: number) => boolean> {
-    if (this.search?.text !== text) {
-      const re = textTest(text);
-      const matches = new Uint8Array(this.start_.length);
-      let r = 0;
-      for await (const record of streamRecords(this.uri.fsPath)) {
-        if (record.blank) continue;
-        if (r < matches.length && re.test(record.text)) matches[r] = 1;
-        r++;
-      }
-      this.search = { text, matches };
-    }
-    const m = this.search.matches;
-    return (row) => m[row] === 1;
+  /** A row's record, read from disk by the service. */
+  async record(row: number): Promise<FileRecord | undefined> {
+    return this.client?.query({ kind: 'record', row });
+  }
+
+  /** The next row in `direction` (low band only with `lowOnly`), or -1. */
+  async step(row: number, direction: 1 | -1, lowOnly: boolean): Promise<number> {
+    return this.client ? this.client.query({ kind: 'step', row, direction, lowOnly }) : -1;
+  }
+
+  cancelWork(): void {
+    this.client?.cancelWork();
   }
 
   dispose(): void {
-    this.abort.abort();
+    this.client?.dispose();
     this.changed.dispose();
   }
 }

@@ -4,11 +4,11 @@
 // page of rows at a time, never the file: its memory does not grow with the file. Every message it posts is checked
 // (protocol.ts) before it is acted on; the replies are checked again in the webview.
 import * as vscode from 'vscode';
-import type { Cut } from '../../core/overview';
-import { PROBLEM_KINDS, ROW_FLAGS } from '../../core/overview';
+import type { OverviewSummary } from '../../core/overviewTypes';
 import { t } from '../../core/l10n';
 import type { OverviewFeed } from './overviewData';
-import { checkOverviewRequest, type OverviewRequest, type OverviewUpdate, type OverviewViewState, type RowView } from './protocol';
+import type { Cut } from '../../core/overview';
+import { checkOverviewRequest, type OverviewRequest, type OverviewUpdate, type OverviewViewState } from './protocol';
 import { overviewStrings } from './strings';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 import { PostedMessages } from './postedMessages';
@@ -34,6 +34,7 @@ export class OverviewPanel implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
   private state: OverviewViewState | undefined;
   private ready = false;
+  private lastSummary: OverviewSummary | undefined;
   private disposed = false;
   /** The messages posted, as the webview receives them, and the replies of the messages being handled. */
   private readonly log = new PostedMessages<OverviewUpdate>(KEEP_MESSAGES);
@@ -105,7 +106,7 @@ export class OverviewPanel implements vscode.Disposable {
           type: 'init',
           file: { name: this.feed.name, uri: this.feed.uri.toString(), large: this.feed.large },
           scale,
-          cuts: this.feed.model?.cuts ?? { high: 75, low: 25 },
+          cuts: this.feed.cuts,
           strings: overviewStrings(),
           ...(this.state && this.state.uri === this.feed.uri.toString() ? { state: this.state } : {}),
         });
@@ -116,37 +117,20 @@ export class OverviewPanel implements vscode.Disposable {
         this.state = m.state;
         return;
       case 'cut': {
-        const model = this.feed.model;
-        if (!model) return;
-        this.post({ type: 'cutStats', seq: m.seq, stats: model.cut.stats({ mode: m.mode, value: m.value }) });
+        const stats = await this.feed.cutStats({ mode: m.mode, value: m.value });
+        if (stats) this.post({ type: 'cutStats', seq: m.seq, stats });
         return;
       }
       case 'page': {
-        const model = this.feed.model;
-        if (!model) { this.post({ type: 'page', seq: m.seq, offset: 0, total: 0, rows: [] }); return; }
-        const q = m.query;
-        const matcher = q.text.trim() ? await this.feed.textMatcher(q.text) : undefined;
-        const current = this.feed.model;
-        if (current !== model) return; // replaced while searching: the webview asks again on the new summary
-        const { total, rows } = model.table.query(q, matcher);
-        const previews = await this.feed.previews(rows);
-        const scale = model.scale;
-        const out: RowView[] = Array.from(rows, (r, k) => {
-          const raw = model.rows.score[r];
-          const f = model.rows.flags[r];
-          return {
-            line: model.rows.line[r] + 1,
-            score: Number.isNaN(raw) ? '' : scale.text(raw),
-            band: model.band(r),
-            tokens: model.rows.tokens[r],
-            instruction: previews[k]?.instruction ?? '',
-            response: previews[k]?.response ?? '',
-            problems: PROBLEM_KINDS.filter((kind) => (f & ROW_FLAGS[kind]) !== 0),
-          };
-        });
-        this.post({ type: 'page', seq: m.seq, offset: Math.min(q.offset, total), total, rows: out });
+        if (!this.feed.summary()) { this.post({ type: 'page', seq: m.seq, offset: 0, total: 0, rows: [] }); return; }
+        // undefined: its search or sort was cancelled or replaced; the webview asks again for what it shows.
+        const page = await this.feed.page(m.query);
+        if (page) this.post({ type: 'page', seq: m.seq, offset: page.offset, total: page.total, rows: page.rows });
         return;
       }
+      case 'cancel':
+        this.feed.cancelWork();
+        return;
       case 'reveal':
         await this.deps.reveal(this.feed, m.line);
         return;
@@ -161,25 +145,27 @@ export class OverviewPanel implements vscode.Disposable {
   }
 
   private scale(): { calibrated: boolean; noun: string; min: number; max: number } {
-    const model = this.feed.model;
-    const s = model?.scale;
-    if (!s || s.calibrated) return { calibrated: s?.calibrated ?? true, noun: s?.noun ?? 'style score', min: 0, max: 100 };
-    const h = model.summary().scores;
-    return { calibrated: false, noun: s.noun, min: h.lo, max: h.hi };
+    const s = this.feed.scale;
+    if (s.calibrated) return { calibrated: true, noun: s.noun, min: 0, max: 100 };
+    const h = this.feed.summary()?.scores;
+    return { calibrated: false, noun: s.noun, min: h?.lo ?? 0, max: h?.hi ?? 1 };
   }
 
   private pushSummary(): void {
     if (!this.ready) return;
-    const model = this.feed.model;
-    if (this.feed.status.text || !model) this.post({ type: 'status', text: this.feed.status.text, busy: this.feed.status.busy });
-    else this.post({ type: 'status', text: '', busy: false });
-    if (!model) return;
-    if (!model.scale.calibrated) {
+    const summary = this.feed.summary();
+    const status = this.feed.status;
+    this.post({ type: 'status', text: status.text, busy: status.busy, cancellable: status.cancellable });
+    if (!summary) return;
+    if (!this.feed.scale.calibrated) {
       const scale = this.scale();
       const last = [...this.log.posted].reverse().find((p) => p.type === 'init');
       if (last && last.type === 'init' && (last.scale.min !== scale.min || last.scale.max !== scale.max)) this.post({ ...last, scale, state: this.state });
     }
-    this.post({ type: 'summary', summary: model.summary() });
+    // The same summary again (a status change only) is not redrawn.
+    if (summary === this.lastSummary) return;
+    this.lastSummary = summary;
+    this.post({ type: 'summary', summary });
   }
 
   reveal(): void {

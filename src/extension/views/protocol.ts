@@ -2,56 +2,11 @@
 // on both sides: the extension checks what a webview posts before it acts (a webview is a web page; its messages
 // are input), and the webview checks what it receives before it draws. Pure (no vscode import, no Node module): it
 // is bundled into the webview scripts too (esbuild.js: dist/overviewView.js, dist/recordView.js).
-import { CUT_MODES, PROBLEM_KINDS, ROW_BANDS, SORT_COLUMNS, type CutMode, type CutStats, type Histogram, type ProblemKind, type RowBand, type SortColumn } from '../../core/overviewTypes';
+import { CUT_MODES, PROBLEM_KINDS, ROW_BANDS, SORT_COLUMNS, type CutMode, type CutStats, type OverviewSummary, type ProblemKind, type RowBand, type SortColumn } from '../../core/overviewTypes';
+
+export type { OverviewSummary } from '../../core/overviewTypes';
 import type { RecordTurn } from '../../core/record';
-
-// ----------------------------------------------------------------------------------------------------------------
-// A tiny checker: each check returns an error text or undefined.
-
-type Check = (v: unknown, path: string) => string | undefined;
-
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const num = (opts: { int?: boolean; min?: number; max?: number; nan?: boolean } = {}): Check => (v, p) => {
-  // NaN travels as null (messages are JSON): accepted where a value may be missing.
-  if (v === null && opts.nan) return undefined;
-  if (typeof v !== 'number') return `${p} must be a number`;
-  if (Number.isNaN(v)) return opts.nan ? undefined : `${p} must be a number`;
-  if (!Number.isFinite(v)) return `${p} must be finite`;
-  if (opts.int && !Number.isInteger(v)) return `${p} must be a whole number`;
-  if (opts.min !== undefined && v < opts.min) return `${p} must be >= ${opts.min}`;
-  if (opts.max !== undefined && v > opts.max) return `${p} must be <= ${opts.max}`;
-  return undefined;
-};
-const str = (max = 100_000_000): Check => (v, p) => (typeof v !== 'string' ? `${p} must be a string` : v.length > max ? `${p} is too long` : undefined);
-const bool: Check = (v, p) => (typeof v === 'boolean' ? undefined : `${p} must be true or false`);
-const oneOf = <T extends string>(values: readonly T[]): Check => (v, p) => (values.includes(v as T) ? undefined : `${p} must be one of ${values.join(', ')}`);
-const arrayOf = (item: Check, max = 10_000_000): Check => (v, p) => {
-  if (!Array.isArray(v)) return `${p} must be a list`;
-  if (v.length > max) return `${p} has too many items`;
-  for (let i = 0; i < v.length; i++) { const e = item(v[i], `${p}[${i}]`); if (e) return e; }
-  return undefined;
-};
-const optional = (c: Check): Check => (v, p) => (v === undefined ? undefined : c(v, p));
-const shape = (fields: Record<string, Check>): Check => (v, p) => {
-  if (!isObj(v)) return `${p} must be an object`;
-  for (const [k, c] of Object.entries(fields)) { const e = c(v[k], `${p}.${k}`); if (e) return e; }
-  return undefined;
-};
-const record = (value: Check): Check => (v, p) => {
-  if (!isObj(v)) return `${p} must be an object`;
-  for (const [k, x] of Object.entries(v)) { const e = value(x, `${p}.${k}`); if (e) return e; }
-  return undefined;
-};
-
-function checker<T extends { type: string }>(specs: { [K in T['type']]: Record<string, Check> }): (v: unknown) => { ok: true; message: T } | { ok: false; error: string } {
-  return (v) => {
-    if (!isObj(v) || typeof v.type !== 'string') return { ok: false, error: 'a message must be an object with a type' };
-    const spec = (specs as Record<string, Record<string, Check> | undefined>)[v.type];
-    if (!spec || !Object.prototype.hasOwnProperty.call(specs, v.type)) return { ok: false, error: `unknown message type "${v.type.slice(0, 40)}"` };
-    const e = shape(spec)(v, v.type);
-    return e ? { ok: false, error: e } : { ok: true, message: v as unknown as T };
-  };
-}
+import { arrayOf, bool, checker, num, oneOf, optional, record, shape, str, type Check } from '../../core/messageCheck';
 
 // ----------------------------------------------------------------------------------------------------------------
 // The overview panel.
@@ -73,7 +28,9 @@ export type OverviewRequest =
   | { type: 'page'; seq: number; query: TableQueryMessage }
   | { type: 'reveal'; line: number }
   | { type: 'export'; mode: CutMode; value: number }
-  | { type: 'state'; state: OverviewViewState };
+  | { type: 'state'; state: OverviewViewState }
+  /** Cancel the search or sort that is reading the file. */
+  | { type: 'cancel' };
 
 /** What the overview webview remembers across hide/show and reloads (vscode.setState), and hands back on ready. */
 export interface OverviewViewState {
@@ -104,6 +61,7 @@ export const checkOverviewRequest = checker<OverviewRequest>({
   reveal: { line: num({ int: true, min: 1 }) },
   export: { mode: oneOf(CUT_MODES), value: num({ min: -1e9, max: 1e9 }) },
   state: { state: shape(STATE) },
+  cancel: {},
 });
 
 /** One row of the table as the webview draws it. */
@@ -120,30 +78,13 @@ export interface RowView {
   problems: ProblemKind[];
 }
 
-export interface OverviewSummary {
-  /** Non-blank lines (rows), blank lines, scored lines. */
-  rows: number;
-  blank: number;
-  scored: number;
-  counts: Record<ProblemKind, number>;
-  scores: Histogram;
-  lengths: Histogram;
-  /** Whether response lengths are known for every row yet (they are read after the scores). */
-  lengthsReady: boolean;
-  /** 0-100, how much of the file has scores; complete when every line has its entry. */
-  scoring: { percent: number; complete: boolean };
-  /** Per band, scored rows. */
-  bands: Record<RowBand, number>;
-  /** The document version (or the file's modification time) the numbers belong to. */
-  version: number;
-}
-
 export type OverviewUpdate =
   | { type: 'init'; file: { name: string; uri: string; large: boolean }; scale: { calibrated: boolean; noun: string; min: number; max: number }; cuts: { high: number; low: number }; strings: Record<string, string>; state?: OverviewViewState }
   | { type: 'summary'; summary: OverviewSummary }
   | { type: 'cutStats'; seq: number; stats: CutStats }
   | { type: 'page'; seq: number; offset: number; total: number; rows: RowView[] }
-  | { type: 'status'; text: string; busy: boolean }
+  /** cancellable: a search or a sort is reading the file, and the panel offers to cancel it. */
+  | { type: 'status'; text: string; busy: boolean; cancellable?: boolean }
   | { type: 'exported'; ok: boolean; message: string };
 
 const HIST: Check = shape({ lo: num(), hi: num(), counts: arrayOf(num({ int: true, min: 0 }), 1000), clipped: num({ int: true, min: 0 }) });
@@ -178,7 +119,7 @@ export const checkOverviewUpdate = checker<OverviewUpdate>({
       instruction: str(2000), response: str(2000), problems: arrayOf(oneOf(PROBLEM_KINDS), 8),
     }), 1000),
   },
-  status: { text: str(2000), busy: bool },
+  status: { text: str(2000), busy: bool, cancellable: optional(bool) },
   exported: { ok: bool, message: str(5000) },
 });
 

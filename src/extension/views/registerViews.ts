@@ -4,16 +4,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { cleanFile } from '../../files/cleanFile';
-import { scoreFileStream } from '../../files/scoreStream';
 import { t } from '../../core/l10n';
-import { pipelineCleaningOptions } from '../../core/selectionPipeline';
+import { selectionCleaningOptions } from '../hygiene/selectionCleaning';
 import type { ScarContext } from '../context';
 import type { OnDiskOutcome } from '../commands/onDisk';
 import { SYNC_LIMIT_BYTES, baseName, fmt } from '../commands/common';
 import type { SelectionOutcome } from '../commands/selectTop';
 import type { DatasetSource } from './datasetSource';
-import { DocumentFeed, FileFeed, type FileScoring, type OverviewFeed } from './overviewData';
+import { DocumentFeed, FileFeed, type FeedWords, type OverviewFeed } from './overviewData';
 import { OVERVIEW_VIEW_TYPE, OverviewPanel, type OverviewDeps } from './overviewPanel';
 import { checkOverviewRequest, type OverviewViewState } from './protocol';
 import { RECORD_VIEW_TYPE, RecordView, type FileLine } from './recordView';
@@ -44,22 +42,33 @@ export function registerViews(ctx: ScarContext, source: DatasetSource): { dispos
   const record = new RecordView({ extensionUri, source, adapter: () => ctx.config.current.adapter });
   const panels = new Map<string, OverviewPanel>();
 
-  const fileScoring: FileScoring = {
-    score: async (file, onProgress, signal) => {
-      const client = ctx.engine.get();
-      await client.start();
-      const scores = await scoreFileStream(file, client, { adapter: ctx.config.current.adapter, persistentCache: true, signal, onProgress: (lines) => onProgress(lines) });
-      return { score: scores.score, composition: scores.composition, presentation: scores.presentation };
+  /** How an overview's status line words what is running, for a file called `name`. */
+  const wordsFor = (name: string): FeedWords => ({
+    reading: (n) => t('Reading {0}: {1} lines…', name, fmt(n)),
+    scoring: (n) => t('Scoring {0}: {1} lines read…', name, fmt(n)),
+    cleaning: (n) => t('Looking for duplicates and non-English lines: {0} lines read…', fmt(n)),
+    searching: (p) => t('Searching the lines: {0}%…', p),
+    sorting: (p, round) => (round === 1 ? t('Sorting by the whole text: {0}%…', p) : t('Sorting by the whole text: {0}% of the lines that begin alike (read {1})…', p, round)),
+    failed: (m) => t('SCAR Lens: could not read the file: {0}', m),
+  });
+
+  const fileFeed = (uri: vscode.Uri): FileFeed => new FileFeed(uri, {
+    servicePath: path.join(ctx.extension.extensionPath, 'dist', 'overview.js'),
+    engine: {
+      start: async () => ctx.engine.get().start(),
+      score: (pairs, options) => ctx.engine.get().score(pairs, options),
     },
-    clean: async (file, scoreOf) => {
+    scale: () => ctx.engine.scale(),
+    calibration: () => ctx.engine.calibration(),
+    cuts: () => source.bandCuts(),
+    adapter: () => ctx.config.current.adapter,
+    cleaning: () => {
       const { dedup, languageFilter } = ctx.config.current.selection;
-      const out = new Map<number, 'duplicate' | 'not-english' | 'near-duplicate'>();
-      if (!dedup && !languageFilter) return out;
-      const cleaned = await cleanFile(file, { adapter: ctx.config.current.adapter, cleaning: pipelineCleaningOptions({ dedup, languageFilter }), scoreOf });
-      for (const [line, removal] of cleaned.result.removed) out.set(line, removal.step);
-      return out;
+      return dedup || languageFilter ? selectionCleaningOptions({ dedup, languageFilter }, ctx.config.current.hygiene) : null;
     },
-  };
+    l10n: vscode.l10n.bundle,
+    words: wordsFor(path.basename(uri.fsPath)),
+  });
 
   /** The feed of a file: its open document, or the file streamed from disk when VS Code cannot open it. */
   const feedFor = async (uri: vscode.Uri): Promise<OverviewFeed | undefined> => {
@@ -74,12 +83,7 @@ export function registerViews(ctx: ScarContext, source: DatasetSource): { dispos
           return undefined;
         }
         if (size > SYNC_LIMIT_BYTES) {
-          return new FileFeed(uri, fileScoring, () => ctx.engine.scale(), () => source.bandCuts(), () => ctx.config.current.adapter, {
-            reading: (n) => t('Reading {0}: {1} lines…', path.basename(uri.fsPath), fmt(n)),
-            scoring: (n) => t('Scoring {0}: {1} lines read…', path.basename(uri.fsPath), fmt(n)),
-            cleaning: t('Looking for duplicates and non-English lines…'),
-            failed: (m) => t('SCAR Lens: could not read the file: {0}', m),
-          });
+          return fileFeed(uri);
         }
       }
       try {
@@ -93,26 +97,21 @@ export function registerViews(ctx: ScarContext, source: DatasetSource): { dispos
       void vscode.window.showWarningMessage(t('SCAR Lens: {0} is not a JSON Lines (.jsonl) file.', baseName(uri)));
       return undefined;
     }
-    return new DocumentFeed(source, doc);
+    return new DocumentFeed(source, doc, wordsFor(baseName(doc.uri)));
   };
 
-  /** A row of a large file as the record view shows it. */
+  /** A row of a large file as the record view shows it (read from disk by the overview service). */
   const fileLine = async (feed: FileFeed, row: number): Promise<FileLine | undefined> => {
-    const model = feed.model;
-    if (!model || row < 0 || row >= model.rows.count) return undefined;
-    const raw = model.rows.score[row];
-    const rank = (() => { for (let r = 0; r < model.cut.order.length; r++) if (model.cut.order[r] === row) return r + 1; return 0; })();
-    const text = await feed.lineText(row);
+    const r = await feed.record(row);
+    if (!r) return undefined;
     return {
-      uri: feed.uri, index: model.rows.line[row], lineCount: model.rows.count + model.blank, text,
-      ...(Number.isNaN(raw) ? {} : { score: { raw, ...feed.components(row), percentile: model.cut.percentile[row], rank, of: model.cut.scored } }),
-      medians: feed.componentMedians(),
-      findings: PROBLEM_KINDS.filter((k) => k !== 'noPair' && (model.rows.flags[row] & ROW_FLAGS[k]) !== 0).map((k) => ({ kind: k, message: FILE_PROBLEM[k]() })),
+      uri: feed.uri, index: r.index, lineCount: r.lineCount, text: r.text,
+      ...(r.score ? { score: r.score } : {}),
+      medians: r.medians,
+      findings: PROBLEM_KINDS.filter((k) => k !== 'noPair' && (r.flags & ROW_FLAGS[k]) !== 0).map((k) => ({ kind: k, message: FILE_PROBLEM[k]() })),
       step: async (direction, lowOnly) => {
-        for (let r = row + direction; r >= 0 && r < model.rows.count; r += direction) {
-          if (!lowOnly || model.band(r) === 'low') return fileLine(feed, r);
-        }
-        return undefined;
+        const next = await feed.step(row, direction, lowOnly);
+        return next < 0 ? undefined : fileLine(feed, next);
       },
     };
   };
@@ -131,12 +130,8 @@ export function registerViews(ctx: ScarContext, source: DatasetSource): { dispos
         return;
       }
       if (feed instanceof FileFeed) {
-        const model = feed.model;
-        if (!model) return;
-        // rows are in line order: binary search for the line
-        let lo = 0, hi = model.rows.count - 1;
-        while (lo < hi) { const mid = (lo + hi) >>> 1; if (model.rows.line[mid] < line - 1) lo = mid + 1; else hi = mid; }
-        const l = await fileLine(feed, lo);
+        const row = await feed.rowOfLine(line - 1);
+        const l = row < 0 ? undefined : await fileLine(feed, row);
         if (l) record.showFileLine(l, false);
       }
     },

@@ -47,6 +47,7 @@ export function overviewStrings(): Record<string, string> {
     table: t('Lines of {0}'),
     unknown: t('—'),
     clearFilters: t('Clear filters'),
+    cancel: t('Cancel'),
   };
 }
 

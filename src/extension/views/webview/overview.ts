@@ -2,7 +2,7 @@
 // counts, cut statistics, one page of rows) and asks for more as the user drags the cut, sorts, filters or scrolls;
 // it never holds the file. Every message is checked (protocol.ts) before it is drawn.
 import { CUT_MODES, PROBLEM_KINDS, ROW_BANDS, SORT_COLUMNS, type CutMode, type CutStats, type Histogram, type ProblemKind, type RowBand, type SortColumn } from '../../../core/overviewTypes';
-import { checkOverviewUpdate, type OverviewSummary, type OverviewUpdate, type OverviewViewState, type RowView } from '../protocol';
+import { checkOverviewUpdate, type OverviewSummary, type OverviewUpdate, type OverviewViewState, type RowView, type TableQueryMessage } from '../protocol';
 import { fmt, format, h, vscodeApi } from './dom';
 
 const vscode = vscodeApi();
@@ -36,13 +36,14 @@ let els: {
   scoreBars: HTMLElement; cutMarker: HTMLElement; lengthBars: HTMLElement; medAll: HTMLElement; medKept: HTMLElement; lengthAxis: HTMLElement; scoreAxis: HTMLElement;
   modes: HTMLElement; track: HTMLElement; fill: HTMLElement; thumb: HTMLElement; value: HTMLInputElement; keeps: HTMLElement; share: HTMLElement; medians: HTMLElement;
   exportBtn: HTMLButtonElement; exportResult: HTMLElement; bands: HTMLElement; search: HTMLInputElement; rowsShown: HTMLElement; grid: HTMLElement;
-  head: HTMLElement; viewport: HTMLElement; spacer: HTMLElement; clear: HTMLButtonElement;
+  head: HTMLElement; viewport: HTMLElement; spacer: HTMLElement; clear: HTMLButtonElement; cancelWork: HTMLButtonElement;
 } | undefined;
 
 function build(): void {
   app.textContent = '';
   const title = h('h1', { id: 'title' }, file.name);
   const status = h('p', { id: 'status', role: 'status', 'aria-live': 'polite' });
+  const cancelWork = h('button', { id: 'cancel-work', hidden: '' }, say('cancel')) as HTMLButtonElement;
   const rowsSummary = h('p', { id: 'rows-summary', class: 'muted' });
   const counts = h('div', { id: 'counts', role: 'group', 'aria-label': say('counts') });
   const scoreCaption = h('figcaption', {});
@@ -97,7 +98,7 @@ function build(): void {
   const grid = h('div', { role: 'grid', id: 'grid', 'aria-label': say('table', file.name), 'aria-colcount': String(SORT_COLUMNS.length) }, h('div', { role: 'rowgroup' }, head), viewport);
 
   app.append(
-    h('header', {}, title, rowsSummary, status),
+    h('header', {}, title, rowsSummary, h('div', { class: 'status-line' }, status, cancelWork)),
     h('section', { class: 'counts' }, h('h2', {}, say('counts')), counts),
     h('section', { class: 'charts' },
       h('figure', { class: 'chart' }, scoreCaption, h('div', { class: 'plot' }, scoreBars, cutMarker), scoreAxis),
@@ -110,7 +111,7 @@ function build(): void {
       h('div', { class: 'export' }, exportBtn, exportResult)),
     h('section', { class: 'table' }, h('div', { class: 'filters' }, bands, search, clear), rowsShown, grid),
   );
-  els = { title, status, rowsSummary, counts, scoreCaption, scoreBars, cutMarker, lengthBars, medAll, medKept, lengthAxis, scoreAxis, modes, track, fill, thumb, value, keeps, share, medians, exportBtn, exportResult, bands, search, rowsShown, grid, head, viewport, spacer, clear };
+  els = { title, status, rowsSummary, counts, scoreCaption, scoreBars, cutMarker, lengthBars, medAll, medKept, lengthAxis, scoreAxis, modes, track, fill, thumb, value, keeps, share, medians, exportBtn, exportResult, bands, search, rowsShown, grid, head, viewport, spacer, clear, cancelWork };
 
   // The slider: drag on the track, or keys on the thumb.
   const fromX = (clientX: number): number => {
@@ -148,6 +149,13 @@ function build(): void {
   search.addEventListener('input', () => {
     window.clearTimeout(searchTimer);
     searchTimer = window.setTimeout(() => { state.text = search.value; filtersChanged(); }, 250);
+  });
+  // Cancel a search or a sort that is reading the file: the table goes back to what it showed before.
+  cancelWork.addEventListener('click', () => {
+    post({ type: 'cancel' });
+    cancelWork.hidden = true;
+    const back = drawnQuery;
+    if (back) { state.sort = back.sort; state.descending = back.descending; state.text = back.text; search.value = back.text; filtersChanged(); }
   });
   clear.addEventListener('click', () => { state.bands = []; state.kinds = []; state.text = ''; search.value = ''; filtersChanged(); });
   viewport.addEventListener('scroll', () => { state.scrollRow = Math.floor(viewport.scrollTop / ROW_H); ensurePage(); saveState(); });
@@ -338,9 +346,14 @@ function visibleRows(): number {
   return Math.max(10, Math.ceil((els?.viewport.clientHeight || 400) / ROW_H));
 }
 
+/** The query of the latest page asked for, and of the page drawn now (a cancelled search or sort goes back to it). */
+let sentQuery: TableQueryMessage | undefined;
+let drawnQuery: TableQueryMessage | undefined;
+
 function requestPage(offset: number): void {
   const limit = visibleRows() + 2 * PAGE_EXTRA;
-  post({ type: 'page', seq: ++pageSeq, query: { sort: state.sort, descending: state.descending, bands: state.bands, kinds: state.kinds, text: state.text, offset: Math.max(0, offset), limit } });
+  sentQuery = { sort: state.sort, descending: state.descending, bands: [...state.bands], kinds: [...state.kinds], text: state.text, offset: Math.max(0, offset), limit };
+  post({ type: 'page', seq: ++pageSeq, query: sentQuery });
 }
 
 function ensurePage(): void {
@@ -448,11 +461,12 @@ function onMessage(m: OverviewUpdate): void {
       return;
     case 'page':
       if (m.seq !== pageSeq) return; // an older answer
+      drawnQuery = sentQuery;
       page = { offset: m.offset, total: m.total, rows: m.rows, seq: m.seq };
       drawRows();
       return;
     case 'status':
-      if (els) els.status.textContent = m.text;
+      if (els) { els.status.textContent = m.text; els.cancelWork.hidden = !m.cancellable; }
       document.body.classList.toggle('busy', m.busy);
       return;
     case 'exported':
