@@ -6,7 +6,7 @@
 // lines cost a few tens of megabytes in the extension host and nothing in the webview (it gets bins and pages).
 import { percentileAt } from './scores';
 import { ratioCount } from './select';
-import { PROBLEM_KINDS, ROW_FLAGS, type Cut, type CutStats, type Histogram, type ProblemKind, type RowBand, type SortColumn } from './overviewTypes';
+import { PROBLEM_KINDS, ROW_FLAGS, type Cut, type CutCleaning, type CutStats, type Histogram, type ProblemKind, type RowBand, type SortColumn } from './overviewTypes';
 
 export * from './overviewTypes';
 
@@ -174,14 +174,21 @@ export function percentilesOf(values: ArrayLike<number>, count: number, order: I
   return out;
 }
 
+/** The problems SCAR's cleaning removes before a selection ranks (core/cleaningPass). */
+export const CLEANING_FLAGS = ROW_FLAGS.duplicate | ROW_FLAGS.nearDuplicate | ROW_FLAGS.nonEnglish;
+
 /**
  * Everything a cut needs, computed once per version of the columns: the scored rows in rank order (score descending,
  * ties in file order, as "Select top…" ranks them), their scores, their response lengths in that order, and every
- * row's percentile (core/scores: ties get the mean of their places).
+ * row's percentile (core/scores: ties get the mean of their places). With the cleaning `applied`, the rows it removes
+ * (CLEANING_FLAGS) take no part in a cut, as the export removes them before it ranks; percentiles stay over every
+ * scored row, as the editor's badges show them.
  */
 export class CutIndex {
   /** Row indices of scored rows, best first. */
   readonly order: Int32Array;
+  /** The rows a cut ranks, best first: `order` without the cleaning's removals when it is applied. */
+  private readonly ranked: Int32Array;
   /** Raw scores in rank order (descending). */
   private readonly rankedRaw: Float64Array;
   /** Response lengths in rank order (-1 unknown). */
@@ -192,15 +199,24 @@ export class CutIndex {
   private scratch: Int32Array;
   private known: Int32Array;
 
-  constructor(rows: OverviewRows, private readonly shownOf: (raw: number) => number, private readonly rawOf: (shown: number) => number) {
+  constructor(rows: OverviewRows, private readonly shownOf: (raw: number) => number, private readonly rawOf: (shown: number) => number, readonly cleaning: CutCleaning = 'none') {
     const n = rows.count;
     const order = orderBy(rows.score, n, true);
     let m = 0;
     for (let i = 0; i < n; i++) if (!Number.isNaN(rows.score[i])) m++;
     this.order = order.subarray(0, m);
-    this.rankedRaw = new Float64Array(m);
-    this.rankedTokens = new Int32Array(m);
-    for (let r = 0; r < m; r++) { this.rankedRaw[r] = rows.score[this.order[r]]; this.rankedTokens[r] = rows.tokens[this.order[r]]; }
+    if (cleaning === 'applied') {
+      const kept = new Int32Array(m);
+      let k = 0;
+      for (let r = 0; r < m; r++) if ((rows.flags[this.order[r]] & CLEANING_FLAGS) === 0) kept[k++] = this.order[r];
+      this.ranked = kept.subarray(0, k);
+    } else {
+      this.ranked = this.order;
+    }
+    const ranked = this.ranked;
+    this.rankedRaw = new Float64Array(ranked.length);
+    this.rankedTokens = new Int32Array(ranked.length);
+    for (let r = 0; r < ranked.length; r++) { this.rankedRaw[r] = rows.score[ranked[r]]; this.rankedTokens[r] = rows.tokens[ranked[r]]; }
     this.percentile = percentilesOf(rows.score, n, order, m);
     this.scratch = new Int32Array(Math.max(1, m));
     this.known = new Int32Array(Math.max(1, n));
@@ -216,7 +232,7 @@ export class CutIndex {
 
   /** How many lines a cut keeps. */
   keptBy(cut: Cut): number {
-    const m = this.order.length;
+    const m = this.ranked.length;
     switch (cut.mode) {
       case 'top-k': return Math.max(0, Math.min(m, Math.floor(cut.value)));
       case 'top-percent': return cut.value <= 0 ? 0 : ratioCount(Math.min(1, cut.value / 100), m);
@@ -231,12 +247,13 @@ export class CutIndex {
   }
 
   stats(cut: Cut): CutStats {
-    const m = this.order.length;
+    const m = this.ranked.length;
     const kept = this.keptBy(cut);
     let n = 0;
     for (let r = 0; r < kept; r++) { const t = this.rankedTokens[r]; if (t >= 0) this.known[n++] = t; }
     return {
       mode: cut.mode, value: cut.value, kept, scored: m, share: m === 0 ? 0 : kept / m,
+      cleaning: this.cleaning, removed: this.order.length - m,
       medianTokensKept: medianOf(this.known, n, this.scratch), medianTokensAll: this.medianAll,
       boundary: kept === 0 ? NaN : this.shownOf(this.rankedRaw[kept - 1]),
     };
@@ -244,7 +261,7 @@ export class CutIndex {
 
   /** The row indices a cut keeps, best first. */
   keptRows(cut: Cut): Int32Array {
-    return this.order.subarray(0, this.keptBy(cut));
+    return this.ranked.subarray(0, this.keptBy(cut));
   }
 }
 

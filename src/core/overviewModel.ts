@@ -3,7 +3,7 @@
 // import): the editor builds it for an open document, the overview service (src/engine/overviewService.ts) for a file
 // on disk, and the benchmark as both do.
 import { CutIndex, lengthHistogram, problemCounts, ROW_BANDS, ROW_FLAGS, rowBand, scoreHistogram, TableIndex, type OverviewRows, type RowBand } from './overview';
-import type { OverviewSummary } from './overviewTypes';
+import type { CutCleaning, OverviewSummary } from './overviewTypes';
 import type { LinePairs } from './linePairs';
 import { countTokens } from './tokenise';
 import type { Pair } from './types';
@@ -35,8 +35,10 @@ export class OverviewModel {
     readonly scoring: { percent: number; complete: boolean },
     readonly scale: ScoreMap,
     readonly cuts: { high: number; low: number },
+    /** How the cut's counts relate to the export's cleaning (core/overviewTypes CutCleaning). */
+    readonly cleaning: CutCleaning = 'none',
   ) {
-    this.cut = new CutIndex(rows, (raw) => scale.shown(raw), (shown) => scale.raw(shown));
+    this.cut = new CutIndex(rows, (raw) => scale.shown(raw), (shown) => scale.raw(shown), cleaning);
     this.tableIndex = new TableIndex(rows, this.cut.percentile, cuts);
   }
 

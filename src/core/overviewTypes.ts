@@ -33,12 +33,26 @@ export interface Cut {
   value: number;
 }
 
+/**
+ * How a cut's counts relate to SCAR's cleaning, which the export runs first (duplicates, near-duplicates, other
+ * languages, by the scar.selection settings):
+ *   applied   the lines the export's cleaning removes are known and left out: the counts are the export's
+ *   pending   the cleaning is not known yet (still running, or waiting for scores): counted before cleaning
+ *   separate  the export cleans with other settings than the file's checks: counted before cleaning
+ *   none      the export cleans nothing (both scar.selection steps off)
+ */
+export type CutCleaning = 'applied' | 'pending' | 'separate' | 'none';
+export const CUT_CLEANING: readonly CutCleaning[] = ['applied', 'pending', 'separate', 'none'];
+
 export interface CutStats {
   mode: CutMode;
   value: number;
-  /** Lines the cut keeps, of the `scored` lines with a score. */
+  /** Lines the cut keeps, of the `scored` lines with a score (after cleaning when `cleaning` is applied). */
   kept: number;
   scored: number;
+  cleaning: CutCleaning;
+  /** Scored lines the cleaning leaves out (0 unless applied). */
+  removed: number;
   /** kept / scored (0 when nothing is scored). */
   share: number;
   /** Median response length (tokens) of the kept lines and of every line whose length is known; NaN when none. */

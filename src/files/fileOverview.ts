@@ -115,8 +115,10 @@ export class FileOverview {
     this.changed();
   }
 
-  private publish(rows: OverviewRows, blank: number, version: number, scoring: { percent: number; complete: boolean }): void {
-    this.current = new OverviewModel(rows, blank, version, true, scoring, this.options.scale, this.options.cuts);
+  /** `cleaned`: pass 3 is done, so a cut leaves out what the export's cleaning removes. */
+  private publish(rows: OverviewRows, blank: number, version: number, scoring: { percent: number; complete: boolean }, cleaned = false): void {
+    const cleaning = this.options.cleaning === null ? 'none' : cleaned ? 'applied' : 'pending';
+    this.current = new OverviewModel(rows, blank, version, true, scoring, this.options.scale, this.options.cuts, cleaning);
     // Text ranks belong to the rows, which do not change between passes: carry them over.
     for (const [column, ranks] of this.ranks) void ranks.then((r) => { if (this.current?.rows.count === r.length && !this.current.hasTextRanks(column)) this.current.setTextRanks(column, r); }, () => undefined);
     this.changed();
@@ -200,7 +202,7 @@ export class FileOverview {
       const flags = Uint8Array.from(withScores.flags);
       const flagOf = { duplicate: ROW_FLAGS.duplicate, 'near-duplicate': ROW_FLAGS.nearDuplicate, 'not-english': ROW_FLAGS.nonEnglish } as const;
       for (const [line, removal] of cleaned.result.removed) { const r = rowOfLine(line); if (r >= 0) flags[r] |= flagOf[removal.step]; }
-      this.publish({ ...withScores, flags }, blank, version, { percent: 100, complete: true });
+      this.publish({ ...withScores, flags }, blank, version, { percent: 100, complete: true }, true);
     }
     this.setActivity({ kind: 'idle' });
   }

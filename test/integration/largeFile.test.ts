@@ -12,7 +12,7 @@ import type { OnDiskOutcome } from '../../src/extension/commands/onDisk';
 import type { CleaningServiceApi } from '../../src/extension/hygiene/cleaningHost';
 import type { ViewsApi } from '../../src/extension/views/registerViews';
 import type { OverviewSummary, OverviewUpdate } from '../../src/extension/views/protocol';
-import { scarApi, setScarSettings, waitUntil } from '../util/scarExtension';
+import { answerTo, scarApi, setScarSettings, waitUntil } from '../util/scarExtension';
 
 const cleaningApi = async (): Promise<CleaningServiceApi> => (await scarApi()) as unknown as CleaningServiceApi;
 
@@ -196,11 +196,30 @@ describe('large files (over 50 MB) on disk', function () {
     assert.equal(summary!.counts.noPair, gen.broken.length);
     assert.equal(summary!.scored, nonBlank.length - gen.broken.length);
     assert.equal(summary!.scores.counts.reduce((a, b) => a + b, 0), summary!.scored);
-    const page = (await panel.handle({ type: 'page', seq: 1, query: { sort: 'line', descending: false, bands: [], kinds: ['noPair'], text: '', offset: 0, limit: 10 } }))[0];
-    assert.ok(page.type === 'page');
+    const page = answerTo(await panel.handle({ type: 'page', seq: 1000001, query: { sort: 'line', descending: false, bands: [], kinds: ['noPair'], text: '', offset: 0, limit: 10 } }), 1000001);
+    assert.ok(page && page.type === 'page');
     assert.deepEqual(page.rows.map((r) => r.line), gen.broken);
-    const first = (await panel.handle({ type: 'page', seq: 2, query: { sort: 'line', descending: false, bands: [], kinds: [], text: '', offset: 0, limit: 3 } }))[0];
-    assert.ok(first.type === 'page' && first.rows[0].instruction.startsWith('Question 0:'), 'previews are read from disk');
+    const first = answerTo(await panel.handle({ type: 'page', seq: 1000002, query: { sort: 'line', descending: false, bands: [], kinds: [], text: '', offset: 0, limit: 3 } }), 1000002);
+    assert.ok(first && first.type === 'page' && first.rows[0].instruction.startsWith('Question 0:'), 'previews are read from disk');
+    // A search reads the file in the overview service and looks in the pairs: "lorem" (only in the lines' "meta"
+    // field) finds only the broken lines, whose raw text is all there is to search.
+    const lorem = answerTo(await panel.handle({ type: 'page', seq: 1000003, query: { sort: 'line', descending: false, bands: [], kinds: [], text: 'LOREM ipsum', offset: 0, limit: 50 } }), 1000003);
+    assert.ok(lorem && lorem.type === 'page');
+    assert.deepEqual(lorem.rows.map((r) => r.line), gen.broken);
+    const q12 = answerTo(await panel.handle({ type: 'page', seq: 1000004, query: { sort: 'instruction', descending: false, bands: [], kinds: [], text: 'question 12', offset: 0, limit: 200 } }), 1000004);
+    assert.ok(q12 && q12.type === 'page');
+    assert.ok(q12.total >= 100 && q12.rows.every((r) => /^Question 12/.test(r.instruction)), `${q12.total} rows`);
+    // Sorted by the whole instruction: "Question 12: …" before "Question 120: …" as text sorts.
+    const firstWords = q12.rows.map((r) => r.instruction.toLowerCase());
+    assert.deepEqual(firstWords, [...firstWords].sort());
+    // While a search reads the file, the panel says so and offers Cancel; a cancelled search answers no page.
+    const before = panel.posted.length;
+    const pending = panel.handle({ type: 'page', seq: 1000005, query: { sort: 'line', descending: false, bands: [], kinds: [], text: 'measure carefully', offset: 0, limit: 50 } });
+    await waitUntil('the search in progress', () => panel.posted.slice(before).some((m) => m.type === 'status' && m.cancellable === true && m.busy));
+    await panel.handle({ type: 'cancel' });
+    const replies = await pending;
+    assert.equal(answerTo(replies, 1000005), undefined, 'no page for a cancelled search');
+    await waitUntil('the status after the cancel', () => { const last = [...panel.posted].reverse().find((m) => m.type === 'status'); return !!last && last.type === 'status' && !last.busy && !last.cancellable; });
     // A row's record comes from disk too.
     await panel.handle({ type: 'reveal', line: 2 });
     const rv = views.recordView;

@@ -12,7 +12,7 @@ import type { DocumentScores } from '../../src/extension/scoring/scoringService'
 import type { SelectionOutcome } from '../../src/extension/commands/selectTop';
 import type { ViewsApi } from '../../src/extension/views/registerViews';
 import type { OverviewSummary, OverviewUpdate } from '../../src/extension/views/protocol';
-import { openInEditor, replaceLine, scarApi, setScarSettings, waitUntil } from '../util/scarExtension';
+import { answerTo, openInEditor, replaceLine, scarApi, setScarSettings, waitUntil } from '../util/scarExtension';
 
 const LONG = 6200;
 
@@ -97,38 +97,40 @@ describe('record view and dataset overview', function () {
   it('a cut says what it keeps; a page of rows sorts and filters', async () => {
     const panel = views.overviewPanel(uri)!;
     const scored = scores.lines.filter((l) => l.score !== undefined);
-    const half = await panel.handle({ type: 'cut', seq: 1, mode: 'top-percent', value: 50 });
-    const st = half.find((m) => m.type === 'cutStats');
+    const half = await panel.handle({ type: 'cut', seq: 1000001, mode: 'top-percent', value: 50 });
+    const st = answerTo(half, 1000001);
     assert.ok(st && st.type === 'cutStats');
     assert.equal(st.stats.kept, Math.ceil(scored.length / 2));
     assert.equal(st.stats.scored, scored.length);
-    const k = await panel.handle({ type: 'cut', seq: 2, mode: 'top-k', value: 7 });
-    assert.equal((k[0] as Extract<OverviewUpdate, { type: 'cutStats' }>).stats.kept, 7);
+    const k = await panel.handle({ type: 'cut', seq: 1000002, mode: 'top-k', value: 7 });
+    const kStats = answerTo(k, 1000002);
+    assert.ok(kStats && kStats.type === 'cutStats');
+    assert.equal(kStats.stats.kept, 7);
 
     const best = [...scored].sort((a, b) => (b.score! - a.score!) || a.index - b.index).slice(0, 5).map((l) => l.index + 1);
-    const page = await panel.handle({ type: 'page', seq: 3, query: { sort: 'score', descending: true, bands: [], kinds: [], text: '', offset: 0, limit: 5 } });
-    const p = page.find((m) => m.type === 'page');
+    const page = await panel.handle({ type: 'page', seq: 1000003, query: { sort: 'score', descending: true, bands: [], kinds: [], text: '', offset: 0, limit: 5 } });
+    const p = answerTo(page, 1000003);
     assert.ok(p && p.type === 'page');
     assert.equal(p.total, 39);
     assert.deepEqual(p.rows.map((r) => r.line), best);
     assert.ok(p.rows.every((r) => r.score !== '' && r.instruction.startsWith('Tell me about')));
 
-    const dup = (await panel.handle({ type: 'page', seq: 4, query: { sort: 'line', descending: false, bands: [], kinds: ['duplicate'], text: '', offset: 0, limit: 50 } }))[0];
-    assert.ok(dup.type === 'page');
+    const dup = answerTo(await panel.handle({ type: 'page', seq: 1000004, query: { sort: 'line', descending: false, bands: [], kinds: ['duplicate'], text: '', offset: 0, limit: 50 } }), 1000004);
+    assert.ok(dup && dup.type === 'page');
     assert.equal(dup.total, 2);
     assert.ok(dup.rows.every((r) => r.problems.includes('duplicate')));
     // A search reads the lines' pairs (with a status line while it runs), not the JSON: case and spacing are free.
-    const searched = await panel.handle({ type: 'page', seq: 5, query: { sort: 'line', descending: false, bands: [], kinds: [], text: 'UNIQUE-marker', offset: 0, limit: 50 } });
-    const found = searched.find((m) => m.type === 'page');
+    const searched = await panel.handle({ type: 'page', seq: 1000005, query: { sort: 'line', descending: false, bands: [], kinds: [], text: 'UNIQUE-marker', offset: 0, limit: 50 } });
+    const found = answerTo(searched, 1000005);
     assert.ok(found && found.type === 'page', JSON.stringify(searched).slice(0, 300));
     assert.deepEqual(found.rows.map((r) => r.line), [gen.longLine]);
-    const keys = (await panel.handle({ type: 'page', seq: 7, query: { sort: 'line', descending: false, bands: [], kinds: [], text: 'input', offset: 0, limit: 50 } })).find((m) => m.type === 'page');
+    const keys = answerTo(await panel.handle({ type: 'page', seq: 1000007, query: { sort: 'line', descending: false, bands: [], kinds: [], text: 'input', offset: 0, limit: 50 } }), 1000007);
     assert.ok(keys && keys.type === 'page');
     assert.equal(keys.total, 0, 'every line has the key "input"; no text says it');
 
     // The instruction column sorts by the whole text: every instruction starts "Tell me about", and "bees (15)" comes
     // before "bees (5)" as text does.
-    const byText = (await panel.handle({ type: 'page', seq: 8, query: { sort: 'instruction', descending: false, bands: [], kinds: [], text: '', offset: 0, limit: 50 } })).find((m) => m.type === 'page');
+    const byText = answerTo(await panel.handle({ type: 'page', seq: 1000008, query: { sort: 'instruction', descending: false, bands: [], kinds: [], text: '', offset: 0, limit: 50 } }), 1000008);
     assert.ok(byText && byText.type === 'page');
     const instructions = byText.rows.map((r) => r.instruction).filter((x) => x.startsWith('Tell me about'));
     assert.equal(instructions.length, 38);
@@ -137,8 +139,8 @@ describe('record view and dataset overview', function () {
     assert.ok(instructions.indexOf('Tell me about bees (15).') < instructions.indexOf('Tell me about bees (5).'));
     assert.equal(byText.rows[byText.rows.length - 1].line, 25, 'the broken line, without an instruction, comes last');
 
-    const bad = await panel.handle({ type: 'page', seq: 6, query: { sort: 'nope' } });
-    assert.ok(bad[0].type === 'status' && /sort must be one of/.test(bad[0].text), 'a bad message is refused, with the reason');
+    const bad = await panel.handle({ type: 'page', seq: 1000006, query: { sort: 'nope' } });
+    assert.ok(bad.some((m) => m.type === 'status' && /sort must be one of/.test(m.text)), 'a bad message is refused, with the reason');
   });
 
   it('"Export this cut" runs "Select top…" and gives its report', async () => {
@@ -150,6 +152,34 @@ describe('record view and dataset overview', function () {
     assert.ok(direct);
     assert.equal(done.message.split(' → ')[0], direct.message.split(' → ')[0], 'the same report as the command');
     assert.match(done.message, /duplicate/i, 'the report names the cleaning');
+  });
+
+  it('when the file\'s checks are the export\'s cleaning, a cut counts what the export keeps', async () => {
+    // scar.hygiene.languageCheck is on by default: with the selection's language filter on too, the duplicate and
+    // language findings of the file are exactly what "Select top" removes first.
+    const undo = await setScarSettings({ 'selection.languageFilter': true });
+    try {
+      const panel = views.overviewPanel(uri)!;
+      let stats: Extract<OverviewUpdate, { type: 'cutStats' }>['stats'] | undefined;
+      const deadline = Date.now() + 30000;
+      for (let seq = 1000100; Date.now() < deadline; seq++) {
+        const a = answerTo(await panel.handle({ type: 'cut', seq, mode: 'top-percent', value: 50 }), seq);
+        if (a && a.type === 'cutStats' && a.stats.cleaning === 'applied') { stats = a.stats; break; }
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      assert.ok(stats, 'the cut is counted after cleaning');
+      // The planted exact duplicates at least (the generated answers are also near-duplicates of each other).
+      assert.ok(stats.removed >= 2, `${stats.removed} left out`);
+      assert.equal(stats.scored + stats.removed, scores.lines.filter((l) => l.score !== undefined).length);
+      const done = (await panel.handle({ type: 'export', mode: 'top-percent', value: 50 })).find((m) => m.type === 'exported');
+      assert.ok(done && done.type === 'exported' && done.ok, JSON.stringify(done));
+      // "Removed …; kept N of M (top 50%)": M lines ranked after cleaning, N kept, as the panel said.
+      const [, kept, ranked] = /kept ([\d,]+) of ([\d,]+)/.exec(done.message) ?? [];
+      assert.deepEqual([Number(kept?.replace(/,/g, '')), Number(ranked?.replace(/,/g, ''))], [stats.kept, stats.scored], `the panel said ${stats.kept} of ${stats.scored}; the export: ${done.message}`);
+    } finally {
+      await undo();
+      for (let i = 0; i < 4 && vscode.window.activeTextEditor?.document.isUntitled; i++) await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
   });
 
   it('the record view shows a long response in full, its score and its duplicate cluster; an edit never shows a stale record', async () => {

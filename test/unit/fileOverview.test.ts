@@ -96,6 +96,9 @@ describe('file overview: a file on disk, streamed', function () {
 
   it('a cut keeps what its mode says, and the record of a row is read from disk with its place', async () => {
     assert.equal(overview.cutStats({ mode: 'top-k', value: 10 })!.kept, 10);
+    // After pass 3 a cut counts what the export keeps: the duplicate and the German line are left out.
+    const all = overview.cutStats({ mode: 'top-percent', value: 100 })!;
+    assert.deepEqual([all.cleaning, all.removed, all.kept], ['applied', 2, overview.summary()!.scored - 2]);
     const best = overview.model!.cut.order[0];
     const r = (await overview.record(best))!;
     assert.equal(r.text, data.lines[r.index]);

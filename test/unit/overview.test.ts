@@ -55,6 +55,22 @@ describe('overview: cuts', () => {
     }
   });
 
+  it('with the export\'s cleaning applied, the lines it removes take no part in a cut, as the export ranks survivors', () => {
+    const flags = [0, ROW_FLAGS.duplicate, 0, 0, 0, ROW_FLAGS.nonEnglish, ROW_FLAGS.nearDuplicate, 0, 0, ROW_FLAGS.emptyResponse];
+    const cleaned = new CutIndex(rowsOf(scores, tokens, flags), identity, identity, 'applied');
+    const survivors = scores.map((s, i) => ((flags[i] & (ROW_FLAGS.duplicate | ROW_FLAGS.nonEnglish | ROW_FLAGS.nearDuplicate)) ? NaN : s));
+    for (const pct of [10, 25, 50, 100]) {
+      assert.deepEqual([...cleaned.keptRows({ mode: 'top-percent', value: pct })], [...selectIndices(survivors, { kind: 'ratio', ratio: pct / 100 })], `top ${pct}%`);
+    }
+    const s = cleaned.stats({ mode: 'top-percent', value: 50 });
+    assert.deepEqual([s.scored, s.removed, s.cleaning], [5, 3, 'applied']);
+    assert.equal(cleaned.keptBy({ mode: 'threshold', value: 0.5 }), 3); // 2 (row 4) and the two 0.5s; row 1's 2 and row 6's 3 are removed
+    // Percentiles stay over every scored line, as the editor's badges show them.
+    assert.deepEqual([...cleaned.percentile].map((p) => p.toFixed(3)), [...cut.percentile].map((p) => p.toFixed(3)));
+    // Before the cleaning is known, or when the export cleans with other settings, every scored line counts.
+    assert.equal(new CutIndex(rowsOf(scores, tokens, flags), identity, identity, 'pending').stats({ mode: 'top-k', value: 100 }).kept, 8);
+  });
+
   it('a threshold keeps scores at or above it', () => {
     for (const t of [-3, -1, 0.5, 0.6, 2, 3, 4]) {
       assert.equal(cut.keptBy({ mode: 'threshold', value: t }), selectIndices(scores, { kind: 'threshold', threshold: t }).length, `threshold ${t}`);
@@ -156,7 +172,7 @@ describe('views: message protocol', () => {
     assert.ok(!checkRecordRequest({ type: 'navigate', direction: 2, lowOnly: false }).ok);
     assert.ok(!checkOverviewUpdate({ type: 'page', seq: 1, offset: 0, total: 1, rows: [{ line: 0 }] }).ok);
     // NaN travels as null where a value may be missing
-    assert.ok(checkOverviewUpdate({ type: 'cutStats', seq: 1, stats: { mode: 'top-k', value: 0, kept: 0, scored: 0, share: 0, medianTokensKept: null, medianTokensAll: null, boundary: null } }).ok);
+    assert.ok(checkOverviewUpdate({ type: 'cutStats', seq: 1, stats: { mode: 'top-k', value: 0, kept: 0, scored: 0, share: 0, cleaning: 'none', removed: 0, medianTokensKept: null, medianTokensAll: null, boundary: null } }).ok);
   });
 
   it('turns a cut into the selection command\'s arguments', () => {

@@ -128,3 +128,12 @@ export async function replaceLine(editor: vscode.TextEditor, index: number, text
 export async function revertActive(): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.files.revert');
 }
+
+/**
+ * The answer (a page or cut statistics) to the overview request with `seq` among the replies a panel's handle()
+ * collected: the real webview asks for pages too while a test talks to the panel, so replies are matched by seq
+ * (tests use seqs from 1,000,000, which the webview's own counter never reaches).
+ */
+export function answerTo<T extends { type: string; seq?: number }>(replies: readonly T[], seq: number): T | undefined {
+  return replies.find((m) => (m.type === 'page' || m.type === 'cutStats') && m.seq === seq);
+}

@@ -29,6 +29,7 @@ import type { ConfigSource, ScarConfig } from '../config';
 import { sameHygieneChecks } from '../hygieneConfig';
 import { threadCpuMs } from '../probe';
 import { PART_LINES, type CleaningClient, type CleaningOutcome } from '../../engine/cleaningClient';
+import type { CutCleaning } from '../../core/overviewTypes';
 import { cleaningFromFindings, hygieneServesSelection, nearDuplicateParams, type SelectionSwitches } from './selectionCleaning';
 
 export const HYGIENE_SOURCE = 'SCAR hygiene';
@@ -217,6 +218,20 @@ export class HygieneService implements vscode.Disposable, HygieneSnapshots {
     } finally {
       signal?.removeEventListener('abort', onAbort);
     }
+  }
+
+  /**
+   * How a cut of the document's current scores relates to the cleaning "Select top" with `switches` runs: 'applied'
+   * when the current snapshot is exactly that cleaning (selectionCleaning would return it now), 'pending' while it
+   * will be, 'separate' when the selection cleans with other settings than the warnings, 'none' when it cleans nothing.
+   */
+  selectionCleaningState(doc: vscode.TextDocument, switches: SelectionSwitches): CutCleaning {
+    if (!switches.dedup && !switches.languageFilter) return 'none';
+    if (!hygieneServesSelection(switches, this.config.hygiene)) return 'separate';
+    const scores = this.scoresOf(doc);
+    const d = this.datasets.get(doc);
+    const snapshot = d?.hygiene.currentFor(doc.version);
+    return scores !== undefined && snapshot && d!.hygiene.scoresUsed === scores ? 'applied' : 'pending';
   }
 
   private scoresOf(doc: vscode.TextDocument): Float64Array | undefined {

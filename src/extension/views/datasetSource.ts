@@ -11,6 +11,7 @@ import type { ConfigSource } from '../config';
 import { isJsonlDocument, type Datasets } from '../documents/datasets';
 import type { ScoringState } from '../documents/scoringState';
 import type { HygieneService } from '../hygiene/hygieneService';
+import type { CutCleaning } from '../../core/overviewTypes';
 import type { LiveScorer } from '../scoring/liveScorer';
 import type { ScoreScale } from '../scoring/scoreScale';
 
@@ -65,6 +66,8 @@ export interface DatasetDocument {
   /** The next line (0-based) below the low band from `from` in `dir`, wrapping; undefined when none. */
   nextLow(from: number, dir: 1 | -1): number | undefined;
   hygiene(): DatasetHygiene | undefined;
+  /** How the file's hygiene findings relate to the cleaning "Select top" runs (hygieneService selectionCleaningState). */
+  selectionCleaning(): CutCleaning;
 }
 
 export interface DatasetSource extends vscode.Disposable {
@@ -73,7 +76,7 @@ export interface DatasetSource extends vscode.Disposable {
   readonly onDidChange: vscode.Event<DatasetChange>;
   /** Asks for the document's scores (live scoring scores it in the background; the event says when they arrive). */
   requestScores(document: vscode.TextDocument): void;
-  /** Asks for the document's hygiene findings now (a check when they are not current). */
+  /** Asks for the document's hygiene findings now (a check when they are not current for its text and scores). */
   requestHygiene(document: vscode.TextDocument): void;
   scale(): ScoreScale;
   bandCuts(): { high: number; low: number };
@@ -123,8 +126,9 @@ export class StoreDatasetSource implements DatasetSource {
   }
 
   requestHygiene(document: vscode.TextDocument): void {
-    const h = this.hygieneService();
-    if (h && !h.current(document)) void h.ensure(document);
+    // ensure() checks only when the findings are older than the text, the scores or the settings, and joins a
+    // check that is already running: asking again costs nothing.
+    void this.hygieneService()?.ensure(document);
   }
 
   get(document: vscode.TextDocument): DatasetDocument | undefined {
@@ -170,6 +174,10 @@ export class StoreDatasetSource implements DatasetSource {
       },
       componentMedians: () => scoring()?.table.componentMedians() ?? { composition: NaN, presentation: NaN },
       nextLow: (from, dir) => scoring()?.table.nextLow(from, dir, config.current.scores.bandLow),
+      selectionCleaning: () => {
+        const { dedup, languageFilter } = config.current.selection;
+        return this.hygieneService()?.selectionCleaningState(document, { dedup, languageFilter }) ?? (dedup || languageFilter ? 'separate' : 'none');
+      },
       hygiene: () => {
         const snap = dataset.hygiene.currentFor(document.version);
         if (!snap) return undefined;

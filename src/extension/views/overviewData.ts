@@ -194,7 +194,10 @@ export class DocumentFeed implements OverviewFeed {
     const rows = this.rowsOf(view);
     const lengthsReady = this.parsed?.version === view.version;
     const sc = view.scoring();
-    const model = new OverviewModel(rows.rows, rows.blank, view.version, lengthsReady, { percent: sc.percent, complete: sc.complete }, this.source.scale(), this.source.bandCuts());
+    const cleaning = view.selectionCleaning();
+    const model = new OverviewModel(rows.rows, rows.blank, view.version, lengthsReady, { percent: sc.percent, complete: sc.complete }, this.source.scale(), this.source.bandCuts(), cleaning);
+    // Scored in full but the findings are older than the scores: ask for the check that makes the counts the export's.
+    if (cleaning === 'pending' && sc.complete) this.source.requestHygiene(this.document);
     for (const [column, r] of this.ranks) if (r.version === view.version) model.setTextRanks(column, r.ranks);
     this.current = model;
     if (lengthsReady) this.lengthsPending = false;

@@ -2,7 +2,7 @@
 // on both sides: the extension checks what a webview posts before it acts (a webview is a web page; its messages
 // are input), and the webview checks what it receives before it draws. Pure (no vscode import, no Node module): it
 // is bundled into the webview scripts too (esbuild.js: dist/overviewView.js, dist/recordView.js).
-import { CUT_MODES, PROBLEM_KINDS, ROW_BANDS, SORT_COLUMNS, type CutMode, type CutStats, type OverviewSummary, type ProblemKind, type RowBand, type SortColumn } from '../../core/overviewTypes';
+import { CUT_CLEANING, CUT_MODES, PROBLEM_KINDS, ROW_BANDS, SORT_COLUMNS, type CutMode, type CutStats, type OverviewSummary, type ProblemKind, type RowBand, type SortColumn } from '../../core/overviewTypes';
 
 export type { OverviewSummary } from '../../core/overviewTypes';
 import type { RecordTurn } from '../../core/record';
@@ -109,6 +109,7 @@ export const checkOverviewUpdate = checker<OverviewUpdate>({
     seq: num({ int: true, min: 0 }),
     stats: shape({
       mode: oneOf(CUT_MODES), value: num(), kept: num({ int: true, min: 0 }), scored: num({ int: true, min: 0 }), share: num({ min: 0, max: 1 }),
+      cleaning: oneOf(CUT_CLEANING), removed: num({ int: true, min: 0 }),
       medianTokensKept: num({ nan: true }), medianTokensAll: num({ nan: true }), boundary: num({ nan: true }),
     }),
   },

@@ -36,7 +36,7 @@ let els: {
   scoreBars: HTMLElement; cutMarker: HTMLElement; lengthBars: HTMLElement; medAll: HTMLElement; medKept: HTMLElement; lengthAxis: HTMLElement; scoreAxis: HTMLElement;
   modes: HTMLElement; track: HTMLElement; fill: HTMLElement; thumb: HTMLElement; value: HTMLInputElement; keeps: HTMLElement; share: HTMLElement; medians: HTMLElement;
   exportBtn: HTMLButtonElement; exportResult: HTMLElement; bands: HTMLElement; search: HTMLInputElement; rowsShown: HTMLElement; grid: HTMLElement;
-  head: HTMLElement; viewport: HTMLElement; spacer: HTMLElement; clear: HTMLButtonElement; cancelWork: HTMLButtonElement;
+  head: HTMLElement; viewport: HTMLElement; spacer: HTMLElement; clear: HTMLButtonElement; cancelWork: HTMLButtonElement; cleaningNote: HTMLElement;
 } | undefined;
 
 function build(): void {
@@ -72,6 +72,7 @@ function build(): void {
   const keeps = h('p', { id: 'keeps', class: 'keeps', 'aria-live': 'polite' });
   const share = h('p', { id: 'share' });
   const medians = h('p', { id: 'medians' });
+  const cleaningNote = h('p', { id: 'cleaning-note', class: 'note muted' });
   const exportBtn = h('button', { id: 'export', class: 'primary' }, say('export')) as HTMLButtonElement;
   const exportResult = h('p', { id: 'export-result', role: 'status' });
   const bands = h('div', { role: 'group', 'aria-label': say('bands'), id: 'bands' });
@@ -107,11 +108,11 @@ function build(): void {
       h('div', { class: 'cut-controls' }, modes, value),
       track,
       h('div', { class: 'cut-result' }, keeps, share, medians),
-      h('p', { class: 'note muted' }, say('cleaningNote')),
+      cleaningNote,
       h('div', { class: 'export' }, exportBtn, exportResult)),
     h('section', { class: 'table' }, h('div', { class: 'filters' }, bands, search, clear), rowsShown, grid),
   );
-  els = { title, status, rowsSummary, counts, scoreCaption, scoreBars, cutMarker, lengthBars, medAll, medKept, lengthAxis, scoreAxis, modes, track, fill, thumb, value, keeps, share, medians, exportBtn, exportResult, bands, search, rowsShown, grid, head, viewport, spacer, clear, cancelWork };
+  els = { title, status, rowsSummary, counts, scoreCaption, scoreBars, cutMarker, lengthBars, medAll, medKept, lengthAxis, scoreAxis, modes, track, fill, thumb, value, keeps, share, medians, exportBtn, exportResult, bands, search, rowsShown, grid, head, viewport, spacer, clear, cancelWork, cleaningNote };
 
   // The slider: drag on the track, or keys on the thumb.
   const fromX = (clientX: number): number => {
@@ -255,9 +256,12 @@ function drawStats(): void {
   if (!els || !stats) return;
   const s = stats;
   els.keeps.textContent = say('keeps', fmt(s.kept));
-  els.share.textContent = say('share', fmt(Math.round(1000 * s.share) / 10), fmt(s.scored));
+  els.share.textContent = say(s.cleaning === 'applied' ? 'shareCleaned' : 'share', fmt(Math.round(1000 * s.share) / 10), fmt(s.scored));
   const med = (v: number | null): string => (v === null || !Number.isFinite(v) ? say('unknown') : fmt(Math.round(v)));
   els.medians.textContent = say('medians', med(s.medianTokensKept), med(s.medianTokensAll));
+  // Whether "keeps N" is what the export will keep: after its cleaning, or counted before it (and why).
+  els.cleaningNote.textContent = s.cleaning === 'applied' ? say('cleaningApplied', fmt(s.removed))
+    : say(s.cleaning === 'pending' ? 'cleaningPending' : s.cleaning === 'separate' ? 'cleaningSeparate' : 'cleaningNone');
   if (summary) {
     const sh = summary.scores;
     const b = s.boundary;
