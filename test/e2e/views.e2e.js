@@ -149,19 +149,24 @@ async function main() {
     await check('dragging the cut updates "Keeps N lines" (top-% and threshold)', async () => {
       await ov.click('[data-mode="top-percent"]');
       pctValue = await dragTo(page, ov, 0.4);
-      const want = Math.min(data.lines, Math.ceil(Math.round(pctValue / 100 * data.lines * 1e9) / 1e9));
+      // The cut ranks what the export ranks: the scored lines left after SCAR's cleaning (the sample has duplicates).
+      const share = await waitText(ov, '#share', /of the [\d,]+ scored lines left after cleaning$/);
+      const ranked = Number(share.match(/of the ([\d,]+) scored/)[1].replace(/,/g, ''));
+      const note = await ov.textContent('#cleaning-note');
+      if (ranked >= data.lines || !/After SCAR's cleaning/.test(note)) throw new Error(`"${share}"; "${note}"`);
+      const want = Math.min(ranked, Math.ceil(Math.round(pctValue / 100 * ranked * 1e9) / 1e9));
       await waitText(ov, '#keeps', new RegExp(`^Keeps ${want.toLocaleString('en-US')} lines$`));
       const latency = (await ov.evaluate(() => document.body.dataset.cutLatencyMs || '')).split(',').map(Number).filter(Number.isFinite);
       await ov.click('[data-mode="threshold"]');
       await dragTo(page, ov, 0);
-      await waitText(ov, '#keeps', new RegExp(`^Keeps ${data.lines} lines$`));
+      await waitText(ov, '#keeps', new RegExp(`^Keeps ${ranked} lines$`));
       await dragTo(page, ov, 1);
       const top = await waitText(ov, '#keeps', /^Keeps \d+ lines$/);
-      if (Number(top.match(/\d+/)[0]) >= data.lines) throw new Error(`a cut at the top keeps ${top}`);
+      if (Number(top.match(/\d+/)[0]) >= ranked) throw new Error(`a cut at the top keeps ${top}`);
       await ov.click('[data-mode="top-percent"]');
       pctValue = await dragTo(page, ov, 0.4);
       const sorted = [...latency].sort((a, b) => a - b);
-      return `top ${pctValue}% keeps ${want}; drag → count median ${sorted[Math.floor(sorted.length / 2)]?.toFixed(1)} ms over ${sorted.length} drags`;
+      return `top ${pctValue}% of ${ranked} lines left after cleaning keeps ${want}; drag → count median ${sorted[Math.floor(sorted.length / 2)]?.toFixed(1)} ms over ${sorted.length} drags`;
     });
 
     await check('the table sorts by score and filters by text', async () => {

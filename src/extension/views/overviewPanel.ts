@@ -100,7 +100,9 @@ export class OverviewPanel implements vscode.Disposable {
   private async act(m: OverviewRequest): Promise<void> {
     switch (m.type) {
       case 'ready': {
+        // A new webview (the first, or one made again after being hidden or reloaded) has drawn nothing yet.
         this.ready = true;
+        this.lastSummary = undefined;
         const scale = this.scale();
         this.post({
           type: 'init',
