@@ -6,6 +6,8 @@
 //   dist/engine.js     the engine child process (owns the onnxruntime-node session)
 //   dist/cli.js        the `scar` command (bin/scar.js loads it)
 //   dist/cleaning.js   the cleaning service child process (hygiene checks and the cleaning of Select top…)
+//   dist/overview.js   the overview service child process (the dataset overview of a file on disk)
+//   dist/featuriseWorker.js  a featurising worker thread of the engine
 //   dist/overviewView.js, dist/recordView.js  the two webviews' scripts (browser, minified; styles in media/views/)
 //   out/core.js        src/core as one module, for benchmarks and training scripts
 //   out/test/**        unit and integration tests, one file per test file, for mocha
@@ -39,7 +41,7 @@ const common = {
 };
 
 const builds = [
-  { ...common, entryPoints: { extension: 'src/extension/main.ts', engine: 'src/engine/main.ts', cli: 'src/cli/main.ts', cleaning: 'src/engine/cleaningService.ts', overview: 'src/engine/overviewService.ts' }, outdir: 'dist', minify: !watch },
+  { ...common, entryPoints: { extension: 'src/extension/main.ts', engine: 'src/engine/main.ts', cli: 'src/cli/main.ts', cleaning: 'src/engine/cleaningService.ts', overview: 'src/engine/overviewService.ts', featuriseWorker: 'src/engine/featuriseWorker.ts' }, outdir: 'dist', minify: !watch },
   // The webviews' scripts: plain browser code, no Node module, no library.
   { bundle: true, platform: 'browser', target: 'es2022', format: 'iife', minify: true, sourcemap: false, logLevel: 'info',
     entryPoints: { overviewView: 'src/extension/views/webview/overview.ts', recordView: 'src/extension/views/webview/record.ts' }, outdir: 'dist' },

@@ -5,6 +5,8 @@
 //       in pairs/s.
 //   (b) the engine alone through EngineClient: model load time (featuriser + ONNX session) and the cold start
 //       of the process, then peak RSS (VmHWM) after scoring the 10k pairs.
+//   (d) 100k pairs end to end, the engine's thread alone (SCAR_FEATURISE_WORKERS=0) against it with its featurising
+//       worker (the default), runs alternating, with the CPU they used (all processes together).
 //   (c) THE ANCHOR: an ONNX model of SCAR's reference ranker at its real size (BERT-base encoder, two passes
 //       per pair, ~112 M parameters, random weights) built by bench/anchor/make_anchor.py into bench/work/,
 //       run in this same process on the first ANCHOR_PAIRS pairs, each text truncated to 512 tokens (word split,
@@ -35,8 +37,8 @@ const fmt = (n, d = 0) => n.toLocaleString('en-US', { minimumFractionDigits: d, 
 const mb = (b) => `${fmt(b / 2 ** 20, 1)} MB`;
 
 // --- 10k realistic pairs: real human and LLM responses from training/data, in three schemas ---------------------
-function makeData() {
-  if (fs.existsSync(dataFile)) return;
+function makeData(file = dataFile, count = PAIRS) {
+  if (fs.existsSync(file)) return;
   fs.mkdirSync(workDir, { recursive: true });
   const dataDir = path.join(root, 'training', 'data');
   const rows = [];
@@ -54,7 +56,7 @@ function makeData() {
   const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
   for (let i = rows.length - 1; i > 0; i--) { const j = Math.floor(rnd() * (i + 1)); [rows[i], rows[j]] = [rows[j], rows[i]]; }
   const lines = [];
-  for (let i = 0; i < PAIRS; i++) {
+  for (let i = 0; i < count; i++) {
     const [q, a] = rows[i % rows.length];
     // Repeats of the source rows get a marker so that no two pairs are identical (no accidental cache hits).
     const inst = i < rows.length ? q : `${q} (${Math.floor(i / rows.length)})`;
@@ -62,7 +64,7 @@ function makeData() {
     else if (i % 3 === 1) lines.push(JSON.stringify({ conversations: [{ from: 'human', value: inst }, { from: 'gpt', value: a }] }));
     else lines.push(JSON.stringify({ messages: [{ role: 'user', content: inst }, { role: 'assistant', content: a }] }));
   }
-  fs.writeFileSync(dataFile, lines.join('\n') + '\n');
+  fs.writeFileSync(file, lines.join('\n') + '\n');
 }
 
 function pairsOf() {
@@ -74,6 +76,40 @@ function pairsOf() {
     if (a.ok) for (const p of a.pairs) pairs.push({ instruction: p.instruction, response: p.response });
   }
   return pairs;
+}
+
+// --- (d) 100k pairs end to end: the engine's thread alone against it with its featurising worker -------------------
+const BIG_PAIRS = 100000;
+const bigFile = path.join(workDir, `score-${BIG_PAIRS}.jsonl`);
+
+/** CPU seconds of waited-for children so far (this process's cutime + cstime, Linux). */
+function childCpuSeconds() {
+  try {
+    const fields = fs.readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[13]) + Number(fields[14])) / 100; // cutime, cstime (fields 16-17) in clock ticks
+  } catch {
+    return NaN;
+  }
+}
+
+function bigRuns(runs) {
+  makeData(bigFile, BIG_PAIRS);
+  const out = { alone: [], worker: [] };
+  const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'scar-bench-cache-'));
+  for (let i = 0; i < runs; i++) {
+    for (const [name, workers] of [['alone', '0'], ['worker', undefined]]) {
+      const env = { ...process.env, SCAR_CACHE_DIR: cache };
+      if (workers === undefined) delete env.SCAR_FEATURISE_WORKERS; else env.SCAR_FEATURISE_WORKERS = workers;
+      const cpu0 = childCpuSeconds();
+      const t0 = process.hrtime.bigint();
+      const r = spawnSync(process.execPath, [path.join(root, 'dist', 'cli.js'), 'score', bigFile, '-o', outFile, '--no-cache', '--model', modelDir], { cwd: root, env, encoding: 'utf8' });
+      const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+      if (r.status !== 0) throw new Error(`scar score failed (${r.status}): ${r.stderr}`);
+      out[name].push({ secs, cpu: (childCpuSeconds() - cpu0) / secs });
+    }
+  }
+  fs.rmSync(cache, { recursive: true, force: true });
+  return out;
 }
 
 // --- (a) end to end through the CLI -----------------------------------------------------------------------------
@@ -195,6 +231,15 @@ async function anchor(pairs) {
   console.log(`(b) engine      model load ${fmt(eng.loadMs, 1)} ms (median of 3; cold process start to ready ${fmt(eng.coldMs)} ms)   target <= 300 ms`);
   console.log(`                peak RSS ${mb(eng.peakRss)} after scoring ${fmt(pairs.length)} pairs (VmHWM)   target <= 300 MB`);
   console.log(`                engine alone: ${fmt(eng.enginePairsPerSec)} pairs/s (featurise + infer, pairs already in memory); model ${eng.modelId}`);
+
+  const big = bigRuns(Math.max(2, Math.min(RUNS, 3)));
+  const sum = (xs) => {
+    const secs = median(xs.map((x) => x.secs));
+    return `${fmt(BIG_PAIRS / secs)} pairs/s (median ${fmt(secs, 1)} s of [${xs.map((x) => fmt(x.secs, 1)).join(', ')}], CPU ${xs.map((x) => `${fmt(100 * x.cpu)}%`).join(', ')})`;
+  };
+  console.log(`(d) 100k pairs  scar score --no-cache, ${fmt(BIG_PAIRS)} pairs (${mb(fs.statSync(bigFile).size)}), runs alternating:`);
+  console.log(`                the engine's thread alone (SCAR_FEATURISE_WORKERS=0): ${sum(big.alone)}`);
+  console.log(`                with its featurising worker (default): ${sum(big.worker)}   target >= 7,000 pairs/s`);
 
   const a = await anchor(pairs);
   if (a.skipped) {

@@ -41,7 +41,7 @@ const REQUIRED = [
   'node_modules/onnxruntime-common/package.json', 'node_modules/onnxruntime-common/dist/cjs/index.js',
   'node_modules/onnxruntime-common/dist/cjs/package.json',
 ];
-const DIST_ENTRIES = ['extension.js', 'engine.js', 'cli.js', 'cleaning.js', 'overview.js', 'overviewView.js', 'recordView.js'];
+const DIST_ENTRIES = ['extension.js', 'engine.js', 'cli.js', 'cleaning.js', 'overview.js', 'featuriseWorker.js', 'overviewView.js', 'recordView.js'];
 
 class PackageError extends Error {}
 

@@ -39,6 +39,8 @@ export interface EngineClientOptions {
   cacheDir: string | null;
   /** onnxruntime intra-op threads; default chosen by the engine. */
   threads?: number;
+  /** Featurising worker threads beside the engine's own (protocol.ts InitRequest); default chosen by the engine. */
+  featuriseWorkers?: number;
   /**
    * Scheduling priority of the engine process (os.setPriority: 0 normal, 19 lowest; default 0). The editor runs
    * its engine at 10, so that scoring in the background never takes a core from the editor while the user types.
@@ -264,7 +266,7 @@ export class EngineClient {
       settle.reject(e);
       this.rejectAll(e);
     });
-    child.send({ type: 'init', modelDir: this.options.modelDir, cacheDir: this.options.cacheDir, threads: this.options.threads } satisfies EngineRequest);
+    child.send({ type: 'init', modelDir: this.options.modelDir, cacheDir: this.options.cacheDir, threads: this.options.threads, featuriseWorkers: this.options.featuriseWorkers } satisfies EngineRequest);
     return running;
   }
 

@@ -4,9 +4,10 @@
 import * as fs from 'fs';
 import { DiskCache, MemoryLru, cacheKey } from './cache';
 import { ENGINE_PROBE_ENV, LINE_BLANK, LINE_ERROR, LINE_SCORED, type EngineMessage, type EngineRequest, type EngineStats, type InitRequest, type LineScores, type PairText, type ScoreLinesRequest } from './protocol';
-import { ModelLoadError, loadRanker, type Ranker } from './session';
+import { ModelLoadError, RankerSession, loadRanker, type Ranker } from './session';
+import { defaultFeaturiseWorkers, FeaturisePool } from './featurisePool';
 import { linePairs } from '../core/linePairs';
-import type { PairScore } from '../core/types';
+import type { ModelFeeds, PairScore } from '../core/types';
 import { meanOverPairs } from '../core/scores';
 import { L10N_BUNDLE_ENV, useBundleFile } from '../core/l10n';
 
@@ -69,6 +70,8 @@ function lineJob(req: ScoreLinesRequest): Job {
 
 class Engine {
   private session: Ranker | undefined;
+  /** Featurising worker threads (bundled rankers): they and this thread share a request's batches. */
+  private pool: FeaturisePool | undefined;
   private disk: DiskCache | null = null;
   private diskProblem: string | undefined;
   private readonly memory = new MemoryLru(MEMORY_ENTRIES);
@@ -76,7 +79,7 @@ class Engine {
   private readonly cancelled = new Set<number>();
   private running = false;
   private batchDelayMs = 0;
-  private counts = { pairsScored: 0, memoryHits: 0, diskHits: 0, misses: 0 };
+  private counts = { pairsScored: 0, memoryHits: 0, diskHits: 0, misses: 0, workerBatches: 0, threadBatches: 0 };
   private readonly testHooks = process.env[ENGINE_PROBE_ENV] === '1';
 
   async init(req: InitRequest): Promise<void> {
@@ -102,6 +105,13 @@ class Engine {
     }
     const s = this.session;
     send({ type: 'ready', modelId: s.modelId, modelName: s.modelName, modelKind: s.kind, hasComponents: s.hasComponents, loadMs: s.loadMs, pid: process.pid });
+    // The featurising workers start after 'ready', so they never delay it; until they are up (or if they cannot
+    // start), this thread featurises every batch.
+    const envWorkers = process.env.SCAR_FEATURISE_WORKERS;
+    const workers = req.featuriseWorkers ?? (envWorkers !== undefined && /^\d+$/.test(envWorkers) ? Number(envWorkers) : defaultFeaturiseWorkers());
+    if (workers > 0 && s instanceof RankerSession) {
+      FeaturisePool.start(s.modelDir, workers).then((pool) => { this.pool = pool; }, () => undefined);
+    }
     this.pump();
   }
 
@@ -168,6 +178,9 @@ class Engine {
       rss: process.memoryUsage.rss(),
       peakRss: peakRss(),
       pid: process.pid,
+      featuriseWorkers: this.pool?.size ?? 0,
+      workerBatches: this.counts.workerBatches,
+      threadBatches: this.counts.threadBatches,
     };
   }
 
@@ -211,22 +224,47 @@ class Engine {
       for (let k = 0; k < sorted.length; k++) todo[k] = sorted[k];
     }
     const batch = session.batchSize;
-    // A pipeline of two: the featuriser prepares batch k+1 on this thread while onnxruntime infers batch k.
+    const batches: number[][] = [];
+    for (let b = 0; b < todo.length; b += batch) batches.push(todo.slice(b, b + batch));
+    const textsOf = (idx: number[]): PairText[] => idx.map((i) => ({ instruction: String(req.pairs[i].instruction), response: String(req.pairs[i].response) }));
+    // A pipeline: onnxruntime infers batch k (off this thread) while the next batches are featurised. With
+    // featurising workers, each idle worker takes the next batch nobody has taken, and this thread featurises the
+    // batches no worker took: two featurisers on a 2-core machine, whichever is free first.
+    const pool = session instanceof RankerSession ? this.pool : undefined;
+    const onWorker = new Map<number, Promise<ModelFeeds>>();
+    let handedOut = 0; // batches [0, handedOut) are taken (by a worker or by this thread)
+    const handOut = (): void => {
+      // Each worker holds one batch and has the next queued, so it never waits for this thread between batches.
+      while (pool && onWorker.size < 2 * pool.size && handedOut < batches.length) {
+        const k = handedOut++;
+        const p = pool.featurise(textsOf(batches[k]));
+        p.catch(() => undefined); // awaited in order below; never an unhandled rejection meanwhile
+        onWorker.set(k, p);
+      }
+    };
     let inferring: Promise<void> | undefined;
     try {
-      for (let b = 0; b < todo.length; b += batch) {
-        if (b > 0 || this.batchDelayMs > 0) {
+      for (let k = 0; k < batches.length; k++) {
+        if (k > 0 || this.batchDelayMs > 0) {
           await new Promise((r) => setImmediate(r)); // let a 'cancel' in
           if (this.batchDelayMs > 0) await new Promise((r) => setTimeout(r, this.batchDelayMs));
         }
         if (this.cancelled.has(req.id)) {
           await inferring;
+          await Promise.allSettled(onWorker.values());
           disk?.flush();
           send({ type: 'error', id: req.id, code: 'cancelled', message: 'cancelled' });
           return undefined;
         }
-        const idx = todo.slice(b, b + batch);
-        const feeds = session.prepare(idx.map((i) => ({ instruction: String(req.pairs[i].instruction), response: String(req.pairs[i].response) })));
+        const idx = batches[k];
+        if (k >= handedOut) handedOut = k + 1; // this thread takes batch k
+        handOut(); // keep the workers busy with the batches after it
+        const onIt = onWorker.get(k);
+        onWorker.delete(k);
+        // A worker that failed (or died) leaves its batch to this thread, which says what is wrong if it fails too.
+        const fromWorker = onIt ? await onIt.then(RankerSession.tensors, () => undefined) : undefined;
+        const feeds = fromWorker ?? session.prepare(textsOf(idx));
+        if (fromWorker) this.counts.workerBatches++; else this.counts.threadBatches++;
         await inferring;
         inferring = session.infer(feeds, idx.length).then((scores) => {
           this.counts.pairsScored += idx.length;
@@ -242,6 +280,7 @@ class Engine {
       await inferring;
     } catch (e) {
       await inferring?.catch(() => undefined);
+      await Promise.allSettled(onWorker.values());
       throw e;
     }
     try { disk?.flush(); } catch (e) { this.diskProblem = (e as Error).message; this.disk = null; }

@@ -20,6 +20,12 @@ export interface InitRequest {
   cacheDir: string | null;
   /** onnxruntime intra-op threads (default: 1 on a machine with 2 cores or fewer, else 2). */
   threads?: number;
+  /**
+   * Worker threads that featurise batches beside this thread while onnxruntime infers (default: 1 on a machine with 2
+   * cores or fewer, else cores - 1, at most 3; 0: this thread alone). Without it, SCAR_FEATURISE_WORKERS in the
+   * engine's environment says how many. Bundled rankers only.
+   */
+  featuriseWorkers?: number;
 }
 
 export interface ScoreRequest {
@@ -118,6 +124,10 @@ export interface EngineStats {
   rss: number;
   peakRss: number;
   pid: number;
+  /** Featurising worker threads running, and the batches they featurised (the rest: the engine's own thread). */
+  featuriseWorkers: number;
+  workerBatches: number;
+  threadBatches: number;
 }
 
 /** What the engine says once its model is loaded. */

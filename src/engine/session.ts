@@ -5,7 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as ort from 'onnxruntime-node';
 import { loadFeaturiser } from '../core/featurise';
-import type { Featuriser, PairScore } from '../core/types';
+import type { Featuriser, ModelFeeds, PairScore } from '../core/types';
 import { BUNDLED_FEATURISER_FILE, BUNDLED_MODEL_FILE, ModelFolderError, inspectModelFolder, type ModelKind } from '../core/modelFolder';
 import { OfficialSession } from './officialSession';
 import { INFERENCE_BATCH, type PairText } from './protocol';
@@ -118,9 +118,23 @@ export class RankerSession implements Ranker {
     return new RankerSession(dir, featuriser, session, performance.now() - t0);
   }
 
+  /**
+   * Shortest responses first (stable), so that each batch pads its token rows to a length near its own: the network's
+   * work grows with the padded length, and a request of mixed lengths batched as given pads most rows to the longest.
+   * Scores do not depend on the batch (pooling is masked).
+   */
+  order(pairs: ReadonlyArray<PairText>): number[] {
+    const len = pairs.map((p) => String(p.response).length);
+    return pairs.map((_, i) => i).sort((a, b) => len[a] - len[b] || a - b);
+  }
+
   /** Turns one batch of pairs into the model's input tensors (CPU work on this thread). */
   prepare(pairs: ReadonlyArray<PairText>): Record<string, ort.Tensor> {
-    const feeds = this.featuriser.featurise(pairs);
+    return RankerSession.tensors(this.featuriser.featurise(pairs));
+  }
+
+  /** The featuriser's feeds (computed on this thread or on a featurising worker) as onnxruntime tensors. */
+  static tensors(feeds: ModelFeeds): Record<string, ort.Tensor> {
     const ortFeeds: Record<string, ort.Tensor> = {};
     for (const [name, f] of Object.entries(feeds)) ortFeeds[name] = new ort.Tensor(f.type, f.data, f.dims);
     return ortFeeds;

@@ -1,5 +1,5 @@
 // Trust and safety: SCAR Lens never makes a network request. The shipped bundles (dist/extension.js, engine.js,
-// cli.js, cleaning.js and overview.js, built by esbuild.js) may only load modules from an allowlist with no network
+// cli.js, cleaning.js, overview.js and featuriseWorker.js, built by esbuild.js) may only load modules from an allowlist with no network
 // access, and contain no browser network API (fetch, XMLHttpRequest, WebSocket, ...) and no dynamic require/import that could load one.
 // A new dependency that needs the network fails here, naming the module.
 import * as assert from 'node:assert/strict';
@@ -8,7 +8,7 @@ import * as path from 'path';
 import { distDir } from '../util/paths';
 
 /** Each bundle with a module it surely loads (proof that the check sees its requires). */
-const BUNDLES: ReadonlyArray<[string, string]> = [['extension.js', 'fs'], ['engine.js', 'fs'], ['cli.js', 'fs'], ['cleaning.js', 'fs'], ['overview.js', 'fs']];
+const BUNDLES: ReadonlyArray<[string, string]> = [['extension.js', 'fs'], ['engine.js', 'fs'], ['cli.js', 'fs'], ['cleaning.js', 'fs'], ['overview.js', 'fs'], ['featuriseWorker.js', 'worker_threads']];
 
 /** Node built-ins (and externals) without network access that the bundles may load. */
 const ALLOWED = new Set([

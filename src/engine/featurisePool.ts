@@ -1,0 +1,129 @@
+// Featurising on worker threads, so that turning text into tensors (the engine's main CPU cost) runs on every
+// core while onnxruntime infers: each worker loads the model's featuriser (src/core/featurise.ts, the one
+// implementation) and answers batches with the feeds' typed arrays, transferred, not copied.
+// dist/featuriseWorker.js is the worker (src/engine/featuriseWorker.ts); the engine owns one pool.
+import * as os from 'os';
+import * as path from 'path';
+import { Worker } from 'worker_threads';
+import type { ModelFeeds } from '../core/types';
+import type { PairText } from './protocol';
+
+export const WORKER_FILE = 'featuriseWorker.js';
+
+/** A request to a worker and its answer. */
+export interface FeaturiseJob { id: number; instructions: string[]; responses: string[] }
+export type FeaturiseAnswer = { id: number; feeds: ModelFeeds } | { id: number; error: string } | { ready: true } | { initError: string };
+
+/**
+ * Default featurising workers: one on a machine with 2 cores or fewer (the engine's main thread featurises too, so
+ * two featurisers share the batches while onnxruntime infers), else one per core but one, at most 3.
+ */
+export function defaultFeaturiseWorkers(): number {
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return cores <= 2 ? 1 : Math.min(3, cores - 1);
+}
+
+interface Slot {
+  worker: Worker;
+  busy: boolean;
+}
+
+export class FeaturisePool {
+  private readonly slots: Slot[] = [];
+  private readonly waiting: Array<{ job: FeaturiseJob; resolve: (f: ModelFeeds) => void; reject: (e: Error) => void }> = [];
+  private readonly pending = new Map<number, { resolve: (f: ModelFeeds) => void; reject: (e: Error) => void; slot: Slot }>();
+  private nextId = 1;
+  /** Every worker started and not yet exited, ready or not. */
+  private readonly all = new Set<Worker>();
+  private closed = false;
+
+  private constructor() {}
+
+  /** Starts `size` workers that load the featuriser of `modelDir`; resolves once all are ready. */
+  static async start(modelDir: string, size: number, workerFile = path.join(__dirname, WORKER_FILE)): Promise<FeaturisePool> {
+    const pool = new FeaturisePool();
+    const started = await Promise.allSettled(Array.from({ length: size }, () => pool.spawn(modelDir, workerFile)));
+    const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) {
+      await pool.close(); // the workers that did start
+      throw failed.reason;
+    }
+    return pool;
+  }
+
+  get size(): number { return this.slots.length; }
+
+  /** Workers with nothing to do and nothing queued for them. */
+  get idle(): number {
+    return Math.max(0, this.slots.filter((s) => !s.busy).length - this.waiting.length);
+  }
+
+  private spawn(modelDir: string, workerFile: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const worker = new Worker(workerFile, { workerData: { modelDir } });
+      const slot: Slot = { worker, busy: false };
+      let ready = false;
+      worker.on('message', (m: FeaturiseAnswer) => {
+        if ('ready' in m) { ready = true; this.slots.push(slot); resolve(); this.drain(); return; }
+        if ('initError' in m) { reject(new Error(m.initError)); void worker.terminate(); return; }
+        const p = this.pending.get(m.id);
+        if (!p) return;
+        this.pending.delete(m.id);
+        slot.busy = false;
+        if ('error' in m) p.reject(new Error(m.error));
+        else p.resolve(m.feeds);
+        this.drain();
+      });
+      worker.on('error', (e) => {
+        if (!ready) { reject(e); return; }
+        this.fail(slot, e);
+      });
+      this.all.add(worker);
+      worker.on('exit', (code) => {
+        this.all.delete(worker);
+        if (!ready) { reject(new Error(`featurising worker exited with code ${code} before it was ready`)); return; }
+        if (!this.closed) this.fail(slot, new Error(`featurising worker exited with code ${code}`));
+      });
+      worker.unref();
+    });
+  }
+
+  private fail(slot: Slot, e: Error): void {
+    const at = this.slots.indexOf(slot);
+    if (at >= 0) this.slots.splice(at, 1);
+    for (const [id, p] of this.pending) {
+      if (p.slot === slot) { this.pending.delete(id); p.reject(e); }
+    }
+    if (this.slots.length === 0) {
+      for (const w of this.waiting.splice(0)) w.reject(e);
+    }
+  }
+
+  private drain(): void {
+    while (this.waiting.length > 0) {
+      const slot = this.slots.find((s) => !s.busy);
+      if (!slot) return;
+      const w = this.waiting.shift()!;
+      slot.busy = true;
+      this.pending.set(w.job.id, { resolve: w.resolve, reject: w.reject, slot });
+      slot.worker.postMessage(w.job);
+    }
+  }
+
+  /** The model inputs of a batch of pairs, computed on a free worker (batches queue when all are busy). */
+  featurise(pairs: ReadonlyArray<PairText>): Promise<ModelFeeds> {
+    if (this.closed) return Promise.reject(new Error('the featurising pool is closed'));
+    if (this.slots.length === 0) return Promise.reject(new Error('no featurising worker is running'));
+    const job: FeaturiseJob = { id: this.nextId++, instructions: pairs.map((p) => String(p.instruction)), responses: pairs.map((p) => String(p.response)) };
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ job, resolve, reject });
+      this.drain();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.all].map((w) => w.terminate()));
+    this.slots.length = 0;
+  }
+}

@@ -1,0 +1,65 @@
+// The engine's featurising workers (src/engine/featurisePool.ts) and its length order: a request's batches are
+// shared between the engine's thread and a worker, shortest responses first, and the scores are the same as with the
+// engine's thread alone, in the request's order, whatever the batches held.
+import * as assert from 'node:assert/strict';
+import * as path from 'path';
+import { EngineClient } from '../../src/engine/client';
+import { distDir, modelsDir } from '../util/paths';
+import { mulberry32 } from '../util/prng';
+
+const enginePath = path.join(distDir, 'engine.js');
+
+/** Pairs of very different lengths (a few words to a few thousand characters), in a shuffled order. */
+function mixedPairs(n: number): Array<{ instruction: string; response: string }> {
+  const rand = mulberry32(5);
+  const words = 'the model answers every question with care and a list of clear steps before a short summary'.split(' ');
+  return Array.from({ length: n }, (_, i) => {
+    const len = Math.floor(rand() ** 3 * 600) + 1;
+    const response = Array.from({ length: len }, () => words[Math.floor(rand() * words.length)]).join(rand() < 0.1 ? '\n' : ' ');
+    return { instruction: `Question ${i}: explain ${words[i % words.length]}.`, response: i % 7 === 0 ? `- ${response}\n- done` : response };
+  });
+}
+
+async function scoresWith(workers: number, pairs: Array<{ instruction: string; response: string }>): Promise<{ scores: number[]; stats: Awaited<ReturnType<EngineClient['stats']>> }> {
+  const c = new EngineClient({ enginePath, modelDir: modelsDir, cacheDir: null, featuriseWorkers: workers });
+  try {
+    await c.start();
+    if (workers > 0) {
+      // The pool starts after 'ready'; wait for it, so that the request below is shared with it.
+      const until = Date.now() + 20000;
+      while ((await c.stats()).featuriseWorkers < workers) {
+        if (Date.now() > until) throw new Error('the featurising worker did not start');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    }
+    const scores = (await c.score(pairs)).map((s) => s.score);
+    return { scores, stats: await c.stats() };
+  } finally {
+    c.dispose();
+  }
+}
+
+describe('engine: featurising workers and the length order', function () {
+  this.timeout(60000);
+  const pairs = mixedPairs(1500);
+
+  it('a worker and the engine\'s thread share the batches, and the scores are those of the thread alone', async () => {
+    const alone = await scoresWith(0, pairs);
+    const shared = await scoresWith(1, pairs);
+    assert.equal(alone.stats.featuriseWorkers, 0);
+    assert.equal(alone.stats.workerBatches, 0);
+    assert.equal(shared.stats.featuriseWorkers, 1);
+    assert.ok(shared.stats.workerBatches > 0 && shared.stats.threadBatches > 0, `worker ${shared.stats.workerBatches}, thread ${shared.stats.threadBatches} batches`);
+    assert.equal(shared.scores.length, pairs.length);
+    let worst = 0;
+    for (let i = 0; i < pairs.length; i++) worst = Math.max(worst, Math.abs(shared.scores[i] - alone.scores[i]));
+    assert.ok(worst < 1e-5, `largest difference ${worst}`);
+  });
+
+  it('a pair scores the same alone as in a batch of other lengths (pooling is masked; batches are by length)', async () => {
+    const { scores } = await scoresWith(0, pairs);
+    const picks = [0, 7, 100, 999, 1499];
+    const one = await Promise.all(picks.map(async (i) => (await scoresWith(0, [pairs[i]])).scores[0]));
+    picks.forEach((i, k) => assert.ok(Math.abs(one[k] - scores[i]) < 1e-5, `pair ${i}: ${one[k]} alone, ${scores[i]} in the request`));
+  });
+});
