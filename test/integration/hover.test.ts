@@ -50,6 +50,15 @@ describe('score hover', function () {
     assert.ok(bottom.includes(`low band · bottom 1% (percentile 0) · rank ${scored.length} of ${scored.length}`), bottom);
   });
 
+  it('says when a response is longer than the ranker reads (dupes.jsonl line 8: 564 tokens), and not otherwise', async () => {
+    const { doc, editor } = await openAnalysed('dupes.jsonl');
+    await settledBadges(await fullApi(), editor);
+    const long = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(7, 5)));
+    assert.ok(long.includes('✂ **Cut for scoring:** this response has 564 tokens; the ranker reads the first 256 (its style statistics the first 1,024), and the rest does not count in the score.'), long);
+    const short = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(0, 5)));
+    assert.ok(short.includes('**SCAR') && !short.includes('Cut for scoring'), short);
+  });
+
   it('adds no score hover on a line without a pair', async () => {
     const { doc, editor } = await openAnalysed('problems.jsonl');
     await settledBadges(await fullApi(), editor);

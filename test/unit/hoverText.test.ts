@@ -1,7 +1,7 @@
 // The score hover's Markdown: where the line stands, the components against the medians with a reading, the
 // quoted texts (escaped, cut) and the command links.
 import * as assert from 'node:assert/strict';
-import { escapeMarkdown, excerpt, scoreHoverMarkdown, type HoverInput } from '../../src/extension/surfaces/hoverText';
+import { cutNote, escapeMarkdown, excerpt, scoreHoverMarkdown, type HoverInput } from '../../src/extension/surfaces/hoverText';
 
 const base: HoverInput = {
   line: 12,
@@ -40,6 +40,17 @@ describe('score hover text', () => {
   it('in a selection\'s editor, says the percentile and rank are those of the source file', () => {
     const md = scoreHoverMarkdown({ ...base, source: 'sample.jsonl', scored: 197, rank: 3 });
     assert.match(md, /top 12% of sample\.jsonl \(percentile 88\) · rank 3 of 197 in sample\.jsonl/);
+  });
+
+  it('says when a response was longer than the ranker reads, and how much of it was read', () => {
+    const long = Array.from({ length: 700 }, (_, i) => `word${i % 50}`).join(' ');
+    const md = scoreHoverMarkdown({ ...base, pairs: [{ ...base.pairs[0], response: long }], responseWindow: { tokens: 256, statistics: 1024 } });
+    assert.ok(md.includes('✂ **Cut for scoring:** this response has 700 tokens; the ranker reads the first 256 (its style statistics the first 1,024), and the rest does not count in the score.'), md);
+    assert.ok(!scoreHoverMarkdown({ ...base, responseWindow: { tokens: 256, statistics: 1024 } }).includes('Cut for scoring'), 'a short response was read whole');
+    assert.ok(!scoreHoverMarkdown({ ...base, pairs: [{ ...base.pairs[0], response: long }] }).includes('Cut for scoring'), 'no window known, no note');
+    // A very long response is counted up to four windows.
+    assert.match(cutNote(`${long} `.repeat(10), 256), /has over 1,024 tokens; the ranker reads the first 256, and the rest/);
+    assert.equal(cutNote('just a few words', 256), '');
   });
 
   it('names the model that scored the file, with a link to choose another', () => {

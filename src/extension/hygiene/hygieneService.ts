@@ -57,6 +57,21 @@ export function maxResponseTokensIn(modelDir: string): number {
   }
 }
 
+/**
+ * What the ranker of `modelDir` reads of a response: its token limit (maxResponseTokensIn) and, for a SCAR Lens
+ * ranker, how far its style statistics read (featuriser.json maxAnalysisTokens). For the hover's cut note.
+ */
+export function responseWindowIn(modelDir: string): { tokens: number; statistics?: number } {
+  const tokens = maxResponseTokensIn(modelDir);
+  try {
+    const raw = JSON.parse(fs.readFileSync(path.join(modelDir, BUNDLED_FEATURISER_FILE), 'utf8')) as { maxAnalysisTokens?: unknown };
+    const a = raw.maxAnalysisTokens;
+    return typeof a === 'number' && Number.isInteger(a) && a > 0 ? { tokens, statistics: a } : { tokens };
+  } catch {
+    return { tokens };
+  }
+}
+
 /** The code of the one diagnostic that sums up a file's truncated responses (scar.hygiene.reportTruncation off). */
 export const TRUNCATION_SUMMARY_CODE = 'truncated-summary';
 

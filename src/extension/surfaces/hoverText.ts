@@ -5,6 +5,7 @@ import { analyseText, type TextStats } from '../../core/style';
 import type { Pair } from '../../core/types';
 import { BAND_SYMBOL, bandOf, topShare, type Band } from './badgeText';
 import { t } from '../../core/l10n';
+import { countTokens } from '../../core/tokenise';
 
 /** Characters of the instruction and the response quoted in the hover. */
 export const EXCERPT_CHARS = 300;
@@ -36,9 +37,29 @@ export interface HoverInput {
   model?: string;
   /** Command links at the foot of the hover. */
   commands: ReadonlyArray<{ label: string; id: string; args?: unknown[] }>;
+  /**
+   * How many response tokens the ranker reads (featuriser.json maxResponseTokens; a longer response was cut) and how
+   * many its style statistics read (maxAnalysisTokens).
+   */
+  responseWindow?: { tokens: number; statistics?: number };
 }
 
 const numbers = new Intl.NumberFormat('en-US');
+
+/**
+ * The hover's note on a response longer than the ranker reads, or '' when it read all of it: the network reads the
+ * response's first `window` tokens (core/tokenise words) and its style statistics the first `statistics`, so a long
+ * answer is judged on its opening.
+ */
+export function cutNote(response: string, window: number, statistics = window): string {
+  const cap = 4 * Math.max(window, statistics);
+  const n = countTokens(response, cap + 1);
+  if (n <= window) return '';
+  const total = n > cap ? t('over {0}', numbers.format(cap)) : numbers.format(n);
+  return statistics > window
+    ? t('✂ **Cut for scoring:** this response has {0} tokens; the ranker reads the first {1} (its style statistics the first {2}), and the rest does not count in the score.', total, numbers.format(window), numbers.format(statistics))
+    : t('✂ **Cut for scoring:** this response has {0} tokens; the ranker reads the first {1}, and the rest does not count in the score.', total, numbers.format(window));
+}
 
 /** Escapes Markdown's special characters in text quoted from the data. */
 export function escapeMarkdown(text: string): string {
@@ -151,6 +172,11 @@ export function scoreHoverMarkdown(h: HoverInput): string {
     rows.push(t('**Response** `{0}`  ', pair.source.response));
     rows.push(escapeMarkdown(excerpt(pair.response)));
     rows.push('');
+    const cut = h.responseWindow ? cutNote(pair.response, h.responseWindow.tokens, h.responseWindow.statistics) : '';
+    if (cut) {
+      rows.push(cut);
+      rows.push('');
+    }
   }
   if (h.model) {
     rows.push(t('Scored by `{0}` · [Choose ranker model…](command:scar.chooseModel)', h.model.replace(/`/g, "'")));

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { ConfigSource } from '../config';
 import { ScoreDecorations, type RenderedDecorations } from './decorations';
 import { scoreHoverMarkdown } from './hoverText';
+import { responseWindowIn } from '../hygiene/hygieneService';
 import { linePairs } from '../../core/linePairs';
 import { lowerBound } from '../../core/scores';
 import type { LiveScorer } from '../scoring/liveScorer';
@@ -74,6 +75,14 @@ export function registerScoreView(
     summaryCommand: 'scar.showScoreSummary',
   });
 
+  // What the ranker reads of a response, from its model folder (read once per folder).
+  let windowOf: { dir: string; window: { tokens: number; statistics?: number } } | undefined;
+  const responseWindow = (): { tokens: number; statistics?: number } => {
+    const dir = engine.modelDir;
+    if (windowOf?.dir !== dir) windowOf = { dir, window: responseWindowIn(dir) };
+    return windowOf.window;
+  };
+
   const hover: vscode.HoverProvider = {
     provideHover(doc, position) {
       const st = scorer.state(doc);
@@ -99,6 +108,7 @@ export function registerScoreView(
         medians: st.table.componentMedians(),
         cuts: { high: s.bandHigh, low: s.bandLow },
         pairs: 'pairs' in found ? found.pairs : [],
+        responseWindow: responseWindow(),
         model: engine.model?.modelName,
         commands: [
           { label: t('Show record'), id: 'scar.showRecord', args: [{ uri: doc.uri.toString(), line: position.line + 1 }] },
