@@ -56,7 +56,8 @@ export const SCORING_OPTIONS_HELP = `  -o, --output OUT        write here (atomi
                           featuriser.json) or an official SCAR ranker exported by
                           training/export_official_scar.py (scar-model.json + tokenizer.json + ONNX)
   --no-cache              neither read nor write the persistent score cache (SCAR_CACHE_DIR moves it;
-                          default ~/.cache/scar-lens)`;
+                          default ~/.cache/scar-lens)
+  (SCAR_FEATURISE_WORKERS=N: the engine's featurising worker threads; default 1 on 2 cores, 0: none)`;
 
 export interface ScoringOptions {
   file: string;
