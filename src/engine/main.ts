@@ -228,8 +228,8 @@ class Engine {
     for (let b = 0; b < todo.length; b += batch) batches.push(todo.slice(b, b + batch));
     const textsOf = (idx: number[]): PairText[] => idx.map((i) => ({ instruction: String(req.pairs[i].instruction), response: String(req.pairs[i].response) }));
     // A pipeline: onnxruntime infers batch k (off this thread) while the next batches are featurised. With
-    // featurising workers, each idle worker takes the next batch nobody has taken, and this thread featurises the
-    // batches no worker took: two featurisers on a 2-core machine, whichever is free first.
+    // featurising workers, the workers take the next batches nobody has taken (two each: one running, one queued),
+    // and this thread featurises the batches no worker took: two featurisers on a 2-core machine.
     const pool = session instanceof RankerSession ? this.pool : undefined;
     const onWorker = new Map<number, Promise<ModelFeeds>>();
     let handedOut = 0; // batches [0, handedOut) are taken (by a worker or by this thread)
