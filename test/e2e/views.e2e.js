@@ -169,7 +169,7 @@ async function main() {
       return `top ${pctValue}% of ${ranked} lines left after cleaning keeps ${want}; drag → count median ${sorted[Math.floor(sorted.length / 2)]?.toFixed(1)} ms over ${sorted.length} drags`;
     });
 
-    await check('the table sorts by score and filters by text', async () => {
+    await check('the table sorts by score and by whole instruction text, and filters by text', async () => {
       await waitText(ov, '#rows-shown', new RegExp(`^${data.lines} of ${data.lines} lines$`));
       await ov.click('[data-col="score"] button');
       await ov.waitForSelector('[data-col="score"][aria-sort="descending"]', { timeout: WAIT });
@@ -183,11 +183,26 @@ async function main() {
         await page.waitForTimeout(100);
       }
       if (!scores.every((s, i) => i === 0 || scores[i - 1] >= s)) throw new Error(`not descending: ${scores.join(', ')}`);
+      // The instruction column sorts by the whole text (case-folded, white space as one space).
+      await ov.click('[data-col="instruction"] button');
+      await ov.waitForSelector('[data-col="instruction"][aria-sort="ascending"]', { timeout: WAIT });
+      const fold = (x) => x.replace(/\s+/g, ' ').trim().toLowerCase();
+      const readInst = async () => ov.$$eval('.spacer .row .col-instruction', (cells) => cells.slice(0, 12).map((c) => c.textContent));
+      let insts = [];
+      const until = Date.now() + WAIT;
+      for (;;) {
+        insts = (await readInst()).map(fold);
+        if ((insts.length > 5 && insts.every((x, i) => i === 0 || insts[i - 1] <= x)) || Date.now() > until) break;
+        await page.waitForTimeout(100);
+      }
+      if (!(insts.length > 5 && insts.every((x, i) => i === 0 || insts[i - 1] <= x))) throw new Error(`instructions not in text order: ${insts.slice(0, 6).join(' | ')}`);
+      await ov.click('[data-col="score"] button');
+      await ov.waitForSelector('[data-col="score"][aria-sort="descending"]', { timeout: WAIT });
       await ov.fill('#search', MARKER);
       await waitText(ov, '#rows-shown', new RegExp(`^1 of ${data.lines} lines$`));
       const line = await ov.getAttribute('.spacer .row', 'data-line');
       if (Number(line) !== LONG_LINE) throw new Error(`the match is line ${line}`);
-      return `descending ${scores.slice(0, 4).join(', ')}…; "${MARKER}" finds line ${line}`;
+      return `descending ${scores.slice(0, 4).join(', ')}…; by instruction "${insts[0].slice(0, 30)}"…; "${MARKER}" finds line ${line}`;
     });
 
     await shot(page, 'overview-dark');
