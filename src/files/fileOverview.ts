@@ -8,11 +8,12 @@
 import * as fs from 'fs';
 import type { CleaningOptions } from '../core/cleaningPass';
 import { analyseRecord } from '../core/inspect';
-import { parseLine, streamRecords } from '../core/jsonl';
-import type { LinePairs } from '../core/linePairs';
+import { streamRecords } from '../core/jsonl';
+import { linePairs, type LinePairs } from '../core/linePairs';
 import { emptyRows, ROW_FLAGS, type Cut, type CutStats, type OverviewRows, type TableQuery } from '../core/overview';
 import { columnText, fillFromPairs, OverviewModel, previewOf, TextSearch, type ScoreMap, type TextColumn } from '../core/overviewModel';
 import type { OverviewSummary } from '../core/overviewTypes';
+import { quantileSorted } from '../core/scores';
 import { isCancellation, SingleJob } from '../core/singleJob';
 import { sortText, textRanks, writeWindow } from '../core/textOrder';
 import type { AdapterOptions } from '../core/types';
@@ -228,17 +229,41 @@ export class FileOverview {
     return this.current?.cut.stats(cut);
   }
 
-  private pairsOf(text: string, row: number): LinePairs {
-    const record = parseLine(text, (this.current?.rows.line[row] ?? 0) + 1, 0, text.length);
-    if (record.blank) return { blank: true };
-    const a = analyseRecord(record, this.options.adapter);
-    if (a.problem !== undefined || !a.result?.ok) return { error: a.problem ?? 'no pair' };
-    return { pairs: a.result.pairs };
-  }
 
   /** Cancels a running search or sort (the panel's Cancel); its page query resolves as stale. */
   cancelWork(): void {
     this.work.cancel();
+  }
+
+  /**
+   * Each of `rows` (ascending; every row when undefined) with its pairs and line text: the whole file streamed, or just
+   * those rows read by offset. Throws once `signal` aborts.
+   */
+  private async eachRow(rows: Int32Array | undefined, signal: AbortSignal, each: (k: number, row: number, found: LinePairs, text: string) => void): Promise<void> {
+    const pairs = (text: string, row: number): LinePairs => linePairs(text, (this.current?.rows.line[row] ?? 0) + 1, this.options.adapter);
+    if (rows) {
+      await readRows(this.file, this.start, this.end, rows, (k, text) => each(k, rows[k], pairs(text, rows[k]), text), signal);
+      return;
+    }
+    const n = this.start.length;
+    let r = 0;
+    for await (const record of streamRecords(this.file)) {
+      if (record.blank) continue;
+      if (r >= n) break;
+      if ((r & 1023) === 0 && signal.aborted) throw new CancelledError();
+      each(r, r, pairs(record.text, r), record.text);
+      r++;
+    }
+  }
+
+  /** Reports progress as `activity(percent)` at most every 200 ms. */
+  private throttled(activity: (percent: number) => FileOverviewActivity): (done: number, of: number) => void {
+    let lastNote = Date.now();
+    return (done, of) => {
+      if ((done & 1023) !== 0) return;
+      const now = Date.now();
+      if (now - lastNote > 200) { lastNote = now; this.setActivity(activity(Math.floor((100 * done) / Math.max(1, of)))); }
+    };
   }
 
   /** Which rows a search matches: the whole file streamed, or, when it narrows the last search, only that one's matches. */
@@ -249,31 +274,19 @@ export class FileOverview {
       const n = this.start.length;
       const bits = new Uint8Array(n);
       this.setActivity({ kind: 'searching', percent: 0 });
-      let lastNote = Date.now();
-      const progress = (done: number, of: number): void => {
-        const now = Date.now();
-        if (now - lastNote > 200) { lastNote = now; this.setActivity({ kind: 'searching', percent: Math.floor((100 * done) / Math.max(1, of)) }); }
-      };
+      let rows: Int32Array | undefined;
       if (last && search.narrows(last.search)) {
         let m = 0;
         for (let r = 0; r < n; r++) if (last.bits[r]) m++;
-        const rows = new Int32Array(m);
+        rows = new Int32Array(m);
         for (let r = 0, k = 0; r < n; r++) if (last.bits[r]) rows[k++] = r;
-        await readRows(this.file, this.start, this.end, rows, (k, text) => {
-          if (search.matches(this.pairsOf(text, rows[k]), text)) bits[rows[k]] = 1;
-          progress(k, m);
-        }, signal);
-      } else {
-        const size = Math.max(1, this.end[n - 1] ?? 1);
-        let r = 0;
-        for await (const record of streamRecords(this.file)) {
-          if (record.blank) continue;
-          if (r >= n) break;
-          if ((r & 1023) === 0) { if (signal.aborted) throw new CancelledError(); progress(record.end, size); }
-          if (search.matches(this.pairsOf(record.text, r), record.text)) bits[r] = 1;
-          r++;
-        }
       }
+      const of = rows?.length ?? n;
+      const progress = this.throttled((percent) => ({ kind: 'searching', percent }));
+      await this.eachRow(rows, signal, (k, row, found, text) => {
+        if (search.matches(found, text)) bits[row] = 1;
+        progress(k, of);
+      });
       this.lastSearch = { search, bits };
       return bits;
     });
@@ -286,31 +299,15 @@ export class FileOverview {
     const job = this.work.run(`sort:${column}`, async (signal) => {
       const n = this.start.length;
       this.setActivity({ kind: 'sorting', percent: 0, round: 1 });
-      let lastNote = Date.now();
-      const ranks = await textRanks(n, async (rows, from, to, units, present, round) => {
+      return textRanks(n, async (rows, from, to, units, present, round) => {
         const width = to - from;
-        const put = (k: number, found: LinePairs): void => {
+        const progress = this.throttled((percent) => ({ kind: 'sorting', percent, round }));
+        await this.eachRow(rows.length === n ? undefined : rows, signal, (k, _row, found) => {
           const text = columnText(found, column);
           present[k] = text === undefined ? -1 : writeWindow(sortText(text, to), from, to, units, k * width);
-          if ((k & 1023) === 0) {
-            const now = Date.now();
-            if (now - lastNote > 200) { lastNote = now; this.setActivity({ kind: 'sorting', percent: Math.floor((100 * k) / rows.length), round }); }
-          }
-        };
-        if (rows.length === n) {
-          let r = 0;
-          for await (const record of streamRecords(this.file)) {
-            if (record.blank) continue;
-            if (r >= n) break;
-            if ((r & 1023) === 0 && signal.aborted) throw new CancelledError();
-            put(r, this.pairsOf(record.text, r));
-            r++;
-          }
-        } else {
-          await readRows(this.file, this.start, this.end, rows, (k, text) => put(k, this.pairsOf(text, rows[k])), signal);
-        }
+          progress(k, rows.length);
+        });
       }, async () => { if (signal.aborted) throw new CancelledError(); });
-      return ranks;
     });
     this.ranks.set(column, job);
     job.then((r) => { const m = this.current; if (m && m.rows.count === r.length && !m.hasTextRanks(column)) m.setTextRanks(column, r); }, () => { if (this.ranks.get(column) === job) this.ranks.delete(column); });
@@ -340,7 +337,7 @@ export class FileOverview {
       found.rows.forEach((r, k) => place.set(r, k));
       await readRows(this.file, this.start, this.end, sorted, (k, text) => { texts[place.get(sorted[k])!] = text; });
       const rows = Array.from(found.rows, (r, k): FilePageRow => {
-        const p = previewOf(this.pairsOf(texts[k], r));
+        const p = previewOf(linePairs(texts[k], model.rows.line[r] + 1, this.options.adapter));
         return { row: r, index: model.rows.line[r], raw: model.rows.score[r], band: model.band(r), tokens: model.rows.tokens[r], flags: model.rows.flags[r], ...p };
       });
       return { total: found.total, offset: Math.min(q.offset, found.total), rows };
@@ -378,13 +375,7 @@ export class FileOverview {
   /** The file's median components (computed once per scoring). */
   private componentMedians(): { composition: number; presentation: number } {
     if (!this.medians) {
-      const med = (col: Float32Array): number => {
-        const finite = Float64Array.from(col.filter((v) => Number.isFinite(v)));
-        if (finite.length === 0) return NaN;
-        finite.sort();
-        const m = finite.length;
-        return m % 2 ? finite[(m - 1) / 2] : (finite[m / 2 - 1] + finite[m / 2]) / 2;
-      };
+      const med = (col: Float32Array): number => quantileSorted(Float64Array.from(col.filter((v) => Number.isFinite(v))).sort(), 0.5);
       this.medians = { composition: med(this.composition), presentation: med(this.presentation) };
     }
     return this.medians;
