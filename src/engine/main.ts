@@ -217,8 +217,8 @@ class Engine {
       this.counts.misses++;
       todo.push(i);
     }
-    // The model's order (an official ranker: by length, so that a batch needs little padding), then batches of its size.
-    if (session.order && todo.length > 1) {
+    // Shortest first (batchOrder.ts: a batch then needs little padding), then batches of the model's size.
+    if (todo.length > 1) {
       const order = session.order(todo.map((i) => req.pairs[i]));
       const sorted = order.map((k) => todo[k]);
       for (let k = 0; k < sorted.length; k++) todo[k] = sorted[k];

@@ -9,6 +9,7 @@ import * as ort from 'onnxruntime-node';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { OFFICIAL_INPUTS, OFFICIAL_SCORE_OUTPUT, type ModelFolder } from '../core/modelFolder';
 import type { PairScore } from '../core/types';
+import { lengthOrder } from './batchOrder';
 import type { PairText } from './protocol';
 import { ModelLoadError, firstLine, sessionOptions, type Ranker } from './session';
 import { t } from '../core/l10n';
@@ -105,11 +106,9 @@ export class OfficialSession implements Ranker {
     return new OfficialSession(folder.dir, officialModelId(folder), meta.name, tokenizer, meta.padTokenId, session, hasComponents, performance.now() - t0);
   }
 
-  /** Shortest first, by the answer's length and then the instruction's: batches of similar lengths need little padding. */
+  /** Shortest first (batchOrder.ts): batches of similar lengths need little padding. */
   order(pairs: ReadonlyArray<PairText>): number[] {
-    const idx = pairs.map((_, i) => i);
-    const answerBucket = (p: PairText) => Math.ceil(p.response.length / 32);
-    return idx.sort((a, b) => answerBucket(pairs[a]) - answerBucket(pairs[b]) || pairs[a].instruction.length - pairs[b].instruction.length || a - b);
+    return lengthOrder(pairs);
   }
 
   /** Token ids of both texts of each pair, padded to the longest of the batch, with their attention masks. */

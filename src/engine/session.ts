@@ -7,6 +7,7 @@ import * as ort from 'onnxruntime-node';
 import { loadFeaturiser } from '../core/featurise';
 import type { Featuriser, ModelFeeds, PairScore } from '../core/types';
 import { BUNDLED_FEATURISER_FILE, BUNDLED_MODEL_FILE, ModelFolderError, inspectModelFolder, type ModelKind } from '../core/modelFolder';
+import { lengthOrder } from './batchOrder';
 import { OfficialSession } from './officialSession';
 import { INFERENCE_BATCH, type PairText } from './protocol';
 import { t } from '../core/l10n';
@@ -30,8 +31,8 @@ export interface Ranker {
   readonly batchSize: number;
   /** Whether the model reports the composition and presentation parts of its score (NaN otherwise). */
   readonly hasComponents: boolean;
-  /** The order in which to run these pairs (indexes into them), e.g. by length to limit padding; undefined: as given. */
-  order?(pairs: ReadonlyArray<PairText>): number[];
+  /** The order in which to run these pairs (indexes into them): by length, to limit padding (batchOrder.ts). */
+  order(pairs: ReadonlyArray<PairText>): number[];
   prepare(pairs: ReadonlyArray<PairText>): Record<string, ort.Tensor>;
   infer(feeds: Record<string, ort.Tensor>, count: number): Promise<PairScore[]>;
   run(pairs: ReadonlyArray<PairText>): Promise<PairScore[]>;
@@ -118,14 +119,9 @@ export class RankerSession implements Ranker {
     return new RankerSession(dir, featuriser, session, performance.now() - t0);
   }
 
-  /**
-   * Shortest responses first (stable), so that each batch pads its token rows to a length near its own: the network's
-   * work grows with the padded length, and a request of mixed lengths batched as given pads most rows to the longest.
-   * Scores do not depend on the batch (pooling is masked).
-   */
+  /** Shortest first (batchOrder.ts): each batch pads its token rows to a length near its own. */
   order(pairs: ReadonlyArray<PairText>): number[] {
-    const len = pairs.map((p) => String(p.response).length);
-    return pairs.map((_, i) => i).sort((a, b) => len[a] - len[b] || a - b);
+    return lengthOrder(pairs);
   }
 
   /** Turns one batch of pairs into the model's input tensors (CPU work on this thread). */
