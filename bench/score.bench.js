@@ -6,7 +6,8 @@
 //   (b) the engine alone through EngineClient: model load time (featuriser + ONNX session) and the cold start
 //       of the process, then peak RSS (VmHWM) after scoring the 10k pairs.
 //   (d) 100k pairs end to end, the engine's thread alone (SCAR_FEATURISE_WORKERS=0) against it with its featurising
-//       worker (the default), runs alternating, with the CPU they used (all processes together).
+//       worker (the default), runs alternating, with the CPU they used (all processes together) and the engine's
+//       peak RSS (VmHWM, read from /proc while it runs).
 //   (c) THE ANCHOR: an ONNX model of SCAR's reference ranker at its real size (BERT-base encoder, two passes
 //       per pair, ~112 M parameters, random weights) built by bench/anchor/make_anchor.py into bench/work/,
 //       run in this same process on the first ANCHOR_PAIRS pairs, each text truncated to 512 tokens (word split,
@@ -16,7 +17,7 @@
 // without it, (c) is skipped with a note. Env: SCORE_BENCH_RUNS (default 5), ANCHOR_PAIRS (default 64),
 // SCORE_BENCH_MODEL (another model folder; default models/).
 'use strict';
-const { spawnSync } = require('child_process');
+const { spawn, spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
@@ -92,7 +93,42 @@ function childCpuSeconds() {
   }
 }
 
-function bigRuns(runs) {
+/** The largest VmHWM (peak resident set, MB) among the child processes of `pid` (Linux; NaN elsewhere). */
+function childrenPeakMb(pid) {
+  try {
+    let peak = NaN;
+    for (const child of fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean)) {
+      const m = /VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${child}/status`, 'utf8'));
+      if (m) peak = Math.max(Number.isNaN(peak) ? 0 : peak, Number(m[1]) / 1024);
+    }
+    return peak;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Runs `scar score` on the 100k file; resolves to its time, the CPU it used (all processes) and its engine's peak RSS. */
+function bigRun(env) {
+  return new Promise((resolve, reject) => {
+    const cpu0 = childCpuSeconds();
+    const t0 = process.hrtime.bigint();
+    const cli = spawn(process.execPath, [path.join(root, 'dist', 'cli.js'), 'score', bigFile, '-o', outFile, '--no-cache', '--model', modelDir], { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    cli.stderr.on('data', (d) => { stderr += d; });
+    let engineMb = NaN;
+    // The engine is the CLI's child: its VmHWM is read while it lives (it is gone once the CLI exits).
+    const poll = setInterval(() => { const mb = childrenPeakMb(cli.pid); if (!Number.isNaN(mb)) engineMb = Number.isNaN(engineMb) ? mb : Math.max(engineMb, mb); }, 100);
+    cli.on('error', reject);
+    cli.on('close', (code) => {
+      clearInterval(poll);
+      const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+      if (code !== 0) reject(new Error(`scar score failed (${code}): ${stderr}`));
+      else resolve({ secs, cpu: (childCpuSeconds() - cpu0) / secs, engineMb });
+    });
+  });
+}
+
+async function bigRuns(runs) {
   makeData(bigFile, BIG_PAIRS);
   const out = { alone: [], worker: [] };
   const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'scar-bench-cache-'));
@@ -100,12 +136,7 @@ function bigRuns(runs) {
     for (const [name, workers] of [['alone', '0'], ['worker', undefined]]) {
       const env = { ...process.env, SCAR_CACHE_DIR: cache };
       if (workers === undefined) delete env.SCAR_FEATURISE_WORKERS; else env.SCAR_FEATURISE_WORKERS = workers;
-      const cpu0 = childCpuSeconds();
-      const t0 = process.hrtime.bigint();
-      const r = spawnSync(process.execPath, [path.join(root, 'dist', 'cli.js'), 'score', bigFile, '-o', outFile, '--no-cache', '--model', modelDir], { cwd: root, env, encoding: 'utf8' });
-      const secs = Number(process.hrtime.bigint() - t0) / 1e9;
-      if (r.status !== 0) throw new Error(`scar score failed (${r.status}): ${r.stderr}`);
-      out[name].push({ secs, cpu: (childCpuSeconds() - cpu0) / secs });
+      out[name].push(await bigRun(env));
     }
   }
   fs.rmSync(cache, { recursive: true, force: true });
@@ -232,10 +263,10 @@ async function anchor(pairs) {
   console.log(`                peak RSS ${mb(eng.peakRss)} after scoring ${fmt(pairs.length)} pairs (VmHWM)   target <= 300 MB`);
   console.log(`                engine alone: ${fmt(eng.enginePairsPerSec)} pairs/s (featurise + infer, pairs already in memory); model ${eng.modelId}`);
 
-  const big = bigRuns(Math.max(2, Math.min(RUNS, 3)));
+  const big = await bigRuns(Math.max(2, Math.min(RUNS, 3)));
   const sum = (xs) => {
     const secs = median(xs.map((x) => x.secs));
-    return `${fmt(BIG_PAIRS / secs)} pairs/s (median ${fmt(secs, 1)} s of [${xs.map((x) => fmt(x.secs, 1)).join(', ')}], CPU ${xs.map((x) => `${fmt(100 * x.cpu)}%`).join(', ')})`;
+    return `${fmt(BIG_PAIRS / secs)} pairs/s (median ${fmt(secs, 1)} s of [${xs.map((x) => fmt(x.secs, 1)).join(', ')}], CPU ${xs.map((x) => `${fmt(100 * x.cpu)}%`).join(', ')}; engine peak RSS ${xs.map((x) => `${fmt(x.engineMb)} MB`).join(', ')})`;
   };
   console.log(`(d) 100k pairs  scar score --no-cache, ${fmt(BIG_PAIRS)} pairs (${mb(fs.statSync(bigFile).size)}), runs alternating:`);
   console.log(`                the engine's thread alone (SCAR_FEATURISE_WORKERS=0): ${sum(big.alone)}`);
