@@ -10,7 +10,7 @@ const { loadPairs } = require('./pairs');
 
 const MODELS = path.join(__dirname, '..', 'models');
 const WORK = path.join(__dirname, 'work');
-const VERSION = 'scar-lens-ranker-1.0';
+const VERSION = 'scar-lens-ranker-2.0';
 const VOCAB_WORDS = 25000; // most frequent training words that have a vector
 const UNCOVERED_MIN_COUNT = 30; // frequent tokens without a vector (markdown symbols, "\n") still get an id
 const BASE = {
@@ -23,7 +23,7 @@ const BASE = {
   charNgramMax: 5,
   maxNgrams: 4096,
   maxInstructionTokens: 64,
-  maxResponseTokens: 256,
+  maxResponseTokens: 512,
   maxAnalysisTokens: 1024,
   presentationFeatures: [...core.PRESENTATION_FEATURES],
   compositionFeatures: [...core.COMPOSITION_FEATURES],

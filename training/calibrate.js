@@ -19,7 +19,9 @@ const modelDir = path.resolve(process.argv[2] || path.join(repo, 'models'));
 const cli = path.join(repo, 'dist', 'cli.js');
 if (!fs.existsSync(cli)) { console.error('calibrate: dist/cli.js is missing: run `npm run build` first'); process.exit(2); }
 
-const val = loadPairs({ includeOod: false }).filter((p) => p.split === 'val');
+// The stripped view of the code pairs (pairs.js STRIPPED_SUFFIX) is a validation view, not data a user scores: left out.
+const { STRIPPED_SUFFIX } = require('./pairs');
+const val = loadPairs({ includeOod: false }).filter((p) => p.split === 'val' && !p.source.endsWith(STRIPPED_SUFFIX));
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'scar-calibrate-'));
 function scoreSide(side) {
   const file = path.join(tmp, `${side}.jsonl`);

@@ -29,6 +29,11 @@ function parseArgs(argv) {
   return opts;
 }
 
+function codeLanguage(p) {
+  const l = core.analyseCode(p.llm).language;
+  return l !== 'none' ? l : core.analyseCode(p.human).language;
+}
+
 function main() {
   const opts = parseArgs(process.argv.slice(2));
   const WORK = opts.work;
@@ -59,6 +64,8 @@ function main() {
     h: rowOf(p.instruction, p.human), l: rowOf(p.instruction, p.llm), source: p.source, model: p.model, kind: p.kind,
     split: p.split, group: core.hashString(p.group), weight: p.weight, ...(p.better ? { better: p.better } : {}),
     hw: core.countTokens(p.human), lw: core.countTokens(p.llm), hc: p.human.length, lc: p.llm.length,
+    // The programming language of the pair's code ('none' without code): the data's own label, else detected.
+    lang: p.codeLang ?? codeLanguage(p),
   }));
   const N = rows.length;
   const arrays = {};
@@ -87,6 +94,7 @@ function main() {
   fs.mkdirSync(WORK, { recursive: true });
   for (const [name, a] of Object.entries(arrays)) fs.writeFileSync(path.join(WORK, `rows.${name}.bin`), Buffer.from(a.buffer));
   fs.writeFileSync(path.join(WORK, 'rows.texts.jsonl'), rows.map((r) => JSON.stringify(r.response)).join('\n') + '\n');
+  fs.writeFileSync(path.join(WORK, 'rows.instructions.json'), JSON.stringify(rows.map((r) => r.instruction)));
   fs.writeFileSync(path.join(WORK, 'meta.json'), JSON.stringify({ rows: N, widths, modelId: f.modelId, pairs: metaPairs }));
   const tierN = metaPairs.filter((m) => m.split === 'tier').length;
   console.log(`wrote ${path.relative(ROOT, WORK)}/ (${N} rows, ${metaPairs.length} pairs${opts.tier ? `, ${tierN} of them train-only tier pairs` : ''})`);
@@ -110,7 +118,7 @@ function writeGolden(f, pairs, metaPairs, rows, arrays, lengths, widths) {
     chosen.push(sorted[sorted.length - 1]); // the longest: truncated, exercises the token limits
   }
   const cases = [];
-  for (const i of chosen.slice(0, 21)) {
+  for (const i of chosen) {
     const r = metaPairs[i].l;
     const row = rows[r];
     const feats = {};

@@ -3,11 +3,15 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { hashString } = require('../out/core.js');
+const { hashString, stripFencesAndDocstrings } = require('../out/core.js');
 
 const DATA_DIR = path.join(__dirname, 'data');
-/** Unlicensed or share-alike files, read from ../shared/data for evaluation only (never copied, never trained on). */
-const OOD_DIR = path.join(__dirname, '..', '..', 'shared', 'data', 'pairs');
+/**
+ * Unlicensed or share-alike files, read from ../shared/data for evaluation only (never copied, never trained on):
+ * the shared folder beside the clone, or beside the folder of worktrees a clone's worktree sits in.
+ */
+const OOD_DIR = [path.join(__dirname, '..', '..', 'shared', 'data', 'pairs'), path.join(__dirname, '..', '..', '..', 'shared', 'data', 'pairs')]
+  .find((d) => fs.existsSync(d)) ?? path.join(__dirname, '..', '..', 'shared', 'data', 'pairs');
 
 /** The files in training/data/ (MIT or Apache-2.0; see data/ATTRIBUTION.md), with a short source name. */
 const TRAIN_FILES = {
@@ -18,6 +22,7 @@ const TRAIN_FILES = {
   pubmedqa: 'pubmedqa_human_vs_gpt.jsonl',
   writingprompts_xsum: 'writingprompts_xsum_human_vs_llm_continuations.jsonl',
   hanna_stories: 'hanna_stories_human_vs_llm.jsonl',
+  classeval: 'classeval_human_vs_llm_code.jsonl',
 };
 
 /** Out-of-domain evaluation files (not shipped): all their pairs are evaluation pairs. */
@@ -28,12 +33,20 @@ const OOD_FILES = {
 };
 
 /**
- * Strong instruction-tuned models are the "better" side SCAR learns from. Weak fine-tunes (LLaMA-1 QLoRA
- * flan/chip2/unnatural-instructions) and the base model davinci are left out (see the data README).
+ * Strong instruction-tuned models are the "better" side SCAR learns from (GPT-4, GPT-4-turbo, GPT-3.5-turbo,
+ * Llama-2-70b-chat, Gemini Pro, ...). Weak fine-tunes (LLaMA-1 QLoRA flan/chip2/unnatural-instructions), the base
+ * model davinci, and the small code models of ClassEval (CodeLlama-13b-instruct, Magicoder-S-DS-6.7b) are left
+ * out of the better side (see the data README).
  */
 function isStrongModel(model) {
-  return !/^qlora-|^davinci/i.test(model);
+  return !/^qlora-|^davinci|codellama|magicoder/i.test(model);
 }
+
+/**
+ * The stripped view of a code pair: markdown fences (and the prose outside them) and Python docstrings removed
+ * from both sides, so that a ranker cannot separate the sides by fences and repeated skeleton docstrings alone.
+ */
+const STRIPPED_SUFFIX = '_stripped';
 
 const SPLIT_SEED = 'scar-lens-split-1';
 
@@ -67,15 +80,21 @@ function loadPairs({ includeOod = true } = {}) {
   const add = (source, file, ood) => {
     for (const { row, line } of readJsonl(file)) {
       if (!ood && !isStrongModel(row.llm_model)) continue;
-      if (row.lang && row.lang !== 'en') continue;
+      if (row.lang && row.lang !== 'en' && source !== 'classeval') continue;
       const instruction = row.instruction ?? '';
-      const group = instruction !== '' ? instruction : row.human;
-      pairs.push({
+      // Code pairs are split by task (ClassEval has 5 strong models' answers per task); the rest by prompt.
+      const group = row.task_id ? `task:${row.task_id}` : instruction !== '' ? instruction : row.human;
+      const pair = {
         source, file: path.basename(file), line, instruction, human: row.human, llm: row.llm, model: row.llm_model,
         kind: /referenced/.test(row.llm_kind) ? 'referenced' : 'direct',
         split: ood ? 'ood' : splitOf(group), group,
         weight: source === 'mgtbench_truthfulqa' ? 1 / 3 : 1,
-      });
+        ...(row.lang && source === 'classeval' ? { codeLang: row.lang } : {}),
+      };
+      pairs.push(pair);
+      if (source === 'classeval') {
+        pairs.push({ ...pair, source: source + STRIPPED_SUFFIX, human: stripFencesAndDocstrings(row.human), llm: stripFencesAndDocstrings(row.llm) });
+      }
     }
   };
   for (const [source, name] of Object.entries(TRAIN_FILES)) add(source, path.join(DATA_DIR, name), false);
@@ -110,7 +129,20 @@ function loadTierPairs() {
       kind: 'direct', split: 'tier', better: 'human', group, weight: 1,
     });
   }
+  // ClassEval's small code models (CodeLlama-13b-instruct, Magicoder-S-DS-6.7b) on the train split's tasks, raw and
+  // stripped: the human solution over theirs.
+  const code = path.join(DATA_DIR, TRAIN_FILES.classeval);
+  for (const { row, line } of readJsonl(code)) {
+    if (isStrongModel(row.llm_model)) continue;
+    const group = `task:${row.task_id}`;
+    if (splitOf(group) !== 'train') continue;
+    const pair = {
+      source: 'classeval', file: path.basename(code), line, instruction: row.instruction ?? '', human: row.human, llm: row.llm,
+      model: row.llm_model, kind: 'direct', split: 'tier', better: 'human', group, weight: 1, codeLang: row.lang,
+    };
+    pairs.push(pair, { ...pair, source: 'classeval' + STRIPPED_SUFFIX, human: stripFencesAndDocstrings(row.human), llm: stripFencesAndDocstrings(row.llm) });
+  }
   return pairs;
 }
 
-module.exports = { loadPairs, loadTierPairs, splitOf, isStrongModel, TRAIN_FILES, OOD_FILES, OOD_DIR };
+module.exports = { loadPairs, loadTierPairs, splitOf, isStrongModel, TRAIN_FILES, OOD_FILES, OOD_DIR, STRIPPED_SUFFIX };

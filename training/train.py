@@ -59,6 +59,7 @@ class Ranker(nn.Module):
                  bag_head=False):
         super().__init__()
         dims = emb_init.shape[1]
+        self.n_pres, self.n_comp = n_pres, n_comp
         self.emb = nn.Embedding(n_ids, dims, padding_idx=0, sparse=True)
         with torch.no_grad():
             self.emb.weight.normal_(0, 0.3)
@@ -182,16 +183,14 @@ def mean_source_accuracy(scores, pairs):
     return float(np.mean([pair_accuracy(scores, ps) for ps in by.values()]))
 
 
-def fit_linear_path(model, meta, arrays, tr, va, scale, grid=(0.1, 1.0, 10.0)):
-    """Fits the linear path as a pairwise logistic regression (LLM minus human = 1, human minus LLM = 0) on the
-    train split over exactly the model's inputs: the response's n-gram ids as counts / sqrt(ids in the row), and
-    the presentation and composition features. C is chosen on the val mean per-source accuracy. The weights are
-    multiplied by `scale`: fitted on the train split, the regression ranks nearly every train pair right by a wide
-    margin, and at full scale it would leave the network almost no ranking loss to learn from."""
+def linear_regressions(meta, arrays, tr, va, n_buckets, grid=(0.1, 1.0, 10.0)):
+    """Pairwise logistic regressions (LLM minus human = 1, human minus LLM = 0) on the train split over exactly the
+    model's inputs: the response's n-gram ids as counts / sqrt(ids in the row), and the presentation and composition
+    features; one per C of `grid`. Returns [(C, val mean per-source accuracy, coefficients, scores of every row)]."""
     from scipy import sparse as sp
     from sklearn.linear_model import LogisticRegression
     g = arrays['response_ngrams']
-    n_rows, n_buckets = g.shape[0], model.lin_ngram.weight.shape[0]
+    n_rows = g.shape[0]
     rows, cols = np.nonzero(g)
     X = sp.csr_matrix((np.ones(len(rows)), (rows, g[rows, cols])), shape=(n_rows, n_buckets))
     X.sum_duplicates()
@@ -200,22 +199,76 @@ def fit_linear_path(model, meta, arrays, tr, va, scale, grid=(0.1, 1.0, 10.0)):
     X = sp.hstack([X, sp.csr_matrix(np.hstack([pf, cf]).astype(np.float64))]).tocsr()
     D = X[[p['l'] for p in tr]] - X[[p['h'] for p in tr]]
     w = np.array([p['weight'] for p in tr])
-    best = None
+    out = []
     for C in grid:
         clf = LogisticRegression(C=C, fit_intercept=False, max_iter=3000, solver='liblinear')
         clf.fit(sp.vstack([D, -D]).tocsr(), np.r_[np.ones(len(tr)), np.zeros(len(tr))], sample_weight=np.r_[w, w])
         s = X @ clf.coef_.ravel()
         acc = mean_source_accuracy(s, va)
         print(f'linear path C={C}: val mean per-source accuracy {acc:.4f}', flush=True)
-        if best is None or acc > best[0]:
-            best = (acc, C, clf.coef_.ravel().astype(np.float32))
-    coef = best[2] * np.float32(scale)
+        out.append((C, acc, clf.coef_.ravel().astype(np.float32), s))
+    return out
+
+
+def set_linear_path(model, coef):
+    """Puts regression coefficients (n-gram buckets, then presentation, then composition features) into the
+    model's linear path, creating it when the model has none."""
+    n_buckets = model.ngram.weight.shape[0]
+    n_pres, n_comp = model.n_pres, model.n_comp
+    assert len(coef) == n_buckets + n_pres + n_comp, 'coefficients: n-gram buckets, presentation, composition'
+    if not model.linear:
+        model.linear = True
+        model.lin_ngram = nn.Embedding(n_buckets, 1, padding_idx=0, sparse=True)
+        model.lin_pres = nn.Linear(n_pres, 1, bias=False)
+        model.lin_comp = nn.Linear(n_comp, 1, bias=False)
     with torch.no_grad():
         model.lin_ngram.weight[:, 0] = torch.from_numpy(coef[:n_buckets])
         model.lin_ngram.weight[0] = 0.0
-        model.lin_pres.weight[0] = torch.from_numpy(coef[n_buckets:n_buckets + pf.shape[1]])
-        model.lin_comp.weight[0] = torch.from_numpy(coef[n_buckets + pf.shape[1]:])
-    return best[1]
+        model.lin_pres.weight[0] = torch.from_numpy(coef[n_buckets:n_buckets + n_pres])
+        model.lin_comp.weight[0] = torch.from_numpy(coef[n_buckets + n_pres:])
+    for p_ in (model.lin_ngram.weight, model.lin_pres.weight, model.lin_comp.weight):
+        p_.requires_grad_(False)
+
+
+def fit_linear_path(model, meta, arrays, tr, va, scale, grid=(0.1, 1.0, 10.0)):
+    """The frozen linear path trained beside the network (--linear, an experiment): the regression with the best C
+    on val, its weights multiplied by `scale`: fitted on the train split, the regression ranks nearly every train
+    pair right by a wide margin, and at full scale it would leave the network almost no ranking loss to learn from."""
+    fits = linear_regressions(meta, arrays, tr, va, model.lin_ngram.weight.shape[0], grid)
+    C, _, coef, _ = max(fits, key=lambda f: f[1])
+    set_linear_path(model, coef * np.float32(scale))
+    return C
+
+
+def fit_wide_path(model, meta, arrays, net_scores, weights):
+    """Wide and deep, after the network is trained: score = network + k * regression, where the regression is a
+    pairwise logistic regression over the model's own inputs (linear_regressions) and k = weight * (spread of the
+    network's train scores / spread of the regression's). C and the weight (0, the network alone, among them) are
+    chosen on the val mean per-source accuracy, ties to more val pairs right, then to the smaller weight. The
+    network is not retrained: the regression enters the graph as the linear path (n-grams and presentation
+    features into presentation, composition features into composition), so score = composition + presentation
+    still holds exactly. Returns what was chosen."""
+    pairs = meta['pairs']
+    tr = [p for p in pairs if p['split'] == 'train']
+    va = [p for p in pairs if p['split'] == 'val']
+    train_rows = sorted({r for p in tr for r in (p['h'], p['l'])})
+    right = lambda s: int(sum(s[p['l']] > s[p['h']] for p in va))
+    best = {'weight': 0.0, 'C': None, 'val_accuracy': mean_source_accuracy(net_scores, va), 'val_right': right(net_scores)}
+    print(f"wide path: the network alone, val mean per-source accuracy {best['val_accuracy']:.4f} ({best['val_right']} right)", flush=True)
+    chosen = None
+    for C, _, coef, lin in linear_regressions(meta, arrays, tr, va, model.ngram.weight.shape[0]):
+        ratio = float(np.std(net_scores[train_rows]) / max(np.std(lin[train_rows]), 1e-9))
+        for wt in weights:
+            s = net_scores + wt * ratio * lin
+            acc, n_right = mean_source_accuracy(s, va), right(s)
+            print(f'wide path C={C} weight {wt}: val mean per-source accuracy {acc:.4f} ({n_right} right)', flush=True)
+            if (acc, n_right) > (best['val_accuracy'], best['val_right']):
+                best = {'weight': wt, 'C': C, 'val_accuracy': acc, 'val_right': n_right, 'scale': wt * ratio}
+                chosen = coef
+    if chosen is not None:
+        set_linear_path(model, chosen * np.float32(best['scale']))
+    print(f"wide path chosen: weight {best['weight']}, C {best['C']}", flush=True)
+    return best
 
 
 def train(meta, arrays, args):
@@ -240,6 +293,11 @@ def train(meta, arrays, args):
                   [(*lo_hi(p), p['weight'] * args.tier_weight, False) for p in tier]
     if tier:
         print(f'{len(tr)} train pairs + {len(tier)} tier pairs (weight {args.tier_weight})', flush=True)
+    # Log response lengths (tokens) per row, for the length-decorrelation term.
+    loglen = np.zeros(meta['rows'], dtype=np.float32)
+    for p in pairs:
+        loglen[p['h']] = math.log1p(p['hw'])
+        loglen[p['l']] = math.log1p(p['lw'])
     va = [p for p in pairs if p['split'] == 'val']
     val_rows = sorted({r for p in va for r in (p['h'], p['l'])})
     val_index = {r: i for i, r in enumerate(val_rows)}
@@ -287,6 +345,18 @@ def train(meta, arrays, args):
             n = len(bp)
             w = torch.tensor([p[2] for p in bp], dtype=torch.float32)
             loss = (rank_loss(s[n:], s[:n], torch.ones(n)) * w).sum() / w.sum()
+            if args.length_decor > 0:
+                # Not length in disguise: within each side of the batch (the lower responses, the higher ones), the
+                # squared correlation of the score with the log length is penalised, so that among human answers
+                # (and among assistant answers) a longer one does not score higher for its length alone.
+                L = torch.from_numpy(loglen[np.array(hs + ls)])
+                pen = 0.0
+                for side in (slice(0, n), slice(n, 2 * n)):
+                    a = s[side] - s[side].mean()
+                    b = L[side] - L[side].mean()
+                    corr = (a * b).sum() / (a.norm() * b.norm() + 1e-6)
+                    pen = pen + corr.pow(2)
+                loss = loss + args.length_decor * pen / 2
             if args.bag_l2 > 0:
                 # Weight decay for the sparse n-gram table (SparseAdam has none): an L2 penalty on the rows this
                 # batch looks up.
@@ -351,12 +421,18 @@ def main():
     ap.add_argument('--dropout', type=float, default=0.2)
     ap.add_argument('--linear', action='store_true', help='add the frozen logistic-regression path (see fit_linear_path)')
     ap.add_argument('--linear-scale', type=float, default=0.3)
+    ap.add_argument('--wide', type=float, nargs='*', default=[0.25, 0.5, 1.0, 2.0],
+                    help='after training, the weights (relative to the network\'s spread) tried for the wide path, a '
+                         'logistic regression over the model\'s inputs added to the network (see fit_wide_path); '
+                         'chosen on val with 0 (the network alone); --wide with no value: none')
     ap.add_argument('--tier-weight', type=float, default=0.0,
                     help='loss weight of the train-only tier pairs (human reply over a weak fine-tune; needs dump-features.js --tier); 0 = not used')
     ap.add_argument('--bag', type=int, default=8, help='width of the hashed n-gram bag')
     ap.add_argument('--bag-head', action='store_true', help='also map the n-gram bag linearly into the presentation component (trained from zero)')
     ap.add_argument('--bag-head-decay', type=float, default=0.1, help='AdamW weight decay of the bag head')
     ap.add_argument('--bag-l2', type=float, default=0.0, help='L2 penalty on the n-gram table rows a batch uses')
+    ap.add_argument('--length-decor', type=float, default=0.1,
+                    help='weight of the penalty on the squared within-side correlation of score and log length (0.1, the shipped model; 0 = off)')
     ap.add_argument('--seed', type=int, default=SEED)
     ap.add_argument('--dump', default=WORK, help='the features dump to train on (default training/work)')
     ap.add_argument('--out', default=MODELS, help='where ranker.onnx goes (default models/); any other folder is an '
@@ -367,6 +443,11 @@ def main():
     meta, arrays = load_dump(args.dump)
     model, info = train(meta, arrays, args)
     scores = score_rows(model, arrays, np.arange(meta['rows']))
+    if args.wide and not args.linear:
+        info['network_val_accuracy'] = info['val_accuracy']
+        info['wide'] = fit_wide_path(model, meta, arrays, scores[:, 0], args.wide)
+        info['val_accuracy'] = info['wide']['val_accuracy']
+        scores = score_rows(model, arrays, np.arange(meta['rows']))
     model.fold()
     os.makedirs(args.out, exist_ok=True)
     export_onnx(model, arrays, os.path.join(args.out, 'ranker.onnx'))

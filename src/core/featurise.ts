@@ -43,7 +43,24 @@ export interface FeaturiserConfig {
 }
 
 /** The default number of response tokens the bundled ranker reads; the loaded config is authoritative. */
-export const DEFAULT_MAX_RESPONSE_TOKENS = 256;
+export const DEFAULT_MAX_RESPONSE_TOKENS = 512;
+/** Distinct tokens a featuriser remembers (id, hash, character n-grams) before it starts afresh. */
+const TOKEN_MEMO_ENTRIES = 200_000;
+const NO_GRAMS = new Int32Array(0);
+
+/**
+ * A numbered-variant label at the end of an instruction, as generated data sets append them: " (variant 1)",
+ * " (2)", " [v3]", " (copy 2)", " (sample #4)". It says nothing about the instruction, so the featuriser drops it.
+ */
+const VARIANT_LABEL = /\s*[([]\s*(?:variant|version|copy|sample|example|v|no\.?|#)?\s*#?\s*\d{1,6}\s*[)\]]\s*$/i;
+
+/** The instruction as the featuriser reads it: trimmed, and without a trailing numbered-variant label. */
+export function canonicalInstruction(instruction: string): string {
+  const t = instruction.trim();
+  const m = VARIANT_LABEL.exec(t);
+  return m && m.index > 0 ? t.slice(0, m.index) : t;
+}
+
 /** Normalised features are clipped to +-this, so an absurd input cannot dominate a score. */
 export const FEATURE_CLIP = 8;
 
@@ -117,8 +134,9 @@ export function parseVocab(text: string, file = 'vocab.txt'): string[] {
   if (words.length > 0 && words[words.length - 1] === '') words.pop();
   const seen = new Set<string>();
   for (let i = 0; i < words.length; i++) {
-    // The newline token is written as the escape "\n" so that the file stays one word per line.
+    // The newline and indentation tokens are written as the escapes "\n" and "\t" (one word per line, no tabs).
     if (words[i] === '\\n') words[i] = '\n';
+    else if (words[i] === '\\t') words[i] = '\t';
     if (words[i] === '') fail(file, `line ${i + 1} is empty`);
     if (seen.has(words[i])) fail(file, `line ${i + 1}: duplicate word ${JSON.stringify(words[i])}`);
     seen.add(words[i]);
@@ -128,7 +146,7 @@ export function parseVocab(text: string, file = 'vocab.txt'): string[] {
 
 /** Writes a vocabulary list in the form parseVocab reads. */
 export function formatVocab(words: readonly string[]): string {
-  return words.map((w) => (w === '\n' ? '\\n' : w)).join('\n') + '\n';
+  return words.map((w) => (w === '\n' ? '\\n' : w === '\t' ? '\\t' : w)).join('\n') + '\n';
 }
 
 /** Builds a featuriser from a configuration and a vocabulary (no I/O). */
@@ -144,42 +162,65 @@ export function createFeaturiser(config: FeaturiserConfig, vocab: readonly strin
   const cMean = Float32Array.from(config.compositionNorm.mean);
   const cInv = Float32Array.from(config.compositionNorm.std, (s) => 1 / s);
   const headInst = Math.ceil(maxInstructionTokens / 2);
+  const scratch = new Int32Array(maxNgrams);
 
   const idOf = (tok: string): number => ids.get(tok) ?? V + 1 + (hashString(tok, 0x5ca7) % oovBuckets);
+
+  /** Character n-grams of a word token, with a space on either side (as scikit-learn's char_wb). */
+  const charNgramsOf = (tok: string): Int32Array => {
+    const c0 = tok.charCodeAt(0);
+    const isWord = (c0 >= 0x61 && c0 <= 0x7a) || (c0 >= 0x30 && c0 <= 0x39) || (c0 === 0x27 && tok.length > 1) || c0 >= 0x80;
+    if (!isWord || charNgramMax === 0) return NO_GRAMS;
+    const L = Math.min(tok.length, 24) + 2;
+    let count = 0;
+    for (let size = charNgramMin; size <= charNgramMax; size++) count += Math.max(0, L - size + 1);
+    const out = new Int32Array(count);
+    let o = 0;
+    for (let size = charNgramMin; size <= charNgramMax; size++) {
+      for (let s = 0; s + size <= L; s++) {
+        let h = (0x811c9dc5 ^ (size * 0x3b1)) >>> 0;
+        for (let k = s; k < s + size; k++) {
+          h ^= k === 0 || k === L - 1 ? 0x20 : tok.charCodeAt(k - 1);
+          h = Math.imul(h, 0x01000193);
+        }
+        out[o++] = 1 + ((h >>> 0) % ngramBuckets);
+      }
+    }
+    return out;
+  };
+
+  /**
+   * What the inputs need of a token, computed once per distinct token and kept (a bounded memo: the same words
+   * recur in every text): its id, its word hash for the n-gram bag, and its character n-gram ids.
+   */
+  interface TokenInfo { id: number; hash: number; grams: Int32Array }
+  const memo = new Map<string, TokenInfo>();
+  const infoOf = (tok: string): TokenInfo => {
+    let t = memo.get(tok);
+    if (t === undefined) {
+      t = { id: idOf(tok), hash: hashString(tok, 0x9a11), grams: charNgramsOf(tok) };
+      if (memo.size >= TOKEN_MEMO_ENTRIES) memo.clear();
+      memo.set(tok, t);
+    }
+    return t;
+  };
 
   /** Instruction ids: all tokens when they fit, else the first half and the last half of the budget. */
   const instructionIds = (st: TextStats): number[] => {
     const t = st.tokens;
     const out: number[] = [];
     if (t.length <= maxInstructionTokens) {
-      for (const tok of t) out.push(idOf(tok));
+      for (const tok of t) out.push(infoOf(tok).id);
     } else {
-      for (let i = 0; i < headInst; i++) out.push(idOf(t[i]));
-      for (let i = t.length - (maxInstructionTokens - headInst); i < t.length; i++) out.push(idOf(t[i]));
+      for (let i = 0; i < headInst; i++) out.push(infoOf(t[i]).id);
+      for (let i = t.length - (maxInstructionTokens - headInst); i < t.length; i++) out.push(infoOf(t[i]).id);
     }
     return out;
   };
 
-  /** Character n-grams of a word token, with a space on either side (as scikit-learn's char_wb), into `out`. */
-  const addCharNgrams = (tok: string, out: number[]): void => {
-    const c0 = tok.charCodeAt(0);
-    const isWord = (c0 >= 0x61 && c0 <= 0x7a) || (c0 >= 0x30 && c0 <= 0x39) || (c0 === 0x27 && tok.length > 1) || c0 >= 0x80;
-    if (!isWord || charNgramMax === 0) return;
-    const L = Math.min(tok.length, 24) + 2;
-    for (let size = charNgramMin; size <= charNgramMax; size++) {
-      for (let s = 0; s + size <= L; s++) {
-        if (out.length >= maxNgrams) return;
-        let h = (0x811c9dc5 ^ (size * 0x3b1)) >>> 0;
-        for (let k = s; k < s + size; k++) {
-          h ^= k === 0 || k === L - 1 ? 0x20 : tok.charCodeAt(k - 1);
-          h = Math.imul(h, 0x01000193);
-        }
-        out.push(1 + ((h >>> 0) % ngramBuckets));
-      }
-    }
-  };
-
-  const analyse = (text: string): TextStats => analyseText(text, maxAnalysisTokens);
+  // Leading and trailing whitespace is no part of a text's style: a final line break or trailing spaces change no
+  // input (the stability property test holds the score to that).
+  const analyse = (text: string): TextStats => analyseText(text.trim(), maxAnalysisTokens);
 
   const normalise = (v: Float32Array, off: number, n: number, mean: Float32Array, inv: Float32Array): void => {
     for (let i = 0; i < n; i++) {
@@ -194,43 +235,50 @@ export function createFeaturiser(config: FeaturiserConfig, vocab: readonly strin
     const B = pairs.length;
     const instIds: number[][] = [];
     const respIds: number[][] = [];
-    const grams: number[][] = [];
+    const grams: Int32Array[] = [];
     const pres = new Float32Array(B * P);
     const comp = new Float32Array(B * C);
     let Li = 1;
     let Lr = 1;
     let Ln = 1;
     for (let b = 0; b < B; b++) {
-      const inst = analyse(pairs[b].instruction);
+      const inst = analyse(canonicalInstruction(pairs[b].instruction));
       const resp = analyse(pairs[b].response);
       const ii = instructionIds(inst);
       const n = Math.min(resp.tokens.length, maxResponseTokens);
       const ri = new Array<number>(n);
-      const g: number[] = [];
+      const infos = new Array<TokenInfo>(n);
+      const g = scratch;
+      let gn = 0;
       let prev = 0;
       for (let i = 0; i < n; i++) {
-        const tok = resp.tokens[i];
-        ri[i] = idOf(tok);
-        const h = hashString(tok, 0x9a11);
-        if (g.length < maxNgrams) g.push(1 + (h % ngramBuckets));
-        if (i > 0 && g.length < maxNgrams) g.push(1 + (hashPair(prev, h) % ngramBuckets));
+        const t = infoOf(resp.tokens[i]);
+        infos[i] = t;
+        ri[i] = t.id;
+        const h = t.hash;
+        if (gn < maxNgrams) g[gn++] = 1 + (h % ngramBuckets);
+        if (i > 0 && gn < maxNgrams) g[gn++] = 1 + (hashPair(prev, h) % ngramBuckets);
         prev = h;
       }
-      for (let i = 0; i < n && g.length < maxNgrams; i++) addCharNgrams(resp.tokens[i], g);
+      for (let i = 0; i < n && gn < maxNgrams; i++) {
+        const cg = infos[i].grams;
+        const take = Math.min(cg.length, maxNgrams - gn);
+        for (let k = 0; k < take; k++) g[gn++] = cg[k];
+      }
       presentationVector(resp, pres, b * P);
       compositionVector(inst, resp, comp, b * C);
       normalise(pres, b * P, P, pMean, pInv);
       normalise(comp, b * C, C, cMean, cInv);
       instIds.push(ii);
       respIds.push(ri);
-      grams.push(g);
+      grams.push(g.slice(0, gn));
       if (ii.length > Li) Li = ii.length;
       if (ri.length > Lr) Lr = ri.length;
-      if (g.length > Ln) Ln = g.length;
+      if (gn > Ln) Ln = gn;
     }
-    const pack = (rows: number[][], L: number): Int32Array => {
+    const pack = (rows: ArrayLike<number>[], L: number): Int32Array => {
       const out = new Int32Array(B * L);
-      for (let b = 0; b < B; b++) out.set(rows[b], b * L);
+      for (let b = 0; b < B; b++) out.set(rows[b] as ArrayLike<number>, b * L);
       return out;
     };
     return {
@@ -248,10 +296,10 @@ export function createFeaturiser(config: FeaturiserConfig, vocab: readonly strin
     vocabSize: V,
     maxResponseTokens,
     featurise,
-    responseTokens: (response) => countTokens(response, maxResponseTokens + 1),
-    isTruncated: (response) => countTokens(response, maxResponseTokens + 1) > maxResponseTokens,
+    responseTokens: (response) => countTokens(response.trim(), maxResponseTokens + 1),
+    isTruncated: (response) => countTokens(response.trim(), maxResponseTokens + 1) > maxResponseTokens,
     rawFeatures: (pair) => {
-      const inst = analyse(pair.instruction);
+      const inst = analyse(canonicalInstruction(pair.instruction));
       const resp = analyse(pair.response);
       const presentation = new Float32Array(P);
       const composition = new Float32Array(C);

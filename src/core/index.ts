@@ -3,6 +3,7 @@
 export * from './types';
 export * from './tokenise';
 export * from './style';
+export * from './code';
 export * from './featurise';
 export * from './jsonl';
 export * from './schema';

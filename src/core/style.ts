@@ -4,7 +4,8 @@
 //   composition:  how the response relates to its instruction (overlap, length ratio, answer cues).
 // Raw values only; featurise.ts normalises them with the statistics stored in models/featuriser.json.
 
-import { forEachToken, NEWLINE_TOKEN } from './tokenise';
+import { analyseCode, type CodeStats } from './code';
+import { forEachToken, INDENT_TOKEN, NEWLINE_TOKEN } from './tokenise';
 
 // Word classes, as bit flags in one lookup table.
 const FUNC = 1;
@@ -96,10 +97,16 @@ export interface TextStats {
   tonePhrases: number;
   typesFirst100: number;
   contractions: number;
+  /** The code in the text (code.ts), read in full (up to MAX_CODE_LINES lines). */
+  code: CodeStats;
 }
 
 const PUNCT_KEYS = [',', '.', '!', '?', ':', ';', '(', '"', '-', '…'];
 const N_CLASSES = 14;
+
+function isLetterCode(c: number): boolean {
+  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+}
 
 function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x09 || c === 0x0d || c === 0xa0;
@@ -144,7 +151,7 @@ export function analyseText(text: string, maxTokens: number): TextStats {
     sentences: 0, sentenceLenSum: 0, sentenceLenSqSum: 0, sentencesLowerStart: 0, lines: 0, bulletLines: 0,
     numberedLines: 0, headingLines: 0, quoteLines: 0, codeFences: 0, boldMarks: 0, backticks: 0, paragraphBreaks: 0,
     urls: 0, spaceBeforePunct: 0, allCapsWords: 0, lowerI: 0, punct: {}, classCounts: new Int32Array(N_CLASSES),
-    tonePhrases: 0, typesFirst100: 0, contractions: 0,
+    tonePhrases: 0, typesFirst100: 0, contractions: 0, code: analyseCode(text),
   };
   for (const k of PUNCT_KEYS) st.punct[k] = 0;
   scanLines(text, st);
@@ -194,7 +201,8 @@ export function analyseText(text: string, maxTokens: number): TextStats {
       st.upper += up;
       st.wordChars += tok.length;
       if (up >= 2 && up === letters && letters === tok.length) st.allCapsWords++;
-      if (tok === 'i' && first === 0x69) st.lowerI++;
+      // A lower-case "i" on its own (not the first sub-word of an identifier such as "iPhone" or "isValid").
+      if (tok === 'i' && first === 0x69 && !isLetterCode(text.charCodeAt(start + 1))) st.lowerI++;
       if ((tok === 'http' || tok === 'https' || tok === 'www')) st.urls++;
       const cls = WORD_CLASSES.get(tok);
       if (cls !== undefined) {
@@ -253,6 +261,11 @@ export const PRESENTATION_FEATURES: readonly string[] = [
   'non_ascii_frac', 'all_caps_rate', 'sentence_lower_start_frac', 'lower_i_rate', 'first_person_rate', 'second_person_rate',
   'we_rate', 'contraction_rate', 'hedge_rate', 'transition_rate', 'informal_rate', 'tone_word_rate', 'log_tone_phrases',
   'log_urls', 'space_before_punct_rate',
+  // Code (code.ts): how much of the text is code, whether bare or fenced with a language, and the code's style.
+  'code_line_frac', 'bare_code', 'log_code_lines', 'fence_language_tagged', 'comment_per_code_line',
+  'docstring_per_code_line', 'type_hint_rate', 'snake_case_frac', 'naming_consistency', 'indent_regularity',
+  'tab_indent_frac', 'code_blank_line_frac', 'log_code_line_len', 'long_code_line_frac',
+  'assign_spacing_consistency', 'log_prose_lines_with_code',
 ];
 
 /** Names of the composition features, in vector order. */
@@ -260,7 +273,7 @@ export const COMPOSITION_FEATURES: readonly string[] = [
   'log_instruction_words', 'log_length_ratio', 'instruction_coverage', 'response_overlap', 'instruction_question_mark',
   'instruction_wh', 'instruction_yes_no', 'response_starts_yes_no', 'yes_no_answered', 'instruction_list_cue',
   'list_cue_answered', 'instruction_code_cue', 'code_cue_answered', 'instruction_imperative', 'restates_instruction',
-  'empty_instruction',
+  'empty_instruction', 'instruction_has_code', 'code_given_for_code',
 ];
 
 const bit = (flag: number): number => 31 - Math.clz32(flag);
@@ -285,6 +298,20 @@ export function presentationVector(st: TextStats, out: Float32Array, offset: num
     cc[bit(WE)] / w, st.contractions / w, cc[bit(HEDGE)] / w, cc[bit(TRANSITION)] / w, cc[bit(INFORMAL)] / w,
     cc[bit(TONE)] / w, Math.log1p(st.tonePhrases), Math.log1p(st.urls), st.spaceBeforePunct / w,
   ];
+  const k = st.code;
+  const cl = Math.max(k.codeLines, 1);
+  const names = k.snakeNames + k.camelNames;
+  const assigns = k.spacedAssign + k.tightAssign;
+  const has = k.codeLines > 0;
+  v.push(
+    has ? k.codeLines / (k.codeLines + k.proseLines) : 0, k.kind === 'bare' ? 1 : 0, Math.log1p(k.codeLines),
+    k.fencedBlocks > 0 ? k.taggedFences / k.fencedBlocks : 0, k.commentLines / cl, k.docstringLines / cl,
+    k.defs > 0 ? k.hintedDefs / k.defs : 0, names > 0 ? k.snakeNames / names : 0,
+    names > 0 ? Math.max(k.snakeNames, k.camelNames) / names : 1, k.indentedLines > 0 ? k.regularIndentLines / k.indentedLines : 1,
+    k.indentedLines > 0 ? k.tabIndentLines / k.indentedLines : 0, has ? k.codeBlankLines / (k.codeLines + k.codeBlankLines) : 0,
+    has ? Math.log1p(k.codeChars / cl) : 0, k.longLines / cl,
+    assigns > 0 ? Math.max(k.spacedAssign, k.tightAssign) / assigns : 1, has ? Math.log1p(k.proseLines) : 0,
+  );
   for (let i = 0; i < v.length; i++) out[offset + i] = v[i];
 }
 
@@ -296,9 +323,20 @@ function firstWord(st: TextStats): string {
   return '';
 }
 
-function lastVisible(st: TextStats): string {
-  for (let i = st.tokens.length - 1; i >= 0; i--) if (st.tokens[i] !== NEWLINE_TOKEN) return st.tokens[i];
-  return '';
+/**
+ * Whether the text ends as a question: a '?' among its last QUESTION_TAIL visible tokens, so that a suffix such as
+ * " (variant 1)" after the question mark does not turn a question into a statement.
+ */
+const QUESTION_TAIL = 8;
+function endsAsQuestion(st: TextStats): boolean {
+  let seen = 0;
+  for (let i = st.tokens.length - 1; i >= 0 && seen < QUESTION_TAIL; i--) {
+    const t = st.tokens[i];
+    if (t === NEWLINE_TOKEN || t === INDENT_TOKEN) continue;
+    if (t === '?') return true;
+    seen++;
+  }
+  return false;
 }
 
 /** Content words: words that are not function words and have at least two characters. */
@@ -339,14 +377,15 @@ export function compositionVector(inst: TextStats, resp: TextStats, out: Float32
   const listCue = ic[bit(LIST_CUE)] > 0 ? 1 : 0;
   const respList = (resp.bulletLines + resp.numberedLines) / Math.max(resp.lines, 1);
   const codeCue = ic[bit(CODE_CUE)] > 0 ? 1 : 0;
-  const respCode = resp.codeFences > 0 || resp.backticks > 0 ? 1 : 0;
+  const respCode = resp.codeFences > 0 || resp.backticks > 0 || resp.code.codeLines > 0 ? 1 : 0;
+  const instHasCode = inst.code.codeLines > 0 ? 1 : 0;
   const v = [
     Math.log1p(inst.words), Math.log1p(resp.words) - Math.log1p(inst.words),
     instContent.size > 0 ? covered / instContent.size : 0,
     respContent.size > 0 ? overlap / respContent.size : 0,
-    lastVisible(inst) === '?' ? 1 : 0, (iCls & WH) !== 0 ? 1 : 0, yesNoQ, respYesNo, yesNoQ * respYesNo,
+    endsAsQuestion(inst) ? 1 : 0, (iCls & WH) !== 0 ? 1 : 0, yesNoQ, respYesNo, yesNoQ * respYesNo,
     listCue, listCue * respList, codeCue, codeCue * respCode, (iCls & IMPERATIVE) !== 0 ? 1 : 0,
-    firstN > 0 ? restated / firstN : 0, inst.words === 0 ? 1 : 0,
+    firstN > 0 ? restated / firstN : 0, inst.words === 0 ? 1 : 0, instHasCode, Math.max(codeCue, instHasCode) * (resp.code.codeLines > 0 ? 1 : 0),
   ];
   for (let i = 0; i < v.length; i++) out[offset + i] = v[i];
 }

@@ -1,9 +1,20 @@
 // The one tokeniser of SCAR Lens's ranker: lower-cased words, clitics split the way GloVe's corpus was
 // ("don't" -> "do" "n't", "it's" -> "it" "'s"), every other visible character its own token, and a line
 // break as the token "\n". One pass over the text, no regular expressions.
+// For code (ranker 2): identifiers split into their sub-words ("playList" -> "play" "list", "HTTPServer" ->
+// "http" "server"; snake_case already splits at "_", a symbol token), and the indentation of a line after a
+// line break becomes INDENT_TOKEN once per level (4 columns, a tab counts 4; 2-5 columns are one level, at
+// most MAX_INDENT_LEVELS), so that identifiers, operators and indentation all reach the model.
 
 /** The token that stands for a line break. */
 export const NEWLINE_TOKEN = '\n';
+/** The token that stands for one level of indentation at the start of a line. */
+export const INDENT_TOKEN = '\t';
+/** The most indentation tokens one line gets. */
+export const MAX_INDENT_LEVELS = 8;
+
+const isUpperAt = (text: string, k: number): boolean => { const c = text.charCodeAt(k); return c >= 0x41 && c <= 0x5a; };
+const isLowerAt = (text: string, k: number): boolean => { const c = text.charCodeAt(k); return c >= 0x61 && c <= 0x7a; };
 
 const enum Kind {
   Space = 0,
@@ -45,6 +56,21 @@ export function forEachToken(text: string, sink: TokenSink, limit = Number.MAX_S
   let n = 0;
   const len = text.length;
   let i = 0;
+  // The word text[a, b) as one token, or as its camelCase sub-words.
+  const word = (a: number, b: number): void => {
+    let s = a;
+    for (let q = a + 1; q < b && n < limit; q++) {
+      if (isUpperAt(text, q) && (isLowerAt(text, q - 1) || (isUpperAt(text, q - 1) && q + 1 < b && isLowerAt(text, q + 1)))) {
+        sink(text.slice(s, q).toLowerCase(), s, true);
+        n++;
+        s = q;
+      }
+    }
+    if (n < limit) {
+      sink(text.slice(s, b).toLowerCase(), s, true);
+      n++;
+    }
+  };
   while (i < len && n < limit) {
     const c = text.charCodeAt(i);
     const k = kindOf(c);
@@ -56,6 +82,23 @@ export function forEachToken(text: string, sink: TokenSink, limit = Number.MAX_S
       sink(NEWLINE_TOKEN, i, false);
       n++;
       i++;
+      // The next line's indentation, when it has text after it.
+      let width = 0;
+      let e = i;
+      for (; e < len; e++) {
+        const w = text.charCodeAt(e);
+        if (w === 0x20) width++;
+        else if (w === 0x09) width += 4;
+        else break;
+      }
+      if (width >= 2 && e < len && kindOf(text.charCodeAt(e)) !== Kind.Newline && text.charCodeAt(e) !== 0x0d) {
+        const levels = Math.min(MAX_INDENT_LEVELS, Math.max(1, Math.round(width / 4)));
+        for (let l = 0; l < levels && n < limit; l++) {
+          sink(INDENT_TOKEN, i, false);
+          n++;
+        }
+        i = e;
+      }
       continue;
     }
     if (k === Kind.Word) {
@@ -70,17 +113,13 @@ export function forEachToken(text: string, sink: TokenSink, limit = Number.MAX_S
         const last = text.charCodeAt(j - 1) | 0x20;
         if (after === 't' && last === 0x6e /* n */) {
           // "don't" -> "do" "n't"; a lone "n't" (pre-tokenised text: "should n't") stays one token.
-          if (j - 1 > i) {
-            sink(text.slice(i, j - 1).toLowerCase(), i, true);
-            n++;
-          }
+          if (j - 1 > i) word(i, j - 1);
           if (n < limit) {
             sink("n't", j - 1, true);
             n++;
           }
         } else {
-          sink(text.slice(i, j).toLowerCase(), i, true);
-          n++;
+          word(i, j);
           if (n < limit) {
             sink("'" + after, j, true);
             n++;
@@ -89,8 +128,7 @@ export function forEachToken(text: string, sink: TokenSink, limit = Number.MAX_S
         i = e;
         continue;
       }
-      sink(text.slice(i, j).toLowerCase(), i, true);
-      n++;
+      word(i, j);
       i = j;
       continue;
     }

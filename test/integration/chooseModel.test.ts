@@ -61,11 +61,11 @@ describe('choosing the ranker model', function () {
     await settledBadges(api, editor, 60000).catch((e: Error) => {
       throw new Error(`${e.message}; live scoring: ${JSON.stringify(api.liveScoring(doc.uri))}`);
     });
-    assert.equal((await api.engineStats())?.modelName, 'scar-lens-ranker-1.0');
+    assert.equal((await api.engineStats())?.modelName, 'scar-lens-ranker-2.0');
     const bundledScores = docScores(api, doc.uri);
     const line = [...bundledScores.keys()][0];
     const hover = async () => hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(line - 1, 5)));
-    assert.ok((await hover()).includes('Scored by `scar-lens-ranker-1.0`'), await hover());
+    assert.ok((await hover()).includes('Scored by `scar-lens-ranker-2.0`'), await hover());
 
     // Switch to the tiny official-kind model.
     const chosen = await vscode.commands.executeCommand<string | undefined>('scar.chooseModel', tiny);
@@ -106,7 +106,7 @@ describe('choosing the ranker model', function () {
       const s = api.liveScoring(doc.uri)?.complete ? api.documentScores(doc.uri) : undefined;
       return !!s && s.lines.every((l) => l.score === undefined || Math.abs(l.score - bundledScores.get(l.index + 1)!) < 1e-6);
     }, 60000);
-    await waitForModel(api, 'scar-lens-ranker-1.0');
+    await waitForModel(api, 'scar-lens-ranker-2.0');
   });
 
   it('scar.modelPath is machine-scoped: a workspace cannot set it', async () => {

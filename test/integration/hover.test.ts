@@ -54,7 +54,7 @@ describe('score hover', function () {
     const { doc, editor } = await openAnalysed('dupes.jsonl');
     await settledBadges(await fullApi(), editor);
     const long = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(7, 5)));
-    assert.ok(long.includes('✂ **Cut for scoring:** this response has 564 tokens; the ranker reads the first 256 (its style statistics the first 1,024), and the rest does not count in the score.'), long);
+    assert.ok(long.includes('✂ **Cut for scoring:** this response has 564 tokens; the ranker reads the first 512 (its style statistics the first 1,024), and the rest does not count in the score.'), long);
     const short = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(0, 5)));
     assert.ok(short.includes('**SCAR') && !short.includes('Cut for scoring'), short);
   });

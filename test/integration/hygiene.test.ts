@@ -39,7 +39,7 @@ describe('hygiene', () => {
       '6: Near-duplicate of line 2 (Jaccard 0.87)',
       '7: Empty response',
     ]);
-    assert.match(asLines(diags)[0], /^1: 1 of \d+ lines has a response longer than the ranker reads \(256 tokens\)/);
+    assert.match(asLines(diags)[0], /^1: 1 of \d+ lines has a response longer than the ranker reads \(512 tokens\)/);
     assert.deepEqual(diags.map((d) => d.code), ['truncated-summary', 'duplicate', 'not-english', 'near-duplicate', 'empty-response']);
     assert.equal(diags[1].severity, vscode.DiagnosticSeverity.Warning);
     assert.equal(diags[0].severity, vscode.DiagnosticSeverity.Information);
@@ -139,7 +139,7 @@ describe('hygiene', () => {
     assert.equal(summary.range.start.line, 0, 'on the first line');
     assert.ok(summary.range.isEmpty, 'a zero-width range, not a squiggled line');
     assert.equal(summary.severity, vscode.DiagnosticSeverity.Information);
-    assert.match(summary.message, /^1 of \d+ lines has a response longer than the ranker reads \(256 tokens\); only 256 tokens of it are scored\. The first is line 8;/);
+    assert.match(summary.message, /^1 of \d+ lines has a response longer than the ranker reads \(512 tokens\); only 512 tokens of it are scored\. The first is line 8;/);
     assert.equal(summary.relatedInformation?.[0].location.range.start.line, 7);
     const restore = await setScarSettings({ 'hygiene.reportTruncation': true });
     try {
@@ -148,7 +148,7 @@ describe('hygiene', () => {
       const line = diags.find((d) => d.code === 'truncated')!;
       assert.equal(line.range.start.line, 7);
       assert.ok(line.range.isEmpty, 'a zero-width range at the start of the line');
-      assert.equal(line.message, 'Response truncated to 256 tokens for scoring');
+      assert.equal(line.message, 'Response truncated to 512 tokens for scoring');
     } finally {
       await restore();
     }

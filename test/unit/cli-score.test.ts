@@ -29,7 +29,7 @@ describe('cli: scar score', function () {
     const out = rows(r.out);
     assert.deepEqual(out.map((o) => o.line), [1, 3, 4, 6, 7, 8]);
     assert.deepEqual(Object.keys(out[0]), ['line', 'score', 'style', 'percentile', 'error', 'composition', 'presentation', 'model']);
-    assert.ok(out.every((o) => (o as { model?: string }).model === 'scar-lens-ranker-1.0'), 'every row names the model');
+    assert.ok(out.every((o) => (o as { model?: string }).model === 'scar-lens-ranker-2.0'), 'every row names the model');
     for (const o of out) {
       if (o.line === 4 || o.line === 7) {
         assert.equal(o.score, null);
@@ -53,7 +53,7 @@ describe('cli: scar score', function () {
     for (let i = 1; i < scored.length; i++) assert.ok(scored[i].style! >= scored[i - 1].style!, 'style follows the raw score');
     assert.equal(scored[0].percentile, 0);
     assert.equal(scored[scored.length - 1].percentile, 100);
-    assert.match(r.err, /Scored 4 pairs on 4 lines with scar-lens-ranker-1.0 in .* — median .*, 2 lines without a pair/);
+    assert.match(r.err, /Scored 4 pairs on 4 lines with scar-lens-ranker-2.0 in .* — median .*, 2 lines without a pair/);
   });
 
   it('gives the same scores as the engine does for the same pairs', async () => {

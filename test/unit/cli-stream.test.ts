@@ -79,8 +79,8 @@ describe('cli: streaming pipe mode (FILE -)', function () {
     assert.match(out[3].error!, /invalid JSON/);
     assert.equal(typeof out[6].error, 'string');
     for (const o of out) assert.equal(o.percentile, null);
-    for (const o of out) assert.equal((o as { model?: string }).model, 'scar-lens-ranker-1.0', 'every streamed row names the model');
-    assert.match(r.err, /^Scored \d+ pairs on \d+ lines with scar-lens-ranker-1\.0 in /);
+    for (const o of out) assert.equal((o as { model?: string }).model, 'scar-lens-ranker-2.0', 'every streamed row names the model');
+    assert.match(r.err, /^Scored \d+ pairs on \d+ lines with scar-lens-ranker-2\.0 in /);
     // The same scores as the whole-file mode gives.
     const file = path.join(tmp, 'm.jsonl');
     fs.writeFileSync(file, text);

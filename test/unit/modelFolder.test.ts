@@ -13,7 +13,7 @@ describe('model folders', () => {
   it('describes the bundled ranker from its model card', () => {
     const d = describeModelFolder(modelsDir);
     assert.equal(d.kind, 'bundled');
-    assert.match(d.name, /scar-lens-ranker-1\.0/);
+    assert.match(d.name, /scar-lens-ranker-2\.0/);
     assert.match(d.summary, /^A small style-consistency ranker/);
     assert.equal(d.card, path.join(modelsDir, 'MODEL_CARD.md'));
     assert.equal(d.error, undefined);
