@@ -33,25 +33,47 @@ export function cacheKey(modelId: string, instruction: string, response: string)
     .digest();
 }
 
-/** A least-recently-used map from key (latin1 string of the digest) to scores. */
+/**
+ * A least-recently-used map from key (latin1 string of the digest) to scores. The scores live in one Float32Array
+ * (the model's outputs are float32, so nothing is lost), three per slot, and the map holds only slot numbers: 100k
+ * entries cost about 7 MB instead of the 17 MB of an object per entry.
+ */
 export class MemoryLru {
-  private readonly map = new Map<string, PairScore>();
-  constructor(readonly capacity: number) {}
+  private readonly map = new Map<string, number>();
+  private readonly values: Float32Array;
+  private used = 0;
+  constructor(readonly capacity: number) {
+    this.values = new Float32Array(3 * Math.max(1, capacity));
+  }
 
   get size(): number { return this.map.size; }
 
   get(key: Buffer): PairScore | undefined {
     const k = key.toString('latin1');
-    const v = this.map.get(k);
-    if (v !== undefined) { this.map.delete(k); this.map.set(k, v); }
-    return v;
+    const slot = this.map.get(k);
+    if (slot === undefined) return undefined;
+    this.map.delete(k);
+    this.map.set(k, slot);
+    const v = this.values;
+    return { score: v[3 * slot], composition: v[3 * slot + 1], presentation: v[3 * slot + 2] };
   }
 
   set(key: Buffer, value: PairScore): void {
     const k = key.toString('latin1');
-    this.map.delete(k);
-    this.map.set(k, value);
-    if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as string);
+    let slot = this.map.get(k);
+    if (slot !== undefined) {
+      this.map.delete(k);
+    } else if (this.used < this.capacity) {
+      slot = this.used++;
+    } else {
+      const oldest = this.map.keys().next().value as string; // the least recently used gives up its slot
+      slot = this.map.get(oldest)!;
+      this.map.delete(oldest);
+    }
+    this.map.set(k, slot);
+    this.values[3 * slot] = value.score;
+    this.values[3 * slot + 1] = value.composition;
+    this.values[3 * slot + 2] = value.presentation;
   }
 }
 

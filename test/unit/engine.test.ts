@@ -7,7 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { CancelledError, EngineClient, EngineCrashedError, ModelError, type EngineClientOptions } from '../../src/engine/client';
 import { lineResults, scoreAll } from '../util/oracles/engine';
-import { CACHE_FILE, DiskCache, RECORD_BYTES, cacheKey } from '../../src/engine/cache';
+import { CACHE_FILE, DiskCache, MemoryLru, RECORD_BYTES, cacheKey } from '../../src/engine/cache';
 import { distDir, modelsDir } from '../util/paths';
 
 const enginePath = path.join(distDir, 'engine.js');
@@ -331,5 +331,32 @@ describe('engine: disk cache file', () => {
     assert.deepEqual(b.get(key(249)), val(249), 'the newest entry survives');
     assert.equal(b.get(key(0)), undefined, 'the oldest is gone');
     assert.ok(fs.statSync(path.join(dir, CACHE_FILE)).size <= 16 + 100 * RECORD_BYTES);
+  });
+});
+
+describe('engine: memory cache', () => {
+  const key = (i: number) => cacheKey('m', `q${i}`, `a${i}`);
+  const val = (i: number) => ({ score: i + 0.25, composition: -i, presentation: 0.5 });
+
+  it('keeps the most recently used entries, reuses the oldest slot, and returns the stored scores', () => {
+    const lru = new MemoryLru(3);
+    for (let i = 0; i < 3; i++) lru.set(key(i), val(i));
+    assert.deepEqual(lru.get(key(0)), val(0), 'a hit also makes 0 the most recent');
+    lru.set(key(3), val(3)); // evicts 1, the least recently used
+    assert.equal(lru.size, 3);
+    assert.equal(lru.get(key(1)), undefined);
+    assert.deepEqual([0, 2, 3].map((i) => lru.get(key(i))), [val(0), val(2), val(3)]);
+    lru.set(key(2), val(7)); // an update keeps one entry
+    assert.equal(lru.size, 3);
+    assert.deepEqual(lru.get(key(2)), val(7));
+  });
+
+  it('stores scores as the model gives them (float32) and NaN components of a ranker without them', () => {
+    const lru = new MemoryLru(2);
+    const f = Math.fround(-2.3917);
+    lru.set(key(1), { score: f, composition: NaN, presentation: NaN });
+    const got = lru.get(key(1))!;
+    assert.equal(got.score, f);
+    assert.ok(Number.isNaN(got.composition) && Number.isNaN(got.presentation));
   });
 });
