@@ -76,8 +76,8 @@ export function responseWindowIn(modelDir: string): { tokens: number; statistics
 export const TRUNCATION_SUMMARY_CODE = 'truncated-summary';
 
 /**
- * The file's one truncation message: "212 of 300 lines have a response longer than the ranker reads (256 tokens);
- * only 256 tokens of each are scored. The first is line 4; `scar.hygiene.reportTruncation` lists every one."
+ * The file's one truncation message: "212 of 300 lines have a response longer than the ranker reads (512 tokens);
+ * only 512 tokens of each are scored. The first is line 4; `scar.hygiene.reportTruncation` lists every one."
  */
 export function truncationSummary(lines: number, checked: number, maxTokens: number, firstLine: number): string {
   const n = (k: number): string => k.toLocaleString('en-US');
