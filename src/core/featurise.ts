@@ -46,7 +46,6 @@ export interface FeaturiserConfig {
 export const DEFAULT_MAX_RESPONSE_TOKENS = 512;
 /** Distinct tokens a featuriser remembers (id, hash, character n-grams) before it starts afresh. */
 const TOKEN_MEMO_ENTRIES = 200_000;
-const NO_GRAMS = new Int32Array(0);
 
 /**
  * A numbered-variant label at the end of an instruction, as generated data sets append them: " (variant 1)",
@@ -150,7 +149,7 @@ export function formatVocab(words: readonly string[]): string {
 }
 
 /** Builds a featuriser from a configuration and a vocabulary (no I/O). */
-export function createFeaturiser(config: FeaturiserConfig, vocab: readonly string[], modelId = config.version): LoadedFeaturiser {
+export function createFeaturiser(config: FeaturiserConfig, vocab: readonly string[], modelId = config.version, memoEntries = TOKEN_MEMO_ENTRIES): LoadedFeaturiser {
   const ids = new Map<string, number>();
   for (let i = 0; i < vocab.length; i++) ids.set(vocab[i], i + 1);
   const V = vocab.length;
@@ -163,19 +162,41 @@ export function createFeaturiser(config: FeaturiserConfig, vocab: readonly strin
   const cInv = Float32Array.from(config.compositionNorm.std, (s) => 1 / s);
   const headInst = Math.ceil(maxInstructionTokens / 2);
   const scratch = new Int32Array(maxNgrams);
+  let slotScratch = new Int32Array(1024);
 
   const idOf = (tok: string): number => ids.get(tok) ?? V + 1 + (hashString(tok, 0x5ca7) % oovBuckets);
 
-  /** Character n-grams of a word token, with a space on either side (as scikit-learn's char_wb). */
-  const charNgramsOf = (tok: string): Int32Array => {
+  /**
+   * What the inputs need of a token, computed once per distinct token and kept (a bounded memo: the same words
+   * recur in every text): its id, its word hash for the n-gram bag, and its character n-gram ids. The memo maps a
+   * token to a slot; a slot's values live in typed arrays, and every slot's character n-grams in one pool, so a
+   * token costs its Map entry and about 16 bytes plus 4 per n-gram (an object and an Int32Array per token held
+   * about 40 MB more per featuriser at 200,000 tokens). Full, it starts afresh, between two pairs only (a pair's
+   * slots must stay valid while its row is built).
+   */
+  const memo = new Map<string, number>();
+  let slotCap = 4096;
+  let slotId = new Int32Array(slotCap);
+  let slotHash = new Uint32Array(slotCap);
+  let slotGramStart = new Int32Array(slotCap);
+  let slotGramEnd = new Int32Array(slotCap);
+  let gramPool = new Int32Array(1 << 16);
+  let gramUsed = 0;
+  const grow = <T extends Int32Array | Uint32Array>(a: T, n: number): T => {
+    const b = new (a.constructor as { new (n: number): T })(n);
+    b.set(a);
+    return b;
+  };
+
+  /** Appends the character n-grams of a word token to the pool, with a space on either side (as scikit-learn's char_wb). */
+  const addCharNgrams = (tok: string): void => {
     const c0 = tok.charCodeAt(0);
     const isWord = (c0 >= 0x61 && c0 <= 0x7a) || (c0 >= 0x30 && c0 <= 0x39) || (c0 === 0x27 && tok.length > 1) || c0 >= 0x80;
-    if (!isWord || charNgramMax === 0) return NO_GRAMS;
+    if (!isWord || charNgramMax === 0) return;
     const L = Math.min(tok.length, 24) + 2;
     let count = 0;
     for (let size = charNgramMin; size <= charNgramMax; size++) count += Math.max(0, L - size + 1);
-    const out = new Int32Array(count);
-    let o = 0;
+    if (gramUsed + count > gramPool.length) gramPool = grow(gramPool, Math.max(gramPool.length * 2, gramUsed + count));
     for (let size = charNgramMin; size <= charNgramMax; size++) {
       for (let s = 0; s + size <= L; s++) {
         let h = (0x811c9dc5 ^ (size * 0x3b1)) >>> 0;
@@ -183,23 +204,28 @@ export function createFeaturiser(config: FeaturiserConfig, vocab: readonly strin
           h ^= k === 0 || k === L - 1 ? 0x20 : tok.charCodeAt(k - 1);
           h = Math.imul(h, 0x01000193);
         }
-        out[o++] = 1 + ((h >>> 0) % ngramBuckets);
+        gramPool[gramUsed++] = 1 + ((h >>> 0) % ngramBuckets);
       }
     }
-    return out;
   };
 
-  /**
-   * What the inputs need of a token, computed once per distinct token and kept (a bounded memo: the same words
-   * recur in every text): its id, its word hash for the n-gram bag, and its character n-gram ids.
-   */
-  interface TokenInfo { id: number; hash: number; grams: Int32Array }
-  const memo = new Map<string, TokenInfo>();
-  const infoOf = (tok: string): TokenInfo => {
+  /** The memo slot of a token (see above). */
+  const slotOf = (tok: string): number => {
     let t = memo.get(tok);
     if (t === undefined) {
-      t = { id: idOf(tok), hash: hashString(tok, 0x9a11), grams: charNgramsOf(tok) };
-      if (memo.size >= TOKEN_MEMO_ENTRIES) memo.clear();
+      t = memo.size;
+      if (t >= slotCap) {
+        slotCap *= 2;
+        slotId = grow(slotId, slotCap);
+        slotHash = grow(slotHash, slotCap);
+        slotGramStart = grow(slotGramStart, slotCap);
+        slotGramEnd = grow(slotGramEnd, slotCap);
+      }
+      slotId[t] = idOf(tok);
+      slotHash[t] = hashString(tok, 0x9a11);
+      slotGramStart[t] = gramUsed;
+      addCharNgrams(tok);
+      slotGramEnd[t] = gramUsed;
       memo.set(tok, t);
     }
     return t;
@@ -210,10 +236,10 @@ export function createFeaturiser(config: FeaturiserConfig, vocab: readonly strin
     const t = st.tokens;
     const out: number[] = [];
     if (t.length <= maxInstructionTokens) {
-      for (const tok of t) out.push(infoOf(tok).id);
+      for (const tok of t) out.push(slotId[slotOf(tok)]);
     } else {
-      for (let i = 0; i < headInst; i++) out.push(infoOf(t[i]).id);
-      for (let i = t.length - (maxInstructionTokens - headInst); i < t.length; i++) out.push(infoOf(t[i]).id);
+      for (let i = 0; i < headInst; i++) out.push(slotId[slotOf(t[i])]);
+      for (let i = t.length - (maxInstructionTokens - headInst); i < t.length; i++) out.push(slotId[slotOf(t[i])]);
     }
     return out;
   };
@@ -242,28 +268,32 @@ export function createFeaturiser(config: FeaturiserConfig, vocab: readonly strin
     let Lr = 1;
     let Ln = 1;
     for (let b = 0; b < B; b++) {
+      if (memo.size >= memoEntries) {
+        memo.clear();
+        gramUsed = 0;
+      }
       const inst = analyse(canonicalInstruction(pairs[b].instruction));
       const resp = analyse(pairs[b].response);
       const ii = instructionIds(inst);
       const n = Math.min(resp.tokens.length, maxResponseTokens);
       const ri = new Array<number>(n);
-      const infos = new Array<TokenInfo>(n);
+      const slots = slotScratch.length >= n ? slotScratch : (slotScratch = new Int32Array(n));
       const g = scratch;
       let gn = 0;
       let prev = 0;
       for (let i = 0; i < n; i++) {
-        const t = infoOf(resp.tokens[i]);
-        infos[i] = t;
-        ri[i] = t.id;
-        const h = t.hash;
+        const t = slotOf(resp.tokens[i]);
+        slots[i] = t;
+        ri[i] = slotId[t];
+        const h = slotHash[t];
         if (gn < maxNgrams) g[gn++] = 1 + (h % ngramBuckets);
         if (i > 0 && gn < maxNgrams) g[gn++] = 1 + (hashPair(prev, h) % ngramBuckets);
         prev = h;
       }
       for (let i = 0; i < n && gn < maxNgrams; i++) {
-        const cg = infos[i].grams;
-        const take = Math.min(cg.length, maxNgrams - gn);
-        for (let k = 0; k < take; k++) g[gn++] = cg[k];
+        const t = slots[i];
+        const end = Math.min(slotGramEnd[t], slotGramStart[t] + maxNgrams - gn);
+        for (let k = slotGramStart[t]; k < end; k++) g[gn++] = gramPool[k];
       }
       presentationVector(resp, pres, b * P);
       compositionVector(inst, resp, comp, b * C);

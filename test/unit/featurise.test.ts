@@ -145,6 +145,25 @@ describe('featurise', () => {
     assert.deepEqual(capped.featurise([{ instruction: '', response: 'concatenation is long' }]).response_ngrams.dims, [1, 7]);
   });
 
+  it('gives the same inputs when its token memo fills and starts afresh, within a batch and across batches', () => {
+    const config = smallConfig({ charNgramMin: 3, charNgramMax: 5 });
+    const roomy = createFeaturiser(config, vocab);
+    const tiny = createFeaturiser(config, vocab, config.version, 8); // starts afresh every pair or two
+    const words = 'alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma'.split(' ');
+    const pairs = Array.from({ length: 12 }, (_, i) => ({
+      instruction: `Question ${i}: ${words[i]} and ${words[(i * 5) % words.length]}?`,
+      response: Array.from({ length: 20 + i }, (_, k) => words[(i * 7 + k * 3) % words.length] + (k % 4 === 0 ? `_${k}` : '')).join(' '),
+    }));
+    for (const batch of [pairs, pairs.slice(0, 5), pairs.slice(5)]) {
+      const want = roomy.featurise(batch);
+      const got = tiny.featurise(batch);
+      for (const name of Object.keys(want) as Array<keyof typeof want>) {
+        assert.deepEqual(got[name].dims, want[name].dims, name);
+        assert.deepEqual(Array.from(got[name].data as ArrayLike<number>), Array.from(want[name].data as ArrayLike<number>), name);
+      }
+    }
+  });
+
   it('gives every sequence at least one column, so an empty batch row is still a valid tensor', () => {
     const f = createFeaturiser(smallConfig(), vocab);
     const feeds = f.featurise([{ instruction: '', response: '' }]);
