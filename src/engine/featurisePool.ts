@@ -10,9 +10,30 @@ import type { PairText } from './protocol';
 
 export const WORKER_FILE = 'featuriseWorker.js';
 
+/**
+ * Claims on a request's batches, shared by the engine's thread and its workers (a SharedArrayBuffer): 0 nobody has
+ * taken the batch, 1 a worker has, 2 the engine's thread has. Whoever changes 0 first featurises it.
+ */
+export const CLAIM_FREE = 0;
+export const CLAIM_WORKER = 1;
+export const CLAIM_THREAD = 2;
+
+/** Creates the claims of `n` batches, all free. */
+export function newClaims(n: number): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(Math.max(1, n) * Int32Array.BYTES_PER_ELEMENT));
+}
+
+/** Takes batch `index` for the engine's thread; false when a worker took it first. */
+export function claimForThread(claims: Int32Array, index: number): boolean {
+  return Atomics.compareExchange(claims, index, CLAIM_FREE, CLAIM_THREAD) === CLAIM_FREE;
+}
+
+/** A batch is featurised by whoever claims it first; a worker answers `skipped` for a batch already taken. */
+export interface BatchClaim { claims: Int32Array; index: number }
+
 /** A request to a worker and its answer. */
-export interface FeaturiseJob { id: number; instructions: string[]; responses: string[] }
-export type FeaturiseAnswer = { id: number; feeds: ModelFeeds } | { id: number; error: string } | { ready: true } | { initError: string };
+export interface FeaturiseJob { id: number; instructions: string[]; responses: string[]; claim?: BatchClaim }
+export type FeaturiseAnswer = { id: number; feeds: ModelFeeds } | { id: number; skipped: true } | { id: number; error: string } | { ready: true } | { initError: string };
 
 /**
  * Default featurising workers: one on a machine with 2 cores or fewer (the engine's main thread featurises too, so
@@ -23,13 +44,6 @@ export function defaultFeaturiseWorkers(): number {
   return cores <= 2 ? 1 : Math.min(3, cores - 1);
 }
 
-/**
- * Jobs a worker holds at once: the one it runs and the next, already in its own message queue. With one, a worker that
- * finished waited for the engine's thread to read its answer and send the next job, and that thread is often busy in
- * a (synchronous) onnxruntime run: the worker sat idle about a third of the time.
- */
-const JOBS_PER_WORKER = 2;
-
 interface Slot {
   worker: Worker;
   /** Jobs sent to the worker and not answered yet. */
@@ -38,8 +52,8 @@ interface Slot {
 
 export class FeaturisePool {
   private readonly slots: Slot[] = [];
-  private readonly waiting: Array<{ job: FeaturiseJob; resolve: (f: ModelFeeds) => void; reject: (e: Error) => void }> = [];
-  private readonly pending = new Map<number, { resolve: (f: ModelFeeds) => void; reject: (e: Error) => void; slot: Slot }>();
+  private readonly waiting: Array<{ job: FeaturiseJob; resolve: (f: ModelFeeds | undefined) => void; reject: (e: Error) => void }> = [];
+  private readonly pending = new Map<number, { resolve: (f: ModelFeeds | undefined) => void; reject: (e: Error) => void; slot: Slot }>();
   private nextId = 1;
   /** Every worker started and not yet exited, ready or not. */
   private readonly all = new Set<Worker>();
@@ -79,7 +93,7 @@ export class FeaturisePool {
         this.pending.delete(m.id);
         slot.jobs--;
         if ('error' in m) p.reject(new Error(m.error));
-        else p.resolve(m.feeds);
+        else p.resolve('feeds' in m ? m.feeds : undefined);
         this.drain();
       });
       worker.on('error', (e) => {
@@ -107,10 +121,15 @@ export class FeaturisePool {
     }
   }
 
+  /**
+   * Sends the queued jobs to the workers at once, each to the one with the fewest: a worker then works through its
+   * own message queue without waiting for the engine's thread, which is often busy in a (synchronous) onnxruntime
+   * run. The caller bounds how many it sends ahead (the engine: WORKER_AHEAD per worker).
+   */
   private drain(): void {
     while (this.waiting.length > 0) {
-      let slot: Slot | undefined; // the worker with the fewest jobs, if it can take one more
-      for (const s of this.slots) if (s.jobs < JOBS_PER_WORKER && (!slot || s.jobs < slot.jobs)) slot = s;
+      let slot: Slot | undefined;
+      for (const s of this.slots) if (!slot || s.jobs < slot.jobs) slot = s;
       if (!slot) return;
       const w = this.waiting.shift()!;
       slot.jobs++;
@@ -119,11 +138,15 @@ export class FeaturisePool {
     }
   }
 
-  /** The model inputs of a batch of pairs, computed on a free worker (batches queue when all are busy). */
-  featurise(pairs: ReadonlyArray<PairText>): Promise<ModelFeeds> {
+  /**
+   * The model inputs of a batch of pairs, computed by a worker in the order the batches were given. With a `claim`,
+   * the worker featurises the batch only if it claims it first, and resolves to undefined when the engine's thread
+   * took it already.
+   */
+  featurise(pairs: ReadonlyArray<PairText>, claim?: BatchClaim): Promise<ModelFeeds | undefined> {
     if (this.closed) return Promise.reject(new Error('the featurising pool is closed'));
     if (this.slots.length === 0) return Promise.reject(new Error('no featurising worker is running'));
-    const job: FeaturiseJob = { id: this.nextId++, instructions: pairs.map((p) => String(p.instruction)), responses: pairs.map((p) => String(p.response)) };
+    const job: FeaturiseJob = { id: this.nextId++, instructions: pairs.map((p) => String(p.instruction)), responses: pairs.map((p) => String(p.response)), claim };
     return new Promise((resolve, reject) => {
       this.waiting.push({ job, resolve, reject });
       this.drain();

@@ -1,9 +1,9 @@
 // A featurising worker thread of the engine (see featurisePool.ts): loads the model's featuriser once, then turns
 // each batch of (instruction, response) texts into the model's input tensors and sends them back, transferring
-// the typed arrays.
+// the typed arrays. A batch with a claim is featurised only if this worker claims it first (see BatchClaim).
 import { parentPort, workerData } from 'worker_threads';
 import { loadFeaturiser, type LoadedFeaturiser } from '../core/featurise';
-import type { FeaturiseAnswer, FeaturiseJob } from './featurisePool';
+import { CLAIM_FREE, CLAIM_WORKER, type FeaturiseAnswer, type FeaturiseJob } from './featurisePool';
 
 const port = parentPort;
 if (!port) throw new Error('featuriseWorker.js runs as a worker thread of the engine');
@@ -15,6 +15,11 @@ try {
   port.postMessage({ initError: (e as Error).message } satisfies FeaturiseAnswer);
 }
 port.on('message', (job: FeaturiseJob) => {
+  // A batch the engine's thread (or another worker) took first is not featurised twice.
+  if (job.claim && Atomics.compareExchange(job.claim.claims, job.claim.index, CLAIM_FREE, CLAIM_WORKER) !== CLAIM_FREE) {
+    port.postMessage({ id: job.id, skipped: true } satisfies FeaturiseAnswer);
+    return;
+  }
   try {
     const pairs = job.instructions.map((instruction, i) => ({ instruction, response: job.responses[i] }));
     const feeds = featuriser!.featurise(pairs);

@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import { DiskCache, MemoryLru, cacheKey } from './cache';
 import { ENGINE_PROBE_ENV, LINE_BLANK, LINE_ERROR, LINE_SCORED, type EngineMessage, type EngineRequest, type EngineStats, type InitRequest, type LineScores, type PairText, type ScoreLinesRequest } from './protocol';
 import { ModelLoadError, RankerSession, loadRanker, type Ranker } from './session';
-import { defaultFeaturiseWorkers, FeaturisePool } from './featurisePool';
+import { CLAIM_FREE, CLAIM_THREAD, CLAIM_WORKER, claimForThread, defaultFeaturiseWorkers, FeaturisePool, newClaims } from './featurisePool';
 import { linePairs } from '../core/linePairs';
 import type { ModelFeeds, PairScore } from '../core/types';
 import { meanOverPairs } from '../core/scores';
@@ -67,6 +67,9 @@ function lineJob(req: ScoreLinesRequest): Job {
     },
   };
 }
+
+/** Batches sent ahead to each featurising worker (see score()). */
+const WORKER_AHEAD = 4;
 
 class Engine {
   private session: Ranker | undefined;
@@ -227,44 +230,76 @@ class Engine {
     const batches: number[][] = [];
     for (let b = 0; b < todo.length; b += batch) batches.push(todo.slice(b, b + batch));
     const textsOf = (idx: number[]): PairText[] => idx.map((i) => ({ instruction: String(req.pairs[i].instruction), response: String(req.pairs[i].response) }));
-    // A pipeline: onnxruntime infers batch k (off this thread) while the next batches are featurised. With
-    // featurising workers, the workers take the next batches nobody has taken (two each: one running, one queued),
-    // and this thread featurises the batches no worker took: two featurisers on a 2-core machine.
+    // Two featurisers share the batches, and this thread infers them all. onnxruntime-node runs a batch
+    // synchronously on this thread (deferred by a setImmediate), so this thread featurises only when it has nothing
+    // to infer. The workers take batches from the front (shortest first), a few at a time in their own message
+    // queues, so they work on while this thread is busy; this thread takes batches from the back. A shared claim per
+    // batch (BatchClaim) makes sure each is featurised once: a worker skips a batch this thread took. Batches are
+    // independent (each score goes to its own index), so the order they are inferred in does not matter. (When this
+    // thread waited for the workers' batches in order, both threads sat idle about a third of the time.)
     const pool = session instanceof RankerSession ? this.pool : undefined;
-    const onWorker = new Map<number, Promise<ModelFeeds>>();
-    let handedOut = 0; // batches [0, handedOut) are taken (by a worker or by this thread)
+    const claims = pool ? newClaims(batches.length) : undefined;
+    const ready: Array<{ k: number; feeds?: ModelFeeds }> = []; // from the workers (no feeds: it failed there)
+    const onWorker = new Set<Promise<void>>();
+    let wake: (() => void) | undefined;
+    let front = 0; // the workers have been sent batches [0, front)
     const handOut = (): void => {
-      // Each worker holds one batch and has the next queued, so it never waits for this thread between batches.
-      while (pool && onWorker.size < 2 * pool.size && handedOut < batches.length) {
-        const k = handedOut++;
-        const p = pool.featurise(textsOf(batches[k]));
-        p.catch(() => undefined); // awaited in order below; never an unhandled rejection meanwhile
-        onWorker.set(k, p);
+      // Up to WORKER_AHEAD batches per worker: enough that a worker never waits while this thread featurises or
+      // infers, few enough that the texts sent and the feeds waiting to be inferred stay small.
+      while (pool && claims && onWorker.size < WORKER_AHEAD * pool.size && front < batches.length) {
+        const k = front++;
+        if (claims[k] !== CLAIM_FREE) continue; // this thread took it
+        const p: Promise<void> = pool.featurise(textsOf(batches[k]), { claims, index: k }).then(
+          (feeds) => { if (feeds) ready.push({ k, feeds }); },
+          () => {
+            // A worker failed on it (or died before it): this thread featurises it, and says what is wrong if it
+            // fails too, unless it has taken it already.
+            if (claims[k] === CLAIM_WORKER || claimForThread(claims, k)) { Atomics.store(claims, k, CLAIM_THREAD); ready.push({ k }); }
+          },
+        ).finally(() => {
+          onWorker.delete(p);
+          handOut();
+          const w = wake;
+          wake = undefined;
+          w?.();
+        });
+        onWorker.add(p);
       }
     };
+    /** Takes every batch nobody has taken, so that the workers skip them (cancelled, or failed). */
+    const takeTheRest = (): void => { if (claims) for (let k = 0; k < batches.length; k++) claimForThread(claims, k); };
+    let back = batches.length; // this thread has looked at batches [back, length) for itself
     let inferring: Promise<void> | undefined;
     try {
-      for (let k = 0; k < batches.length; k++) {
-        if (k > 0 || this.batchDelayMs > 0) {
+      for (let done = 0; done < batches.length;) {
+        if (done > 0 || this.batchDelayMs > 0) {
           await new Promise((r) => setImmediate(r)); // let a 'cancel' in
           if (this.batchDelayMs > 0) await new Promise((r) => setTimeout(r, this.batchDelayMs));
         }
         if (this.cancelled.has(req.id)) {
+          takeTheRest();
           await inferring;
-          await Promise.allSettled(onWorker.values());
+          await Promise.allSettled(onWorker);
           disk?.flush();
           send({ type: 'error', id: req.id, code: 'cancelled', message: 'cancelled' });
           return undefined;
         }
+        handOut();
+        const fromWorker = ready.shift();
+        let k = fromWorker ? fromWorker.k : -1;
+        while (k < 0 && back > 0) {
+          const c = --back;
+          if (!claims || claimForThread(claims, c)) k = c;
+        }
+        if (k < 0) {
+          // Nothing to infer and nothing left to take: the rest is with the workers.
+          if (onWorker.size === 0) throw new Error(`internal: ${batches.length - done} batches were lost between the featurisers`);
+          await new Promise<void>((r) => { wake = r; });
+          continue;
+        }
         const idx = batches[k];
-        if (k >= handedOut) handedOut = k + 1; // this thread takes batch k
-        handOut(); // keep the workers busy with the batches after it
-        const onIt = onWorker.get(k);
-        onWorker.delete(k);
-        // A worker that failed (or died) leaves its batch to this thread, which says what is wrong if it fails too.
-        const fromWorker = onIt ? await onIt.then(RankerSession.tensors, () => undefined) : undefined;
-        const feeds = fromWorker ?? session.prepare(textsOf(idx));
-        if (fromWorker) this.counts.workerBatches++; else this.counts.threadBatches++;
+        const feeds = fromWorker?.feeds ? RankerSession.tensors(fromWorker.feeds) : session.prepare(textsOf(idx));
+        if (fromWorker?.feeds) this.counts.workerBatches++; else this.counts.threadBatches++;
         await inferring;
         inferring = session.infer(feeds, idx.length).then((scores) => {
           this.counts.pairsScored += idx.length;
@@ -276,11 +311,13 @@ class Engine {
           }
         });
         inferring.catch(() => undefined); // handled where it is awaited; never an unhandled rejection meanwhile
+        done++;
       }
       await inferring;
     } catch (e) {
+      takeTheRest();
       await inferring?.catch(() => undefined);
-      await Promise.allSettled(onWorker.values());
+      await Promise.allSettled(onWorker);
       throw e;
     }
     try { disk?.flush(); } catch (e) { this.diskProblem = (e as Error).message; this.disk = null; }

@@ -4,6 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'path';
 import { EngineClient } from '../../src/engine/client';
+import { INFERENCE_BATCH } from '../../src/engine/protocol';
 import { distDir, modelsDir } from '../util/paths';
 import { mulberry32 } from '../util/prng';
 
@@ -50,6 +51,9 @@ describe('engine: featurising workers and the length order', function () {
     assert.equal(alone.stats.workerBatches, 0);
     assert.equal(shared.stats.featuriseWorkers, 1);
     assert.ok(shared.stats.workerBatches > 0 && shared.stats.threadBatches > 0, `worker ${shared.stats.workerBatches}, thread ${shared.stats.threadBatches} batches`);
+    // Each batch is featurised once, by whoever claimed it first (the workers skip the thread's).
+    assert.equal(shared.stats.workerBatches + shared.stats.threadBatches, Math.ceil(pairs.length / INFERENCE_BATCH));
+    assert.equal(alone.stats.threadBatches, Math.ceil(pairs.length / INFERENCE_BATCH));
     assert.equal(shared.scores.length, pairs.length);
     let worst = 0;
     for (let i = 0; i < pairs.length; i++) worst = Math.max(worst, Math.abs(shared.scores[i] - alone.scores[i]));

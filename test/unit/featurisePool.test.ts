@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { loadFeaturiser } from '../../src/core/featurise';
-import { FeaturisePool, WORKER_FILE } from '../../src/engine/featurisePool';
+import { CLAIM_THREAD, CLAIM_WORKER, FeaturisePool, WORKER_FILE, claimForThread, newClaims } from '../../src/engine/featurisePool';
 import { distDir, modelsDir } from '../util/paths';
 
 const workerFile = path.join(distDir, WORKER_FILE);
@@ -26,8 +26,34 @@ describe('featurising worker pool', function () {
       batches.forEach((pairs, b) => {
         const want = f.featurise(pairs);
         for (const name of Object.keys(want)) {
-          assert.deepEqual(got[b][name].dims, want[name].dims, `batch ${b} ${name} dims`);
-          assert.deepEqual(Array.from(got[b][name].data as ArrayLike<number>), Array.from(want[name].data as ArrayLike<number>), `batch ${b} ${name}`);
+          assert.deepEqual(got[b]![name].dims, want[name].dims, `batch ${b} ${name} dims`);
+          assert.deepEqual(Array.from(got[b]![name].data as ArrayLike<number>), Array.from(want[name].data as ArrayLike<number>), `batch ${b} ${name}`);
+        }
+      });
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('featurises each claimed batch once: a worker skips the batches the engine thread took first', async () => {
+    const pool = await FeaturisePool.start(modelsDir, 2, workerFile);
+    try {
+      const f = loadFeaturiser(modelsDir);
+      const batches = Array.from({ length: 8 }, (_, b) => [{ instruction: `Task ${b}`, response: `Answer number ${b}, in a sentence.` }]);
+      const claims = newClaims(batches.length);
+      // The engine's thread takes the last three before the workers see them.
+      const mine = [5, 6, 7].filter((k) => claimForThread(claims, k));
+      assert.deepEqual(mine, [5, 6, 7]);
+      const got = await Promise.all(batches.map((p, index) => pool.featurise(p, { claims, index })));
+      batches.forEach((pairs, b) => {
+        if (b >= 5) {
+          assert.equal(got[b], undefined, `batch ${b} was the thread's: the worker must skip it`);
+          assert.equal(claims[b], CLAIM_THREAD);
+        } else {
+          assert.ok(got[b], `batch ${b} was free: a worker must featurise it`);
+          assert.equal(claims[b], CLAIM_WORKER);
+          assert.deepEqual(Array.from(got[b]!.response_ids.data as ArrayLike<number>), Array.from(f.featurise(pairs).response_ids.data as ArrayLike<number>));
+          assert.equal(claimForThread(claims, b), false, `batch ${b} is the worker's now`);
         }
       });
     } finally {
