@@ -7,6 +7,7 @@ const fs = require('fs');
 const path = require('path');
 const ort = require('onnxruntime-node');
 const core = require('../out/core.js');
+const { scoreDumpRows } = require('./score-dump');
 
 async function main() {
   const [model, outFile, flag, dir] = process.argv.slice(2);
@@ -14,26 +15,15 @@ async function main() {
   const work = flag === '--work' && dir ? path.resolve(dir) : path.join(__dirname, 'work');
   const f = core.loadFeaturiser(path.join(__dirname, '..', 'models'));
   const session = await ort.InferenceSession.create(model, { intraOpNumThreads: 1 });
-  const meta = JSON.parse(fs.readFileSync(path.join(work, 'meta.json'), 'utf8'));
-  const texts = fs.readFileSync(path.join(work, 'rows.texts.jsonl'), 'utf8').split('\n');
-  const instructions = JSON.parse(fs.readFileSync(path.join(work, 'rows.instructions.json'), 'utf8'));
-  const out = new Float32Array(meta.rows * 3);
-  const B = 64;
-  for (let i = 0; i < meta.rows; i += B) {
-    const rows = [];
-    for (let r = i; r < Math.min(meta.rows, i + B); r++) rows.push({ instruction: instructions[r], response: JSON.parse(texts[r]) });
-    const feeds = f.featurise(rows);
-    const o = {};
-    for (const [name, t] of Object.entries(feeds)) o[name] = new ort.Tensor(t.type, t.data, t.dims);
-    const res = await session.run(o);
-    for (let j = 0; j < rows.length; j++) {
-      out[(i + j) * 3] = res.score.data[j];
-      out[(i + j) * 3 + 1] = res.composition.data[j];
-      out[(i + j) * 3 + 2] = res.presentation.data[j];
-    }
+  const res = await scoreDumpRows(work, f, session);
+  const out = new Float32Array(res.rows * 3);
+  for (let r = 0; r < res.rows; r++) {
+    out[r * 3] = res.score[r];
+    out[r * 3 + 1] = res.composition[r];
+    out[r * 3 + 2] = res.presentation[r];
   }
   fs.writeFileSync(outFile, Buffer.from(out.buffer));
-  console.log(`scored ${meta.rows} rows with ${model} -> ${outFile}`);
+  console.log(`scored ${res.rows} rows with ${model} -> ${outFile}`);
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });

@@ -7,6 +7,7 @@
 const fs = require('fs');
 const path = require('path');
 const ort = require('onnxruntime-node');
+const { scoreDumpRows } = require('./score-dump');
 
 const WORK_DEFAULT = path.join(__dirname, 'work');
 
@@ -18,22 +19,9 @@ async function main() {
   const f = core.loadFeaturiser(path.join(dir, 'models'));
   if (!f.modelId.startsWith('scar-lens-ranker-1.0')) throw new Error(`${dir}/models is ${f.modelId}, not scar-lens-ranker-1.0`);
   const session = await ort.InferenceSession.create(path.join(dir, 'models', 'ranker.onnx'), { intraOpNumThreads: 1 });
-  const meta = JSON.parse(fs.readFileSync(path.join(work, 'meta.json'), 'utf8'));
-  const texts = fs.readFileSync(path.join(work, 'rows.texts.jsonl'), 'utf8').split('\n');
-  const instructions = JSON.parse(fs.readFileSync(path.join(work, 'rows.instructions.json'), 'utf8'));
-  const out = new Float32Array(meta.rows);
-  const B = 64;
-  for (let i = 0; i < meta.rows; i += B) {
-    const rows = [];
-    for (let r = i; r < Math.min(meta.rows, i + B); r++) rows.push({ instruction: instructions[r], response: JSON.parse(texts[r]) });
-    const feeds = f.featurise(rows);
-    const o = {};
-    for (const [name, t] of Object.entries(feeds)) o[name] = new ort.Tensor(t.type, t.data, t.dims);
-    const res = await session.run(o);
-    out.set(res.score.data, i);
-  }
+  const { rows, score: out } = await scoreDumpRows(work, f, session);
   fs.writeFileSync(path.join(work, 'ranker1_scores.f32'), Buffer.from(out.buffer));
-  console.log(`scored ${meta.rows} rows with ${f.modelId} -> ${path.relative(process.cwd(), path.join(work, 'ranker1_scores.f32'))}`);
+  console.log(`scored ${rows} rows with ${f.modelId} -> ${path.relative(process.cwd(), path.join(work, 'ranker1_scores.f32'))}`);
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });
