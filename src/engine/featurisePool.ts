@@ -75,11 +75,6 @@ export class FeaturisePool {
 
   get size(): number { return this.slots.length; }
 
-  /** Workers with nothing to do and nothing queued for them. */
-  get idle(): number {
-    return Math.max(0, this.slots.filter((s) => s.jobs === 0).length - this.waiting.length);
-  }
-
   private spawn(modelDir: string, workerFile: string): Promise<void> {
     return new Promise((resolve, reject) => {
       const worker = new Worker(workerFile, { workerData: { modelDir } });
