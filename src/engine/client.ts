@@ -60,6 +60,8 @@ export interface EngineClientOptions {
 export interface EngineProbe {
   /** The engine kills itself, after `afterMs`. */
   crash(afterMs?: number): Promise<void>;
+  /** The engine's featurising workers end abruptly, after `afterMs`; the engine goes on without them. */
+  crashWorkers(afterMs?: number): Promise<void>;
   /** Each inference batch takes at least `ms` (0: back to normal), to test cancellation. */
   slow(ms: number): Promise<void>;
 }
@@ -144,6 +146,11 @@ export class EngineClient {
       const r = await this.ensure();
       await r.ready;
       r.child.send({ type: 'crash', id: this.nextId++, afterMs } satisfies EngineRequest);
+    },
+    crashWorkers: async (afterMs = 0) => {
+      const r = await this.ensure();
+      await r.ready;
+      r.child.send({ type: 'crash', id: this.nextId++, afterMs, target: 'workers' } satisfies EngineRequest);
     },
     slow: async (ms) => {
       await this.request<void>((id) => ({ type: 'slow', id, batchDelayMs: ms }));

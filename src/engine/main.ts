@@ -151,7 +151,8 @@ class Engine {
         return;
       case 'crash':
         if (!this.testHooks) { send({ type: 'error', id: req.id, code: 'bad-request', message: 'crash is a test hook (SCAR_ENGINE_TEST=1)' }); return; }
-        setTimeout(() => process.kill(process.pid, 'SIGKILL'), req.afterMs ?? 0);
+        if (req.target === 'workers') setTimeout(() => { void this.pool?.terminateWorkers(); }, req.afterMs ?? 0);
+        else setTimeout(() => process.kill(process.pid, 'SIGKILL'), req.afterMs ?? 0);
         return;
       case 'slow':
         if (!this.testHooks) { send({ type: 'error', id: req.id, code: 'bad-request', message: 'slow is a test hook (SCAR_ENGINE_TEST=1)' }); return; }

@@ -91,6 +91,8 @@ export interface CrashRequest {
   id: number;
   /** Wait this long first (to crash in the middle of other work). */
   afterMs?: number;
+  /** 'workers': only the featurising worker threads end, abruptly; the engine goes on without them. */
+  target?: 'engine' | 'workers';
 }
 
 /** Test hook (SCAR_ENGINE_TEST=1): make each inference batch take at least this long, to test cancellation. */

@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'path';
 import { EngineClient } from '../../src/engine/client';
-import { INFERENCE_BATCH } from '../../src/engine/protocol';
+import { ENGINE_PROBE_ENV, INFERENCE_BATCH } from '../../src/engine/protocol';
 import { distDir, modelsDir } from '../util/paths';
 import { mulberry32 } from '../util/prng';
 
@@ -58,6 +58,36 @@ describe('engine: featurising workers and the length order', function () {
     let worst = 0;
     for (let i = 0; i < pairs.length; i++) worst = Math.max(worst, Math.abs(shared.scores[i] - alone.scores[i]));
     assert.ok(worst < 1e-5, `largest difference ${worst}`);
+  });
+
+  it('a worker that dies in the middle of a request leaves its batches to the engine\'s thread: every pair is scored, as by the thread alone', async () => {
+    const alone = await scoresWith(0, pairs);
+    const c = new EngineClient({ enginePath, modelDir: modelsDir, cacheDir: null, featuriseWorkers: 1, env: { [ENGINE_PROBE_ENV]: '1' } });
+    try {
+      await c.start();
+      const until = Date.now() + 20000;
+      while ((await c.stats()).featuriseWorkers < 1) {
+        if (Date.now() > until) throw new Error('the featurising worker did not start');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await c.probe.slow(10); // about half a second per request: the worker dies while it holds batches
+      const scoring = c.score(pairs);
+      await c.probe.crashWorkers(150);
+      const scores = (await scoring).map((s) => s.score);
+      const stats = await c.stats();
+      assert.equal(stats.featuriseWorkers, 0, 'the worker is gone');
+      assert.ok(stats.threadBatches > 0, 'the engine\'s thread took over');
+      assert.equal(stats.workerBatches + stats.threadBatches, Math.ceil(pairs.length / INFERENCE_BATCH), 'each batch once');
+      assert.equal(scores.length, pairs.length);
+      let worst = 0;
+      for (let i = 0; i < pairs.length; i++) worst = Math.max(worst, Math.abs(scores[i] - alone.scores[i]));
+      assert.ok(worst < 1e-5, `largest difference ${worst}`);
+      // And the engine goes on without workers.
+      const again = await c.score(pairs.slice(0, 40).map((p) => ({ ...p, instruction: `${p.instruction} Again.` })));
+      assert.equal(again.length, 40);
+    } finally {
+      c.dispose();
+    }
   });
 
   it('a pair scores the same alone as in a batch of other lengths (pooling is masked; batches are by length)', async () => {
