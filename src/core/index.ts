@@ -12,6 +12,7 @@ export * from './scores';
 export * from './select';
 export * from './export';
 export * from './unionFind';
+export * from './typedArrays';
 export * from './minhash';
 export * from './pairMemo';
 export * from './dedup';

@@ -8,6 +8,7 @@ import { CleaningPass, type CleaningOptions, type CleaningResult } from '../core
 import { analyseRecord, ForcedSchemaCheck } from '../core/inspect';
 import { streamRecords } from '../core/jsonl';
 import { adaptRecord } from '../core/schema';
+import { grownTo } from '../core/typedArrays';
 import type { AdapterOptions } from '../core/types';
 import { changedWhileReading, FileError, ioErrorMessage } from './errors';
 
@@ -43,12 +44,8 @@ class Offsets {
 
   add(line: number, start: number, end: number): void {
     if (this.count === this.line.length) {
-      const grow = <T extends Int32Array | Float64Array>(a: T): T => {
-        const b = new (a.constructor as new (n: number) => T)(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      [this.line, this.start, this.next, this.end] = [grow(this.line), grow(this.start), grow(this.next), grow(this.end)];
+      const n = 2 * this.line.length;
+      [this.line, this.start, this.next, this.end] = [grownTo(this.line, n), grownTo(this.start, n), grownTo(this.next, n), grownTo(this.end, n)];
     }
     this.line[this.count] = line;
     this.start[this.count] = start;

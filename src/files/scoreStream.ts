@@ -6,6 +6,7 @@ import type { ModelKind } from '../core/modelFolder';
 import { streamRecords } from '../core/jsonl';
 import { analyseRecord, ForcedSchemaCheck } from '../core/inspect';
 import { meansByOwner } from '../core/scores';
+import { grownTo } from '../core/typedArrays';
 import type { AdapterOptions, PairScore } from '../core/types';
 import { CancelledError, type EngineClient } from '../engine/client';
 import type { PairText } from '../engine/protocol';
@@ -70,13 +71,8 @@ class Columns {
 
   private grow(): void {
     this.cap *= 2;
-    const g = <T extends Int32Array | Float64Array | Uint8Array>(a: T, n: number): T => {
-      const b = new (a.constructor as new (n: number) => T)(n);
-      b.set(a);
-      return b;
-    };
-    this.line = g(this.line, this.cap); this.start = g(this.start, this.cap); this.end = g(this.end, this.cap);
-    this.eol = g(this.eol, this.cap); this.means = g(this.means, this.cap * 3); this.pairs = g(this.pairs, this.cap);
+    this.line = grownTo(this.line, this.cap); this.start = grownTo(this.start, this.cap); this.end = grownTo(this.end, this.cap);
+    this.eol = grownTo(this.eol, this.cap); this.means = grownTo(this.means, this.cap * 3); this.pairs = grownTo(this.pairs, this.cap);
   }
 }
 
