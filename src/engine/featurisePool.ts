@@ -52,7 +52,6 @@ interface Slot {
 
 export class FeaturisePool {
   private readonly slots: Slot[] = [];
-  private readonly waiting: Array<{ job: FeaturiseJob; resolve: (f: ModelFeeds | undefined) => void; reject: (e: Error) => void }> = [];
   private readonly pending = new Map<number, { resolve: (f: ModelFeeds | undefined) => void; reject: (e: Error) => void; slot: Slot }>();
   private nextId = 1;
   /** Every worker started and not yet exited, ready or not. */
@@ -81,7 +80,7 @@ export class FeaturisePool {
       const slot: Slot = { worker, jobs: 0 };
       let ready = false;
       worker.on('message', (m: FeaturiseAnswer) => {
-        if ('ready' in m) { ready = true; this.slots.push(slot); resolve(); this.drain(); return; }
+        if ('ready' in m) { ready = true; this.slots.push(slot); resolve(); return; }
         if ('initError' in m) { reject(new Error(m.initError)); void worker.terminate(); return; }
         const p = this.pending.get(m.id);
         if (!p) return;
@@ -89,7 +88,6 @@ export class FeaturisePool {
         slot.jobs--;
         if ('error' in m) p.reject(new Error(m.error));
         else p.resolve('feeds' in m ? m.feeds : undefined);
-        this.drain();
       });
       worker.on('error', (e) => {
         if (!ready) { reject(e); return; }
@@ -111,40 +109,26 @@ export class FeaturisePool {
     for (const [id, p] of this.pending) {
       if (p.slot === slot) { this.pending.delete(id); p.reject(e); }
     }
-    if (this.slots.length === 0) {
-      for (const w of this.waiting.splice(0)) w.reject(e);
-    }
   }
 
   /**
-   * Sends the queued jobs to the workers at once, each to the one with the fewest: a worker then works through its
-   * own message queue without waiting for the engine's thread, which is often busy in a (synchronous) onnxruntime
-   * run. The caller bounds how many it sends ahead (the engine: WORKER_AHEAD per worker).
-   */
-  private drain(): void {
-    while (this.waiting.length > 0) {
-      let slot: Slot | undefined;
-      for (const s of this.slots) if (!slot || s.jobs < slot.jobs) slot = s;
-      if (!slot) return;
-      const w = this.waiting.shift()!;
-      slot.jobs++;
-      this.pending.set(w.job.id, { resolve: w.resolve, reject: w.reject, slot });
-      slot.worker.postMessage(w.job);
-    }
-  }
-
-  /**
-   * The model inputs of a batch of pairs, computed by a worker in the order the batches were given. With a `claim`,
-   * the worker featurises the batch only if it claims it first, and resolves to undefined when the engine's thread
-   * took it already.
+   * The model inputs of a batch of pairs, computed by a worker in the order the batches were given. The job goes to
+   * the worker with the fewest at once: a worker works through its own message queue without waiting for the
+   * engine's thread, which is often busy in a (synchronous) onnxruntime run; the caller bounds how many it sends
+   * ahead (the engine: WORKER_AHEAD per worker). With a `claim`, the worker featurises the batch only if it claims
+   * it first, and the promise resolves to undefined when the engine's thread took it already.
    */
   featurise(pairs: ReadonlyArray<PairText>, claim?: BatchClaim): Promise<ModelFeeds | undefined> {
     if (this.closed) return Promise.reject(new Error('the featurising pool is closed'));
-    if (this.slots.length === 0) return Promise.reject(new Error('no featurising worker is running'));
+    let slot: Slot | undefined;
+    for (const s of this.slots) if (!slot || s.jobs < slot.jobs) slot = s;
+    if (!slot) return Promise.reject(new Error('no featurising worker is running'));
     const job: FeaturiseJob = { id: this.nextId++, instructions: pairs.map((p) => String(p.instruction)), responses: pairs.map((p) => String(p.response)), claim };
+    const to = slot;
     return new Promise((resolve, reject) => {
-      this.waiting.push({ job, resolve, reject });
-      this.drain();
+      to.jobs++;
+      this.pending.set(job.id, { resolve, reject, slot: to });
+      to.worker.postMessage(job);
     });
   }
 

@@ -21,18 +21,21 @@ function mixedPairs(n: number): Array<{ instruction: string; response: string }>
   });
 }
 
+/** Starts an engine and waits for its featurising workers (the pool starts after 'ready'), so a request shares with them. */
+async function started(workers: number, env?: NodeJS.ProcessEnv): Promise<EngineClient> {
+  const c = new EngineClient({ enginePath, modelDir: modelsDir, cacheDir: null, featuriseWorkers: workers, env });
+  await c.start();
+  const until = Date.now() + 20000;
+  while ((await c.stats()).featuriseWorkers < workers) {
+    if (Date.now() > until) { c.dispose(); throw new Error('the featurising worker did not start'); }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return c;
+}
+
 async function scoresWith(workers: number, pairs: Array<{ instruction: string; response: string }>): Promise<{ scores: number[]; stats: Awaited<ReturnType<EngineClient['stats']>> }> {
-  const c = new EngineClient({ enginePath, modelDir: modelsDir, cacheDir: null, featuriseWorkers: workers });
+  const c = await started(workers);
   try {
-    await c.start();
-    if (workers > 0) {
-      // The pool starts after 'ready'; wait for it, so that the request below is shared with it.
-      const until = Date.now() + 20000;
-      while ((await c.stats()).featuriseWorkers < workers) {
-        if (Date.now() > until) throw new Error('the featurising worker did not start');
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    }
     const scores = (await c.score(pairs)).map((s) => s.score);
     return { scores, stats: await c.stats() };
   } finally {
@@ -62,14 +65,8 @@ describe('engine: featurising workers and the length order', function () {
 
   it('a worker that dies in the middle of a request leaves its batches to the engine\'s thread: every pair is scored, as by the thread alone', async () => {
     const alone = await scoresWith(0, pairs);
-    const c = new EngineClient({ enginePath, modelDir: modelsDir, cacheDir: null, featuriseWorkers: 1, env: { [ENGINE_PROBE_ENV]: '1' } });
+    const c = await started(1, { [ENGINE_PROBE_ENV]: '1' });
     try {
-      await c.start();
-      const until = Date.now() + 20000;
-      while ((await c.stats()).featuriseWorkers < 1) {
-        if (Date.now() > until) throw new Error('the featurising worker did not start');
-        await new Promise((r) => setTimeout(r, 20));
-      }
       await c.probe.slow(10); // about half a second per request: the worker dies while it holds batches
       const scoring = c.score(pairs);
       await c.probe.crashWorkers(150);
