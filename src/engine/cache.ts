@@ -36,7 +36,7 @@ export function cacheKey(modelId: string, instruction: string, response: string)
 /**
  * A least-recently-used map from key (latin1 string of the digest) to scores. The scores live in one Float32Array
  * (the model's outputs are float32, so nothing is lost), three per slot, and the map holds only slot numbers: 100k
- * entries cost about 7 MB instead of the 17 MB of an object per entry.
+ * entries hold 8.5 MB instead of the 16.5 MB of an object per entry (measured with --expose-gc).
  */
 export class MemoryLru {
   private readonly map = new Map<string, number>();

@@ -159,6 +159,6 @@ export type EngineMessage =
 /**
  * Pairs per inference call of the bundled ranker. 32, not 64: ranker 2.0 reads up to 512 response tokens and 4,096
  * n-grams a pair, and onnxruntime's memory arena grows to the largest batch it has run; at 32 the engine's peak RSS
- * on 100k pairs was 30-40 MB lower, at the same speed (bench/score.bench.js (d)).
+ * on 100k pairs was 20-35 MB lower, at the same speed (bench/score.bench.js (d)).
  */
 export const INFERENCE_BATCH = 32;

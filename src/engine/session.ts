@@ -63,7 +63,7 @@ export function sessionOptions(threads: number): ort.InferenceSession.SessionOpt
     interOpNumThreads: 1,
     executionMode: 'sequential',
     // Batches change shape (their longest text sets the width), so a memory pattern planned for one batch rarely
-    // fits the next, and keeping them raised the engine's peak RSS by 20-25 MB (score bench (d), 100k pairs).
+    // fits the next, and keeping them raised the engine's peak RSS by about 20 MB (score bench (d), 100k pairs).
     enableMemPattern: false,
   };
 }
@@ -140,8 +140,9 @@ export class RankerSession implements Ranker {
   }
 
   /**
-   * Runs the model on prepared inputs for `count` pairs. onnxruntime-node runs it off the JavaScript thread, so
-   * the caller can prepare the next batch meanwhile.
+   * Runs the model on prepared inputs for `count` pairs. onnxruntime-node 1.30 defers the run with a setImmediate
+   * and then runs it synchronously on this thread: the promise lets a caller queue work, not run it meanwhile
+   * (main.ts shares the featurising with worker threads for that).
    */
   async infer(feeds: Record<string, ort.Tensor>, count: number): Promise<PairScore[]> {
     let out: ort.InferenceSession.OnnxValueMapType;
