@@ -31,6 +31,12 @@ export function claimForThread(claims: Int32Array, index: number): boolean {
 /** A batch is featurised by whoever claims it first; a worker answers `skipped` for a batch already taken. */
 export interface BatchClaim { claims: Int32Array; index: number }
 
+/** What a featurising worker starts with: the model folder, and the model's id when the engine knows it. */
+export interface FeaturiseWorkerData {
+  modelDir: string;
+  modelId?: string;
+}
+
 /** A request to a worker and its answer. */
 export interface FeaturiseJob { id: number; instructions: string[]; responses: string[]; claim?: BatchClaim }
 export type FeaturiseAnswer = { id: number; feeds: ModelFeeds } | { id: number; skipped: true } | { id: number; error: string } | { ready: true } | { initError: string };
@@ -60,10 +66,14 @@ export class FeaturisePool {
 
   private constructor() {}
 
-  /** Starts `size` workers that load the featuriser of `modelDir`; resolves once all are ready. */
-  static async start(modelDir: string, size: number, workerFile = path.join(__dirname, WORKER_FILE)): Promise<FeaturisePool> {
+  /**
+   * Starts `size` workers that load the featuriser of `modelDir`; resolves once all are ready. `modelId`: the model's
+   * id when the caller has it (the engine does), so that the workers need not read and hash ranker.onnx again.
+   */
+  static async start(modelDir: string, size: number, options: { modelId?: string; workerFile?: string } = {}): Promise<FeaturisePool> {
     const pool = new FeaturisePool();
-    const started = await Promise.allSettled(Array.from({ length: size }, () => pool.spawn(modelDir, workerFile)));
+    const workerFile = options.workerFile ?? path.join(__dirname, WORKER_FILE);
+    const started = await Promise.allSettled(Array.from({ length: size }, () => pool.spawn({ modelDir, modelId: options.modelId }, workerFile)));
     const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) {
       await pool.close(); // the workers that did start
@@ -74,9 +84,9 @@ export class FeaturisePool {
 
   get size(): number { return this.slots.length; }
 
-  private spawn(modelDir: string, workerFile: string): Promise<void> {
+  private spawn(data: FeaturiseWorkerData, workerFile: string): Promise<void> {
     return new Promise((resolve, reject) => {
-      const worker = new Worker(workerFile, { workerData: { modelDir } });
+      const worker = new Worker(workerFile, { workerData: data });
       const slot: Slot = { worker, jobs: 0 };
       let ready = false;
       worker.on('message', (m: FeaturiseAnswer) => {

@@ -3,13 +3,14 @@
 // the typed arrays. A batch with a claim is featurised only if this worker claims it first (see BatchClaim).
 import { parentPort, workerData } from 'worker_threads';
 import { loadFeaturiser, type LoadedFeaturiser } from '../core/featurise';
-import { CLAIM_FREE, CLAIM_WORKER, type FeaturiseAnswer, type FeaturiseJob } from './featurisePool';
+import { CLAIM_FREE, CLAIM_WORKER, type FeaturiseAnswer, type FeaturiseJob, type FeaturiseWorkerData } from './featurisePool';
 
 const port = parentPort;
 if (!port) throw new Error('featuriseWorker.js runs as a worker thread of the engine');
 let featuriser: LoadedFeaturiser | undefined;
 try {
-  featuriser = loadFeaturiser((workerData as { modelDir: string }).modelDir);
+  const data = workerData as FeaturiseWorkerData;
+  featuriser = loadFeaturiser(data.modelDir, data.modelId);
   port.postMessage({ ready: true } satisfies FeaturiseAnswer);
 } catch (e) {
   port.postMessage({ initError: (e as Error).message } satisfies FeaturiseAnswer);

@@ -113,7 +113,7 @@ class Engine {
     const envWorkers = process.env.SCAR_FEATURISE_WORKERS;
     const workers = req.featuriseWorkers ?? (envWorkers !== undefined && /^\d+$/.test(envWorkers) ? Number(envWorkers) : defaultFeaturiseWorkers());
     if (workers > 0 && s instanceof RankerSession) {
-      FeaturisePool.start(s.modelDir, workers).then((pool) => { this.pool = pool; }, () => undefined);
+      FeaturisePool.start(s.modelDir, workers, { modelId: s.modelId }).then((pool) => { this.pool = pool; }, () => undefined);
     }
     this.pump();
   }

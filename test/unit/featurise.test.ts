@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -219,6 +220,25 @@ describe('featuriser configuration', () => {
     }
     function vocab(): string[] {
       return ['x', 'y'];
+    }
+  });
+
+  it('ids a model by the SHA-256 of featuriser.json, the vocabulary and ranker.onnx, read in chunks; a given id is kept', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scar-feat-'));
+    try {
+      const config = Buffer.from(JSON.stringify(smallConfig()));
+      const vocabText = Buffer.from(formatVocab(['x', 'y']));
+      // Over two chunks of the reader's 1 MiB buffer, with a last chunk that is not full.
+      const onnx = Buffer.alloc((5 << 19) + 1234);
+      for (let i = 0; i < onnx.length; i++) onnx[i] = (i * 2654435761) >>> 24;
+      fs.writeFileSync(path.join(dir, 'featuriser.json'), config);
+      fs.writeFileSync(path.join(dir, 'vocab.txt'), vocabText);
+      fs.writeFileSync(path.join(dir, 'ranker.onnx'), onnx);
+      const whole = crypto.createHash('sha256').update(Buffer.concat([config, vocabText, onnx])).digest('hex');
+      assert.equal(loadFeaturiser(dir).modelId, `test-1:${whole.slice(0, 16)}`);
+      assert.equal(loadFeaturiser(dir, 'test-1:given').modelId, 'test-1:given');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -15,7 +15,7 @@ describe('featurising worker pool', function () {
 
   it('computes the same feeds as the featuriser on this thread, for many batches at once', async () => {
     assert.ok(fs.existsSync(workerFile), `${workerFile} is missing: run \`node esbuild.js\` first`);
-    const pool = await FeaturisePool.start(modelsDir, 2, workerFile);
+    const pool = await FeaturisePool.start(modelsDir, 2, { workerFile });
     try {
       const f = loadFeaturiser(modelsDir);
       const batches = Array.from({ length: 6 }, (_, b) => Array.from({ length: 5 + b }, (_, i) => ({
@@ -36,7 +36,7 @@ describe('featurising worker pool', function () {
   });
 
   it('featurises each claimed batch once: a worker skips the batches the engine thread took first', async () => {
-    const pool = await FeaturisePool.start(modelsDir, 2, workerFile);
+    const pool = await FeaturisePool.start(modelsDir, 2, { workerFile });
     try {
       const f = loadFeaturiser(modelsDir);
       const batches = Array.from({ length: 8 }, (_, b) => [{ instruction: `Task ${b}`, response: `Answer number ${b}, in a sentence.` }]);
@@ -64,7 +64,7 @@ describe('featurising worker pool', function () {
   it('fails to start with a message naming the file when the model folder has no featuriser', async () => {
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'scar-pool-'));
     try {
-      await assert.rejects(FeaturisePool.start(empty, 1, workerFile), /featuriser\.json/);
+      await assert.rejects(FeaturisePool.start(empty, 1, { workerFile }), /featuriser\.json/);
     } finally {
       fs.rmSync(empty, { recursive: true, force: true });
     }
