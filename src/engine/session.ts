@@ -15,8 +15,8 @@ import { t } from '../core/l10n';
 const OUTPUTS = ['score', 'composition', 'presentation'] as const;
 
 /**
- * A loaded model of either kind, as the engine drives it: pairs -> prepared inputs (on the JavaScript thread) ->
- * inference (off it). The engine scores a request's cache misses in the order `order` gives, in batches of
+ * A loaded model of either kind, as the engine drives it: pairs -> prepared inputs -> inference (onnxruntime, also on
+ * the engine's thread: see RankerSession.infer). The engine scores a request's cache misses in the order `order` gives, in batches of
  * `batchSize`, preparing batch k+1 while batch k runs.
  */
 export interface Ranker {
