@@ -16,8 +16,8 @@ const OUTPUTS = ['score', 'composition', 'presentation'] as const;
 
 /**
  * A loaded model of either kind, as the engine drives it: pairs -> prepared inputs -> inference (onnxruntime, also on
- * the engine's thread: see RankerSession.infer). The engine scores a request's cache misses in the order `order` gives, in batches of
- * `batchSize`, preparing batch k+1 while batch k runs.
+ * the engine's thread: see RankerSession.infer). The engine scores a request's cache misses in the order `order`
+ * gives, in batches of `batchSize`.
  */
 export interface Ranker {
   readonly kind: ModelKind;

@@ -228,7 +228,7 @@ describe('featuriser configuration', () => {
     try {
       const config = Buffer.from(JSON.stringify(smallConfig()));
       const vocabText = Buffer.from(formatVocab(['x', 'y']));
-      // Over two chunks of the reader's 1 MiB buffer, with a last chunk that is not full.
+      // Three chunks of the reader's 1 MiB buffer, the last one not full.
       const onnx = Buffer.alloc((5 << 19) + 1234);
       for (let i = 0; i < onnx.length; i++) onnx[i] = (i * 2654435761) >>> 24;
       fs.writeFileSync(path.join(dir, 'featuriser.json'), config);
