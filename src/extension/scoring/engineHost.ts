@@ -16,17 +16,18 @@ import { L10N_BUNDLE_ENV, t } from '../../core/l10n';
  */
 const ENGINE_NICENESS = 10;
 
-/** Owns the engine client for the extension: created lazily for the current model folder. */
 /**
  * Featurising workers of the editor's engine: only on cores VS Code does not need. On a machine with 2 cores the
  * extension host, the window and the engine's own thread already share them; with a worker there, scoring a 100k-line
- * document in full took 29.8 s against 20.7 s without (bench/editor-scoring.bench.js, one run each, a noisy machine).
+ * document in full took 27.8-31.9 s (median 28.3 s) against 25.8-29.7 s (median 26.0 s) without, with ranker 2.0
+ * (bench/editor-scoring.bench.js, 3 runs each, alternating).
  * `scar`, with the machine to itself, uses the engine's default (one worker on 2 cores).
  */
 export function editorFeaturiseWorkers(cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length): number {
   return Math.max(0, Math.min(3, cores - 2));
 }
 
+/** Owns the engine client for the extension: created lazily for the current model folder. */
 export class EngineHost implements vscode.Disposable {
   private client: EngineClient | undefined;
   private clientModelDir = '';
