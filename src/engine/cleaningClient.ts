@@ -14,7 +14,7 @@ import type { DocumentHygieneOptions } from '../core/documentHygiene';
 import { t, type L10nBundle } from '../core/l10n';
 import type { PackedHygiene } from '../core/packedHygiene';
 import type { TextPair } from '../core/dedup';
-import { lowerPriority } from './client';
+import { childEnvironment, lowerPriority } from './client';
 import type { CleaningLine, CleaningReply, CleaningRequest, CleanResult, FileSource } from './cleaningProtocol';
 
 /** Lines per part of a request's input: the text of a check, the lines of a clean. */
@@ -365,7 +365,7 @@ export class CleaningClient {
     const ownGroup = niceness > 0 && process.platform === 'linux'; // see EngineClient.spawn
     const child = fork(this.options.servicePath, [], {
       execArgv: [],
-      env: { ...process.env, ...this.options.env, ELECTRON_RUN_AS_NODE: '1' },
+      env: childEnvironment({ ...process.env, ...this.options.env }),
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'advanced',
       detached: ownGroup,

@@ -104,15 +104,21 @@ export function lowerPriority(pid: number, niceness: number, ownGroup: boolean):
 }
 
 /**
- * The engine process's environment: the caller's, run as plain Node under Electron, and with glibc's malloc held to
- * two arenas unless the caller chose otherwise (MALLOC_ARENA_MAX). Without the cap, glibc gives the threads that
- * allocate at once (the featurising worker, V8's GC helpers, libuv's pool) arenas of their own, which keep what they
- * free: on 100k pairs (13 alternating runs each) the engine's peak RSS was 257-289 MB with two arenas against 292-312 MB
- * without, median time 14.8 s against 14.6 s, within the runs' spread. Other C libraries ignore the variable.
+ * The environment of a Node process SCAR Lens forks (the engine, the cleaning service, the overview service): glibc
+ * malloc settings from `defaults` where `env` (the caller's environment) has none of its own, then `env`, run as
+ * plain Node under Electron. Other C libraries ignore the malloc variables.
  */
-export function engineEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return { MALLOC_ARENA_MAX: '2', ...env, ELECTRON_RUN_AS_NODE: '1' };
+export function childEnvironment(env: NodeJS.ProcessEnv, defaults: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return { ...defaults, ...env, ELECTRON_RUN_AS_NODE: '1' };
 }
+
+/**
+ * The engine's malloc default: two arenas. Without the cap, glibc gives the threads that allocate at once (the
+ * featurising worker, V8's GC helpers, libuv's pool) arenas of their own, which keep what they free: on 100k pairs
+ * (13 alternating runs each) the engine's peak RSS was 257-289 MB with two arenas against 292-312 MB without, median
+ * time 14.8 s against 14.6 s, within the runs' spread.
+ */
+export const ENGINE_MALLOC_DEFAULTS: NodeJS.ProcessEnv = { MALLOC_ARENA_MAX: '2' };
 
 export class EngineClient {
   private running: Running | undefined;
@@ -246,7 +252,7 @@ export class EngineClient {
       // short-lived (texts in, scores out), and its peak RSS on 100k pairs fell by 25-40 MB at the same speed
       // (bench/score.bench.js (d)).
       execArgv: ['--max-semi-space-size=4'],
-      env: engineEnvironment({ ...process.env, ...this.options.env }),
+      env: childEnvironment({ ...process.env, ...this.options.env }, ENGINE_MALLOC_DEFAULTS),
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'advanced',
       detached: ownGroup,

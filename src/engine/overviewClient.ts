@@ -7,7 +7,7 @@ import { fork, type ChildProcess } from 'child_process';
 import type { OverviewSummary } from '../core/overviewTypes';
 import type { FileOverviewActivity } from '../files/fileOverview';
 import type { PairScorer } from '../files/scoreStream';
-import { CancelledError } from './client';
+import { CancelledError, childEnvironment } from './client';
 import { checkServiceMessage, type OverviewAnswers, type OverviewInit, type OverviewQuery, type OverviewServiceMessage, type OverviewServiceRequest } from './overviewProtocol';
 
 export interface OverviewClientOptions {
@@ -34,9 +34,9 @@ export class OverviewClient {
   constructor(private readonly options: OverviewClientOptions) {
     this.child = fork(options.servicePath, [], {
       execArgv: [],
-      // A fixed mmap threshold (glibc): the large column arrays of a pass go back to the system when freed, so the
-      // service's resident memory follows what it holds rather than its peak.
-      env: { ...process.env, MALLOC_MMAP_THRESHOLD_: '131072', ...options.env, ELECTRON_RUN_AS_NODE: '1' },
+      // A fixed mmap threshold (glibc), unless the caller set one: the large column arrays of a pass go back to the
+      // system when freed, so the service's resident memory follows what it holds rather than its peak.
+      env: childEnvironment({ ...process.env, ...options.env }, { MALLOC_MMAP_THRESHOLD_: '131072' }),
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'advanced',
     });

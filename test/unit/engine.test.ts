@@ -5,7 +5,7 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CancelledError, EngineClient, EngineCrashedError, ModelError, engineEnvironment, type EngineClientOptions } from '../../src/engine/client';
+import { CancelledError, EngineClient, EngineCrashedError, ModelError, childEnvironment, ENGINE_MALLOC_DEFAULTS, type EngineClientOptions } from '../../src/engine/client';
 import { lineResults, scoreAll } from '../util/oracles/engine';
 import { CACHE_FILE, DiskCache, MemoryLru, RECORD_BYTES, cacheKey } from '../../src/engine/cache';
 import { distDir, modelsDir } from '../util/paths';
@@ -254,15 +254,15 @@ describe('engine', function () {
   });
 
   it('starts the engine with glibc malloc held to two arenas, unless the caller set MALLOC_ARENA_MAX itself', async function () {
-    assert.equal(engineEnvironment({}).MALLOC_ARENA_MAX, '2');
-    assert.equal(engineEnvironment({ MALLOC_ARENA_MAX: '8' }).MALLOC_ARENA_MAX, '8', "the caller's own value wins");
-    assert.equal(engineEnvironment({ ELECTRON_RUN_AS_NODE: '' }).ELECTRON_RUN_AS_NODE, '1');
+    assert.equal(childEnvironment({}, ENGINE_MALLOC_DEFAULTS).MALLOC_ARENA_MAX, '2');
+    assert.equal(childEnvironment({ MALLOC_ARENA_MAX: '8' }, ENGINE_MALLOC_DEFAULTS).MALLOC_ARENA_MAX, '8', "the caller's own value wins");
+    assert.equal(childEnvironment({ ELECTRON_RUN_AS_NODE: '' }).ELECTRON_RUN_AS_NODE, '1');
     if (process.platform !== 'linux') this.skip(); // the process environment is read from /proc
     const environ = (pid: number): Map<string, string> => new Map(fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean)
       .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)] as [string, string]));
-    const started = client();
-    const { pid } = await started.start();
-    assert.equal(environ(pid).get('MALLOC_ARENA_MAX'), '2', 'the running engine has the cap');
+    const { pid } = await client().start();
+    // This process's own MALLOC_ARENA_MAX, when it has one, is the caller's choice and wins.
+    assert.equal(environ(pid).get('MALLOC_ARENA_MAX'), process.env.MALLOC_ARENA_MAX ?? '2', 'the running engine has the cap');
     const own = client({ env: { SCAR_ENGINE_TEST: '1', SCAR_CACHE_DIR: '', MALLOC_ARENA_MAX: '4' } });
     assert.equal(environ((await own.start()).pid).get('MALLOC_ARENA_MAX'), '4');
   });
