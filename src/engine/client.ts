@@ -70,6 +70,8 @@ export interface ScoreOptions {
   signal?: AbortSignal;
   /** false: bypass the persistent cache for this request. */
   persistentCache?: boolean;
+  /** Someone waits for it: the engine serves it before, and between the batches of, requests that are not urgent. */
+  urgent?: boolean;
 }
 
 interface Pending {
@@ -141,7 +143,7 @@ export class EngineClient {
   /** Scores pairs (any number: the engine batches them). Rejects with CancelledError when the signal aborts. */
   async score(pairs: ReadonlyArray<PairText>, options: ScoreOptions = {}): Promise<PairScore[]> {
     const wire: PairText[] = pairs.map((p) => ({ instruction: p.instruction, response: p.response }));
-    return this.request<PairScore[]>((id) => ({ type: 'score', id, pairs: wire, persistentCache: options.persistentCache }), options.signal);
+    return this.request<PairScore[]>((id) => ({ type: 'score', id, pairs: wire, persistentCache: options.persistentCache, urgent: options.urgent }), options.signal);
   }
 
   /**
@@ -150,7 +152,7 @@ export class EngineClient {
    * lines[0]. Rejects with CancelledError when the signal aborts.
    */
   async scoreLines(lines: ReadonlyArray<string>, firstLine: number, adapter: Readonly<AdapterOptions>, options: ScoreOptions = {}): Promise<LineScores> {
-    return this.request<LineScores>((id) => ({ type: 'score-lines', id, lines: lines as string[], firstLine, adapter: adapter as AdapterOptions, persistentCache: options.persistentCache }), options.signal);
+    return this.request<LineScores>((id) => ({ type: 'score-lines', id, lines: lines as string[], firstLine, adapter: adapter as AdapterOptions, persistentCache: options.persistentCache, urgent: options.urgent }), options.signal);
   }
 
   async stats(): Promise<EngineStats> {

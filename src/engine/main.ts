@@ -1,6 +1,7 @@
 // The engine: a child process (dist/engine.js) that owns the ranker session and the score caches, and
-// answers EngineRequests over the IPC channel. Requests run one at a time in arrival order; each is split
-// into inference batches, and between batches the engine yields so that a 'cancel' can arrive and stop it.
+// answers EngineRequests over the IPC channel. Requests run one at a time, urgent ones first, the rest in arrival
+// order; each is split into inference batches, and between batches the engine yields, so that a 'cancel' can arrive
+// and stop it, and an urgent request that arrived meanwhile runs before the next batch of one that is not.
 import * as fs from 'fs';
 import { DiskCache, MemoryLru, cacheKey } from './cache';
 import { ENGINE_PROBE_ENV, LINE_BLANK, LINE_ERROR, LINE_SCORED, type EngineMessage, type EngineRequest, type EngineStats, type InitRequest, type LineScores, type PairText, type ScoreLinesRequest } from './protocol';
@@ -34,6 +35,8 @@ interface Job {
   id: number;
   pairs: PairText[];
   persistentCache?: boolean;
+  /** Served before queued jobs that are not, and between the batches of a running one (ScoreLinesRequest.urgent). */
+  urgent: boolean;
   answer: (scores: PairScore[]) => EngineMessage;
 }
 
@@ -56,7 +59,7 @@ function lineJob(req: ScoreLinesRequest): Job {
     }
   }
   return {
-    id: req.id, pairs, persistentCache: req.persistentCache,
+    id: req.id, pairs, persistentCache: req.persistentCache, urgent: req.urgent === true,
     answer: (scores) => {
       for (let i = 0, k = 0; i < n; i++) {
         if (out.kinds[i] !== LINE_SCORED) continue;
@@ -82,7 +85,7 @@ class Engine {
   private readonly cancelled = new Set<number>();
   private running = false;
   private batchDelayMs = 0;
-  private counts = { pairsScored: 0, memoryHits: 0, diskHits: 0, misses: 0, workerBatches: 0, threadBatches: 0 };
+  private counts = { pairsScored: 0, memoryHits: 0, diskHits: 0, misses: 0, workerBatches: 0, threadBatches: 0, urgentBetweenBatches: 0 };
   private readonly testHooks = process.env[ENGINE_PROBE_ENV] === '1';
 
   async init(req: InitRequest): Promise<void> {
@@ -125,7 +128,7 @@ class Engine {
         return;
       case 'score':
         if (!Array.isArray(req.pairs)) { send({ type: 'error', id: req.id, code: 'bad-request', message: 'score: pairs must be an array' }); return; }
-        this.queue.push({ id: req.id, pairs: req.pairs, persistentCache: req.persistentCache, answer: (scores) => ({ type: 'scores', id: req.id, scores }) });
+        this.queue.push({ id: req.id, pairs: req.pairs, persistentCache: req.persistentCache, urgent: req.urgent === true, answer: (scores) => ({ type: 'scores', id: req.id, scores }) });
         this.pump();
         return;
       case 'score-lines':
@@ -185,21 +188,39 @@ class Engine {
       featuriseWorkers: this.pool?.size ?? 0,
       workerBatches: this.counts.workerBatches,
       threadBatches: this.counts.threadBatches,
+      urgentBetweenBatches: this.counts.urgentBetweenBatches,
     };
   }
 
   private pump(): void {
     if (this.running || !this.session || this.queue.length === 0) return;
     this.running = true;
-    const req = this.queue.shift()!;
-    this.score(req).then(
-      (scores) => { if (scores) send(req.answer(scores)); },
-      (e) => send({ type: 'error', id: req.id, code: 'internal', message: (e as Error).message }),
-    ).finally(() => {
-      this.cancelled.delete(req.id);
+    const at = this.queue.findIndex((j) => j.urgent);
+    const job = this.queue.splice(at >= 0 ? at : 0, 1)[0];
+    void this.run(job).finally(() => {
       this.running = false;
       this.pump();
     });
+  }
+
+  /** Scores a job and sends its answer (or why it failed); never rejects. */
+  private async run(job: Job): Promise<void> {
+    try {
+      const scores = await this.score(job);
+      if (scores) send(job.answer(scores));
+    } catch (e) {
+      send({ type: 'error', id: job.id, code: 'internal', message: (e as Error).message });
+    } finally {
+      this.cancelled.delete(job.id);
+    }
+  }
+
+  /** Runs the queued urgent jobs, in arrival order, between two batches of a job that is not urgent. */
+  private async runUrgent(): Promise<void> {
+    for (let at = this.queue.findIndex((j) => j.urgent); at >= 0; at = this.queue.findIndex((j) => j.urgent)) {
+      this.counts.urgentBetweenBatches++;
+      await this.run(this.queue.splice(at, 1)[0]);
+    }
   }
 
   /** Scores a request's pairs, cache first; undefined when it was cancelled (the answer is already sent). */
@@ -276,6 +297,13 @@ class Engine {
         if (done > 0 || this.batchDelayMs > 0) {
           await new Promise((r) => setImmediate(r)); // let a 'cancel' in
           if (this.batchDelayMs > 0) await new Promise((r) => setTimeout(r, this.batchDelayMs));
+        }
+        if (!req.urgent && this.queue.some((j) => j.urgent)) {
+          // Someone waits for an urgent request: it runs now, on this thread, and this job goes on after it. The
+          // batch being inferred finishes first (one session runs one batch at a time); the workers keep working on
+          // this job's batches meanwhile.
+          await inferring;
+          await this.runUrgent();
         }
         if (this.cancelled.has(req.id)) {
           takeTheRest();

@@ -34,6 +34,8 @@ export interface ScoreRequest {
   pairs: PairText[];
   /** false: neither read nor write the persistent cache for this request (the memory cache still works). */
   persistentCache?: boolean;
+  /** See ScoreLinesRequest.urgent. */
+  urgent?: boolean;
 }
 
 /**
@@ -49,6 +51,11 @@ export interface ScoreLinesRequest {
   firstLine: number;
   adapter: AdapterOptions;
   persistentCache?: boolean;
+  /**
+   * Someone is waiting for it (the lines on screen, an edit): the engine serves it before queued requests that are
+   * not urgent, and between two inference batches of one that is running, instead of after it.
+   */
+  urgent?: boolean;
 }
 
 /** LineScores.kinds values. */
@@ -130,6 +137,8 @@ export interface EngineStats {
   featuriseWorkers: number;
   workerBatches: number;
   threadBatches: number;
+  /** Urgent requests served between two batches of a running request that was not urgent. */
+  urgentBetweenBatches: number;
 }
 
 /** What the engine says once its model is loaded. */

@@ -194,7 +194,7 @@ describe('live scoring', function () {
     assert.equal(result?.pairs, 6000, 'Score current file scores the rest');
   });
 
-  it('holds the rest of the file back for half a second after each edit, then goes on', async () => {
+  it('holds the rest of the file back for half a second after each edit, serves the edited line before it, then goes on', async () => {
     const uri = await writeWorkspaceFile('live-typing-generated.jsonl', alpacaLines(30000).map((l) => l.replace('config', 'typing')));
     await vscode.commands.executeCommand('vscode.open', uri);
     const editor = vscode.window.activeTextEditor!;
@@ -203,16 +203,22 @@ describe('live scoring', function () {
     let checked = 0;
     for (let k = 0; k < 3 && api.liveScoring(uri)?.complete === false; k++) {
       await replaceLine(editor, 2, JSON.stringify({ instruction: `Typing ${k}: how do I rename a file?`, input: '', output: `Use mv, take ${k}.` }));
-      const atEdit = api.engineRequests(uri).lines;
+      // The edit has reached the extension when the edit resolves: the background pass sends nothing for half a
+      // second (its requests already in flight were counted when they were sent). The edited line goes at once, as
+      // a visible line.
+      const atEdit = api.engineRequests(uri);
       await new Promise((r) => setTimeout(r, 400));
-      const held = api.engineRequests(uri).lines - atEdit;
-      // At most the two batches already in flight (2 x 128 lines) and the edited line itself.
-      assert.ok(held <= 2 * 128 + 1, `edit ${k}: ${held} lines sent in the 400 ms after it`);
+      const after = api.engineRequests(uri);
+      assert.equal(after.backgroundLines - atEdit.backgroundLines, 0, `edit ${k}: background lines sent in the 400 ms after it`);
+      assert.ok(after.lines - atEdit.lines >= 1 || api.liveScoring(uri)?.complete === true, `edit ${k}: the edited line was sent`);
       await waitUntil(`the rest of the file going on after edit ${k}`,
-        () => api.engineRequests(uri).lines - atEdit > 2 * 128 + 1 || api.liveScoring(uri)?.complete === true, 10000);
+        () => api.engineRequests(uri).backgroundLines > atEdit.backgroundLines || api.liveScoring(uri)?.complete === true, 10000);
       checked++;
     }
     assert.ok(checked >= 1, 'the file was scored before the first edit was applied: nothing was checked');
+    // The edited lines are urgent: the engine answered them between the inference batches of the background
+    // requests in flight, instead of after them.
+    assert.ok(((await api.engineStats())?.urgentBetweenBatches ?? 0) >= 1, 'an edited line was served between the batches of a background request');
     await waitUntil('the whole file scored', () => api.liveScoring(uri)?.complete === true, 60000);
   });
 

@@ -182,6 +182,37 @@ describe('engine', function () {
     assert.ok(st.pairsScored < 64 * 10, `the engine stopped early (scored ${st.pairsScored})`);
   });
 
+  it('serves an urgent request between the batches of a running one, and before queued requests that are not', async () => {
+    const c = client({ cacheDir: null });
+    const adapter = { schema: 'auto', turnPolicy: 'last' } as const;
+    const lines = (n: number, tag: string): string[] => pairs(n, tag).map((p) => JSON.stringify({ instruction: p.instruction, output: p.response }));
+    const order: string[] = [];
+    const track = <T>(name: string, p: Promise<T>): Promise<T> => p.then((v) => { order.push(name); return v; });
+    await c.probe.slow(40); // 40 ms per inference batch: the background request below takes 20 batches, 800 ms or more
+    const background = track('background', c.scoreLines(lines(32 * 20, 'bg'), 1, adapter));
+    const queued = track('queued', c.scoreLines(lines(8, 'queued'), 1, adapter));
+    await new Promise((r) => setTimeout(r, 150)); // the background request is running
+    const t0 = Date.now();
+    const urgent = await track('urgent', c.scoreLines(lines(8, 'urgent'), 1, adapter, { urgent: true }));
+    const waited = Date.now() - t0;
+    const [bg] = await Promise.all([background, queued]);
+    assert.deepEqual(order, ['urgent', 'background', 'queued']);
+    assert.ok(waited < 400, `the urgent request waited ${waited} ms, not the rest of the running request`);
+    assert.equal(bg.kinds.length, 640);
+    assert.ok(lineResults(bg).every((r) => r.kind === 'scored'), 'the interrupted request still scores every line');
+    assert.ok(lineResults(urgent).every((r) => r.kind === 'scored'));
+    assert.equal((await c.stats()).urgentBetweenBatches, 1);
+    // A running urgent request is not interrupted; a queued urgent one goes before a queued one that is not.
+    order.length = 0;
+    const first = track('urgent 1', c.scoreLines(lines(32 * 5, 'u1'), 1, adapter, { urgent: true }));
+    const later = track('background', c.scoreLines(lines(8, 'bg2'), 1, adapter));
+    const second = track('urgent 2', c.scoreLines(lines(8, 'u2'), 1, adapter, { urgent: true }));
+    await Promise.all([first, later, second]);
+    assert.deepEqual(order, ['urgent 1', 'urgent 2', 'background']);
+    assert.equal((await c.stats()).urgentBetweenBatches, 1);
+    await c.probe.slow(0);
+  });
+
   it('scoreAll reports progress and returns scores in order', async () => {
     const c = client({ cacheDir: null });
     const input = pairs(300, 'all');

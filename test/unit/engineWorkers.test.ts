@@ -87,6 +87,30 @@ describe('engine: featurising workers and the length order', function () {
     }
   });
 
+  it('an urgent request that runs between the batches of one shared with a worker: both get the scores of the thread alone', async () => {
+    const extra = mixedPairs(200).map((p) => ({ ...p, instruction: `${p.instruction} Urgent.` }));
+    const alone = await scoresWith(0, [...pairs, ...extra]);
+    const c = await started(1, { [ENGINE_PROBE_ENV]: '1' });
+    try {
+      await c.probe.slow(10); // about half a second for the request that is not urgent
+      const background = c.score(pairs);
+      await new Promise((r) => setTimeout(r, 150));
+      const urgent = (await c.score(extra, { urgent: true })).map((s) => s.score);
+      const stats = await c.stats();
+      const scores = (await background).map((s) => s.score);
+      assert.equal(stats.urgentBetweenBatches, 1, 'the urgent request ran between the batches of the other');
+      assert.ok(stats.workerBatches > 0, 'the worker featurised batches');
+      let worst = 0;
+      for (let i = 0; i < pairs.length; i++) worst = Math.max(worst, Math.abs(scores[i] - alone.scores[i]));
+      for (let i = 0; i < extra.length; i++) worst = Math.max(worst, Math.abs(urgent[i] - alone.scores[pairs.length + i]));
+      assert.ok(worst < 1e-5, `largest difference ${worst}`);
+      const after = await c.stats();
+      assert.equal(after.workerBatches + after.threadBatches, Math.ceil(pairs.length / INFERENCE_BATCH) + Math.ceil(extra.length / INFERENCE_BATCH), 'each batch once');
+    } finally {
+      c.dispose();
+    }
+  });
+
   it('a pair scores the same alone as in a batch of other lengths (pooling is masked; batches are by length)', async () => {
     const { scores } = await scoresWith(0, pairs);
     const picks = [0, 7, 100, 999, 1499];

@@ -8,7 +8,7 @@ import { scoreHoverMarkdown } from './hoverText';
 import { responseWindowIn } from '../hygiene/hygieneService';
 import { linePairs } from '../../core/linePairs';
 import { lowerBound } from '../../core/scores';
-import type { LiveScorer } from '../scoring/liveScorer';
+import type { LiveScorer, RequestCounts } from '../scoring/liveScorer';
 import type { EngineHost } from '../scoring/engineHost';
 import { registerScoringProgress } from '../scoring/scoringProgress';
 import { registerScoreNavigation } from '../commands/scoreNavigation';
@@ -52,8 +52,11 @@ export interface ScoreViewApi {
   liveScoring(uri: vscode.Uri): { mode: string; percentDone: number; complete: boolean; startedAt: number; completedAt: number; error?: string } | undefined;
   /** Milliseconds of the latest engine requests of live scoring, from send to answer. */
   engineRoundTrips(): number[];
-  /** Live scoring's engine requests for one document: sent, settled (answered, failed or cancelled), lines sent. */
-  engineRequests(uri: vscode.Uri): { sent: number; settled: number; lines: number };
+  /**
+   * Live scoring's engine requests for one document: sent, settled (answered, failed or cancelled), lines sent, and of
+   * those the lines sent by the background pass.
+   */
+  engineRequests(uri: vscode.Uri): RequestCounts;
   /** The longest synchronous work of live scoring and drawing since the last reset (wall and CPU ms). */
   scoringTaskTimings(reset?: boolean): ReturnType<TaskTimings['snapshot']>;
 }
