@@ -192,12 +192,10 @@ describe('engine', function () {
     const background = track('background', c.scoreLines(lines(32 * 20, 'bg'), 1, adapter));
     const queued = track('queued', c.scoreLines(lines(8, 'queued'), 1, adapter));
     await new Promise((r) => setTimeout(r, 150)); // the background request is running
-    const t0 = Date.now();
     const urgent = await track('urgent', c.scoreLines(lines(8, 'urgent'), 1, adapter, { urgent: true }));
-    const waited = Date.now() - t0;
     const [bg] = await Promise.all([background, queued]);
+    // Answered before the running request, not after it (no wall-time bound: it would depend on the machine's load).
     assert.deepEqual(order, ['urgent', 'background', 'queued']);
-    assert.ok(waited < 400, `the urgent request waited ${waited} ms, not the rest of the running request`);
     assert.equal(bg.kinds.length, 640);
     assert.ok(lineResults(bg).every((r) => r.kind === 'scored'), 'the interrupted request still scores every line');
     assert.ok(lineResults(urgent).every((r) => r.kind === 'scored'));
