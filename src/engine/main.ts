@@ -195,12 +195,17 @@ class Engine {
   private pump(): void {
     if (this.running || !this.session || this.queue.length === 0) return;
     this.running = true;
-    const at = this.queue.findIndex((j) => j.urgent);
-    const job = this.queue.splice(at >= 0 ? at : 0, 1)[0];
-    void this.run(job).finally(() => {
+    void this.run(this.takeQueued(false)!).finally(() => {
       this.running = false;
       this.pump();
     });
+  }
+
+  /** Takes the queued job to run next: the first urgent one, else (unless `urgentOnly`) the first. */
+  private takeQueued(urgentOnly: boolean): Job | undefined {
+    const at = this.queue.findIndex((j) => j.urgent);
+    if (at >= 0) return this.queue.splice(at, 1)[0];
+    return urgentOnly ? undefined : this.queue.shift();
   }
 
   /** Scores a job and sends its answer (or why it failed); never rejects. */
@@ -217,9 +222,9 @@ class Engine {
 
   /** Runs the queued urgent jobs, in arrival order, between two batches of a job that is not urgent. */
   private async runUrgent(): Promise<void> {
-    for (let at = this.queue.findIndex((j) => j.urgent); at >= 0; at = this.queue.findIndex((j) => j.urgent)) {
+    for (let job = this.takeQueued(true); job; job = this.takeQueued(true)) {
       this.counts.urgentBetweenBatches++;
-      await this.run(this.queue.splice(at, 1)[0]);
+      await this.run(job);
     }
   }
 
