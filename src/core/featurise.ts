@@ -227,15 +227,21 @@ export function createFeaturiser(config: FeaturiserConfig, vocab: readonly strin
     return t;
   };
 
+  /** The id of a token. slotOf first: it may grow the slot arrays, and `slotId[slotOf(tok)]` would read the old one. */
+  const tokenId = (tok: string): number => {
+    const t = slotOf(tok);
+    return slotId[t];
+  };
+
   /** Instruction ids: all tokens when they fit, else the first half and the last half of the budget. */
   const instructionIds = (st: TextStats): number[] => {
     const t = st.tokens;
     const out: number[] = [];
     if (t.length <= maxInstructionTokens) {
-      for (const tok of t) out.push(slotId[slotOf(tok)]);
+      for (const tok of t) out.push(tokenId(tok));
     } else {
-      for (let i = 0; i < headInst; i++) out.push(slotId[slotOf(t[i])]);
-      for (let i = t.length - (maxInstructionTokens - headInst); i < t.length; i++) out.push(slotId[slotOf(t[i])]);
+      for (let i = 0; i < headInst; i++) out.push(tokenId(t[i]));
+      for (let i = t.length - (maxInstructionTokens - headInst); i < t.length; i++) out.push(tokenId(t[i]));
     }
     return out;
   };
