@@ -1,4 +1,4 @@
-"""Int8 quantisation of the ranker's two big tables (the folded word-state table and the n-gram bag), for the model
+"""Int8 quantisation of the ranker's two big tables (the word-state table and the n-gram table), for the model
 card's size/speed/accuracy comparison. Each table row gets its own symmetric scale: the graph gathers int8 rows, casts
 them to float and multiplies by the gathered row scales, so the dense layers stay float32 and the work per token is the
 same. Ships only if validation holds within 0.005 (train.py decides nothing here; see the model card).
@@ -11,7 +11,8 @@ import numpy as np
 import onnx
 from onnx import helper, numpy_helper, TensorProto
 
-TABLES = ('folded', 'ngram.weight')
+# Their names in graphs exported by train.py's InferenceGraph, then in older exports (before ranker 2.0's graph rewrite).
+TABLES = ('token_states', 'ngram_table', 'folded', 'ngram.weight')
 
 
 def quantise(src, dst):
@@ -19,7 +20,7 @@ def quantise(src, dst):
     g = m.graph
     inits = {i.name: i for i in g.initializer}
     new_inits = []
-    for name in TABLES:
+    for name in [t for t in TABLES if t in inits]:
         w = numpy_helper.to_array(inits[name]).astype(np.float32)
         scale = np.abs(w).max(axis=1) / 127.0
         scale[scale == 0] = 1.0

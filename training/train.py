@@ -145,6 +145,60 @@ class Ranker(nn.Module):
         return c + p, c, p
 
 
+class InferenceGraph(nn.Module):
+    """What ranker.onnx computes: the trained Ranker's function, with its per-id work done once at export.
+
+    - Token states: tanh(projected word vector) depends on the token id alone, so the graph gathers rows of
+      tanh(folded table); the padding row (id 0) is zero there, so masked sums need no mask multiply.
+    - The n-gram bag (width `bag`) and the wide path's per-bucket weight are one table of bag + 1 columns: one
+      gather and one sum per n-gram id instead of two gathers, a mask multiply and two sums. Row 0 (padding) is
+      zero in both, so padding adds nothing.
+
+    Same outputs as Ranker.forward up to float rounding (verify-onnx.js holds the exported graph to torch's scores);
+    onnxruntime runs it in 0.56-0.58 of the time of the graph exported from Ranker.forward (CHANGELOG)."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+        self.bag = model.ngram.weight.shape[1]
+        with torch.no_grad():
+            folded = model.folded if model.folded is not None else model.emb.weight @ model.token.weight.T + model.token.bias
+            states = torch.tanh(folded).clone()
+            states[0] = 0.0
+            columns = [model.ngram.weight]
+            if model.linear:
+                columns.append(model.lin_ngram.weight)
+            table = torch.cat(columns, dim=1).clone()
+            if table[0].abs().max().item() != 0.0:
+                raise ValueError('the n-gram tables\' padding row (id 0) must be zero')
+        self.register_buffer('token_states', states)
+        self.register_buffer('ngram_table', table)
+
+    def forward(self, instruction_ids, response_ids, response_ngrams, presentation_features, composition_features):
+        m = self.model
+        ii, ri, g = instruction_ids.long(), response_ids.long(), response_ngrams.long()
+        inst = F.embedding(ii, self.token_states)  # padding rows are zero
+        resp = F.embedding(ri, self.token_states)
+        rmask = (ri > 0).float().unsqueeze(-1)
+        rcount = rmask.sum(1)
+        iv = inst.sum(1) / (ii > 0).float().sum(1, keepdim=True).clamp(min=1.0)
+        rv = resp.sum(1) / rcount.clamp(min=1.0)
+        rmax = (resp + (rmask - 1.0) * 1e4).max(dim=1).values * (rcount > 0).float()
+        gcount = (g > 0).float().sum(1, keepdim=True).clamp(min=1.0)
+        sums = F.embedding(g, self.ngram_table).sum(1)
+        bag = sums[:, :self.bag] / gcount
+        comp = m.relation(torch.cat([iv, rv, iv * rv, (iv - rv).abs(), composition_features], dim=1))
+        pres = m.form(torch.cat([rmax, presentation_features, bag], dim=1))
+        c = m.comp_head(comp).squeeze(-1)
+        p = m.pres_head(pres).squeeze(-1)
+        if m.bag_head is not None:
+            p = p + m.bag_head(bag).squeeze(-1)
+        if m.linear:
+            c = c + m.lin_comp(composition_features).squeeze(-1)
+            p = p + sums[:, self.bag] / gcount.squeeze(1).sqrt() + m.lin_pres(presentation_features).squeeze(-1)
+        return c + p, c, p
+
+
 def batch_of(arrays, rows):
     """The inputs of some rows, id sequences cut after the batch's last real (non-zero) column: padding is
     masked, so this changes no score, only the work."""
@@ -399,12 +453,18 @@ def train(meta, arrays, args):
 
 def export_onnx(model, arrays, path):
     model.eval()
+    graph = InferenceGraph(model).eval()
     sample = batch_of(arrays, np.array([0, 1]))
+    with torch.no_grad():
+        # The exported function must be the trained one: checked here on the sample, and on every row by verify-onnx.js.
+        for a, b in zip(model(*sample), graph(*sample)):
+            if (a - b).abs().max().item() > 1e-4:
+                raise ValueError(f'the inference graph differs from the trained model by {(a - b).abs().max().item():.2e}')
     dyn = {name: {0: 'batch', 1: f'{name}_len'} for name in INPUTS}
     for out in ['score', 'composition', 'presentation']:
         dyn[out] = {0: 'batch'}
     tmp = path + '.tmp'  # written aside, then renamed: an engine loading the model never sees half a file
-    torch.onnx.export(model, tuple(sample), tmp, input_names=INPUTS, output_names=['score', 'composition', 'presentation'],
+    torch.onnx.export(graph, tuple(sample), tmp, input_names=INPUTS, output_names=['score', 'composition', 'presentation'],
                       dynamic_axes=dyn, opset_version=13, do_constant_folding=True)
     os.replace(tmp, path)
     print(f'exported {os.path.relpath(path, ROOT)} ({os.path.getsize(path) / 1e6:.1f} MB)')
