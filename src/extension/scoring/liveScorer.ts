@@ -92,6 +92,8 @@ export interface RequestCounts {
   backgroundLines: number;
 }
 
+const noRequests = (): RequestCounts => ({ sent: 0, settled: 0, lines: 0, backgroundLines: 0 });
+
 export class LiveScorer implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
   /** Requests in flight, of visible lines and of the background pass. */
@@ -171,14 +173,14 @@ export class LiveScorer implements vscode.Disposable {
   /** The engine requests made for a document so far (zeros when none). */
   requestsFor(uri: vscode.Uri): RequestCounts {
     const c = this.requestCounts.get(uri.toString());
-    return c ? { ...c } : { sent: 0, settled: 0, lines: 0, backgroundLines: 0 };
+    return c ? { ...c } : noRequests();
   }
 
   private countsOf(doc: vscode.TextDocument): RequestCounts {
     const key = doc.uri.toString();
     let c = this.requestCounts.get(key);
     if (c) this.requestCounts.delete(key); // re-inserted last: the map stays in order of use
-    else c = { sent: 0, settled: 0, lines: 0, backgroundLines: 0 };
+    else c = noRequests();
     this.requestCounts.set(key, c);
     if (this.requestCounts.size > MAX_COUNTED_DOCUMENTS) this.requestCounts.delete(this.requestCounts.keys().next().value!);
     return c;
@@ -330,9 +332,15 @@ export class LiveScorer implements vscode.Disposable {
    */
   private nextJob(visibleSlot: boolean, backgroundSlot: boolean): Job | undefined {
     if (!visibleSlot && !backgroundSlot) return undefined;
+    const all = [...this.datasets.all()].filter((d) => this.wanting(d.scoring));
+    return (visibleSlot ? this.nextVisibleJob(all) : undefined) ?? (backgroundSlot ? this.nextBackgroundJob(all) : undefined);
+  }
+
+  /** Visible lines: of the visible editors, then the first screen of files that have just opened. */
+  private nextVisibleJob(all: readonly Dataset[]): Job | undefined {
     const active = vscode.window.activeTextEditor;
     const editors = [...vscode.window.visibleTextEditors].sort((a, b) => (a === active ? -1 : b === active ? 1 : 0));
-    for (const editor of visibleSlot ? editors : []) {
+    for (const editor of editors) {
       const dataset = this.datasets.get(editor.document);
       if (!dataset || !this.wanting(dataset.scoring)) continue;
       for (const r of editor.visibleRanges) {
@@ -340,16 +348,20 @@ export class LiveScorer implements vscode.Disposable {
         if (job) return job;
       }
     }
-    const all = [...this.datasets.all()].filter((d) => this.wanting(d.scoring));
     // A file that has just opened shows its first lines almost always (unless VS Code restores a scroll position):
     // they go at once, as visible lines, without waiting for the editor to show (which takes VS Code a while).
-    for (const dataset of visibleSlot ? all : []) {
+    for (const dataset of all) {
       if (dataset.scoring.firstScreenSent) continue;
       dataset.scoring.firstScreenSent = true;
       const job = this.batch(dataset, 0, FIRST_SCREEN_LINES, FIRST_SCREEN_LINES, true);
       if (job) return job;
     }
-    if (!backgroundSlot || (all.length > 0 && this.waitForQuiet())) return undefined;
+    return undefined;
+  }
+
+  /** The rest of the files, round-robin, unless the user is typing (waitForQuiet). */
+  private nextBackgroundJob(all: readonly Dataset[]): Job | undefined {
+    if (all.length > 0 && this.waitForQuiet()) return undefined;
     for (let tries = 0; tries < all.length; tries++) {
       const dataset = all[this.roundRobin++ % all.length];
       const first = dataset.scoring.table.firstMissing();
