@@ -19,9 +19,10 @@ const modelDir = path.resolve(process.argv[2] || path.join(repo, 'models'));
 const cli = path.join(repo, 'dist', 'cli.js');
 if (!fs.existsSync(cli)) { console.error('calibrate: dist/cli.js is missing: run `npm run build` first'); process.exit(2); }
 
-// The stripped view of the code pairs (pairs.js STRIPPED_SUFFIX) is a validation view, not data a user scores: left out.
-const { STRIPPED_SUFFIX } = require('./pairs');
-const val = loadPairs({ includeOod: false }).filter((p) => p.split === 'val' && !p.source.endsWith(STRIPPED_SUFFIX));
+// The views of the code pairs (pairs.js: stripped, and cut into method completions) are left out: the stripped view is
+// not data a user scores, and both would count ClassEval's solutions again.
+const { STRIPPED_SUFFIX, METHOD_VIEW_SOURCE } = require('./pairs');
+const val = loadPairs({ includeOod: false }).filter((p) => p.split === 'val' && !p.source.endsWith(STRIPPED_SUFFIX) && p.source !== METHOD_VIEW_SOURCE);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'scar-calibrate-'));
 function scoreSide(side) {
   const file = path.join(tmp, `${side}.jsonl`);

@@ -33,10 +33,20 @@ LABELS = {
     'hanna_stories': 'HANNA stories (Mistral-7b, Beluga-13b, Platypus2-70b)',
     'classeval': 'Code: ClassEval Python classes, raw (gpt-4, gpt-4-turbo, gpt-3.5-turbo x2, gemini-pro)',
     'classeval_stripped': 'Code: ClassEval, stripped view (fences and docstrings removed from both sides)',
+    'classeval_methods': 'Code: ClassEval method completions (prompt: signature and docstring; completion: the body)',
     'hc3_eli5': 'OOD: HC3 ELI5 (ChatGPT), not trained on',
     'hppt_polish': 'OOD: HPPT abstracts, ChatGPT polish over human',
     'mixset_rewrites': 'OOD: MixSet, GPT-4/Llama-2 rewrites and polishes over human',
 }
+
+
+# Views of the ClassEval pairs (the same solutions stripped, or cut into method completions): rows of their own,
+# left out of the per-language rows and of the correlation with length, which count each human answer once.
+VIEW_SOURCES = ('classeval_stripped', 'classeval_methods')
+
+
+def is_view(p):
+    return p['source'] in VIEW_SOURCES
 
 
 def pair_acc(scores, pairs):
@@ -171,7 +181,7 @@ def table_rows(meta, cols, split_of):
     langs = sorted({p.get('lang', 'none') for p in meta['pairs']} - {'none'})
     for lang in langs:
         ps = [p for p in meta['pairs'] if p.get('lang') == lang and p['split'] == split_of(p['source'])
-              and p['source'] not in OOD_SOURCES and not p['source'].endswith('_stripped')]
+              and p['source'] not in OOD_SOURCES and not is_view(p)]
         if ps:
             srcs = sorted({p['source'] for p in ps})
             add(f'Code pairs in {lang} (language detected or labelled; {", ".join(srcs)})', f'lang:{lang}', ps)
@@ -213,14 +223,14 @@ def main(meta, arrays, model_scores, info, work=WORK, card=CARD, out_dir=None):
     beyond = {name: beyond_length(sc, test_pairs, lengths) for name, sc in cols}
     lines.append(f"| beyond length: partial Spearman of score and LLM side, length partialled out, all in-domain test responses | responses | {len(response_rows(test_pairs))} | **{beyond['model']:.3f}** |"
                  + (f" {beyond['ranker1']:.3f} |" if r1 is not None else '') + f" {beyond['length']:.3f} | {beyond['lr']:.3f} |")
-    held = [p for p in meta['pairs'] if p['split'] in ('val', 'test', 'ood') and not p['source'].endswith('_stripped')]
+    held = [p for p in meta['pairs'] if p['split'] in ('val', 'test', 'ood') and not is_view(p)]
     lencorr = {name: human_length_corr(sc, held, lengths) for name, sc in cols}
     notes = [
         '',
         f'Pairwise accuracy: the share of pairs whose LLM response scores above the human response (ties count a half). '
         f'Length-matched: the two responses\' token counts are within 30% of each other. Split by prompt (80/10/10, seeded; '
-        f'code pairs by task): {train_n} train, {val_n} val, {len(test_pairs)} test pairs (the ClassEval rows count each pair '
-        f'twice, raw and stripped). LR baseline: C = {lr_c} chosen on val. '
+        f'code pairs by task): {train_n} train, {val_n} val, {len(test_pairs)} test pairs (the ClassEval pairs count twice, raw and '
+        f'stripped, and their methods once each in the method-completion rows). LR baseline: C = {lr_c} chosen on val. '
         f"Shipped model: the network's best epoch {info['best_epoch']} of {info['epochs_run']}"
         + (f" (val mean per-source accuracy {info['network_val_accuracy']:.3f} alone), plus the wide path (C = {info['wide']['C']}, "
            f"weight {info['wide']['weight']}) chosen on val" if info.get('wide', {}).get('C') is not None else '')
@@ -312,7 +322,7 @@ def val_report(meta, arrays, model_scores, work=WORK, out=None, ref_scores=None)
     summary = {name: {'mean_per_source': float(np.mean([r[name] for r in rows if r['variant'] == 'all pairs' and not r['source'].startswith('lang:')])),
                       'right': float(sum(correct(sc, p) for p in va)), 'n': len(va),
                       'beyond_length': beyond_length(sc, va, lengths),
-                      'human_length_spearman': human_length_corr(sc, [p for p in va if not p['source'].endswith('_stripped')], lengths)}
+                      'human_length_spearman': human_length_corr(sc, [p for p in va if not is_view(p)], lengths)}
                for name, sc in cols}
     names = [name for name, _ in cols]
     print('VALIDATION split only')

@@ -4,6 +4,7 @@
 const fs = require('fs');
 const path = require('path');
 const { hashString, stripFencesAndDocstrings } = require('../out/core.js');
+const { methodPairs } = require('./method-view');
 
 const DATA_DIR = path.join(__dirname, 'data');
 /**
@@ -47,6 +48,14 @@ function isStrongModel(model) {
  * from both sides, so that a ranker cannot separate the sides by fences and repeated skeleton docstrings alone.
  */
 const STRIPPED_SUFFIX = '_stripped';
+
+/**
+ * The method-completion view of the strong models' code pairs (method-view.js): per method, the skeleton's
+ * signature and docstring as the prompt and each side's body as the completion, the shape of function-completion
+ * data. A source of its own, split with its task; each of its pairs weighs METHOD_VIEW_WEIGHT in the loss.
+ */
+const METHOD_VIEW_SOURCE = 'classeval_methods';
+const METHOD_VIEW_WEIGHT = 0.1;
 
 const SPLIT_SEED = 'scar-lens-split-1';
 
@@ -94,6 +103,11 @@ function loadPairs({ includeOod = true } = {}) {
       pairs.push(pair);
       if (source === 'classeval') {
         pairs.push({ ...pair, source: source + STRIPPED_SUFFIX, human: stripFencesAndDocstrings(row.human), llm: stripFencesAndDocstrings(row.llm) });
+        if (!ood) {
+          for (const m of methodPairs(row, stripFencesAndDocstrings)) {
+            pairs.push({ ...pair, source: METHOD_VIEW_SOURCE, instruction: m.instruction, human: m.human, llm: m.llm, weight: METHOD_VIEW_WEIGHT, method: m.method });
+          }
+        }
       }
     }
   };
@@ -145,4 +159,4 @@ function loadTierPairs() {
   return pairs;
 }
 
-module.exports = { loadPairs, loadTierPairs, splitOf, isStrongModel, TRAIN_FILES, OOD_FILES, OOD_DIR, STRIPPED_SUFFIX };
+module.exports = { loadPairs, loadTierPairs, splitOf, isStrongModel, TRAIN_FILES, OOD_FILES, OOD_DIR, STRIPPED_SUFFIX, METHOD_VIEW_SOURCE };
