@@ -128,7 +128,8 @@ function writeGolden(f, pairs, metaPairs, rows, arrays, lengths, widths) {
     }
     cases.push({ source: pairs[i].source, line: pairs[i].line, instruction: row.instruction, response: row.response, features: feats });
   }
-  const golden = { note: 'Written by training/dump-features.js from the training dump; test/unit/featurise.test.ts re-featurises these pairs and compares.', modelId: f.modelId, version: f.config.version, cases };
+  // No model id here: it hashes ranker.onnx, which train.py writes after this dump, so it would name the model before.
+  const golden = { note: 'Written by training/dump-features.js from the training dump; test/unit/featurise.test.ts re-featurises these pairs and compares.', version: f.config.version, cases };
   fs.mkdirSync(path.dirname(GOLDEN), { recursive: true });
   fs.writeFileSync(GOLDEN, JSON.stringify(golden) + '\n');
   console.log(`wrote ${path.relative(ROOT, GOLDEN)} (${cases.length} pairs)`);
