@@ -382,6 +382,9 @@ def train(meta, arrays, args):
     sched_sparse = torch.optim.lr_scheduler.LambdaLR(opt_sparse, lr_factor)
     rank_loss = nn.MarginRankingLoss(margin=0.5, reduction='none')
     best, best_state, best_epoch, bad = -1.0, None, -1, 0
+    # --ema D: an exponential moving average of the weights (decay D per step, from the initial weights) is what each
+    # epoch validates and what is kept, instead of the weights of that step.
+    ema = {k: v.detach().clone() for k, v in model.state_dict().items()} if args.ema > 0 else None
     rng = np.random.RandomState(args.seed)
     for epoch in range(args.epochs):
         model.train()
@@ -434,6 +437,17 @@ def train(meta, arrays, args):
             sched.step()
             sched_sparse.step()
             tot += loss.item() * n
+            if ema is not None:
+                d = args.ema
+                with torch.no_grad():
+                    for k, v in model.state_dict().items():
+                        if v.dtype.is_floating_point:
+                            ema[k].mul_(d).add_(v, alpha=1 - d)
+                        else:
+                            ema[k].copy_(v)
+        if ema is not None:
+            raw = {k: v.clone() for k, v in model.state_dict().items()}
+            model.load_state_dict(ema)
         sc = score_rows(model, arrays, np.array(val_rows))[:, 0]
         vs = {r: sc[val_index[r]] for r in val_rows}
         acc = mean_source_accuracy(vs, va)
@@ -441,7 +455,9 @@ def train(meta, arrays, args):
         if acc > best:
             best, best_epoch, bad = acc, epoch + 1, 0
             best_state = {k: v.clone() for k, v in model.state_dict().items()}
-        else:
+        if ema is not None:
+            model.load_state_dict(raw)
+        if best_epoch != epoch + 1:
             bad += 1
             if bad >= args.patience:
                 print(f'early stop after epoch {epoch + 1}')
@@ -493,6 +509,8 @@ def main():
     ap.add_argument('--bag-l2', type=float, default=0.0, help='L2 penalty on the n-gram table rows a batch uses')
     ap.add_argument('--length-decor', type=float, default=0.1,
                     help='weight of the penalty on the squared within-side correlation of score and log length (0.1, the shipped model; 0 = off)')
+    ap.add_argument('--ema', type=float, default=0.995,
+                    help='validate and keep an exponential moving average of the weights with this decay (0: off)')
     ap.add_argument('--seed', type=int, default=SEED)
     ap.add_argument('--dump', default=WORK, help='the features dump to train on (default training/work)')
     ap.add_argument('--out', default=MODELS, help='where ranker.onnx goes (default models/); any other folder is an '
