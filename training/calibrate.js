@@ -21,8 +21,8 @@ if (!fs.existsSync(cli)) { console.error('calibrate: dist/cli.js is missing: run
 
 // The views of the code pairs (pairs.js: stripped, and cut into method completions) are left out: the stripped view is
 // not data a user scores, and both would count ClassEval's solutions again.
-const { STRIPPED_SUFFIX, METHOD_VIEW_SOURCE } = require('./pairs');
-const val = loadPairs({ includeOod: false }).filter((p) => p.split === 'val' && !p.source.endsWith(STRIPPED_SUFFIX) && p.source !== METHOD_VIEW_SOURCE);
+const { isView } = require('./pairs');
+const val = loadPairs({ includeOod: false }).filter((p) => p.split === 'val' && !isView(p));
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'scar-calibrate-'));
 function scoreSide(side) {
   const file = path.join(tmp, `${side}.jsonl`);

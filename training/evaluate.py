@@ -40,8 +40,8 @@ LABELS = {
 }
 
 
-# Views of the ClassEval pairs (the same solutions stripped, or cut into method completions): rows of their own,
-# left out of the per-language rows and of the correlation with length, which count each human answer once.
+# Views of the ClassEval pairs (the same solutions stripped, or cut into method completions; pairs.js isView): rows of
+# their own, left out of the per-language rows and of the correlation with length, which count each human answer once.
 VIEW_SOURCES = ('classeval_stripped', 'classeval_methods')
 
 

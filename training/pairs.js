@@ -57,6 +57,9 @@ const STRIPPED_SUFFIX = '_stripped';
 const METHOD_VIEW_SOURCE = 'classeval_methods';
 const METHOD_VIEW_WEIGHT = 0.1;
 
+/** Whether a pair is a view of a ClassEval pair (stripped, or a method completion) rather than a pair of its own. */
+const isView = (pair) => pair.source.endsWith(STRIPPED_SUFFIX) || pair.source === METHOD_VIEW_SOURCE;
+
 const SPLIT_SEED = 'scar-lens-split-1';
 
 /** 'train' | 'val' | 'test' for a group key (the instruction, or the human text when there is none). */
@@ -103,10 +106,8 @@ function loadPairs({ includeOod = true } = {}) {
       pairs.push(pair);
       if (source === 'classeval') {
         pairs.push({ ...pair, source: source + STRIPPED_SUFFIX, human: stripFencesAndDocstrings(row.human), llm: stripFencesAndDocstrings(row.llm) });
-        if (!ood) {
-          for (const m of methodPairs(row, stripFencesAndDocstrings)) {
-            pairs.push({ ...pair, source: METHOD_VIEW_SOURCE, instruction: m.instruction, human: m.human, llm: m.llm, weight: METHOD_VIEW_WEIGHT, method: m.method });
-          }
+        for (const m of methodPairs(row, stripFencesAndDocstrings)) {
+          pairs.push({ ...pair, source: METHOD_VIEW_SOURCE, instruction: m.instruction, human: m.human, llm: m.llm, weight: METHOD_VIEW_WEIGHT });
         }
       }
     }
@@ -159,4 +160,4 @@ function loadTierPairs() {
   return pairs;
 }
 
-module.exports = { loadPairs, loadTierPairs, splitOf, isStrongModel, TRAIN_FILES, OOD_FILES, OOD_DIR, STRIPPED_SUFFIX, METHOD_VIEW_SOURCE };
+module.exports = { loadPairs, loadTierPairs, splitOf, isStrongModel, isView, TRAIN_FILES, OOD_FILES, OOD_DIR };

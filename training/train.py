@@ -438,11 +438,10 @@ def train(meta, arrays, args):
             sched_sparse.step()
             tot += loss.item() * n
             if ema is not None:
-                d = args.ema
                 with torch.no_grad():
                     for k, v in model.state_dict().items():
                         if v.dtype.is_floating_point:
-                            ema[k].mul_(d).add_(v, alpha=1 - d)
+                            ema[k].mul_(args.ema).add_(v, alpha=1 - args.ema)
                         else:
                             ema[k].copy_(v)
         if ema is not None:
