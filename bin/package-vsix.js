@@ -35,7 +35,7 @@ const TARGETS = {
 // What a packaged extension needs at run time besides dist/*.js and media/**, relative to extension/.
 const REQUIRED = [
   'package.json', 'readme.md', 'changelog.md', 'LICENSE.txt',
-  'models/ranker.onnx', 'models/featuriser.json', 'models/vocab.txt', 'models/MODEL_CARD.md',
+  'models/ranker.onnx', 'models/ranker.onnx.data', 'models/featuriser.json', 'models/vocab.txt', 'models/MODEL_CARD.md',
   'node_modules/onnxruntime-node/package.json', 'node_modules/onnxruntime-node/dist/index.js',
   'node_modules/onnxruntime-node/dist/binding.js', 'node_modules/onnxruntime-node/dist/backend.js',
   'node_modules/onnxruntime-common/package.json', 'node_modules/onnxruntime-common/dist/cjs/index.js',

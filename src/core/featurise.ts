@@ -18,6 +18,7 @@ import { countTokens, hashPair, hashString } from './tokenise';
 import { grownTo } from './typedArrays';
 import type { Featuriser, ModelFeeds } from './types';
 import { BUNDLED_FEATURISER_FILE, BUNDLED_MODEL_FILE } from './modelFolder';
+import { ExternalDataScanner } from './onnxExternalData';
 
 /** The featuriser's configuration, as stored in models/featuriser.json. */
 export interface FeaturiserConfig {
@@ -378,8 +379,9 @@ function readFeaturiserFiles(modelDir: string): FeaturiserFiles {
 
 /**
  * Loads the featuriser of the model in `modelDir` (featuriser.json + its vocabulary). Its model id is the config's
- * version plus a hash of featuriser.json, the vocabulary and ranker.onnx (when present), so a retrained model never
- * shares cache entries with the old one; a caller that has the id already (the engine's featurising worker) passes
+ * version plus a hash of featuriser.json, the vocabulary, ranker.onnx (when present) and the external data files
+ * ranker.onnx keeps its weights in (the bundled one: ranker.onnx.data), so a retrained model never shares cache
+ * entries with the old one; a caller that has the id already (the engine's featurising worker) passes
  * it as `modelId`, and nothing is hashed. Throws an Error naming the file for a missing or invalid file.
  */
 export function loadFeaturiser(modelDir: string, modelId?: string): LoadedFeaturiser {
@@ -387,7 +389,14 @@ export function loadFeaturiser(modelDir: string, modelId?: string): LoadedFeatur
   if (modelId === undefined) {
     const hash = crypto.createHash('sha256').update(files.configBytes).update(files.vocabBytes);
     const onnxPath = path.join(modelDir, BUNDLED_MODEL_FILE);
-    if (fs.existsSync(onnxPath)) hashFile(hash, onnxPath);
+    if (fs.existsSync(onnxPath)) {
+      const scanner = new ExternalDataScanner();
+      hashFile(hash, onnxPath, scanner);
+      for (const name of scanner.locations) {
+        const file = fileInFolder(modelDir, name);
+        if (file !== undefined) hashFile(hash, file);
+      }
+    }
     modelId = `${files.config.version}:${hash.digest('hex').slice(0, 16)}`;
   }
   return createFeaturiser(files.config, files.vocab, modelId);
@@ -400,12 +409,31 @@ const HASH_CHUNK = 1 << 20;
  * Feeds a file to `hash` a chunk at a time through one buffer. Reading a 16.8 MB ranker.onnx whole into a fresh
  * buffer cost about 50 ms in a new process (its pages are touched for the first time), more than hashing it.
  */
-function hashFile(hash: crypto.Hash, file: string): void {
+function hashFile(hash: crypto.Hash, file: string, scanner?: ExternalDataScanner): void {
   const fd = fs.openSync(file, 'r');
   try {
     const buf = Buffer.allocUnsafe(HASH_CHUNK);
-    for (let n; (n = fs.readSync(fd, buf, 0, HASH_CHUNK, null)) > 0;) hash.update(buf.subarray(0, n));
+    for (let n; (n = fs.readSync(fd, buf, 0, HASH_CHUNK, null)) > 0;) {
+      hash.update(buf.subarray(0, n));
+      scanner?.push(buf.subarray(0, n));
+    }
   } finally {
     fs.closeSync(fd);
+  }
+}
+
+/**
+ * `name` (an external data location) as a path, when it names a file inside `dir`; otherwise undefined (onnxruntime
+ * refuses a location outside the model's folder, and a name that is no file is a chance match or a missing file,
+ * which onnxruntime reports when it loads the model).
+ */
+function fileInFolder(dir: string, name: string): string | undefined {
+  const root = path.resolve(dir);
+  const file = path.resolve(root, name);
+  if (path.relative(root, file).startsWith('..') || path.isAbsolute(path.relative(root, file))) return undefined;
+  try {
+    return fs.statSync(file).isFile() ? file : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -5,6 +5,7 @@ export * from './tokenise';
 export * from './style';
 export * from './code';
 export * from './featurise';
+export * from './onnxExternalData';
 export * from './jsonl';
 export * from './schema';
 export * from './inspect';

@@ -132,7 +132,7 @@ async function main() {
       if (links.length) throw new Error(`the installed extension holds symbolic links: ${links.slice(0, 5).join(', ')}`);
       const binaries = files.filter((f) => /\/bin\/napi-v\d+\//.test(f));
       if (!binaries.length || binaries.some((b) => !b.includes('/linux/x64/'))) throw new Error(`onnxruntime binaries installed: ${JSON.stringify(binaries)}`);
-      for (const need of ['package.json', 'dist/extension.js', 'dist/engine.js', 'models/ranker.onnx']) {
+      for (const need of ['package.json', 'dist/extension.js', 'dist/engine.js', 'models/ranker.onnx', 'models/ranker.onnx.data']) {
         if (!files.includes(need)) throw new Error(`the installed extension lacks ${need}`);
       }
       return `${dirs[0]}: ${files.length} files`;

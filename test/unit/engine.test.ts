@@ -318,12 +318,16 @@ describe('engine', function () {
     await assert.rejects(c.score(pairs(1)), /cannot load ranker model/);
   });
 
-  it('names the missing model file and a broken featuriser file', async () => {
+  it('names the missing model file, its missing weights file and a broken featuriser file', async () => {
     const dir = modelCopy();
     fs.unlinkSync(path.join(dir, 'ranker.onnx'));
     const c = client({ modelDir: dir, cacheDir: null });
     await assert.rejects(c.score(pairs(1)), new RegExp(`cannot load ranker model '${path.join(dir, 'ranker.onnx').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}': the file does not exist`));
     fs.copyFileSync(path.join(modelsDir, 'ranker.onnx'), path.join(dir, 'ranker.onnx'));
+    fs.unlinkSync(path.join(dir, 'ranker.onnx.data'));
+    await assert.rejects(c.score(pairs(1)), (e: Error) => e instanceof ModelError
+      && e.message.startsWith(`cannot load ranker model '${path.join(dir, 'ranker.onnx')}': `) && e.message.includes(path.join(dir, 'ranker.onnx.data')));
+    fs.copyFileSync(path.join(modelsDir, 'ranker.onnx.data'), path.join(dir, 'ranker.onnx.data'));
     fs.writeFileSync(path.join(dir, 'featuriser.json'), '{ not json');
     await assert.rejects(c.score(pairs(1)), (e: Error) => e instanceof ModelError && e.message.includes(path.join(dir, 'featuriser.json')));
   });

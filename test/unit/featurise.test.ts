@@ -260,6 +260,36 @@ describe('featuriser configuration', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('hashes the external data files ranker.onnx names, and only files inside the model folder', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scar-feat-'));
+    try {
+      const config = Buffer.from(JSON.stringify(smallConfig()));
+      const vocabText = Buffer.from(formatVocab(['x', 'y']));
+      // A graph naming two data files (one twice) and one outside the folder: the entries as ONNX serialises them.
+      const entry = (name: string) => Buffer.concat([Buffer.from([0x0a, 0x08]), Buffer.from('location'), Buffer.from([0x12, name.length]), Buffer.from(name)]);
+      const graph = Buffer.concat([Buffer.from('graph'), entry('ranker.onnx.data'), entry('../outside.data'), entry('more.data'), entry('ranker.onnx.data')]);
+      const data = Buffer.from('the weights');
+      const more = Buffer.from('more weights');
+      fs.writeFileSync(path.join(dir, 'featuriser.json'), config);
+      fs.writeFileSync(path.join(dir, 'vocab.txt'), vocabText);
+      fs.writeFileSync(path.join(dir, 'ranker.onnx'), graph);
+      fs.writeFileSync(path.join(dir, 'ranker.onnx.data'), data);
+      fs.writeFileSync(path.join(dir, 'more.data'), more);
+      fs.writeFileSync(path.join(path.dirname(dir), 'outside.data'), 'not part of the model');
+      const id = (...parts: Buffer[]) => `test-1:${crypto.createHash('sha256').update(Buffer.concat(parts)).digest('hex').slice(0, 16)}`;
+      assert.equal(loadFeaturiser(dir).modelId, id(config, vocabText, graph, data, more));
+      // Retrained weights behind an unchanged graph file: a new id.
+      fs.writeFileSync(path.join(dir, 'ranker.onnx.data'), 'new weights');
+      assert.equal(loadFeaturiser(dir).modelId, id(config, vocabText, graph, Buffer.from('new weights'), more));
+      // A named file that is missing is left to onnxruntime to report; the id is still made.
+      fs.rmSync(path.join(dir, 'more.data'));
+      assert.equal(loadFeaturiser(dir).modelId, id(config, vocabText, graph, Buffer.from('new weights')));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(path.join(path.dirname(dir), 'outside.data'), { force: true });
+    }
+  });
 });
 
 describe('bundled featuriser (golden vectors from the training dump)', () => {
@@ -297,7 +327,8 @@ describe('bundled featuriser (golden vectors from the training dump)', () => {
 
   it('bundles a vocabulary of 20-30k words and a model within the size limit', () => {
     assert.ok(f.vocabSize >= 20000 && f.vocabSize <= 30500, `vocabulary ${f.vocabSize}`);
-    const size = fs.statSync(path.join(modelsDir, 'ranker.onnx')).size;
-    assert.ok(size <= 25 * 1024 * 1024, `ranker.onnx is ${size} bytes`);
+    // The graph and the external data file that holds its weights.
+    const size = fs.statSync(path.join(modelsDir, 'ranker.onnx')).size + fs.statSync(path.join(modelsDir, 'ranker.onnx.data')).size;
+    assert.ok(size <= 25 * 1024 * 1024, `ranker.onnx + ranker.onnx.data: ${size} bytes`);
   });
 });

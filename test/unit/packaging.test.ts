@@ -44,7 +44,7 @@ describe('packaging: npm run package', () => {
   it('keeps .vscodeignore free of any one platform\'s binaries', () => {
     const base = fs.readFileSync(path.join(repoRoot, '.vscodeignore'), 'utf8');
     assert.doesNotMatch(base.split('\n').filter((l) => !l.startsWith('#')).join('\n'), /bin\/napi/);
-    for (const need of ['!dist/*.js', '!package.nls.json', '!l10n/*.json', '!media/**', '!models/ranker.onnx']) assert.ok(base.split('\n').includes(need), need);
+    for (const need of ['!dist/*.js', '!package.nls.json', '!l10n/*.json', '!media/**', '!models/ranker.onnx', '!models/ranker.onnx.data']) assert.ok(base.split('\n').includes(need), need);
   });
 });
 
