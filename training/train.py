@@ -346,7 +346,8 @@ def train(meta, arrays, args):
         sys.exit('--tier-weight needs a dump with tier pairs: node training/dump-features.js --tier [--work DIR]')
     def lo_hi(p):
         return (p['l'], p['h']) if p.get('better') == 'human' else (p['h'], p['l'])
-    train_pairs = [(*lo_hi(p), p['weight'], p['kind'] == 'referenced') for p in tr] + \
+    balance = source_balance(tr, args.balance)
+    train_pairs = [(*lo_hi(p), p['weight'] * balance[p['source']], p['kind'] == 'referenced') for p in tr] + \
                   [(*lo_hi(p), p['weight'] * args.tier_weight, False) for p in tier]
     if tier:
         print(f'{len(tr)} train pairs + {len(tier)} tier pairs (weight {args.tier_weight})', flush=True)
@@ -469,6 +470,18 @@ def train(meta, arrays, args):
     return model, {'best_epoch': best_epoch, 'val_accuracy': best, 'epochs_run': epoch + 1}
 
 
+def source_balance(train, power):
+    """{source: loss factor}: (mean over sources of a source's total pair weight / this source's) ** power."""
+    totals = {}
+    for p in train:
+        totals[p['source']] = totals.get(p['source'], 0.0) + p['weight']
+    mean = sum(totals.values()) / len(totals)
+    factors = {s: (mean / t) ** power for s, t in totals.items()}
+    if power:
+        print('source balance: ' + ', '.join(f'{s} x{f:.2f}' for s, f in sorted(factors.items())), flush=True)
+    return factors
+
+
 def export_onnx(model, arrays, path):
     model.eval()
     graph = InferenceGraph(model).eval()
@@ -534,6 +547,9 @@ def main():
                     help='weight of the penalty on the squared within-side correlation of score and log length (0.1, the shipped model; 0 = off)')
     ap.add_argument('--ema', type=float, default=0.995,
                     help='validate and keep an exponential moving average of the weights with this decay (0: off)')
+    ap.add_argument('--balance', type=float, default=0.0,
+                    help='weigh each train source by (mean source weight / its weight) ** BALANCE in the loss, so that '
+                         'small sources count more (validation is a mean over sources); 0 = the pairs\' own weights')
     ap.add_argument('--seed', type=int, default=SEED)
     ap.add_argument('--dump', default=WORK, help='the features dump to train on (default training/work)')
     ap.add_argument('--out', default=MODELS, help='where ranker.onnx goes (default models/); any other folder is an '
