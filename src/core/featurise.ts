@@ -430,7 +430,8 @@ function hashFile(hash: crypto.Hash, file: string, scanner?: ExternalDataScanner
 function fileInFolder(dir: string, name: string): string | undefined {
   const root = path.resolve(dir);
   const file = path.resolve(root, name);
-  if (path.relative(root, file).startsWith('..') || path.isAbsolute(path.relative(root, file))) return undefined;
+  const rel = path.relative(root, file);
+  if (rel === '' || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) return undefined;
   try {
     return fs.statSync(file).isFile() ? file : undefined;
   } catch {

@@ -268,7 +268,7 @@ describe('featuriser configuration', () => {
       const vocabText = Buffer.from(formatVocab(['x', 'y']));
       // A graph naming two data files (one twice) and one outside the folder: the entries as ONNX serialises them.
       const entry = (name: string) => Buffer.concat([Buffer.from([0x0a, 0x08]), Buffer.from('location'), Buffer.from([0x12, name.length]), Buffer.from(name)]);
-      const graph = Buffer.concat([Buffer.from('graph'), entry('ranker.onnx.data'), entry('../outside.data'), entry('more.data'), entry('ranker.onnx.data')]);
+      const graph = Buffer.concat([Buffer.from('graph'), entry('ranker.onnx.data'), entry('../outside.data'), entry('more.data'), entry('ranker.onnx.data'), entry('..odd-name.data')]);
       const data = Buffer.from('the weights');
       const more = Buffer.from('more weights');
       fs.writeFileSync(path.join(dir, 'featuriser.json'), config);
@@ -276,15 +276,17 @@ describe('featuriser configuration', () => {
       fs.writeFileSync(path.join(dir, 'ranker.onnx'), graph);
       fs.writeFileSync(path.join(dir, 'ranker.onnx.data'), data);
       fs.writeFileSync(path.join(dir, 'more.data'), more);
+      const odd = Buffer.from('a name that starts with two dots, inside the folder');
+      fs.writeFileSync(path.join(dir, '..odd-name.data'), odd);
       fs.writeFileSync(path.join(path.dirname(dir), 'outside.data'), 'not part of the model');
       const id = (...parts: Buffer[]) => `test-1:${crypto.createHash('sha256').update(Buffer.concat(parts)).digest('hex').slice(0, 16)}`;
-      assert.equal(loadFeaturiser(dir).modelId, id(config, vocabText, graph, data, more));
+      assert.equal(loadFeaturiser(dir).modelId, id(config, vocabText, graph, data, more, odd));
       // Retrained weights behind an unchanged graph file: a new id.
       fs.writeFileSync(path.join(dir, 'ranker.onnx.data'), 'new weights');
-      assert.equal(loadFeaturiser(dir).modelId, id(config, vocabText, graph, Buffer.from('new weights'), more));
+      assert.equal(loadFeaturiser(dir).modelId, id(config, vocabText, graph, Buffer.from('new weights'), more, odd));
       // A named file that is missing is left to onnxruntime to report; the id is still made.
       fs.rmSync(path.join(dir, 'more.data'));
-      assert.equal(loadFeaturiser(dir).modelId, id(config, vocabText, graph, Buffer.from('new weights')));
+      assert.equal(loadFeaturiser(dir).modelId, id(config, vocabText, graph, Buffer.from('new weights'), odd));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
       fs.rmSync(path.join(path.dirname(dir), 'outside.data'), { force: true });
