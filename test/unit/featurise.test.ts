@@ -266,7 +266,8 @@ describe('featuriser configuration', () => {
     try {
       const config = Buffer.from(JSON.stringify(smallConfig()));
       const vocabText = Buffer.from(formatVocab(['x', 'y']));
-      // A graph naming two data files (one twice) and one outside the folder: the entries as ONNX serialises them.
+      // A graph naming three data files in the folder (one twice, one whose name starts with '..') and one outside
+      // it: the entries as ONNX serialises them.
       const entry = (name: string) => Buffer.concat([Buffer.from([0x0a, 0x08]), Buffer.from('location'), Buffer.from([0x12, name.length]), Buffer.from(name)]);
       const graph = Buffer.concat([Buffer.from('graph'), entry('ranker.onnx.data'), entry('../outside.data'), entry('more.data'), entry('ranker.onnx.data'), entry('..odd-name.data')]);
       const data = Buffer.from('the weights');
