@@ -13,7 +13,7 @@
 const fs = require('fs');
 const path = require('path');
 const core = require('../out/core.js');
-const { loadPairs, loadTierPairs } = require('./pairs');
+const { loadPairs, loadTierPairs, isView } = require('./pairs');
 
 const ROOT = path.join(__dirname, '..');
 const DEFAULT_WORK = path.join(__dirname, 'work');
@@ -66,6 +66,9 @@ function main() {
     hw: core.countTokens(p.human), lw: core.countTokens(p.llm), hc: p.human.length, lc: p.llm.length,
     // The programming language of the pair's code ('none' without code): the data's own label, else detected.
     lang: p.codeLang ?? codeLanguage(p),
+    // A view of a ClassEval pair (stripped, or a method completion; pairs.js isView), not a pair of its own: its rows
+    // are left out of the per-language rows and of the correlation with length (evaluate.py reads this flag).
+    view: isView(p),
   }));
   const N = rows.length;
   const arrays = {};

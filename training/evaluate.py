@@ -40,13 +40,14 @@ LABELS = {
 }
 
 
-# Views of the ClassEval pairs (the same solutions stripped, or cut into method completions; pairs.js isView): rows of
-# their own, left out of the per-language rows and of the correlation with length, which count each human answer once.
-VIEW_SOURCES = ('classeval_stripped', 'classeval_methods')
-
-
 def is_view(p):
-    return p['source'] in VIEW_SOURCES
+    """Whether a pair is a view of a ClassEval pair (the same solutions stripped, or cut into method completions):
+    rows of their own, left out of the per-language rows and of the correlation with length, which count each human
+    answer once. dump-features.js writes the flag from pairs.js isView, the one definition."""
+    if 'view' not in p:
+        raise SystemExit('this features dump has no "view" flag on its pairs (an older dump-features.js wrote it): '
+                         'run node training/dump-features.js again')
+    return p['view']
 
 
 def pair_acc(scores, pairs):
