@@ -9,6 +9,7 @@ DIR, without the test table and without touching models/MODEL_CARD.md.
 
 Seeded and deterministic on CPU (one thread)."""
 import argparse
+import io
 import json
 import math
 import os
@@ -494,12 +495,11 @@ def export_onnx(model, arrays, path):
     dyn = {name: {0: 'batch', 1: f'{name}_len'} for name in INPUTS}
     for out in ['score', 'composition', 'presentation']:
         dyn[out] = {0: 'batch'}
-    tmp = path + '.tmp'
-    torch.onnx.export(graph, tuple(sample), tmp, input_names=INPUTS, output_names=['score', 'composition', 'presentation'],
+    # Exported into memory (no file in models/ to write, read back and remove): save_with_external_data writes the files.
+    buf = io.BytesIO()
+    torch.onnx.export(graph, tuple(sample), buf, input_names=INPUTS, output_names=['score', 'composition', 'presentation'],
                       dynamic_axes=dyn, opset_version=13, do_constant_folding=True)
-    proto = onnx.load(tmp)
-    os.remove(tmp)
-    save_with_external_data(proto, path)
+    save_with_external_data(onnx.load_model_from_string(buf.getvalue()), path)
 
 
 def save_with_external_data(proto, path):
